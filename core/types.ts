@@ -1,0 +1,231 @@
+/**
+ * The production state that travels through every node of the pipeline.
+ *
+ * A batch is a list of shot items; each carries the whole scene bible, its shot, its status and
+ * the history of its takes, so any node can act on any item without looking elsewhere.
+ * Plain data only (JSON-serialisable): n8n stores it between nodes and across restarts.
+ */
+
+export type VeoAspectRatio = '16:9' | '9:16';
+export type Resolution = '720p' | '1080p' | '4k';
+
+export interface ReferenceImage {
+	/** Name of the binary property on the item that holds the image. */
+	binaryProperty: string;
+	mimeType?: string;
+}
+
+export interface Character {
+	id: string;
+	name: string;
+	description: string;
+	referenceImage?: ReferenceImage;
+}
+
+export interface Location {
+	id: string;
+	name: string;
+	description: string;
+}
+
+export interface Prop {
+	id: string;
+	name: string;
+	description: string;
+	/** The colour the prop must have in every shot, in plain words ("blue"). */
+	color?: string;
+	/** Further rules the prop must obey ("always full", "logo facing camera"). */
+	constraints: string[];
+}
+
+export interface Style {
+	look: string;
+	palette: string[];
+	lighting: string;
+	aspectRatio: VeoAspectRatio;
+	resolution: Resolution;
+}
+
+export interface SceneBible {
+	title: string;
+	logline: string;
+	style: Style;
+	characters: Character[];
+	locations: Location[];
+	props: Prop[];
+	/** Rules every shot obeys ("no text on screen", "brand blue is #1a4dff"). */
+	rules: string[];
+	negativePrompt: string;
+}
+
+export type ConstraintDimension = 'character' | 'props' | 'lighting' | 'palette' | 'camera' | 'other';
+
+/** Something a checker (a person or the Gemini judge) can verify by looking at the clip. */
+export interface CheckableConstraint {
+	id: string;
+	text: string;
+	dimension: ConstraintDimension;
+}
+
+export interface Shot {
+	id: string;
+	sequence: number;
+	description: string;
+	camera: string;
+	durationSeconds: number;
+	characters: string[];
+	props: string[];
+	location?: string;
+	/** Overrides the bible's lighting for this shot. */
+	lighting?: string;
+	/** True when this shot continues the previous one without a cut in time or place. */
+	continuousWithPrevious: boolean;
+	continuityNotes?: string;
+	dialogue?: string;
+	constraints: CheckableConstraint[];
+}
+
+/** A scene bible with its shot list: what Scene Spec produces and everything else obeys. */
+export interface SceneSpec {
+	bible: SceneBible;
+	shots: Shot[];
+}
+
+export const SHOT_STATUSES = [
+	'pending',
+	'generated',
+	'scored',
+	'approved',
+	'needs_review',
+	'needs_regeneration',
+	'failed',
+] as const;
+export type ShotStatus = (typeof SHOT_STATUSES)[number];
+
+export type TakeOutcome = 'generated' | 'failed' | 'safety_filtered' | 'timed_out';
+
+export interface ClipReference {
+	/** Binary property on the item that holds the clip. */
+	binaryProperty: string;
+	mimeType: string;
+	/** Google's file URI, kept when the user asks for it (valid for two days on the Gemini API). */
+	fileUri?: string;
+	durationSeconds?: number;
+	width?: number;
+	height?: number;
+	bytes?: number;
+}
+
+export interface TakeTimings {
+	submittedAt: string;
+	finishedAt?: string;
+	/** Seconds from submission until the clip (or the failure) was known. */
+	generationSeconds?: number;
+	pollCount?: number;
+}
+
+export type DriftDimension =
+	| 'technical'
+	| 'lighting'
+	| 'palette'
+	| 'continuity'
+	| 'character'
+	| 'props'
+	| 'semantic';
+
+export interface DimensionScore {
+	/** 0 = exactly what the bible asks for, 1 = nothing like it. */
+	drift: number;
+	/** 0 = a guess, 1 = certain. */
+	confidence: number;
+	reasons: string[];
+	/** The raw figures behind the score, for people who want numbers. */
+	measures?: Record<string, number | string | boolean>;
+}
+
+export type DriftRoute = 'pass' | 'review' | 'regenerate';
+
+export interface DriftReport {
+	drift: number;
+	confidence: number;
+	dimensions: Partial<Record<DriftDimension, DimensionScore>>;
+	reasons: string[];
+	correctivePrompt?: string;
+	route: DriftRoute;
+	/** Defects that make a clip unusable whatever else it gets right. */
+	technicalDefects: string[];
+	skipped: Array<{ scorer: string; reason: string }>;
+	scoredAt: string;
+}
+
+export const REVIEW_TAGS = ['character', 'lighting', 'props', 'motion', 'other'] as const;
+export type ReviewTag = (typeof REVIEW_TAGS)[number];
+
+export type ReviewVerdict = 'approved' | 'rejected' | 'undecided';
+
+export interface ReviewAnnotation {
+	atSeconds?: number;
+	text: string;
+}
+
+export interface ReviewDecision {
+	decision: ReviewVerdict;
+	note?: string;
+	tags: ReviewTag[];
+	annotations: ReviewAnnotation[];
+	reviewer?: string;
+	decidedAt: string;
+}
+
+export interface Take {
+	id: string;
+	attempt: number;
+	prompt: string;
+	negativePrompt: string;
+	model: string;
+	operationName?: string;
+	outcome: TakeOutcome;
+	/** Why a take failed or was filtered, in words. */
+	reason?: string;
+	safetyReasons?: string[];
+	clip?: ClipReference;
+	/** Estimated cost in US dollars from the model table; filtered videos are not charged. */
+	costUsd: number;
+	timings: TakeTimings;
+	drift?: DriftReport;
+	review?: ReviewDecision;
+}
+
+export type CorrectionSource = 'drift' | 'review';
+
+/** A correction that must reach every later prompt of the shot. */
+export interface CorrectiveNote {
+	source: CorrectionSource;
+	text: string;
+	takeId?: string;
+	tags?: ReviewTag[];
+	at: string;
+}
+
+export interface StatusChange {
+	from: ShotStatus;
+	to: ShotStatus;
+	reason?: string;
+	at: string;
+}
+
+/** The JSON of one n8n item between the pipeline's nodes. */
+export interface ShotItem {
+	pipelineId: string;
+	bible: SceneBible;
+	shot: Shot;
+	/** Every shot id of the pipeline in sequence order, so Assemble can tell when one is missing. */
+	allShotIds: string[];
+	status: ShotStatus;
+	statusReason?: string;
+	statusHistory: StatusChange[];
+	takes: Take[];
+	correctiveNotes: CorrectiveNote[];
+	/** The Veo model the shot list was planned for. */
+	model: string;
+}

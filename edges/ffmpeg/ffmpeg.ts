@@ -1,0 +1,189 @@
+import { spawn } from 'child_process';
+
+import { NonRetryableFailure } from '../../core/failures';
+
+/**
+ * The one place that runs ffmpeg and ffprobe. Always with an argument array, never a shell, so
+ * file names and text from users cannot become commands. The binaries come from the system (or
+ * from FFMPEG_PATH / FFPROBE_PATH, or a node option that passes paths in).
+ */
+
+export interface FfmpegPaths {
+	ffmpeg: string;
+	ffprobe: string;
+}
+
+export function ffmpegPaths(overrides: Partial<FfmpegPaths> = {}): FfmpegPaths {
+	return {
+		ffmpeg: overrides.ffmpeg?.trim() || process.env.FFMPEG_PATH || 'ffmpeg',
+		ffprobe: overrides.ffprobe?.trim() || process.env.FFPROBE_PATH || 'ffprobe',
+	};
+}
+
+const INSTALL_HINT =
+	'Install ffmpeg (Debian/Ubuntu: apt-get install -y ffmpeg; macOS: brew install ffmpeg; n8n Docker image: apk add ffmpeg), or set FFMPEG_PATH and FFPROBE_PATH to the binaries.';
+
+export interface RunOptions {
+	cwd?: string;
+	/** Kept whole in memory: use only for small outputs (JSON, thumbnails, a few raw frames). */
+	collectStdout?: boolean;
+	/** Bytes written to the process's standard input, then closed. */
+	stdin?: Buffer | string;
+	signal?: AbortSignal;
+}
+
+export interface RunResult {
+	stdout: Buffer;
+	stderr: string;
+}
+
+const STDERR_TAIL_BYTES = 16_384;
+
+function run(binary: string, args: string[], options: RunOptions): Promise<RunResult> {
+	return new Promise((resolve, reject) => {
+		const child = spawn(binary, args, {
+			cwd: options.cwd,
+			stdio: [options.stdin === undefined ? 'ignore' : 'pipe', options.collectStdout ? 'pipe' : 'ignore', 'pipe'],
+			signal: options.signal,
+		});
+		const stdout: Buffer[] = [];
+		let stderr = '';
+		child.stdout?.on('data', (chunk: Buffer) => stdout.push(chunk));
+		child.stderr!.on('data', (chunk: Buffer) => {
+			stderr = (stderr + chunk.toString('utf8')).slice(-STDERR_TAIL_BYTES);
+		});
+		if (options.stdin !== undefined) child.stdin!.end(options.stdin);
+		child.on('error', (error: NodeJS.ErrnoException) => {
+			if (error.code === 'ENOENT') {
+				reject(new NonRetryableFailure(`${binary} was not found`, { hint: INSTALL_HINT, cause: error }));
+			} else {
+				reject(new NonRetryableFailure(`${binary} could not start: ${error.message}`, { cause: error }));
+			}
+		});
+		child.on('close', (code) => {
+			if (code === 0) {
+				resolve({ stdout: Buffer.concat(stdout), stderr });
+				return;
+			}
+			const lastLines = stderr.trim().split('\n').slice(-6).join('\n');
+			reject(new NonRetryableFailure(`${binary} exited with code ${code}: ${lastLines}`));
+		});
+	});
+}
+
+export function runFfmpeg(args: string[], options: RunOptions = {}, paths: FfmpegPaths = ffmpegPaths()): Promise<RunResult> {
+	return run(paths.ffmpeg, ['-hide_banner', '-nostdin', '-loglevel', 'error', ...args], options);
+}
+
+/** Like runFfmpeg, but keeps ffmpeg's informational log (filters such as ebur128 report there). */
+export function runFfmpegWithLog(args: string[], options: RunOptions = {}, paths: FfmpegPaths = ffmpegPaths()): Promise<RunResult> {
+	return run(paths.ffmpeg, ['-hide_banner', '-nostdin', '-loglevel', 'info', ...args], options);
+}
+
+export interface MediaInfo {
+	durationSeconds: number;
+	formatName: string;
+	sizeBytes: number;
+	video?: {
+		codec: string;
+		width: number;
+		height: number;
+		frameRate: number;
+		pixelFormat: string;
+		frames?: number;
+	};
+	audio?: {
+		codec: string;
+		channels: number;
+		sampleRate: number;
+		channelLayout?: string;
+	};
+}
+
+interface ProbeStream {
+	codec_type?: string;
+	codec_name?: string;
+	width?: number;
+	height?: number;
+	avg_frame_rate?: string;
+	r_frame_rate?: string;
+	pix_fmt?: string;
+	nb_frames?: string;
+	channels?: number;
+	sample_rate?: string;
+	channel_layout?: string;
+}
+
+function parseRate(rate: string | undefined): number {
+	if (!rate) return 0;
+	const [numerator, denominator] = rate.split('/').map(Number);
+	return denominator ? numerator / denominator : numerator || 0;
+}
+
+/** What ffprobe says of a media file; throws when the file is not readable media. */
+export async function probeMedia(filePath: string, paths: FfmpegPaths = ffmpegPaths()): Promise<MediaInfo> {
+	const { stdout } = await run(
+		paths.ffprobe,
+		['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', filePath],
+		{ collectStdout: true },
+	);
+	const probe = JSON.parse(stdout.toString('utf8')) as {
+		format?: { duration?: string; format_name?: string; size?: string };
+		streams?: ProbeStream[];
+	};
+	const video = probe.streams?.find((stream) => stream.codec_type === 'video');
+	const audio = probe.streams?.find((stream) => stream.codec_type === 'audio');
+	return {
+		durationSeconds: Number(probe.format?.duration ?? 0),
+		formatName: probe.format?.format_name ?? '',
+		sizeBytes: Number(probe.format?.size ?? 0),
+		video: video
+			? {
+					codec: video.codec_name ?? '',
+					width: video.width ?? 0,
+					height: video.height ?? 0,
+					frameRate: parseRate(video.avg_frame_rate) || parseRate(video.r_frame_rate),
+					pixelFormat: video.pix_fmt ?? '',
+					frames: video.nb_frames ? Number(video.nb_frames) : undefined,
+				}
+			: undefined,
+		audio: audio
+			? {
+					codec: audio.codec_name ?? '',
+					channels: audio.channels ?? 0,
+					sampleRate: Number(audio.sample_rate ?? 0),
+					channelLayout: audio.channel_layout,
+				}
+			: undefined,
+	};
+}
+
+/**
+ * Decodes the whole file once and reports whether it is complete: a truncated download probes
+ * fine from its header but fails or comes up short when decoded.
+ */
+export async function verifyPlayableVideo(
+	filePath: string,
+	expectedDurationSeconds: number | undefined,
+	paths: FfmpegPaths = ffmpegPaths(),
+): Promise<{ ok: true; info: MediaInfo } | { ok: false; reason: string }> {
+	let info: MediaInfo;
+	try {
+		info = await probeMedia(filePath, paths);
+	} catch (error) {
+		return { ok: false, reason: `not readable as video (${(error as Error).message})` };
+	}
+	if (!info.video) return { ok: false, reason: 'has no video stream' };
+	try {
+		await run(paths.ffmpeg, ['-hide_banner', '-nostdin', '-v', 'error', '-xerror', '-i', filePath, '-map', '0:v:0', '-f', 'null', '-'], {});
+	} catch (error) {
+		return { ok: false, reason: `does not decode to the end (${(error as Error).message.split('\n')[0]})` };
+	}
+	if (expectedDurationSeconds && info.durationSeconds < expectedDurationSeconds - 0.5) {
+		return {
+			ok: false,
+			reason: `is ${info.durationSeconds.toFixed(2)} s long, ${expectedDurationSeconds} s were asked for`,
+		};
+	}
+	return { ok: true, info };
+}

@@ -1,0 +1,107 @@
+import { GoogleGenAI, type HttpOptions } from '@google/genai';
+
+import { InvalidInputError } from '../../core/failures';
+import type { Backend } from '../../core/models';
+import { fetchWithTypedFailures } from './failures';
+
+/**
+ * The one place that builds `@google/genai` clients. Every node, the command-line scorer and the
+ * tests get their client here, so authentication, base URLs and error typing are decided once.
+ */
+
+export interface GeminiApiConnection {
+	backend: 'gemini';
+	apiKey: string;
+	/** Another host speaking Google's wire format (a proxy, or the local stand-in). */
+	baseUrl?: string;
+}
+
+export interface VertexConnection {
+	backend: 'vertex';
+	/** Service-account JSON (the key file's contents), or an Express-mode API key. */
+	authentication: 'serviceAccount' | 'expressApiKey';
+	serviceAccountJson?: string;
+	apiKey?: string;
+	project?: string;
+	location?: string;
+	baseUrl?: string;
+}
+
+export type GoogleConnection = GeminiApiConnection | VertexConnection;
+
+export interface GoogleClient {
+	backend: Backend;
+	sdk: GoogleGenAI;
+}
+
+interface ServiceAccountKey {
+	client_email: string;
+	private_key: string;
+	project_id?: string;
+}
+
+function parseServiceAccount(json: string | undefined): ServiceAccountKey {
+	let parsed: Partial<ServiceAccountKey>;
+	try {
+		parsed = JSON.parse(json ?? '');
+	} catch {
+		throw new InvalidInputError(
+			[{ path: 'credentials.serviceAccountJson', message: 'is not valid JSON' }],
+			'Paste the whole key file that Google Cloud gives when you create a service-account key.',
+		);
+	}
+	if (!parsed.client_email || !parsed.private_key) {
+		throw new InvalidInputError(
+			[{ path: 'credentials.serviceAccountJson', message: 'has no client_email or private_key' }],
+			'Paste the whole key file that Google Cloud gives when you create a service-account key.',
+		);
+	}
+	return parsed as ServiceAccountKey;
+}
+
+function httpOptionsFor(baseUrl: string | undefined): HttpOptions {
+	const options: HttpOptions = { fetch: fetchWithTypedFailures } as HttpOptions;
+	if (baseUrl?.trim()) options.baseUrl = baseUrl.trim().replace(/\/+$/, '');
+	return options;
+}
+
+export function createGoogleClient(connection: GoogleConnection): GoogleClient {
+	if (connection.backend === 'gemini') {
+		if (!connection.apiKey?.trim()) {
+			throw new InvalidInputError(
+				[{ path: 'credentials.apiKey', message: 'is empty' }],
+				'Create a key at https://aistudio.google.com/apikey and paste it into the credential.',
+			);
+		}
+		return {
+			backend: 'gemini',
+			sdk: new GoogleGenAI({ apiKey: connection.apiKey.trim(), httpOptions: httpOptionsFor(connection.baseUrl) }),
+		};
+	}
+
+	const httpOptions = httpOptionsFor(connection.baseUrl);
+	if (connection.authentication === 'expressApiKey') {
+		if (!connection.apiKey?.trim()) {
+			throw new InvalidInputError([{ path: 'credentials.apiKey', message: 'is empty' }]);
+		}
+		return { backend: 'vertex', sdk: new GoogleGenAI({ vertexai: true, apiKey: connection.apiKey.trim(), httpOptions }) };
+	}
+	const key = parseServiceAccount(connection.serviceAccountJson);
+	const project = connection.project?.trim() || key.project_id;
+	if (!project) {
+		throw new InvalidInputError([{ path: 'credentials.project', message: 'is empty and the key file names no project' }]);
+	}
+	return {
+		backend: 'vertex',
+		sdk: new GoogleGenAI({
+			vertexai: true,
+			project,
+			location: connection.location?.trim() || 'us-central1',
+			googleAuthOptions: {
+				credentials: { client_email: key.client_email, private_key: key.private_key },
+				scopes: ['https://www.googleapis.com/auth/cloud-platform'],
+			},
+			httpOptions,
+		}),
+	};
+}

@@ -1,0 +1,41 @@
+import { parseArgs } from 'util';
+
+import { startStandIn } from './server';
+
+/**
+ * `npm run emulator`: the Google API stand-in on its own, for rehearsing pipelines against a
+ * local n8n. Point a credential's Base URL at the printed address (any API key is accepted).
+ */
+async function main(): Promise<void> {
+	const { values } = parseArgs({
+		options: {
+			port: { type: 'string', default: process.env.STANDIN_PORT ?? '8765' },
+			latency: { type: 'string', default: '3000' },
+			quota: { type: 'string', default: '10' },
+			drift: { type: 'string', default: '0' },
+		},
+	});
+	const standIn = await startStandIn(
+		{
+			latencyMs: Number(values.latency),
+			maxConcurrentOperations: Number(values.quota),
+			driftRate: Number(values.drift),
+		},
+		Number(values.port),
+	);
+	console.log(`Google API stand-in listening on ${standIn.url}`);
+	console.log('  A local stand-in for rehearsing pipelines for free - not Google\'s model.');
+	console.log(`  Credential Base URL: ${standIn.url}  (any API key works)`);
+	console.log(`  Settings: GET/POST ${standIn.url}/__standin/config   Counters: GET ${standIn.url}/__standin/stats`);
+	const stop = async () => {
+		await standIn.stop();
+		process.exit(0);
+	};
+	process.on('SIGINT', stop);
+	process.on('SIGTERM', stop);
+}
+
+main().catch((error) => {
+	console.error(error);
+	process.exit(1);
+});
