@@ -174,11 +174,17 @@ export async function verifyPlayableVideo(
 		return { ok: false, reason: `not readable as video (${(error as Error).message})` };
 	}
 	if (!info.video) return { ok: false, reason: 'has no video stream' };
+	let decodeLog: string;
 	try {
-		await run(paths.ffmpeg, ['-hide_banner', '-nostdin', '-v', 'error', '-xerror', '-i', filePath, '-map', '0:v:0', '-f', 'null', '-'], {});
+		({ stderr: decodeLog } = await run(paths.ffmpeg, ['-hide_banner', '-nostdin', '-v', 'error', '-xerror', '-i', filePath, '-map', '0:v:0', '-f', 'null', '-'], {}));
 	} catch (error) {
 		return { ok: false, reason: `does not decode to the end (${(error as Error).message.split('\n')[0]})` };
 	}
+	// With +faststart (as Veo and the stand-in deliver) the moov header is at the front and survives
+	// truncation, so the probe reports the full length; the demuxer then logs "partial file" at
+	// error level but ffmpeg still exits 0 (-xerror stops on decoder errors only). Any error is a fault.
+	const firstError = decodeLog.trim().split('\n')[0];
+	if (firstError) return { ok: false, reason: `does not decode to the end (${firstError.replace(/^\[[^\]]*\]\s*/, '')})` };
 	if (expectedDurationSeconds && info.durationSeconds < expectedDurationSeconds - 0.5) {
 		return {
 			ok: false,
