@@ -1,10 +1,10 @@
 import { InvalidInputError, type Problem } from './failures';
 import { pipelineIdFor, takeIdFor } from './ids';
 import { parseSceneSpec } from './schema';
-import { SHOT_STATUSES, type SceneSpec, type ShotItem, type ShotStatus, type Take } from './types';
+import { SHOT_STATUSES, type SceneSpec, type ShotItem, type ShotStatus, type SpecProvenance, type Take } from './types';
 
 /** One item per shot, in sequence order, each carrying the whole bible: the batch the nodes pass on. */
-export function createShotItems(spec: SceneSpec, model: string): ShotItem[] {
+export function createShotItems(spec: SceneSpec, model: string, provenance?: SpecProvenance): ShotItem[] {
 	const pipelineId = pipelineIdFor({ spec, model });
 	const allShotIds = spec.shots.map((shot) => shot.id);
 	return spec.shots.map((shot) => ({
@@ -17,6 +17,7 @@ export function createShotItems(spec: SceneSpec, model: string): ShotItem[] {
 		takes: [],
 		correctiveNotes: [],
 		model,
+		provenance,
 	}));
 }
 
@@ -56,6 +57,7 @@ export function parseShotItem(json: unknown): ShotItem {
 		takes: Array.isArray(item.takes) ? item.takes : [],
 		correctiveNotes: Array.isArray(item.correctiveNotes) ? item.correctiveNotes : [],
 		model: typeof item.model === 'string' ? item.model : '',
+		provenance: item.provenance,
 	};
 }
 

@@ -228,4 +228,12 @@ export interface ShotItem {
 	correctiveNotes: CorrectiveNote[];
 	/** The Veo model the shot list was planned for. */
 	model: string;
+	/** How the spec was made, so a team can tell which prompt wording made which shot list. */
+	provenance?: SpecProvenance;
+}
+
+export interface SpecProvenance {
+	mode: 'fromBrief' | 'fromJson' | 'defineInNode';
+	promptVersion?: string;
+	languageModel?: string;
 }

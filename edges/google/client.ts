@@ -20,7 +20,7 @@ export interface VertexConnection {
 	backend: 'vertex';
 	/** Service-account JSON (the key file's contents), or an Express-mode API key. */
 	authentication: 'serviceAccount' | 'expressApiKey';
-	serviceAccountJson?: string;
+	privateKeyJson?: string;
 	apiKey?: string;
 	project?: string;
 	location?: string;
@@ -46,13 +46,13 @@ function parseServiceAccount(json: string | undefined): ServiceAccountKey {
 		parsed = JSON.parse(json ?? '');
 	} catch {
 		throw new InvalidInputError(
-			[{ path: 'credentials.serviceAccountJson', message: 'is not valid JSON' }],
+			[{ path: 'credentials.privateKeyJson', message: 'is not valid JSON' }],
 			'Paste the whole key file that Google Cloud gives when you create a service-account key.',
 		);
 	}
 	if (!parsed.client_email || !parsed.private_key) {
 		throw new InvalidInputError(
-			[{ path: 'credentials.serviceAccountJson', message: 'has no client_email or private_key' }],
+			[{ path: 'credentials.privateKeyJson', message: 'has no client_email or private_key' }],
 			'Paste the whole key file that Google Cloud gives when you create a service-account key.',
 		);
 	}
@@ -86,7 +86,7 @@ export function createGoogleClient(connection: GoogleConnection): GoogleClient {
 		}
 		return { backend: 'vertex', sdk: new GoogleGenAI({ vertexai: true, apiKey: connection.apiKey.trim(), httpOptions }) };
 	}
-	const key = parseServiceAccount(connection.serviceAccountJson);
+	const key = parseServiceAccount(connection.privateKeyJson);
 	const project = connection.project?.trim() || key.project_id;
 	if (!project) {
 		throw new InvalidInputError([{ path: 'credentials.project', message: 'is empty and the key file names no project' }]);

@@ -1,0 +1,105 @@
+import type {
+	IExecuteFunctions,
+	ILoadOptionsFunctions,
+	INodeCredentialDescription,
+	INodeListSearchResult,
+	INodeProperties,
+	IWebhookFunctions,
+} from 'n8n-workflow';
+
+import { createGoogleClient, type GoogleClient, type GoogleConnection } from '../../edges/google/client';
+import { listModels } from '../../edges/google/gemini';
+
+/** The authentication selector and credentials every Google-calling node shares. */
+
+export const authenticationProperty: INodeProperties = {
+	displayName: 'Authentication',
+	name: 'authentication',
+	type: 'options',
+	options: [
+		{ name: 'Gemini API (API Key)', value: 'geminiApi' },
+		{ name: 'Vertex AI', value: 'vertexAi' },
+	],
+	default: 'geminiApi',
+	description: 'The Gemini API takes a key from Google AI Studio; Vertex AI serves the GA Veo models in a Google Cloud project',
+};
+
+/** Credentials shown for the selected authentication; `extraShow` narrows them further (e.g. only when a scorer is on). */
+export function googleCredentials(extraShow: Record<string, Array<string | boolean>> = {}): INodeCredentialDescription[] {
+	return [
+		{ name: 'veoPipelineGeminiApi', required: true, displayOptions: { show: { authentication: ['geminiApi'], ...extraShow } } },
+		{ name: 'veoPipelineVertexAi', required: true, displayOptions: { show: { authentication: ['vertexAi'], ...extraShow } } },
+	];
+}
+
+type CredentialContext = IExecuteFunctions | ILoadOptionsFunctions | IWebhookFunctions;
+
+export async function googleClientFor(context: CredentialContext, itemIndex = 0): Promise<GoogleClient> {
+	const authentication = context.getNodeParameter('authentication', itemIndex, 'geminiApi') as string;
+	let connection: GoogleConnection;
+	if (authentication === 'vertexAi') {
+		const credentials = await context.getCredentials('veoPipelineVertexAi');
+		connection = {
+			backend: 'vertex',
+			authentication: credentials.authentication === 'expressApiKey' ? 'expressApiKey' : 'serviceAccount',
+			privateKeyJson: credentials.privateKeyJson as string | undefined,
+			apiKey: credentials.apiKey as string | undefined,
+			project: credentials.project as string | undefined,
+			location: credentials.location as string | undefined,
+			baseUrl: credentials.baseUrl as string | undefined,
+		};
+	} else {
+		const credentials = await context.getCredentials('veoPipelineGeminiApi');
+		connection = { backend: 'gemini', apiKey: String(credentials.apiKey ?? ''), baseUrl: credentials.baseUrl as string | undefined };
+	}
+	return createGoogleClient(connection);
+}
+
+async function searchModels(
+	context: ILoadOptionsFunctions,
+	filter: string | undefined,
+	wanted: (id: string, actions: string[]) => boolean,
+): Promise<INodeListSearchResult> {
+	const client = await googleClientFor(context);
+	const models = await listModels(client);
+	const needle = filter?.toLowerCase() ?? '';
+	return {
+		results: models
+			.filter((model) => wanted(model.id, model.actions) && model.id.toLowerCase().includes(needle))
+			.map((model) => ({ name: model.displayName === model.id ? model.id : `${model.displayName} (${model.id})`, value: model.id })),
+	};
+}
+
+/** List searches for resource locators: Veo models that make video, Gemini models that answer text. */
+export const modelListSearch = {
+	async veoModels(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
+		return searchModels(this, filter, (id, actions) => id.startsWith('veo-') && (actions.length === 0 || actions.includes('predictLongRunning')));
+	},
+	async geminiModels(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
+		return searchModels(this, filter, (id, actions) => id.startsWith('gemini-') && (actions.length === 0 || actions.includes('generateContent')));
+	},
+};
+
+/** A resource locator for a model: picked from the API's list, or typed by hand. */
+export function modelLocator(options: {
+	name: string;
+	displayName: string;
+	searchListMethod: keyof typeof modelListSearch;
+	defaultId: string;
+	description: string;
+	displayOptions?: INodeProperties['displayOptions'];
+}): INodeProperties {
+	return {
+		displayName: options.displayName,
+		name: options.name,
+		type: 'resourceLocator',
+		default: { mode: 'id', value: options.defaultId },
+		required: true,
+		description: options.description,
+		displayOptions: options.displayOptions,
+		modes: [
+			{ displayName: 'From List', name: 'list', type: 'list', typeOptions: { searchListMethod: options.searchListMethod, searchable: true } },
+			{ displayName: 'ID', name: 'id', type: 'string', placeholder: options.defaultId },
+		],
+	};
+}
