@@ -205,6 +205,16 @@ describe('pointerToPath', () => {
 	});
 });
 
+interface SchemaNode {
+	title?: string;
+	required?: string[];
+	properties?: Record<string, SchemaNode>;
+	items?: SchemaNode;
+	enum?: unknown[];
+	minItems?: number;
+	additionalProperties?: unknown;
+}
+
 describe('sceneSpecResponseSchema (for Gemini structured output)', () => {
 	const dropped = ['$id', 'default', 'pattern', 'additionalProperties', 'exclusiveMinimum'];
 
@@ -227,21 +237,26 @@ describe('sceneSpecResponseSchema (for Gemini structured output)', () => {
 		for (const key of dropped) expect(stripped.has(key)).toBe(false);
 	});
 
+	/** The node at a path of property names, `[]` meaning the array's items. */
+	function at(root: unknown, ...path: string[]): SchemaNode {
+		return path.reduce<SchemaNode>((node, key) => (key === '[]' ? node.items! : node.properties![key]), root as SchemaNode);
+	}
+
 	it('keeps title, required, properties, enums and limits', () => {
-		const schema = sceneSpecResponseSchema() as any;
-		const full = sceneSpecJsonSchema as any;
-		expect(schema.title).toBe('SceneSpec');
-		expect(schema.required).toEqual(['bible', 'shots']);
-		expect(Object.keys(schema.properties)).toEqual(['bible', 'shots']);
-		expect(schema.properties.shots.items.required).toEqual(full.properties.shots.items.required);
-		expect(Object.keys(schema.properties.shots.items.properties)).toEqual(Object.keys(full.properties.shots.items.properties));
-		expect(schema.properties.bible.properties.style.properties.aspectRatio.enum).toEqual(['16:9', '9:16']);
-		expect(schema.properties.shots.minItems).toBe(1);
+		const schema = sceneSpecResponseSchema();
+		expect(at(schema).title).toBe('SceneSpec');
+		expect(at(schema).required).toEqual(['bible', 'shots']);
+		expect(Object.keys(at(schema).properties!)).toEqual(['bible', 'shots']);
+		expect(at(schema, 'shots', '[]').required).toEqual(at(sceneSpecJsonSchema, 'shots', '[]').required);
+		expect(Object.keys(at(schema, 'shots', '[]').properties!)).toEqual(Object.keys(at(sceneSpecJsonSchema, 'shots', '[]').properties!));
+		expect(at(schema, 'bible', 'style').required).toEqual(['look', 'lighting', 'aspectRatio', 'resolution']);
+		expect(at(schema, 'bible', 'style', 'aspectRatio').enum).toEqual(['16:9', '9:16']);
+		expect(at(schema, 'shots').minItems).toBe(1);
 	});
 
 	it('leaves the full schema intact, so hand-written specs are still checked strictly', () => {
 		sceneSpecResponseSchema();
-		expect((sceneSpecJsonSchema as any).properties.shots.items.additionalProperties).toBe(false);
+		expect(sceneSpecJsonSchema.properties.shots.items.additionalProperties).toBe(false);
 		const input = rawSpec();
 		input.shots[0].extra = true;
 		expect(() => parseSceneSpec(input)).toThrow(InvalidInputError);
