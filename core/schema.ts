@@ -224,7 +224,7 @@ function findDuplicates(ids: string[]): Map<string, number[]> {
 }
 
 /** The checks JSON Schema cannot express: every reference resolves, ids and sequences are unique. */
-function checkReferences(spec: SceneSpec): Problem[] {
+function checkReferences(spec: SceneSpec, wholeShotList: boolean): Problem[] {
 	const problems: Problem[] = [];
 	const { bible, shots } = spec;
 	for (const listName of ['characters', 'locations', 'props'] as const) {
@@ -278,7 +278,7 @@ function checkReferences(spec: SceneSpec): Problem[] {
 				message: `unknown location id "${shot.location}" (the bible has ${listOf(known.location)})`,
 			});
 		}
-		if (shot.continuousWithPrevious && shot.sequence === firstSequence) {
+		if (wholeShotList && shot.continuousWithPrevious && shot.sequence === firstSequence) {
 			problems.push({
 				path: `shots[${shotIndex}].continuousWithPrevious`,
 				message: 'the first shot has no previous shot to continue',
@@ -296,9 +296,10 @@ function checkReferences(spec: SceneSpec): Problem[] {
 
 /**
  * Validates a scene spec and returns a normalised copy (defaults filled in, shots in sequence
- * order). Throws `InvalidInputError` listing the exact path of every problem.
+ * order). Throws `InvalidInputError` listing the exact path of every problem. `wholeShotList`
+ * false checks a part of the list (one shot item) without the checks that need every shot.
  */
-export function parseSceneSpec(input: unknown): SceneSpec {
+export function parseSceneSpec(input: unknown, { wholeShotList = true } = {}): SceneSpec {
 	if (typeof input === 'string') {
 		try {
 			input = JSON.parse(input);
@@ -317,7 +318,7 @@ export function parseSceneSpec(input: unknown): SceneSpec {
 	if (!validateStructure(spec)) {
 		throw new InvalidInputError((validateStructure.errors ?? []).map(describeAjvError));
 	}
-	const problems = checkReferences(spec);
+	const problems = checkReferences(spec, wholeShotList);
 	if (problems.length) throw new InvalidInputError(problems);
 	spec.shots.sort((a, b) => a.sequence - b.sequence);
 	return spec;

@@ -1,5 +1,5 @@
 import { InvalidInputError, type Problem } from './failures';
-import { pipelineIdFor, takeIdFor } from './ids';
+import { pipelineIdFor } from './ids';
 import { parseSceneSpec } from './schema';
 import { SHOT_STATUSES, type SceneSpec, type ShotItem, type ShotStatus, type SpecProvenance, type Take } from './types';
 
@@ -45,7 +45,7 @@ export function parseShotItem(json: unknown): ShotItem {
 			{ path: 'status', message: `"${String(item.status)}" is not a shot status (${SHOT_STATUSES.join(', ')})` },
 		]);
 	}
-	const spec = parseSceneSpec({ bible: item.bible, shots: [item.shot] });
+	const spec = parseSceneSpec({ bible: item.bible, shots: [item.shot] }, { wholeShotList: false });
 	return {
 		pipelineId: String(item.pipelineId),
 		bible: spec.bible,
@@ -63,13 +63,4 @@ export function parseShotItem(json: unknown): ShotItem {
 
 export function latestTake(item: ShotItem): Take | undefined {
 	return item.takes[item.takes.length - 1];
-}
-
-export function nextTakeId(item: ShotItem): { id: string; attempt: number } {
-	const attempt = item.takes.length + 1;
-	return { id: takeIdFor(item.shot.id, attempt), attempt };
-}
-
-export function replaceLatestTake(item: ShotItem, take: Take): ShotItem {
-	return { ...item, takes: [...item.takes.slice(0, -1), take] };
 }

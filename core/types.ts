@@ -102,7 +102,8 @@ export const SHOT_STATUSES = [
 ] as const;
 export type ShotStatus = (typeof SHOT_STATUSES)[number];
 
-export type TakeOutcome = 'generated' | 'failed' | 'safety_filtered' | 'timed_out';
+/** `submitted`: the operation is running (Submit Only); the others are final for the take. */
+export type TakeOutcome = 'submitted' | 'generated' | 'failed' | 'safety_filtered' | 'timed_out';
 
 export interface ClipReference {
 	/** Binary property on the item that holds the clip. */
@@ -189,6 +190,8 @@ export interface Take {
 	reason?: string;
 	safetyReasons?: string[];
 	clip?: ClipReference;
+	/** Further videos of the same request (when more than one was asked for). */
+	alternateClips?: ClipReference[];
 	/** Estimated cost in US dollars from the model table; filtered videos are not charged. */
 	costUsd: number;
 	timings: TakeTimings;

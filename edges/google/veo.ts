@@ -6,6 +6,7 @@ import {
 } from '@google/genai';
 
 import { NonRetryableFailure, RetryableFailure } from '../../core/failures';
+import type { GeneratedVideoHandle, InlineMedia, OperationState, VideoRequest } from '../../core/videoJobs';
 import type { GoogleClient } from './client';
 import { toGoogleFailure } from './failures';
 
@@ -14,44 +15,10 @@ import { toGoogleFailure } from './failures';
  * Each call is one request; waiting, polling cadence and retries are the scheduler's business.
  */
 
-export interface InlineImage {
-	/** Base64 of the image bytes. */
-	data: string;
-	mimeType: string;
-}
-
-export interface InlineVideo {
-	data: string;
-	mimeType: string;
-}
-
-export interface VideoRequest {
-	model: string;
-	prompt: string;
-	negativePrompt?: string;
-	durationSeconds: number;
-	aspectRatio: string;
-	resolution: string;
-	numberOfVideos?: number;
-	seed?: number;
-	generateAudio?: boolean;
-	personGeneration?: string;
-	enhancePrompt?: boolean;
-	firstFrame?: InlineImage;
-	lastFrame?: InlineImage;
-	referenceImages?: InlineImage[];
-	/** A clip to extend (Veo 3.1). */
-	extendVideo?: InlineVideo;
-}
-
-export type OperationState =
-	| { done: false }
-	| { done: true; kind: 'videos'; videos: GeneratedVideo[] }
-	| { done: true; kind: 'safety_filtered'; filteredCount: number; reasons: string[] }
-	| { done: true; kind: 'failed'; message: string; retryable: boolean };
+export type { OperationState, VideoRequest } from '../../core/videoJobs';
 
 function toSdkParameters(request: VideoRequest): GenerateVideosParameters {
-	const image = (inline: InlineImage) => ({ imageBytes: inline.data, mimeType: inline.mimeType });
+	const image = (inline: InlineMedia) => ({ imageBytes: inline.data, mimeType: inline.mimeType });
 	return {
 		model: request.model,
 		source: {
@@ -111,7 +78,9 @@ export async function checkVideoOperation(client: GoogleClient, operationName: s
 		const message = String(current.error.message ?? JSON.stringify(current.error));
 		return { done: true, kind: 'failed', message, retryable: TRANSIENT_OPERATION_CODES.has(code) || !code };
 	}
-	const videos = current.response?.generatedVideos?.filter((video) => video.video?.uri || video.video?.videoBytes) ?? [];
+	const videos: GeneratedVideoHandle[] = (current.response?.generatedVideos ?? [])
+		.filter((video) => video.video?.uri || video.video?.videoBytes)
+		.map((video) => ({ uri: video.video?.uri, source: video }));
 	const filteredCount = current.response?.raiMediaFilteredCount ?? 0;
 	if (videos.length === 0) {
 		if (filteredCount > 0 || current.response?.raiMediaFilteredReasons?.length) {
@@ -128,9 +97,9 @@ export async function checkVideoOperation(client: GoogleClient, operationName: s
 }
 
 /** Writes the generated video to a file (streamed for URIs; decoded for inline Vertex bytes). */
-export async function downloadVideo(client: GoogleClient, video: GeneratedVideo, destinationPath: string): Promise<void> {
+export async function downloadVideo(client: GoogleClient, video: GeneratedVideoHandle, destinationPath: string): Promise<void> {
 	try {
-		await client.sdk.files.download({ file: video, downloadPath: destinationPath });
+		await client.sdk.files.download({ file: video.source as GeneratedVideo, downloadPath: destinationPath });
 	} catch (error) {
 		const failure = toGoogleFailure(error, 'Downloading the clip');
 		// A broken transfer is worth another try; Google keeps the file for two days.
