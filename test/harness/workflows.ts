@@ -1,0 +1,42 @@
+import { randomUUID } from 'crypto';
+
+import type { WorkflowJson, WorkflowNode } from './client';
+
+/**
+ * Small builders for the workflows tests import: nodes are given as n8n exports them, minus the
+ * bookkeeping (ids, positions, connections) that a chain of nodes implies.
+ */
+
+export type NodeSpec = Pick<WorkflowNode, 'name' | 'type' | 'typeVersion' | 'parameters'> & Partial<WorkflowNode>;
+
+/** A workflow whose nodes run one after the other, in the order given. */
+export function chainWorkflow(name: string, nodes: NodeSpec[]): WorkflowJson {
+	const placed: WorkflowNode[] = nodes.map((node, index) => ({ id: randomUUID(), position: [index * 220, 0], ...node }));
+	const connections = Object.fromEntries(placed.slice(0, -1).map((node, index) => [node.name, { main: [[{ node: placed[index + 1].name, type: 'main', index: 0 }]] }]));
+	return { name, nodes: placed, connections, settings: { executionOrder: 'v1' } };
+}
+
+/** n8n's Webhook trigger; `responseMode: 'lastNode'` answers with the last node's first item. */
+export function webhookNode(path: string, options: { method?: 'GET' | 'POST'; responseMode?: 'onReceived' | 'lastNode' } = {}): NodeSpec {
+	return {
+		name: 'Webhook',
+		type: 'n8n-nodes-base.webhook',
+		typeVersion: 2.1,
+		// A production webhook is registered under its node's webhookId.
+		webhookId: randomUUID(),
+		parameters: { path, httpMethod: options.method ?? 'POST', responseMode: options.responseMode ?? 'lastNode', options: {} },
+	};
+}
+
+/** n8n's Set node (Edit Fields) assigning string values. */
+export function setNode(name: string, values: Record<string, string>): NodeSpec {
+	return {
+		name,
+		type: 'n8n-nodes-base.set',
+		typeVersion: 3.4,
+		parameters: {
+			assignments: { assignments: Object.entries(values).map(([field, value]) => ({ id: randomUUID(), name: field, value, type: 'string' })) },
+			options: {},
+		},
+	};
+}
