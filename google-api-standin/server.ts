@@ -8,7 +8,7 @@ import path from 'path';
 import { exampleOf, promptText, sceneSpecFor, type JsonSchema } from './answers';
 import { driftKindOf, FaultInjector, seededRandom, type FaultRule } from './faults';
 import { pictureFor, type DriftKind, type Picture } from './picture';
-import { renderClip } from './render';
+import { ClipRenderer } from './render';
 
 /**
  * A local stand-in for Google's Gemini API and Vertex AI, speaking their wire format for what this
@@ -184,6 +184,7 @@ export class GoogleApiStandIn {
 	private driftRandom: () => number;
 	private server?: Server;
 	private workDir = '';
+	private renderer?: ClipRenderer;
 	url = '';
 
 	constructor(settings: Partial<StandInSettings> = {}) {
@@ -211,6 +212,7 @@ export class GoogleApiStandIn {
 
 	async start(port = 0, host = '127.0.0.1'): Promise<string> {
 		this.workDir = await fs.mkdtemp(path.join(tmpdir(), 'google-api-standin-'));
+		this.renderer = new ClipRenderer(this.workDir);
 		this.server = createServer((request, response) => {
 			this.handle(request, response).catch((error: unknown) => this.sendError(response, error));
 		});
@@ -390,7 +392,7 @@ export class GoogleApiStandIn {
 			const withAudio = !model.startsWith('veo-2') && parameters.generateAudio !== false;
 			operation.filePath = path.join(this.workDir, `${id}.mp4`);
 			operation.fileId = `video${id}`;
-			operation.render = renderClip(
+			operation.render = this.renderer!.render(
 				{
 					picture,
 					prompt,
