@@ -1,0 +1,122 @@
+import { promises as fs } from 'fs';
+import { tmpdir } from 'os';
+import path from 'path';
+
+import { runFfmpeg } from '../../edges/ffmpeg/ffmpeg';
+import { createGoogleClient, type GoogleClient } from '../../edges/google/client';
+import { checkVideoOperation, submitVideo } from '../../edges/google/veo';
+import type { GoogleApiStandIn } from '../../google-api-standin/server';
+
+/**
+ * Shared pieces of the integration tests: the real @google/genai SDK, built by the package's own
+ * client factory, pointed at the local stand-in for each backend.
+ */
+
+/** The stand-in is started with this key, so a request without it (or with another) is refused. */
+export const API_KEY = 'standin-test-key';
+
+export type BackendName = 'gemini' | 'vertex';
+
+export interface BackendCase {
+	backend: BackendName;
+	/** A Veo 3.1 Fast id served on this backend. */
+	model: string;
+	connect: (baseUrl: string, apiKey?: string) => GoogleClient;
+}
+
+export const BACKENDS: BackendCase[] = [
+	{
+		backend: 'gemini',
+		model: 'veo-3.1-fast-generate-preview',
+		connect: (baseUrl, apiKey = API_KEY) => createGoogleClient({ backend: 'gemini', apiKey, baseUrl }),
+	},
+	{
+		backend: 'vertex',
+		model: 'veo-3.1-fast-generate-001',
+		connect: (baseUrl, apiKey = API_KEY) => createGoogleClient({ backend: 'vertex', authentication: 'expressApiKey', apiKey, baseUrl }),
+	},
+];
+
+export function connect(backend: BackendName, baseUrl: string, apiKey?: string): GoogleClient {
+	return BACKENDS.find((entry) => entry.backend === backend)!.connect(baseUrl, apiKey);
+}
+
+export const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** A sleep that really waits, and records what it was asked to wait and when it was called. */
+export function recordingSleep(): { sleep: (ms: number) => Promise<void>; delays: number[] } {
+	const delays: number[] = [];
+	return {
+		delays,
+		sleep: async (ms) => {
+			delays.push(ms);
+			await realSleep(ms);
+		},
+	};
+}
+
+type FinalState = Exclude<Awaited<ReturnType<typeof checkVideoOperation>>, { done: false }>;
+
+/** Polls an operation until it is done; returns its final state and how many checks it took. */
+export async function waitForOperation(
+	client: GoogleClient,
+	operationName: string,
+	{ intervalMs = 40, timeoutMs = 30_000 } = {},
+): Promise<{ state: FinalState; checks: number }> {
+	const started = Date.now();
+	for (let checks = 1; ; checks++) {
+		const state = await checkVideoOperation(client, operationName);
+		if (state.done) return { state, checks };
+		if (Date.now() - started > timeoutMs) throw new Error(`${operationName} was not done after ${timeoutMs} ms`);
+		await realSleep(intervalMs);
+	}
+}
+
+/** The final state, asserting that it holds videos. */
+export function videosOf(state: FinalState) {
+	if (state.kind !== 'videos') throw new Error(`expected videos, got ${JSON.stringify(state)}`);
+	return state.videos;
+}
+
+/** The stand-in's record of an operation, from the name the SDK returned. */
+export function operationRecord(standIn: GoogleApiStandIn, operationName: string) {
+	const id = /operations\/([a-z0-9]+)$/.exec(operationName)?.[1];
+	const record = id ? standIn.operations.get(id) : undefined;
+	if (!record) throw new Error(`the stand-in has no operation ${operationName}`);
+	return record;
+}
+
+export interface SimpleVideoRequest {
+	model: string;
+	prompt: string;
+	durationSeconds: number;
+	aspectRatio: string;
+	resolution: string;
+}
+
+/** Submits and waits; the operation name and final state. */
+export async function generate(client: GoogleClient, request: SimpleVideoRequest) {
+	const operationName = await submitVideo(client, request);
+	const { state, checks } = await waitForOperation(client, operationName);
+	return { operationName, state, checks };
+}
+
+export async function makeTempDir(prefix: string): Promise<string> {
+	return fs.mkdtemp(path.join(tmpdir(), `veo-pipeline-${prefix}-`));
+}
+
+export async function removeDir(dir: string | undefined): Promise<void> {
+	if (dir) await fs.rm(dir, { recursive: true, force: true });
+}
+
+/** One frame of a clip, scaled down, as RGB triples. */
+export async function frameRgb(filePath: string, atSeconds: number, width: number, height: number): Promise<Array<[number, number, number]>> {
+	const { stdout } = await runFfmpeg(
+		['-ss', String(atSeconds), '-i', filePath, '-frames:v', '1', '-vf', `scale=${width}:${height}:flags=area`, '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-'],
+		{ collectStdout: true },
+	);
+	expect(stdout.length).toBe(width * height * 3);
+	const pixels: Array<[number, number, number]> = [];
+	for (let offset = 0; offset < stdout.length; offset += 3) pixels.push([stdout[offset], stdout[offset + 1], stdout[offset + 2]]);
+	return pixels;
+}
