@@ -1,0 +1,78 @@
+import type { INodeExecutionData } from 'n8n-workflow';
+
+import { CONTACT_SHEET_PROPERTY } from '../../core/binaryNames';
+import type { BoardEntry } from '../../core/review';
+import { latestTake } from '../../core/shotItems';
+import type { Take } from '../../core/types';
+import type { BoardClipView, BoardView } from '../../edges/review-page/board';
+
+/** The links a board needs, each signed by n8n with its own parameters. */
+export type SignLink = (parameters: Record<string, string>) => string;
+
+/** The review page links relative to the page, so they work behind any proxy that serves it. */
+export function relativeLink(absolute: string): string {
+	const url = new URL(absolute);
+	return `${url.pathname}${url.search}`;
+}
+
+function takeNotes(take: Take): string[] {
+	const notes: string[] = [];
+	if (take.review) {
+		notes.push(`${take.review.decision} by ${take.review.reviewer ?? 'an editor'}${take.review.note ? `: ${take.review.note}` : ''}`);
+	}
+	if (take.drift) notes.push(`Drift ${Math.round(take.drift.drift * 100)}%: ${take.drift.reasons.slice(0, 2).join('; ')}`);
+	if (take.reason) notes.push(take.reason);
+	return notes;
+}
+
+export function buildBoardView(
+	entries: BoardEntry[],
+	inputs: INodeExecutionData[],
+	clipProperty: string,
+	round: string,
+	sign: SignLink,
+): BoardView {
+	const mediaLink = (itemIndex: number, property: string) =>
+		relativeLink(sign({ round, view: 'media', item: String(itemIndex), property }));
+	const clips: BoardClipView[] = entries.map((entry, position) => {
+		const { item, itemIndex } = entry;
+		const binary = inputs[itemIndex]?.binary ?? {};
+		const take = latestTake(item);
+		const drift = take?.drift;
+		const earlierTakes = item.takes.slice(0, -1).map((earlier) => ({
+			label: `Take ${earlier.attempt} (${earlier.outcome})`,
+			clipUrl: earlier.clip && binary[earlier.clip.binaryProperty] ? mediaLink(itemIndex, earlier.clip.binaryProperty) : undefined,
+			notes: takeNotes(earlier),
+		}));
+		const clipBinary = take?.clip && binary[take.clip.binaryProperty] ? take.clip.binaryProperty : binary[clipProperty] ? clipProperty : undefined;
+		return {
+			position,
+			key: entry.key,
+			heading: `Shot ${item.shot.sequence} of ${item.allShotIds.length} - ${item.bible.title}${take ? ` (take ${take.attempt})` : ''}`,
+			description: item.shot.description,
+			camera: item.shot.camera || undefined,
+			prompt: take?.prompt ?? '',
+			clipUrl: clipBinary ? mediaLink(itemIndex, clipBinary) : undefined,
+			contactSheetUrl: binary[CONTACT_SHEET_PROPERTY] ? mediaLink(itemIndex, CONTACT_SHEET_PROPERTY) : undefined,
+			missingClipReason: clipBinary ? undefined : (take?.reason ?? item.statusReason ?? 'no clip on this item'),
+			drift: drift
+				? {
+						percent: Math.round(drift.drift * 100),
+						confidence: drift.confidence,
+						route: drift.route,
+						reasons: drift.reasons,
+						correctivePrompt: drift.correctivePrompt,
+					}
+				: undefined,
+			earlierTakes,
+			suggested: drift?.route === 'pass' ? 'approve' : 'undecided',
+		};
+	});
+	const pipelines = new Set(entries.map((entry) => entry.item.pipelineId)).size;
+	return {
+		title: entries.length ? `Review: ${entries[0].item.bible.title}${pipelines > 1 ? ` and ${pipelines - 1} more` : ''}` : 'Review',
+		subtitle: `${entries.length} clip${entries.length === 1 ? '' : 's'} to review`,
+		submitUrl: relativeLink(sign({ round, view: 'submit' })),
+		clips,
+	};
+}

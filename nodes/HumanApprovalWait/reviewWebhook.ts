@@ -1,0 +1,140 @@
+import { randomBytes } from 'crypto';
+import { createReadStream, existsSync } from 'fs';
+import type { IBinaryData, INodeExecutionData, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+
+import { InvalidInputError } from '../../core/failures';
+import { applyReview, boardEntries, parseReviewSubmission, reviewRoundId, type ReviewScope, type UndecidedPolicy } from '../../core/review';
+import { parseShotItem } from '../../core/shotItems';
+import { renderBoard } from '../../edges/review-page/board';
+import { renderNotice, reviewPageCsp } from '../../edges/review-page/html';
+import { toNodeError } from '../shared/errors';
+import { buildBoardView } from './boardView';
+import { routeToOutputs, type OutputSettings } from './routing';
+
+/**
+ * Everything the signed review link serves. GET requests (the board, clips, contact sheets) never
+ * resume the execution; only a valid POST of the board's form does. Nothing is written anywhere
+ * before `webhook()` returns: n8n guards against two simultaneous submissions, and a refused
+ * submission leaves the execution waiting.
+ */
+
+interface HttpResponse {
+	status(code: number): HttpResponse;
+	setHeader(name: string, value: string): void;
+	end(body?: string): void;
+	headersSent?: boolean;
+}
+
+function sendHtml(response: HttpResponse, status: number, html: string, nonce: string): IWebhookResponseData {
+	response.status(status);
+	response.setHeader('Content-Type', 'text/html; charset=utf-8');
+	response.setHeader('Content-Security-Policy', reviewPageCsp(nonce));
+	response.setHeader('Cache-Control', 'no-store');
+	response.setHeader('X-Content-Type-Options', 'nosniff');
+	response.end(html);
+	return { noWebhookResponse: true };
+}
+
+/** Streams a binary, honouring a Range request so the video element can seek. */
+async function sendMedia(context: IWebhookFunctions, binary: IBinaryData, range: string | undefined): Promise<IWebhookResponseData> {
+	const response = context.getResponseObject() as unknown as HttpResponse & NodeJS.WritableStream;
+	response.setHeader('Content-Type', binary.mimeType);
+	response.setHeader('Accept-Ranges', 'bytes');
+	response.setHeader('Cache-Control', 'private, max-age=3600');
+	response.setHeader('X-Content-Type-Options', 'nosniff');
+	if (!binary.id) {
+		const bytes = Buffer.from(binary.data, 'base64');
+		response.setHeader('Content-Length', String(bytes.length));
+		response.status(200).end(bytes as unknown as string);
+		return { noWebhookResponse: true };
+	}
+	const path = (() => {
+		try {
+			return context.helpers.getBinaryPath(binary.id!);
+		} catch {
+			return undefined; // Not filesystem mode: stream it whole.
+		}
+	})();
+	if (path && existsSync(path)) {
+		const { fileSize } = await context.helpers.getBinaryMetadata(binary.id);
+		const size = Number(fileSize);
+		const match = range ? /^bytes=(\d*)-(\d*)$/.exec(range) : null;
+		if (match && size > 0) {
+			const start = match[1] ? Number(match[1]) : Math.max(0, size - Number(match[2]));
+			const end = match[1] && match[2] ? Math.min(Number(match[2]), size - 1) : size - 1;
+			if (start > end || start >= size) {
+				response.setHeader('Content-Range', `bytes */${size}`);
+				response.status(416).end();
+				return { noWebhookResponse: true };
+			}
+			response.setHeader('Content-Range', `bytes ${start}-${end}/${size}`);
+			response.setHeader('Content-Length', String(end - start + 1));
+			response.status(206);
+			createReadStream(path, { start, end }).pipe(response);
+			return { noWebhookResponse: true };
+		}
+		response.setHeader('Content-Length', String(size));
+		response.status(200);
+		createReadStream(path).pipe(response);
+		return { noWebhookResponse: true };
+	}
+	response.status(200);
+	(await context.helpers.getBinaryStream(binary.id)).pipe(response);
+	return { noWebhookResponse: true };
+}
+
+export async function reviewWebhook(context: IWebhookFunctions): Promise<IWebhookResponseData> {
+	const request = context.getRequestObject() as unknown as { method: string; query: Record<string, string>; headers: Record<string, string | undefined> };
+	const response = context.getResponseObject() as unknown as HttpResponse;
+	const nonce = randomBytes(12).toString('base64');
+	const inputs = context.evaluateExpression('{{ $input.all() }}', 0) as unknown as INodeExecutionData[];
+	const items = inputs.map((input) => parseShotItem(input.json));
+	const scope = context.getNodeParameter('reviewScope', 'needsReview') as ReviewScope;
+	const entries = boardEntries(items, scope);
+	const round = reviewRoundId(entries);
+	const query = request.query ?? {};
+
+	if (query.round !== round) {
+		return sendHtml(response, 200, renderNotice('Already decided', 'The clips on this link have been decided already; a newer review link may be on its way.', nonce), nonce);
+	}
+	if (request.method === 'GET' && query.view === 'media') {
+		const itemIndex = Number(query.item);
+		const binary = inputs[itemIndex]?.binary?.[query.property];
+		if (!binary || !entries.some((entry) => entry.itemIndex === itemIndex)) {
+			return sendHtml(response, 404, renderNotice('Not found', 'This clip is not on the board.', nonce), nonce);
+		}
+		return sendMedia(context, binary, request.headers.range);
+	}
+	const clipProperty = context.getNodeParameter('clipProperty', 'clip') as string;
+	const sign = (parameters: Record<string, string>) => context.getSignedResumeUrl(parameters);
+	if (request.method === 'GET') {
+		return sendHtml(response, 200, renderBoard(buildBoardView(entries, inputs, clipProperty, round, sign), nonce), nonce);
+	}
+
+	let submission;
+	try {
+		submission = parseReviewSubmission(context.getBodyData(), entries);
+	} catch (error) {
+		if (error instanceof InvalidInputError) {
+			return sendHtml(response, 400, renderNotice('Submission refused', `${error.message}. ${error.hint ?? ''}`, nonce), nonce);
+		}
+		throw toNodeError(context.getNode(), error);
+	}
+	const settings: OutputSettings = {
+		operation: 'sendAndWait',
+		routing: context.getNodeParameter('routing', 'split') as string,
+		limitWaitTime: context.getNodeParameter('limitWaitTime', false) as boolean,
+	};
+	const routed = applyReview(items, entries, submission, {
+		undecided: context.getNodeParameter('undecided', 'keep') as UndecidedPolicy,
+	});
+	const approvedCount = routed.approved.filter((entry) => entries.some((e) => e.itemIndex === entry.itemIndex)).length;
+	return {
+		webhookResponse: renderNotice(
+			'Decisions recorded',
+			`${approvedCount} of ${entries.length} clips approved. Rejected clips go back for another take with your notes. You can close this page.`,
+			nonce,
+		),
+		workflowData: routeToOutputs(routed, settings, (itemIndex) => inputs[itemIndex]?.binary),
+	};
+}
