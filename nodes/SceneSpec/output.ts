@@ -17,15 +17,15 @@ export const outputProperty: INodeProperties = {
 };
 
 /**
- * Moves each character's reference image from the input item's binary property to the name the
- * other nodes look for (`ref_<character id>`), and points the bible at it.
+ * Keeps the input item's binaries (a product image, a logo) on every shot item, and gives each
+ * character's reference image the name the other nodes look for (`ref_<character id>`).
  */
 function collectReferenceImages(
 	context: IExecuteFunctions,
 	itemIndex: number,
 	spec: SceneSpec,
 ): { spec: SceneSpec; binary: Record<string, IBinaryData> } {
-	const binary: Record<string, IBinaryData> = {};
+	const binary: Record<string, IBinaryData> = { ...(context.getInputData()[itemIndex]?.binary ?? {}) };
 	const characters = spec.bible.characters.map((character, index) => {
 		if (!character.referenceImage) return character;
 		const source = requireBinary(
