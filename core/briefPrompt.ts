@@ -104,8 +104,12 @@ export function buildRepairText(prompt: BriefPrompt, previousAnswer: string, pro
 	].join('\n');
 }
 
-/** The user's own characters keep their ids and reference images, whatever the model answered. */
+/**
+ * The user's own characters keep their ids and reference images, whatever the model answered.
+ * An answer without a character list is returned as it is, for validation to report.
+ */
 export function applyBriefCharacters(spec: SceneSpec, characters: BriefCharacter[]): SceneSpec {
+	if (!Array.isArray(spec?.bible?.characters)) return spec;
 	const bibleCharacters = spec.bible.characters.map((character) => {
 		const given = characters.find((c) => c.id === character.id);
 		if (!given?.referenceImageProperty) return character;

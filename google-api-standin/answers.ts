@@ -81,7 +81,8 @@ export function sceneSpecFor(prompt: string): unknown {
 		: [{ id: 'lead', name: 'The Lead', description: 'a person in their thirties in a plain navy jacket' }];
 
 	const props: Array<{ id: string; name: string; description: string; color: string; constraints: string[] }> = [];
-	for (const match of brief.matchAll(/\b([a-z]+)\s+([a-z]+)\b/gi)) {
+	// Overlapping word pairs: "the blue mug" gives (the, blue) and (blue, mug).
+	for (const match of brief.matchAll(/\b([a-z]+)\s+(?=([a-z]+)\b)/gi)) {
 		const [, colorWord, noun] = match;
 		if (COLOR_NAMES[colorWord.toLowerCase()] && !COLOR_NAMES[noun.toLowerCase()] && !props.some((p) => p.id === slug(noun))) {
 			props.push({

@@ -1,5 +1,6 @@
 import { updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 
+import { inferConstraintDimension } from '../../../core/constraints';
 import { slugify } from '../../../core/ids';
 import { parseSceneSpec } from '../../../core/schema';
 import { assertSpecFitsModel } from '../../../core/shotPlan';
@@ -122,6 +123,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		...(p.color?.trim() ? { color: p.color.trim() } : {}),
 		constraints: splitList(p.constraints ?? '', /;/),
 	}));
+	const palette = splitList(parameter<string>('palette', ''), /,/);
 	const shots = (parameter<{ shot?: Array<Record<string, string | number | boolean>> }>('shots', {}).shot ?? []).map((s, index) => ({
 		sequence: index + 1,
 		description: String(s.description ?? ''),
@@ -132,7 +134,10 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		...(String(s.lighting ?? '').trim() ? { lighting: String(s.lighting).trim() } : {}),
 		continuousWithPrevious: Boolean(s.continuousWithPrevious),
 		...(String(s.dialogue ?? '').trim() ? { dialogue: String(s.dialogue).trim() } : {}),
-		constraints: splitList(String(s.constraints ?? ''), /\n/).map((text) => ({ text, dimension: 'other' })),
+		constraints: splitList(String(s.constraints ?? ''), /\n/).map((text) => ({
+			text,
+			dimension: inferConstraintDimension(text, { props, characters, palette }),
+		})),
 	}));
 	const spec = parseSceneSpec({
 		bible: {
@@ -140,7 +145,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 			logline: parameter<string>('logline', ''),
 			style: {
 				look: parameter<string>('look', ''),
-				palette: splitList(parameter<string>('palette', ''), /,/),
+				palette,
 				lighting: parameter<string>('lighting', ''),
 				aspectRatio: parameter<string>('aspectRatio'),
 				resolution: parameter<string>('resolution'),
