@@ -344,8 +344,6 @@ export class GoogleApiStandIn {
 		}
 		const aspectRatio = String(parameters.aspectRatio ?? '16:9');
 		if (!['16:9', '9:16'].includes(aspectRatio)) throw new HttpError(400, `Unsupported aspect ratio: ${aspectRatio}`);
-		const resultFault = this.strikeFault('predict', prompt);
-
 		const now = Date.now();
 		const running = this.runningOperations(now);
 		if (running >= this.settings.maxConcurrentOperations) {
@@ -356,6 +354,9 @@ export class GoogleApiStandIn {
 				this.settings.quotaRetryDelaySeconds,
 			);
 		}
+		// Faults strike only requests the quota admits, so a rejected request does not use up a
+		// fault's `times` and the retried request still gets the failure the test asked for.
+		const resultFault = this.strikeFault('predict', prompt);
 
 		const drift = new Set<DriftKind>(
 			this.faults
