@@ -88,6 +88,40 @@ describe.each(BACKENDS)('quota on the $backend backend', ({ backend, model }) =>
 	});
 });
 
+describe('quota and faults together', () => {
+	it('a request refused for quota does not use up a fault: the retried request still gets it', async () => {
+		const standIn = await standInWith({
+			latencyMs: 60_000,
+			maxConcurrentOperations: 1,
+			quotaRetryDelaySeconds: 0.1,
+			faults: [
+				{ on: 'predict', effect: 'operation_failed', match: 'Shot 1' },
+				{ on: 'predict', effect: 'safety_filtered', match: 'Shot 2', times: 1 },
+			],
+		});
+		const client = connect('gemini', standIn.url);
+		const model = 'veo-3.1-fast-generate-preview';
+		const firstOperation = await submitVideo(client, request(model, 'Shot 1: fills the quota.'));
+
+		const { sleep, delays } = recordingSleep();
+		const operationName = await withRetries(() => submitVideo(client, request(model, 'Shot 2: should be filtered.')), {
+			maxAttempts: 3,
+			initialDelayMs: 5000,
+			maxDelayMs: 5000,
+			sleep: async (ms) => {
+				await sleep(ms);
+				operationRecord(standIn, firstOperation).dueAt = Date.now();
+			},
+		});
+		expect(delays).toEqual([100]);
+		expect(standIn.stats.quotaRejections).toBe(1);
+
+		operationRecord(standIn, operationName).dueAt = Date.now();
+		const state = await checkVideoOperation(client, operationName);
+		expect(state).toMatchObject({ done: true, kind: 'safety_filtered' });
+	});
+});
+
 describe('quota on the wire', () => {
 	it("is Google's RESOURCE_EXHAUSTED body with a google.rpc.RetryInfo detail", async () => {
 		const standIn = await standInWith({ latencyMs: 60_000, maxConcurrentOperations: 1, quotaRetryDelaySeconds: 3, faults: NO_RENDER });
