@@ -20,8 +20,8 @@ import {
  * be a playable MP4 of the size and length that were asked for, with sound only from Veo 3.x.
  */
 
-// Clips are rendered by ffmpeg; on a busy machine a few of them take longer than jest's 5 s default.
-jest.setTimeout(30_000);
+// Clips are rendered by ffmpeg (8 s at 1080p here); on a busy shared machine one took 10 s.
+jest.setTimeout(60_000);
 
 const FRAME_SIZES: Record<string, Record<string, [number, number]>> = {
 	'16:9': { '720p': [1280, 720], '1080p': [1920, 1080] },
