@@ -32,10 +32,15 @@ export function clipKey(item: ShotItem): string {
 	return `${item.pipelineId}.${take?.id ?? `${item.shot.id}-no-take`}`;
 }
 
-export function boardEntries(items: ShotItem[], scope: ReviewScope): BoardEntry[] {
+/**
+ * A batch as the node read it: one entry per input item, `undefined` where an item could not be
+ * read (the node passes those on as error items), so every other item keeps its input index.
+ */
+export type Batch = ReadonlyArray<ShotItem | undefined>;
+
+export function boardEntries(items: Batch, scope: ReviewScope): BoardEntry[] {
 	return items
-		.map((item, itemIndex) => ({ itemIndex, key: clipKey(item), item }))
-		.filter((entry) => needsReview(entry.item, scope))
+		.flatMap((item, itemIndex) => (item && needsReview(item, scope) ? [{ itemIndex, key: clipKey(item), item }] : []))
 		.sort((a, b) => a.item.pipelineId.localeCompare(b.item.pipelineId) || a.item.shot.sequence - b.item.shot.sequence);
 }
 
@@ -127,12 +132,12 @@ export interface RoutedReview {
 }
 
 /**
- * Applies the decisions to the board's items and routes every item of the batch: approved shots
- * to `approved`, everything else (rejected, undecided, and items that were not on the board but
- * are not approved) to `rejected`, so nothing is lost.
+ * Applies the decisions to the board's items and routes every readable item of the batch:
+ * approved shots to `approved`, everything else (rejected, undecided, and items that were not on
+ * the board but are not approved) to `rejected`, so nothing is lost.
  */
 export function applyReview(
-	items: ShotItem[],
+	items: Batch,
 	entries: BoardEntry[],
 	submission: ReviewSubmission,
 	options: { undecided: UndecidedPolicy; now?: Date },
@@ -141,6 +146,7 @@ export function applyReview(
 	const onBoard = new Map(entries.map((entry) => [entry.itemIndex, entry]));
 	const routed: RoutedReview = { approved: [], rejected: [] };
 	items.forEach((original, itemIndex) => {
+		if (!original) return;
 		const entry = onBoard.get(itemIndex);
 		let item = original;
 		if (entry) {
@@ -184,10 +190,13 @@ export type TimeoutPolicy = 'approvePassed' | 'rejectAll';
 
 /**
  * What happens to clips whose review ran out of time, for the items n8n hands on at a wait
- * limit: approve those that passed automatic QA (the others stay undecided), or reject them all.
+ * limit: approve those that passed automatic QA (the others stay undecided), or reject every clip
+ * that is not approved yet (including "Every Clip" reviews' generated ones, which would otherwise
+ * come back to the next board unchanged).
  */
-export function decideTimedOut(items: ShotItem[], policy: TimeoutPolicy, now: Date = new Date()): RoutedReview {
-	const entries = boardEntries(items, policy === 'rejectAll' ? 'needsReview' : 'all');
+export function decideTimedOut(items: Batch, policy: TimeoutPolicy, now: Date = new Date()): RoutedReview {
+	// Whichever clips the board showed, only the approved ones were not waiting for a decision.
+	const entries = boardEntries(items, 'all').filter((entry) => entry.item.status !== 'approved');
 	const decisions = new Map<string, ClipDecision>();
 	for (const entry of entries) {
 		const passed = latestTake(entry.item)?.drift?.route === 'pass';
