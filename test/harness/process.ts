@@ -9,8 +9,8 @@ import { HarnessStepError, lastLines } from './run';
 
 /**
  * One `n8n start` process on loopback ports, its output kept in a log file in the user folder.
- * n8n is started in its own process group so that stopping it also ends the task runner it
- * spawns; every group still running is killed when the test process exits, however it exits.
+ * n8n runs in its own process group, under a guardian: stopping the group also ends the task
+ * runner n8n spawns, and the guardian ends n8n if the test process dies before stopping it.
  */
 
 const READY_TIMEOUT_MS = 180_000;
@@ -41,8 +41,6 @@ export async function isPortFree(port: number): Promise<boolean> {
 	});
 }
 
-const runningGroups = new Set<number>();
-
 function killGroup(pid: number, signal: NodeJS.Signals): void {
 	try {
 		process.kill(-pid, signal);
@@ -51,26 +49,8 @@ function killGroup(pid: number, signal: NodeJS.Signals): void {
 	}
 }
 
-function killAllOnExit(): void {
-	for (const pid of runningGroups) killGroup(pid, 'SIGKILL');
-	runningGroups.clear();
-}
-
-let exitHooksInstalled = false;
-
-/** A test run that crashes or is interrupted must not leave n8n behind. */
-function installExitHooks(): void {
-	if (exitHooksInstalled) return;
-	exitHooksInstalled = true;
-	process.once('exit', killAllOnExit);
-	for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-		process.once(signal, () => {
-			killAllOnExit();
-			// Let the signal do what it would have done without this hook.
-			process.kill(process.pid, signal);
-		});
-	}
-}
+/** Ends n8n when the test process is gone, however it went (see the script). */
+const GUARDIAN = path.join(__dirname, 'guardian.js');
 
 export class N8nProcess {
 	private child?: ChildProcess;
@@ -129,24 +109,24 @@ export class N8nProcess {
 	/** Starts n8n and resolves once it reports itself ready; on failure it names the step and shows the log. */
 	async start(timeoutMs = READY_TIMEOUT_MS): Promise<void> {
 		if (this.child) throw new Error('n8n is already running');
-		installExitHooks();
 		const logFd = openSync(this.logFile, 'a');
-		const child = spawn(this.runtime.nodeBinary, [this.runtime.n8nScript, 'start'], {
+		const { nodeBinary, n8nScript } = this.runtime;
+		const child = spawn(nodeBinary, [GUARDIAN, String(process.pid), nodeBinary, n8nScript, 'start'], {
 			cwd: this.userFolder,
 			env: this.environment(),
 			detached: true,
 			stdio: ['ignore', logFd, logFd],
 		});
 		closeSync(logFd);
+		// A test process that forgets to stop n8n may still exit: the guardian then ends n8n.
+		child.unref();
 		this.child = child;
-		runningGroups.add(child.pid!);
 		let exitReason: string | undefined;
 		this.exited = new Promise<void>((resolve) => {
 			child.once('exit', (code, signal) => {
 				exitReason = signal ? `n8n was ended by ${signal}` : `n8n exited with code ${code}`;
 				// n8n's task runner may outlive its parent: clear the whole group.
 				killGroup(child.pid!, 'SIGKILL');
-				runningGroups.delete(child.pid!);
 				if (this.child === child) this.child = undefined;
 				resolve();
 			});
@@ -177,7 +157,7 @@ export class N8nProcess {
 	private startFailure(reason: string): HarnessStepError {
 		return new HarnessStepError(
 			`starting n8n on port ${this.ports.port} (waiting for GET /healthz/readiness)`,
-			`${reason}. User folder ${this.userFolder}. Last lines of ${this.logFile}:\n${this.logTail()}`,
+			`${reason}. Last lines of n8n's log:\n${this.logTail()}`,
 		);
 	}
 
