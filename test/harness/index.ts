@@ -4,7 +4,7 @@ import path from 'path';
 
 import { startStandIn, type GoogleApiStandIn, type StandInSettings } from '../../google-api-standin/server';
 import { authCookieOf, BROWSER_ID, httpClient, N8nApi, type OwnerAccount } from './client';
-import { installPackageInto, packedPackage } from './package';
+import { installPackageInto } from './package';
 import { freePort, isPortFree, N8nProcess, type N8nPorts } from './process';
 import { cacheDir, ensureRuntime, isReady, markReady, N8N_VERSION, withCacheLock, type Runtime } from './provision';
 import { HarnessStepError } from './run';
@@ -149,7 +149,7 @@ export async function startN8n(options: StartOptions = {}): Promise<RunningN8n> 
 		const owner = JSON.parse(await fs.readFile(path.join(userFolder, OWNER_FILE), 'utf8')) as OwnerAccount;
 
 		startedAt = Date.now();
-		if (options.installPackage ?? true) await installPackageInto(userFolder, await packedPackage());
+		if (options.installPackage ?? true) await installPackageInto(userFolder);
 		const packageMs = options.installPackage === false ? 0 : Date.now() - startedAt;
 
 		if (options.standIn) standIn = await startStandIn(options.standIn === true ? {} : options.standIn);
@@ -187,8 +187,9 @@ async function ensureTemplate(runtime: Runtime): Promise<string> {
 		} finally {
 			await n8n.stop();
 		}
-		// Each copy starts its own log.
+		// Each copy starts its own log, and n8n rewrites its static cache (editor, types) at every start.
 		await fs.rm(n8n.logFile, { force: true });
+		await fs.rm(path.join(folder, '.cache'), { recursive: true, force: true });
 		await markReady(folder, { n8n: N8N_VERSION });
 		return folder;
 	});

@@ -29,14 +29,6 @@ async function buildAndPack(): Promise<string> {
 	});
 }
 
-let packedThisRun: Promise<string> | undefined;
-
-/** The tarball of the working tree as it is now, built once per test file (jest's module scope). */
-export async function packedPackage(): Promise<string> {
-	packedThisRun ??= buildAndPack();
-	return await packedThisRun;
-}
-
 /**
  * A `.n8n/nodes` folder with the tarball installed, cached by the tarball's content (npm pack
  * output is reproducible) because npm needs 10-30 s here to install the package's dependencies.
@@ -74,9 +66,24 @@ async function pruneOldInstalls(packagesDir: string, keep: string): Promise<void
 	await Promise.all(old.map(({ folder }) => fs.rm(folder, { recursive: true, force: true })));
 }
 
-/** Puts the packed package into `<userFolder>/.n8n/nodes`, where n8n looks for community packages. */
-export async function installPackageInto(userFolder: string, tarball: string): Promise<void> {
-	const source = await installedNodesFolder(tarball);
+async function buildPackAndInstall(): Promise<string> {
+	const tarball = await buildAndPack();
+	try {
+		return await installedNodesFolder(tarball);
+	} finally {
+		await fs.rm(path.dirname(tarball), { recursive: true, force: true });
+	}
+}
+
+let installedThisRun: Promise<string> | undefined;
+
+/**
+ * Puts the package, as the working tree builds it now, into `<userFolder>/.n8n/nodes`, where n8n
+ * looks for community packages. It is built once per test file (jest's module scope).
+ */
+export async function installPackageInto(userFolder: string): Promise<void> {
+	installedThisRun ??= buildPackAndInstall();
+	const source = await installedThisRun;
 	const nodesDir = path.join(userFolder, '.n8n', 'nodes');
 	await fs.rm(nodesDir, { recursive: true, force: true });
 	await fs.cp(source, nodesDir, { recursive: true, verbatimSymlinks: true });
