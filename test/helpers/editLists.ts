@@ -22,7 +22,7 @@ export interface EdlEvent {
 	comments: string[];
 }
 
-const EVENT = /^(\d{3})  (\S{1,8}) +(V|A|A2|AA|B|AA\/V) +(C|D)    ?(\d{3})? +(\d{2}:\d{2}:\d{2}:\d{2}) (\d{2}:\d{2}:\d{2}:\d{2}) (\d{2}:\d{2}:\d{2}:\d{2}) (\d{2}:\d{2}:\d{2}:\d{2})$/;
+const EVENT = /^(\d{3}) {2}(\S{1,8}) +(V|A|A2|AA|B|AA\/V) +(C|D) {3,4}(\d{3})? +(\d{2}:\d{2}:\d{2}:\d{2}) (\d{2}:\d{2}:\d{2}:\d{2}) (\d{2}:\d{2}:\d{2}:\d{2}) (\d{2}:\d{2}:\d{2}:\d{2})$/;
 
 function frames(timecode: string, base: number): number {
 	const [hours, minutes, seconds, frame] = timecode.split(':').map(Number);
