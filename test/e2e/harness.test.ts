@@ -1,8 +1,7 @@
 import { readFileSync } from 'fs';
 import path from 'path';
 
-import { linksIn, nodeOutput, REPOSITORY_ROOT, startN8n, type RunningN8n } from '../harness';
-import { chainWorkflow, setNode, webhookNode } from '../harness/workflows';
+import { chainWorkflow, linksIn, nodeOutput, REPOSITORY_ROOT, setNode, startN8n, webhookNode, type RunningN8n } from '../harness';
 
 /**
  * Real n8n, started by the harness with this package installed as a community package: the

@@ -1,8 +1,7 @@
 import axios from 'axios';
 import { existsSync } from 'fs';
 
-import { nodeOutput, startN8n, type RunningN8n } from '../harness';
-import { chainWorkflow, setNode, webhookNode } from '../harness/workflows';
+import { chainWorkflow, nodeOutput, setNode, startN8n, webhookNode, type RunningN8n } from '../harness';
 
 /** n8n restarted on the same user folder keeps what users rely on: active workflows and waiting executions. */
 

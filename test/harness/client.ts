@@ -136,7 +136,7 @@ export function httpClient(baseUrl: string): AxiosInstance {
 	return http;
 }
 
-/** Fields of an exported workflow that the public API's create endpoint rejects or ignores. */
+/** What the public API's create endpoint takes from an exported workflow; it rejects or ignores the rest (id, active, tags, pinData, meta, versionId...). */
 const WORKFLOW_FIELDS_ACCEPTED = ['name', 'nodes', 'connections', 'settings', 'staticData'] as const;
 
 export class N8nApi {

@@ -18,6 +18,7 @@ import { HarnessStepError } from './run';
  */
 
 export * from './client';
+export * from './workflows';
 export { HarnessStepError } from './run';
 
 export interface StartOptions {

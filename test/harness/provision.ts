@@ -119,8 +119,9 @@ async function ensureN8n(nodeBinary: string): Promise<string> {
 	if (await isReady(folder)) return n8nScript;
 
 	await fs.mkdir(folder, { recursive: true });
-	// npm 11 runs a dependency's install script only when package.json allows it; sqlite3's is the
-	// one n8n needs (the others, such as kafka's native build, cannot succeed offline and are unused).
+	// npm 11 warns about dependency install scripts that package.json's allowScripts does not list,
+	// and blocks them with strict-allow-scripts (a coming default). sqlite3's is the one n8n needs;
+	// the others, such as kafka's native build, cannot succeed offline and are not used here.
 	await writeJson(path.join(folder, 'package.json'), { name: 'veo-pipeline-n8n', private: true, allowScripts: { sqlite3: true } });
 	await runStep(`installing n8n@${N8N_VERSION} (npm install --ignore-scripts)`, 'npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund', `n8n@${N8N_VERSION}`], {
 		cwd: folder,
