@@ -146,6 +146,20 @@ export interface DimensionScore {
 
 export type DriftRoute = 'pass' | 'review' | 'regenerate';
 
+/** The semantic judge's answer on one checkable constraint of the shot. */
+export interface ConstraintVerdict {
+	id: string;
+	text: string;
+	dimension: ConstraintDimension;
+	passed: boolean;
+	/** 0 = a guess, 1 = certain. */
+	confidence: number;
+	/** What the judge saw, in a sentence. */
+	evidence: string;
+	/** The moment of the clip that shows it. */
+	atSeconds?: number;
+}
+
 export interface DriftReport {
 	drift: number;
 	confidence: number;
@@ -156,6 +170,8 @@ export interface DriftReport {
 	/** Defects that make a clip unusable whatever else it gets right. */
 	technicalDefects: string[];
 	skipped: Array<{ scorer: string; reason: string }>;
+	/** Per-constraint verdicts, when the semantic judge ran. */
+	constraints?: ConstraintVerdict[];
 	scoredAt: string;
 }
 
@@ -184,6 +200,8 @@ export interface Take {
 	prompt: string;
 	negativePrompt: string;
 	model: string;
+	/** Length asked for; the clip is checked against it, also when fetched in a later execution. */
+	requestedDurationSeconds?: number;
 	operationName?: string;
 	outcome: TakeOutcome;
 	/** Why a take failed or was filtered, in words. */

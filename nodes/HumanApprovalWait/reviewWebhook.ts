@@ -1,13 +1,15 @@
 import { randomBytes } from 'crypto';
 import { createReadStream, existsSync } from 'fs';
 import type { IBinaryData, INodeExecutionData, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import type { Readable } from 'stream';
+import { pipeline } from 'stream/promises';
 
 import { InvalidInputError } from '../../core/failures';
 import { applyReview, boardEntries, parseReviewSubmission, reviewRoundId, type ReviewScope, type UndecidedPolicy } from '../../core/review';
-import { parseShotItem } from '../../core/shotItems';
 import { renderBoard } from '../../edges/review-page/board';
 import { renderNotice, reviewPageCsp } from '../../edges/review-page/html';
 import { toNodeError } from '../shared/errors';
+import { readBatch } from './batch';
 import { buildBoardView } from './boardView';
 import { routeToOutputs, type OutputSettings } from './routing';
 
@@ -32,6 +34,15 @@ function sendHtml(response: HttpResponse, status: number, html: string, nonce: s
 	response.setHeader('Cache-Control', 'no-store');
 	response.setHeader('X-Content-Type-Options', 'nosniff');
 	response.end(html);
+	return { noWebhookResponse: true };
+}
+
+/**
+ * Streams to the viewer. A video element aborts range requests whenever it seeks; `pipeline` then
+ * closes the file, where `pipe` would leave it open (and an unhandled read error would stop n8n).
+ */
+async function streamTo(response: NodeJS.WritableStream, source: Readable): Promise<IWebhookResponseData> {
+	await pipeline(source, response).catch(() => undefined);
 	return { noWebhookResponse: true };
 }
 
@@ -70,17 +81,14 @@ async function sendMedia(context: IWebhookFunctions, binary: IBinaryData, range:
 			response.setHeader('Content-Range', `bytes ${start}-${end}/${size}`);
 			response.setHeader('Content-Length', String(end - start + 1));
 			response.status(206);
-			createReadStream(path, { start, end }).pipe(response);
-			return { noWebhookResponse: true };
+			return streamTo(response, createReadStream(path, { start, end }));
 		}
 		response.setHeader('Content-Length', String(size));
 		response.status(200);
-		createReadStream(path).pipe(response);
-		return { noWebhookResponse: true };
+		return streamTo(response, createReadStream(path));
 	}
 	response.status(200);
-	(await context.helpers.getBinaryStream(binary.id)).pipe(response);
-	return { noWebhookResponse: true };
+	return streamTo(response, await context.helpers.getBinaryStream(binary.id));
 }
 
 export async function reviewWebhook(context: IWebhookFunctions): Promise<IWebhookResponseData> {
@@ -88,7 +96,8 @@ export async function reviewWebhook(context: IWebhookFunctions): Promise<IWebhoo
 	const response = context.getResponseObject() as unknown as HttpResponse;
 	const nonce = randomBytes(12).toString('base64');
 	const inputs = context.evaluateExpression('{{ $input.all() }}', 0) as unknown as INodeExecutionData[];
-	const items = inputs.map((input) => parseShotItem(input.json));
+	// The execution waits, so any unreadable item was let through by Continue On Fail.
+	const { items, errors } = readBatch(context.getNode(), inputs, true);
 	const scope = context.getNodeParameter('reviewScope', 'needsReview') as ReviewScope;
 	const entries = boardEntries(items, scope);
 	const round = reviewRoundId(entries);
@@ -135,6 +144,6 @@ export async function reviewWebhook(context: IWebhookFunctions): Promise<IWebhoo
 			`${approvedCount} of ${entries.length} clips approved. Rejected clips go back for another take with your notes. You can close this page.`,
 			nonce,
 		),
-		workflowData: routeToOutputs(routed, settings, (itemIndex) => inputs[itemIndex]?.binary),
+		workflowData: routeToOutputs(routed, settings, (itemIndex) => inputs[itemIndex]?.binary, errors),
 	};
 }

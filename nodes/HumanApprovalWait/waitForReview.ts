@@ -1,10 +1,8 @@
-import { WAIT_INDEFINITELY, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
+import { NodeOperationError, WAIT_INDEFINITELY, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
 
-import { applyReview, boardEntries, decideTimedOut, reviewRoundId, type ReviewScope, type TimeoutPolicy } from '../../core/review';
-import { parseShotItem } from '../../core/shotItems';
-import type { ShotItem } from '../../core/types';
-import { toNodeError } from '../shared/errors';
-import { errorItem } from '../shared/items';
+import { describeError } from '../../core/failures';
+import { applyReview, boardEntries, decideTimedOut, reviewRoundId, type BoardEntry, type ReviewScope, type TimeoutPolicy } from '../../core/review';
+import { readBatch } from './batch';
 import { routeToOutputs, type OutputSettings } from './routing';
 
 const UNIT_MS = { minutes: 60_000, hours: 3_600_000, days: 86_400_000 } as const;
@@ -17,32 +15,31 @@ export function outputSettings(context: { getNodeParameter(name: string, index: 
 	};
 }
 
-/** Parses every item; with Continue On Fail, unreadable items become error items on the last output. */
-function readBatch(context: IExecuteFunctions): { items: Array<ShotItem | undefined>; errors: INodeExecutionData[] } {
-	const errors: INodeExecutionData[] = [];
-	const items = context.getInputData().map((input, itemIndex) => {
-		try {
-			return parseShotItem(input.json);
-		} catch (error) {
-			if (!context.continueOnFail()) throw toNodeError(context.getNode(), error, itemIndex);
-			errors.push(errorItem(context, error, itemIndex));
-			return undefined;
-		}
-	});
-	return { items, errors };
+/** Runs one delivery; a failure names the parameter to check, since nobody would get the link. */
+async function deliverOn(context: IExecuteFunctions, channel: string, send: () => Promise<unknown>): Promise<void> {
+	try {
+		await send();
+	} catch (error) {
+		throw new NodeOperationError(context.getNode(), `Could not send the review link (Send the Review Link > ${channel}): ${describeError(error)}`, {
+			description: `Check "${channel}". The execution did not wait, so no editor can open the link.`,
+		});
+	}
 }
 
-async function deliverLink(context: IExecuteFunctions, link: string, items: ShotItem[], clipCount: number): Promise<void> {
+async function deliverLink(context: IExecuteFunctions, link: string, entries: BoardEntry[]): Promise<void> {
 	const notify = context.getNodeParameter('notify', 0, {}) as { webhookUrl?: string; workflowId?: string };
-	const titles = [...new Set(items.map((item) => item.bible.title))].join(', ');
+	const clipCount = entries.length;
+	const titles = [...new Set(entries.map((entry) => entry.item.bible.title))].join(', ');
 	const text = `${clipCount} clip${clipCount === 1 ? '' : 's'} of "${titles}" need${clipCount === 1 ? 's' : ''} review: ${link}`;
-	if (notify.webhookUrl?.trim()) {
-		await context.helpers.httpRequest({ method: 'POST', url: notify.webhookUrl.trim(), body: { text }, json: true });
+	const webhookUrl = notify.webhookUrl?.trim();
+	if (webhookUrl) {
+		await deliverOn(context, 'Chat Webhook URL (Slack or Teams)', () => context.helpers.httpRequest({ method: 'POST', url: webhookUrl, body: { text }, json: true }));
 	}
-	if (notify.workflowId?.trim()) {
-		await context.executeWorkflow({ id: notify.workflowId.trim() }, [{ json: { reviewUrl: link, text, clipsToReview: clipCount, titles } }], undefined, {
-			doNotWaitToFinish: true,
-		});
+	const workflowId = notify.workflowId?.trim();
+	if (workflowId) {
+		await deliverOn(context, 'Workflow to Run', () =>
+			context.executeWorkflow({ id: workflowId }, [{ json: { reviewUrl: link, text, clipsToReview: clipCount, titles } }], undefined, { doNotWaitToFinish: true }),
+		);
 	}
 }
 
@@ -52,33 +49,23 @@ async function deliverLink(context: IExecuteFunctions, link: string, items: Shot
  */
 export async function waitForReview(context: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const settings = outputSettings(context);
-	const { items, errors } = readBatch(context);
 	const inputs = context.getInputData();
+	const { items, errors } = readBatch(context.getNode(), inputs, context.continueOnFail());
 	const binaryOf = (itemIndex: number) => inputs[itemIndex]?.binary;
 
 	if (settings.operation === 'decideTimedOut') {
-		const valid = items.filter((item): item is ShotItem => Boolean(item));
-		const routed = decideTimedOut(valid, context.getNodeParameter('timeoutPolicy', 0) as TimeoutPolicy);
-		const indexOf = items.flatMap((item, itemIndex) => (item ? [itemIndex] : []));
-		const remap = (entries: typeof routed.approved) => entries.map((entry) => ({ ...entry, itemIndex: indexOf[entry.itemIndex] }));
-		return routeToOutputs({ approved: remap(routed.approved), rejected: remap(routed.rejected) }, settings, binaryOf, errors);
+		const routed = decideTimedOut(items, context.getNodeParameter('timeoutPolicy', 0) as TimeoutPolicy);
+		return routeToOutputs(routed, settings, binaryOf, errors);
 	}
 
 	const scope = context.getNodeParameter('reviewScope', 0, 'needsReview') as ReviewScope;
-	const valid = items.map((item, itemIndex) => ({ item, itemIndex })).filter((entry): entry is { item: ShotItem; itemIndex: number } => Boolean(entry.item));
-	const entries = boardEntries(valid.map((entry) => entry.item), scope);
+	const entries = boardEntries(items, scope);
 	if (!entries.length) {
-		const routed = applyReview(valid.map((entry) => entry.item), [], { decisions: new Map() }, { undecided: 'keep' });
-		const remap = (list: typeof routed.approved) => list.map((entry) => ({ ...entry, itemIndex: valid[entry.itemIndex].itemIndex }));
-		return routeToOutputs({ approved: remap(routed.approved), rejected: remap(routed.rejected) }, settings, binaryOf, errors);
-	}
-	if (errors.length) {
-		// A board is built from the waiting items again when the page loads; every item must be readable.
-		throw toNodeError(context.getNode(), new Error(errors.map((error) => String(error.json.error)).join('; ')));
+		return routeToOutputs(applyReview(items, [], { decisions: new Map() }, { undecided: 'keep' }), settings, binaryOf, errors);
 	}
 	const link = context.getSignedResumeUrl({ round: reviewRoundId(entries) });
 	context.customData.set('reviewUrl', link);
-	await deliverLink(context, link, valid.map((entry) => entry.item), entries.length);
+	await deliverLink(context, link, entries);
 
 	let waitTill = WAIT_INDEFINITELY;
 	if (settings.limitWaitTime) {
@@ -87,5 +74,5 @@ export async function waitForReview(context: IExecuteFunctions): Promise<INodeEx
 		waitTill = new Date(Date.now() + amount * UNIT_MS[unit]);
 	}
 	await context.putExecutionToWait(waitTill);
-	return [context.getInputData()];
+	return [inputs];
 }

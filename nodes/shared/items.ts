@@ -1,4 +1,4 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INode, INodeExecutionData } from 'n8n-workflow';
 
 import { parseShotItem } from '../../core/shotItems';
 import type { ShotItem } from '../../core/types';
@@ -20,8 +20,12 @@ export function shotItemOutput(item: ShotItem, itemIndex: number, binary?: INode
 
 /** The item n8n shows when the user chose to continue on failure: the input plus the error. */
 export function errorItem(context: IExecuteFunctions, error: unknown, itemIndex: number): INodeExecutionData {
-	const input = context.getInputData()[itemIndex];
-	const nodeError = toNodeError(context.getNode(), error, itemIndex);
+	return errorItemFor(context.getNode(), context.getInputData()[itemIndex], error, itemIndex);
+}
+
+/** `errorItem` for contexts without input data of their own (a waiting node's webhook). */
+export function errorItemFor(node: INode, input: INodeExecutionData | undefined, error: unknown, itemIndex: number): INodeExecutionData {
+	const nodeError = toNodeError(node, error, itemIndex);
 	return {
 		json: { ...(input?.json ?? {}), error: nodeError.message, errorDescription: nodeError.description ?? undefined },
 		binary: input?.binary,

@@ -4,6 +4,8 @@ import type {
 	IBinaryData,
 	ICredentialDataDecryptedObject,
 	IExecuteFunctions,
+	IExecuteWorkflowInfo,
+	IHttpRequestOptions,
 	INode,
 	INodeExecutionData,
 	NodeExecutionHint,
@@ -17,7 +19,8 @@ import { pipeline } from 'stream/promises';
  * A stand-in for n8n's execute context, for unit tests of the nodes. Binary data behaves as in
  * n8n's filesystem mode: `prepareBinaryData` stores the stream in a folder and returns an id, and
  * `getBinaryStream` streams it back. A parameter may be a function of the item index, the way an
- * expression is evaluated per item.
+ * expression is evaluated per item. What a waiting node asks of n8n (waits, custom data, signed
+ * resume links) and its outgoing calls (HTTP requests, sub-workflow runs) are recorded.
  */
 
 type ParameterValue = unknown | ((itemIndex: number) => unknown);
@@ -29,6 +32,15 @@ export interface MockContextOptions {
 	continueOnFail?: boolean;
 	nodeName?: string;
 	nodeType?: string;
+	/** Answers `helpers.httpRequest`; by default every request gets `{}`. */
+	httpRequest?: (request: IHttpRequestOptions) => Promise<unknown>;
+}
+
+/** A workflow the node started with `executeWorkflow`. */
+export interface WorkflowRun {
+	workflow: IExecuteWorkflowInfo;
+	items: INodeExecutionData[];
+	options?: { doNotWaitToFinish?: boolean };
 }
 
 export interface MockContext {
@@ -37,11 +49,25 @@ export interface MockContext {
 	binaryDir: string;
 	/** Reads a binary the node produced, whole (tests only). */
 	readBinary(binary: IBinaryData): Promise<Buffer>;
+	/** Every `putExecutionToWait` date, in order. */
+	waits: Date[];
+	/** The execution's custom data as the node set it. */
+	customData: Map<string, string>;
+	/** Every `helpers.httpRequest`, in order. */
+	requests: IHttpRequestOptions[];
+	workflowRuns: WorkflowRun[];
 }
+
+/** The origin of the links `getSignedResumeUrl` gives; the signature is a fixed fake. */
+export const MOCK_RESUME_URL = 'http://localhost:5678/webhook-waiting/mock-execution/node-under-test';
 
 export function mockNodeContext(options: MockContextOptions): MockContext {
 	const binaryDir = mkdtempSync(path.join(tmpdir(), 'mock-n8n-binary-'));
 	const hints: NodeExecutionHint[] = [];
+	const waits: Date[] = [];
+	const customData = new Map<string, string>();
+	const requests: IHttpRequestOptions[] = [];
+	const workflowRuns: WorkflowRun[] = [];
 	const node: INode = {
 		id: 'node-under-test',
 		name: options.nodeName ?? 'Node Under Test',
@@ -91,6 +117,10 @@ export function mockNodeContext(options: MockContextOptions): MockContext {
 		getBinaryPath(id: string) {
 			return binaryPath(id);
 		},
+		async httpRequest(request: IHttpRequestOptions) {
+			requests.push(request);
+			return options.httpRequest ? options.httpRequest(request) : {};
+		},
 	};
 
 	const context = {
@@ -104,6 +134,20 @@ export function mockNodeContext(options: MockContextOptions): MockContext {
 			return credentials;
 		},
 		addExecutionHints: (...added: NodeExecutionHint[]) => hints.push(...added),
+		getSignedResumeUrl: (parameters: Record<string, string> = {}) => `${MOCK_RESUME_URL}?${new URLSearchParams({ ...parameters, signature: 'mock-signature' })}`,
+		async putExecutionToWait(waitTill: Date) {
+			waits.push(waitTill);
+		},
+		customData: {
+			set: (key: string, value: string) => customData.set(key, value),
+			get: (key: string) => customData.get(key),
+			getAll: () => Object.fromEntries(customData),
+			setAll: (values: Record<string, string>) => Object.entries(values).forEach(([key, value]) => customData.set(key, value)),
+		},
+		async executeWorkflow(workflow: IExecuteWorkflowInfo, items: INodeExecutionData[] = [], _callbacks?: unknown, runOptions?: WorkflowRun['options']) {
+			workflowRuns.push({ workflow, items, options: runOptions });
+			return { executionId: `mock-run-${workflowRuns.length}`, data: [] };
+		},
 		helpers,
 		logger: { debug() {}, info() {}, warn() {}, error() {} },
 	} as unknown as IExecuteFunctions;
@@ -112,6 +156,10 @@ export function mockNodeContext(options: MockContextOptions): MockContext {
 		context,
 		hints,
 		binaryDir,
+		waits,
+		customData,
+		requests,
+		workflowRuns,
 		async readBinary(binary) {
 			if (binary.id) return fs.readFile(binaryPath(binary.id));
 			return Buffer.from(binary.data, 'base64');

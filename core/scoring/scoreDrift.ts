@@ -1,0 +1,230 @@
+import type { DimensionScore, DriftReport, SceneBible, Shot } from '../types';
+import { renderContactSheet } from './contactSheet';
+import { judgeConstraints, judgementDimensions, judgeRequest, parseJudgement, type JudgeAnswer, type JudgeRequest } from './judge';
+import { lightingScore, lightingTarget, measureLighting } from './lighting';
+import { continuityScore, paletteScore, referenceScore } from './look';
+import { MOTION_LAG_SECONDS, type ClipMeasurements } from './measurements';
+import { buildReport, type Findings, type Thresholds } from './report';
+import { colorSpread, type ColorSpread, type Frame } from './similarity';
+import { technicalVerdict } from './technical';
+
+/**
+ * The one way a clip is scored for drift, shared by the Drift Score node and the command-line
+ * scorer: a list of scorers behind one interface, each adding findings on some dimensions, combined
+ * into one report. A new scorer (an offline character or prop model, say) is one more entry in
+ * `driftScorers`; the callers do not change.
+ */
+
+export interface MediaFile {
+	path: string;
+	/** How the caller names it in errors: a binary property, a file name. */
+	name: string;
+	mimeType?: string;
+}
+
+export interface ScoringSubject {
+	bible: SceneBible;
+	shot: Shot;
+	clip: MediaFile;
+	/** Whether the clip should have sound (its model makes sound). */
+	expectAudio: boolean;
+	/** The newest clip of the previous shot, when this shot continues it. */
+	previousClip?: MediaFile;
+	/** Reference images of the shot's characters that have one. */
+	references: Array<MediaFile & { characterName: string }>;
+}
+
+/** Decoding, implemented by the ffmpeg edge. */
+export interface MediaReader {
+	/** Everything the scorers measure of a clip, in one decoding pass. */
+	measureClip(file: MediaFile): Promise<ClipMeasurements>;
+	/** The last frame of a clip, decoded at the given size. */
+	lastFrame(file: MediaFile, width: number, height: number): Promise<Frame>;
+	/** A still image, decoded small. */
+	readImage(file: MediaFile): Promise<Frame>;
+}
+
+/** Asks a Gemini model about a clip, implemented by the Google edge. */
+export interface DriftJudge {
+	model: string;
+	ask(clip: MediaFile, request: JudgeRequest): Promise<JudgeAnswer>;
+}
+
+/** What scorers share: the subject, and each measurement taken once however many scorers use it. */
+export interface ScoringContext {
+	subject: ScoringSubject;
+	measurements(): Promise<ClipMeasurements>;
+	/** The colours of the sampled frames. */
+	sampledColors(): Promise<ColorSpread[]>;
+	previousLast(): Promise<Frame | undefined>;
+	reference(file: MediaFile): Promise<Frame>;
+}
+
+export interface Scorer {
+	name: string;
+	score(context: ScoringContext): Promise<Findings>;
+}
+
+const technicalScorer: Scorer = {
+	name: 'technical',
+	async score({ subject, measurements }) {
+		const { defects, score } = technicalVerdict(
+			await measurements(),
+			{ durationSeconds: subject.shot.durationSeconds, aspectRatio: subject.bible.style.aspectRatio, resolution: subject.bible.style.resolution, expectAudio: subject.expectAudio },
+			MOTION_LAG_SECONDS,
+		);
+		return {
+			scorer: 'technical',
+			dimensions: { technical: score },
+			defects,
+			corrections: defects.length ? { technical: 'Deliver one continuous, steadily lit and moving shot at the asked length, with clean sound.' } : undefined,
+		};
+	},
+};
+
+/** The worst of several scores of one dimension (one per character), with every reason. */
+function worstOf(scores: DimensionScore[]): DimensionScore {
+	const worst = scores.reduce((a, b) => (b.drift > a.drift ? b : a));
+	return { ...worst, reasons: scores.flatMap((score) => score.reasons), measures: Object.assign({}, ...scores.map((score) => score.measures ?? {})) };
+}
+
+const lookScorer: Scorer = {
+	name: 'look',
+	async score(context) {
+		const { subject } = context;
+		const findings: Findings & Required<Pick<Findings, 'corrections' | 'skipped'>> = { scorer: 'look', dimensions: {}, corrections: {}, skipped: [] };
+		const measured = await context.measurements();
+		if (!measured.readable || !measured.samples.length) {
+			findings.skipped.push('the clip has no frame to look at');
+			return findings;
+		}
+		const lightingWords = subject.shot.lighting ?? subject.bible.style.lighting;
+		const target = lightingTarget(lightingWords);
+		if (target) {
+			const { correction, ...score } = lightingScore(target, measureLighting(measured.samples));
+			findings.dimensions.lighting = score;
+			findings.corrections.lighting = correction;
+		} else {
+			findings.skipped.push(`lighting: '${lightingWords}' names no time of day, light source or warmth that can be measured`);
+		}
+
+		const palette = paletteScore(subject.bible.style.palette, await context.sampledColors());
+		if (palette) {
+			const { correction, ...score } = palette;
+			findings.dimensions.palette = score;
+			findings.corrections.palette = correction;
+		} else if (subject.bible.style.palette.length) {
+			findings.skipped.push(`palette: '${subject.bible.style.palette.join(', ')}' names no colour that can be measured`);
+		}
+
+		if (subject.shot.continuousWithPrevious) {
+			const previousLast = await context.previousLast();
+			if (previousLast && measured.first) {
+				const { correction, ...score } = continuityScore(previousLast, measured.first);
+				findings.dimensions.continuity = score;
+				findings.corrections.continuity = correction;
+			} else {
+				findings.skipped.push(`continuity: the previous shot (sequence ${subject.shot.sequence - 1}) has no clip in this batch to compare with`);
+			}
+		}
+
+		const likeness = [];
+		for (const reference of subject.references) {
+			likeness.push(referenceScore(reference.characterName, await context.reference(reference), await context.sampledColors()));
+		}
+		if (likeness.length) {
+			findings.dimensions.character = worstOf(likeness.map(({ correction: _correction, ...score }) => score));
+			findings.corrections.character = likeness.map((entry) => entry.correction).filter(Boolean).join(' ');
+		}
+		return findings;
+	},
+};
+
+function judgeScorer(judge: DriftJudge): Scorer {
+	return {
+		name: 'judge',
+		async score({ subject }) {
+			const constraints = judgeConstraints(subject.shot, subject.bible);
+			if (!constraints.length) {
+				return { scorer: 'judge', dimensions: {}, skipped: ['the shot has no checkable constraints, props or characters to judge'] };
+			}
+			const answer = await judge.ask(subject.clip, judgeRequest(subject.shot, subject.bible, constraints));
+			const judgement = parseJudgement(answer, constraints, judge.model);
+			const failed = judgement.verdicts.some((verdict) => !verdict.passed);
+			// One corrective sentence covers every judged dimension that drifted.
+			const correction = failed && judgement.correctivePrompt ? judgement.correctivePrompt : undefined;
+			const dimensions = judgementDimensions(judgement);
+			return {
+				scorer: `judge (${judge.model})`,
+				dimensions,
+				constraints: judgement.verdicts,
+				corrections: correction ? Object.fromEntries(Object.keys(dimensions).map((dimension) => [dimension, correction])) : undefined,
+			};
+		},
+	};
+}
+
+export interface ScorerChoice {
+	technical: boolean;
+	look: boolean;
+	/** The semantic judge, when it is on. */
+	judge?: DriftJudge;
+}
+
+export function driftScorers(choice: ScorerChoice): Scorer[] {
+	return [...(choice.technical ? [technicalScorer] : []), ...(choice.look ? [lookScorer] : []), ...(choice.judge ? [judgeScorer(choice.judge)] : [])];
+}
+
+export interface ScoreOptions {
+	scorers: Scorer[];
+	media: MediaReader;
+	thresholds: Thresholds;
+	contactSheet: boolean;
+	now?: Date;
+}
+
+export interface ScoredClip {
+	report: DriftReport;
+	/** PNG bytes, when asked for. */
+	contactSheet?: Buffer;
+}
+
+function once<T>(load: () => Promise<T>): () => Promise<T> {
+	let loaded: Promise<T> | undefined;
+	return () => (loaded ??= load());
+}
+
+export async function scoreDrift(subject: ScoringSubject, options: ScoreOptions): Promise<ScoredClip> {
+	const { media } = options;
+	const measurements = once(() => media.measureClip(subject.clip));
+	const references = new Map<string, Promise<Frame>>();
+	const context: ScoringContext = {
+		subject,
+		measurements,
+		sampledColors: once(async () => (await measurements()).samples.map(colorSpread)),
+		previousLast: once(async () => {
+			const first = (await measurements()).first;
+			return subject.previousClip && first ? media.lastFrame(subject.previousClip, first.width, first.height) : undefined;
+		}),
+		reference(file) {
+			if (!references.has(file.path)) references.set(file.path, media.readImage(file));
+			return references.get(file.path)!;
+		},
+	};
+	const findings = await Promise.all(options.scorers.map((scorer) => scorer.score(context)));
+	const report = buildReport(findings, options.thresholds, options.now);
+	if (!options.contactSheet) return { report };
+
+	const measured = await measurements();
+	const compared = findings.some((finding) => finding.dimensions.continuity);
+	const likeness = findings.some((finding) => finding.scorer === 'look' && finding.dimensions.character);
+	const contactSheet = renderContactSheet({
+		samples: measured.samples,
+		defects: findings.flatMap((finding) => finding.defects ?? []),
+		previousLast: compared ? await context.previousLast() : undefined,
+		references: likeness ? await Promise.all(subject.references.map(async (file) => ({ name: file.characterName, frame: await context.reference(file) }))) : [],
+		report,
+		thresholds: options.thresholds,
+	});
+	return { report, contactSheet };
+}
