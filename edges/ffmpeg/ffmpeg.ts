@@ -37,7 +37,14 @@ export interface RunResult {
 	stderr: string;
 }
 
-const STDERR_TAIL_BYTES = 16_384;
+export const STDERR_TAIL_BYTES = 16_384;
+
+/** Why a binary could not start, with how to install it when it is missing. */
+export function startFailure(binary: string, error: NodeJS.ErrnoException): NonRetryableFailure {
+	return error.code === 'ENOENT'
+		? new NonRetryableFailure(`${binary} was not found`, { hint: INSTALL_HINT, cause: error })
+		: new NonRetryableFailure(`${binary} could not start: ${error.message}`, { cause: error });
+}
 
 function run(binary: string, args: string[], options: RunOptions): Promise<RunResult> {
 	return new Promise((resolve, reject) => {
@@ -53,13 +60,7 @@ function run(binary: string, args: string[], options: RunOptions): Promise<RunRe
 			stderr = (stderr + chunk.toString('utf8')).slice(-STDERR_TAIL_BYTES);
 		});
 		if (options.stdin !== undefined) child.stdin!.end(options.stdin);
-		child.on('error', (error: NodeJS.ErrnoException) => {
-			if (error.code === 'ENOENT') {
-				reject(new NonRetryableFailure(`${binary} was not found`, { hint: INSTALL_HINT, cause: error }));
-			} else {
-				reject(new NonRetryableFailure(`${binary} could not start: ${error.message}`, { cause: error }));
-			}
-		});
+		child.on('error', (error: NodeJS.ErrnoException) => reject(startFailure(binary, error)));
 		child.on('close', (code) => {
 			if (code === 0) {
 				resolve({ stdout: Buffer.concat(stdout), stderr });

@@ -1,4 +1,5 @@
 import { FileState, type Part } from '@google/genai';
+import { promises as fs } from 'fs';
 
 import { NonRetryableFailure, RetryableFailure } from '../../core/failures';
 import type { GoogleClient } from './client';
@@ -119,4 +120,40 @@ export async function uploadFileAndWait(
 		throw new NonRetryableFailure(`Google could not process the uploaded clip (${file.name}: ${file.state})`);
 	}
 	return { uri: file.uri, mimeType: file.mimeType ?? mimeType, name: file.name! };
+}
+
+/**
+ * Gemini takes at most 20 MB of request inline, and base64 grows bytes by a third: larger clips
+ * go up as files (Gemini API). Vertex AI takes no uploads, so clips go inline there whatever size.
+ */
+export const INLINE_VIDEO_LIMIT_BYTES = 14 * 1024 * 1024;
+
+export interface VideoPart {
+	part: Part;
+	/** The uploaded file's name, to delete once answered. */
+	uploaded?: string;
+}
+
+/** A video as a request part: inline when allowed and small enough, else uploaded and processed first. */
+export async function videoPart(
+	client: GoogleClient,
+	filePath: string,
+	mimeType: string,
+	sleep: (ms: number) => Promise<void>,
+	inlineLimitBytes = INLINE_VIDEO_LIMIT_BYTES,
+): Promise<VideoPart> {
+	const { size } = await fs.stat(filePath);
+	if (client.backend === 'vertex' || size <= inlineLimitBytes) {
+		return { part: { inlineData: { mimeType, data: (await fs.readFile(filePath)).toString('base64') } } };
+	}
+	const file = await uploadFileAndWait(client, filePath, mimeType, sleep);
+	return { part: { fileData: { fileUri: file.uri, mimeType: file.mimeType } }, uploaded: file.name };
+}
+
+export async function deleteFile(client: GoogleClient, name: string): Promise<void> {
+	try {
+		await client.sdk.files.delete({ name });
+	} catch (error) {
+		throw toGoogleFailure(error, `Deleting ${name}`);
+	}
 }

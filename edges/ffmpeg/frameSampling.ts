@@ -1,0 +1,215 @@
+import { spawn } from 'child_process';
+import { promises as fs } from 'fs';
+
+import { InvalidInputError, NonRetryableFailure } from '../../core/failures';
+import { AudioAnalyser, FrameAnalyser, sampleTimes, type ClipMeasurements } from '../../core/scoring/measurements';
+import type { MediaFile, MediaReader } from '../../core/scoring/scoreDrift';
+import type { Frame } from '../../core/scoring/similarity';
+import { ffmpegPaths, probeMedia, startFailure, STDERR_TAIL_BYTES, type FfmpegPaths, type MediaInfo } from './ffmpeg';
+
+/**
+ * Decoding for the drift scorers. A clip is decoded once, at a reduced size, straight to raw RGB
+ * on one pipe and to float samples on another; the core's analysers measure each frame as it
+ * arrives and keep only a few, so neither the clip nor its frames are held in memory and no
+ * temporary file is written.
+ */
+
+export interface SamplingOptions {
+	/** Frames kept for the look scorers and the contact sheet. */
+	samples?: number;
+	/** Longest side of a decoded frame, in pixels. */
+	maxSide?: number;
+	paths?: FfmpegPaths;
+}
+
+const SAMPLE_COUNT = 8;
+const MAX_SIDE = 160;
+/** Faster footage is measured at this rate: flicker and freezes show at 30 frames a second. */
+const MAX_FRAME_RATE = 30;
+
+/** The size a picture is decoded at: its aspect ratio, the long side at most `maxSide`, even sides. */
+export function reducedSize(width: number, height: number, maxSide = MAX_SIDE): { width: number; height: number } {
+	const scale = Math.min(1, maxSide / Math.max(width, height));
+	const even = (value: number) => Math.max(2, Math.round((value * scale) / 2) * 2);
+	return { width: even(width), height: even(height) };
+}
+
+/** Cuts a byte stream into fixed-size pieces, each a fresh array the receiver may keep. */
+function splitter(pieceBytes: number, onPiece: (piece: Uint8Array) => void): (chunk: Buffer) => void {
+	let piece = new Uint8Array(pieceBytes);
+	let filled = 0;
+	return (chunk) => {
+		for (let offset = 0; offset < chunk.length; ) {
+			const take = Math.min(pieceBytes - filled, chunk.length - offset);
+			piece.set(chunk.subarray(offset, offset + take), filled);
+			filled += take;
+			offset += take;
+			if (filled === pieceBytes) {
+				onPiece(piece);
+				piece = new Uint8Array(pieceBytes);
+				filled = 0;
+			}
+		}
+	};
+}
+
+/** Reads little-endian float samples from a byte stream whose chunks may split a sample. */
+function floatReader(onSamples: (samples: Float32Array) => void): (chunk: Buffer) => void {
+	let carry = Buffer.alloc(0);
+	return (chunk) => {
+		const bytes = carry.length ? Buffer.concat([carry, chunk]) : chunk;
+		const whole = bytes.length - (bytes.length % 4);
+		// A fresh array starts its own buffer, so the float view over it is aligned.
+		const aligned = new Uint8Array(whole);
+		aligned.set(bytes.subarray(0, whole));
+		onSamples(new Float32Array(aligned.buffer));
+		carry = Buffer.from(bytes.subarray(whole));
+	};
+}
+
+interface Decoded {
+	code: number | null;
+	/** ffmpeg's complaints (it runs with `-v error`): empty for a clean decode. */
+	errors: string[];
+}
+
+/** Runs ffmpeg with raw video on stdout and, when asked, raw audio on file descriptor 3. */
+function decode(paths: FfmpegPaths, args: string[], onVideo: (chunk: Buffer) => void, onAudio?: (chunk: Buffer) => void): Promise<Decoded> {
+	return new Promise((resolve, reject) => {
+		const child = spawn(paths.ffmpeg, ['-hide_banner', '-nostdin', '-v', 'error', ...args], {
+			stdio: ['ignore', 'pipe', 'pipe', onAudio ? 'pipe' : 'ignore'],
+		});
+		let stderr = '';
+		child.stdout!.on('data', onVideo);
+		if (onAudio) (child.stdio[3] as NodeJS.ReadableStream).on('data', onAudio);
+		child.stderr!.on('data', (chunk: Buffer) => {
+			stderr = (stderr + chunk.toString('utf8')).slice(-STDERR_TAIL_BYTES);
+		});
+		child.on('error', (error: NodeJS.ErrnoException) => reject(startFailure(paths.ffmpeg, error)));
+		child.on('close', (code) => {
+			const errors = stderr
+				.split('\n')
+				.map((line) => line.trim().replace(/^\[[^\]]*\]\s*/, ''))
+				.filter(Boolean);
+			resolve({ code, errors });
+		});
+	});
+}
+
+function unreadable(problem: string, sizeBytes: number): ClipMeasurements {
+	return { readable: false, problem, durationSeconds: 0, width: 0, height: 0, frameRate: 0, hasAudio: false, frames: [], samples: [], sizeBytes };
+}
+
+async function probeFile(file: MediaFile, paths: FfmpegPaths): Promise<{ info?: MediaInfo; problem?: string; sizeBytes: number }> {
+	const { size } = await fs.stat(file.path);
+	if (!size) {
+		throw new InvalidInputError([{ path: file.name, message: 'is empty (0 bytes)' }], 'The download or an earlier node produced an empty file: generate the clip again.');
+	}
+	try {
+		return { info: await probeMedia(file.path, paths), sizeBytes: size };
+	} catch (error) {
+		return { problem: (error as Error).message.split('\n').pop()!.replace(/^\[[^\]]*\]\s*/, ''), sizeBytes: size };
+	}
+}
+
+function requireVideoStream(file: MediaFile, info: MediaInfo): NonNullable<MediaInfo['video']> {
+	if (info.video) return info.video;
+	throw new InvalidInputError(
+		[{ path: file.name, message: `has no video stream (${info.audio ? 'it holds sound only' : `it reads as ${info.formatName || 'an unknown format'}`})` }],
+		'Point the node at the binary property that holds the clip.',
+	);
+}
+
+/** Everything the drift scorers measure of a clip, from one decoding pass. */
+export async function measureClip(file: MediaFile, options: SamplingOptions = {}): Promise<ClipMeasurements> {
+	const paths = options.paths ?? ffmpegPaths();
+	const probed = await probeFile(file, paths);
+	if (!probed.info) return unreadable(probed.problem ?? 'ffprobe cannot read it', probed.sizeBytes);
+	const { info } = probed;
+	const video = requireVideoStream(file, info);
+	const size = reducedSize(video.width, video.height, options.maxSide);
+	const frameRate = Math.min(video.frameRate || 24, MAX_FRAME_RATE);
+	const frames = new FrameAnalyser(size.width, size.height, frameRate, sampleTimes(info.durationSeconds, options.samples ?? SAMPLE_COUNT));
+	const audio = info.audio && info.audio.channels > 0 ? new AudioAnalyser(info.audio.sampleRate, info.audio.channels) : undefined;
+
+	const filters = [...(video.frameRate > MAX_FRAME_RATE ? [`fps=${MAX_FRAME_RATE}`] : []), `scale=${size.width}:${size.height}:flags=area`];
+	const args = ['-i', file.path, '-map', '0:v:0', '-vf', filters.join(','), '-fps_mode', 'passthrough', '-pix_fmt', 'rgb24', '-f', 'rawvideo', 'pipe:1'];
+	if (audio) args.push('-map', '0:a:0', '-c:a', 'pcm_f32le', '-f', 'f32le', 'pipe:3');
+	const decoded = await decode(
+		paths,
+		args,
+		splitter(size.width * size.height * 3, (rgb) => frames.push(rgb)),
+		audio && floatReader((samples) => audio.push(samples)),
+	);
+	if (!frames.frames.length) return unreadable(decoded.errors[0] ?? `ffmpeg exited with code ${decoded.code} before any frame`, probed.sizeBytes);
+	return {
+		readable: true,
+		problem: decoded.errors[0] ?? (decoded.code ? `decoding stopped (ffmpeg exited with code ${decoded.code})` : undefined),
+		durationSeconds: info.durationSeconds,
+		width: video.width,
+		height: video.height,
+		frameRate,
+		hasAudio: Boolean(info.audio),
+		frames: frames.frames,
+		samples: frames.samples,
+		first: frames.first,
+		last: frames.last,
+		audio: audio?.finish(),
+		sizeBytes: probed.sizeBytes,
+	};
+}
+
+/** Decodes frames at a fixed size and returns the last complete one. */
+async function lastDecodedFrame(file: MediaFile, args: string[], width: number, height: number, paths: FfmpegPaths): Promise<Frame> {
+	let last: Uint8Array | undefined;
+	const decoded = await decode(paths, [...args, '-vf', `scale=${width}:${height}:flags=area`, '-pix_fmt', 'rgb24', '-f', 'rawvideo', 'pipe:1'], splitter(width * height * 3, (rgb) => (last = rgb)));
+	if (!last) {
+		throw new NonRetryableFailure(`${file.name}: no frame could be decoded (${decoded.errors[0] ?? `ffmpeg exited with code ${decoded.code}`})`);
+	}
+	return { atSeconds: 0, width, height, rgb: last };
+}
+
+/** The last frame of a clip at the given size, from its final second only. */
+export async function lastFrame(file: MediaFile, width: number, height: number, paths: FfmpegPaths = ffmpegPaths()): Promise<Frame> {
+	return lastDecodedFrame(file, ['-sseof', '-1', '-i', file.path, '-map', '0:v:0'], width, height, paths);
+}
+
+/** A still image (a character's reference), decoded small. */
+export async function readImage(file: MediaFile, paths: FfmpegPaths = ffmpegPaths(), maxSide = MAX_SIDE): Promise<Frame> {
+	const probed = await probeFile(file, paths);
+	if (!probed.info?.video) {
+		throw new InvalidInputError([{ path: file.name, message: `is not an image ffmpeg can read${probed.problem ? ` (${probed.problem})` : ''}` }], 'Attach a PNG or JPEG reference image.');
+	}
+	const size = reducedSize(probed.info.video.width, probed.info.video.height, maxSide);
+	return lastDecodedFrame(file, ['-i', file.path, '-map', '0:v:0', '-frames:v', '1'], size.width, size.height, paths);
+}
+
+/**
+ * The decoding the scorers use. Several clips of a batch may be scored at once and a clip's last
+ * frame is the next shot's continuity reference: the last frames of measured clips are kept (not
+ * their other frames), so a clip scored in the batch is never decoded twice.
+ */
+export function ffmpegMediaReader(options: SamplingOptions = {}): MediaReader {
+	const paths = options.paths ?? ffmpegPaths();
+	const measuring = new Map<string, Promise<ClipMeasurements>>();
+	const lastFrames = new Map<string, Frame>();
+	return {
+		async measureClip(file) {
+			const measurement = measureClip(file, { ...options, paths });
+			measuring.set(file.path, measurement);
+			try {
+				const measured = await measurement;
+				if (measured.last) lastFrames.set(file.path, measured.last);
+				return measured;
+			} finally {
+				measuring.delete(file.path);
+			}
+		},
+		async lastFrame(file, width, height) {
+			const known = lastFrames.get(file.path) ?? (await measuring.get(file.path)?.catch(() => undefined))?.last;
+			if (known && known.width === width && known.height === height) return known;
+			return lastFrame(file, width, height, paths);
+		},
+		readImage: (file) => readImage(file, paths, options.maxSide),
+	};
+}
