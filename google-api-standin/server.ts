@@ -7,6 +7,7 @@ import path from 'path';
 
 import { exampleOf, promptText, sceneSpecFor, type JsonSchema } from './answers';
 import { driftKindOf, FaultInjector, seededRandom, type FaultRule } from './faults';
+import { driftJudgementFor } from './judge';
 import { pictureFor, type DriftKind, type Picture } from './picture';
 import { ClipRenderer } from './render';
 
@@ -179,7 +180,7 @@ export class GoogleApiStandIn {
 	private readonly files = new Map<string, StoredFile>();
 	private readonly uploadsInProgress = new Map<string, { chunks: Buffer[]; mimeType: string; displayName: string }>();
 	private readonly truths = new Map<string, ClipTruth>();
-	private readonly answerers = new Map<string, Answerer>([['SceneSpec', ({ prompt }) => sceneSpecFor(prompt)]]);
+	private readonly answerers = new Map<string, Answerer>([['SceneSpec', ({ prompt }) => sceneSpecFor(prompt)], ['DriftJudgement', driftJudgementFor]]);
 	private readonly faults: FaultInjector;
 	private driftRandom: () => number;
 	private server?: Server;
