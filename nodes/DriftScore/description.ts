@@ -1,0 +1,113 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import { DEFAULT_CLIP_PROPERTY } from '../../core/binaryNames';
+import { DEFAULT_THRESHOLDS } from '../../core/scoring/report';
+import { authenticationProperty, modelLocator } from '../shared/google';
+
+const judgeOn = { show: { judge: [true] } };
+
+const threshold = (displayName: string, name: string, fallback: number, description: string): INodeProperties => ({
+	displayName,
+	name,
+	type: 'number',
+	typeOptions: { minValue: 0, maxValue: 1, numberPrecision: 2 },
+	default: fallback,
+	description,
+});
+
+export const properties: INodeProperties[] = [
+	{
+		displayName: 'Outputs',
+		name: 'routing',
+		type: 'options',
+		noDataExpression: true,
+		options: [
+			{
+				name: 'Pass, Review and Regenerate',
+				value: 'threeOutputs',
+				description: 'Each clip goes to the output its drift calls for; items that are not freshly generated pass through on Pass',
+			},
+			{
+				name: 'One Output',
+				value: 'oneOutput',
+				description: 'Keep the batch together: every item leaves on one output, its status saying approved, needs_review or needs_regeneration',
+			},
+		],
+		default: 'threeOutputs',
+	},
+	{
+		displayName: 'Clip Property',
+		name: 'clipProperty',
+		type: 'string',
+		default: DEFAULT_CLIP_PROPERTY,
+		description: 'Binary property holding the newest clip (Veo Generate puts it in "clip")',
+	},
+	{
+		displayName: 'Technical QA',
+		name: 'technical',
+		type: 'boolean',
+		default: true,
+		description: 'Whether to check length, size, black, frozen or flickering frames, cuts inside the clip and the sound, with ffmpeg',
+	},
+	{
+		displayName: 'Look and Continuity',
+		name: 'look',
+		type: 'boolean',
+		default: true,
+		description: "Whether to measure lighting and palette against the bible, the first frame against the previous shot's last, and characters against their reference images (ffmpeg, no model)",
+	},
+	{
+		displayName: 'Semantic Judge (Gemini)',
+		name: 'judge',
+		type: 'boolean',
+		default: false,
+		description: "Whether a Gemini model watches each clip and checks the shot's constraints, props and characters (a paid call per clip)",
+	},
+	{ ...authenticationProperty, displayOptions: judgeOn },
+	modelLocator({
+		name: 'judgeModel',
+		displayName: 'Judge Model',
+		searchListMethod: 'geminiModels',
+		defaultId: 'gemini-2.5-flash',
+		description: 'The Gemini model that watches the clips (it must understand video)',
+		displayOptions: judgeOn,
+	}),
+	threshold('Pass Threshold', 'passThreshold', DEFAULT_THRESHOLDS.pass, 'Clips drifting less than this (0 = exactly the bible, 1 = nothing like it) pass without a person'),
+	threshold('Fail Threshold', 'failThreshold', DEFAULT_THRESHOLDS.fail, 'Clips drifting this much or more go back to generation with a corrective prompt'),
+	threshold('Minimum Confidence', 'minConfidence', DEFAULT_THRESHOLDS.minConfidence, 'How sure a verdict must be to pass or send back a clip without a person; less sure verdicts go to Review'),
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [
+			{
+				displayName: 'Contact Sheet',
+				name: 'contactSheet',
+				type: 'boolean',
+				default: true,
+				description: 'Whether to attach a PNG strip of frames with the failing measures marked, as binary "contactSheet"',
+			},
+			{
+				displayName: 'Clips Scored at Once',
+				name: 'concurrency',
+				type: 'number',
+				typeOptions: { minValue: 0 },
+				default: 0,
+				description: "How many clips to decode at once; 0 for the machine's number of cores",
+			},
+			{
+				displayName: 'Expect Sound',
+				name: 'expectAudio',
+				type: 'options',
+				options: [
+					{ name: 'When the Model Makes Sound', value: 'fromModel', description: 'Veo 3 and 3.1 clips must have sound; Veo 2 clips are silent' },
+					{ name: 'Always', value: 'always' },
+					{ name: 'Never', value: 'never', description: 'For clips made with sound switched off (Vertex AI)' },
+				],
+				default: 'fromModel',
+			},
+		],
+	},
+];
