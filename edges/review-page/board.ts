@@ -22,17 +22,18 @@ export interface BoardClipView {
 	missingClipReason?: string;
 	drift?: { percent: number; confidence: number; route: string; reasons: string[]; correctivePrompt?: string };
 	earlierTakes: EarlierTakeView[];
-	suggested: 'approve' | 'reject' | 'undecided';
 }
 
 export interface BoardView {
 	title: string;
 	subtitle: string;
+	/** What becomes of the clips the editor leaves undecided, shown beside the buttons. */
+	undecidedNote: string;
 	submitUrl: string;
 	clips: BoardClipView[];
 }
 
-function choice(position: number, value: string, label: string, checked: boolean): string {
+function choice(position: number, value: string, label: string, checked = false): string {
 	return `<label><input type="radio" name="decision-${position}" value="${value}"${checked ? ' checked' : ''}> ${label}</label>`;
 }
 
@@ -62,18 +63,22 @@ function clipCard(clip: BoardClipView): string {
 ${media}${clip.drift ? driftBlock(clip.drift) : ''}${sheet}
 <details><summary>Prompt sent to Veo</summary><pre>${escapeHtml(clip.prompt)}</pre></details>${takes}
 <input type="hidden" name="clip-${clip.position}" value="${escapeHtml(clip.key)}">
-<fieldset><legend>Decision</legend><div class="choices">${choice(clip.position, 'approve', 'Approve', clip.suggested === 'approve')}${choice(clip.position, 'reject', 'Reject', clip.suggested === 'reject')}${choice(clip.position, 'undecided', 'Leave undecided', clip.suggested === 'undecided')}</div></fieldset>
+<fieldset><legend>Decision</legend><div class="choices">${choice(clip.position, 'approve', 'Approve')}${choice(clip.position, 'reject', 'Reject')}${choice(clip.position, 'undecided', 'Leave undecided', true)}</div></fieldset>
 <label class="muted" for="note-${clip.position}">Note (sent back to generation when you reject)</label>
 <textarea id="note-${clip.position}" name="note-${clip.position}" rows="2" maxlength="2000" placeholder="e.g. the mug must be blue, not green"></textarea>
 <fieldset><legend>What is wrong</legend><div class="choices">${tags}</div></fieldset>
 </section>`;
 }
 
+/**
+ * The buttons stay in reach at the bottom of the screen. "Submit decisions" comes first because
+ * pressing Enter in the name field submits with the form's first button.
+ */
 export function renderBoard(view: BoardView, nonce: string): string {
 	const body = `<form method="post" action="${escapeHtml(view.submitUrl)}">
-<header><h1>${escapeHtml(view.title)}</h1><span class="meta">${escapeHtml(view.subtitle)}</span>
-<input type="text" name="reviewer" placeholder="Your name" aria-label="Your name" maxlength="120" class="reviewer">
-<span class="actions"><button type="submit" name="action" value="approvePassed" class="secondary">Approve all that passed QA</button><button type="submit" name="action" value="submit">Submit decisions</button></span></header>
-<main>${view.clips.map(clipCard).join('\n')}</main></form>`;
+<header><h1>${escapeHtml(view.title)}</h1><span class="meta">${escapeHtml(view.subtitle)}. ${escapeHtml(view.undecidedNote)}</span>
+<input type="text" name="reviewer" placeholder="Your name" aria-label="Your name" maxlength="120" autocomplete="name" class="reviewer"></header>
+<main>${view.clips.map(clipCard).join('\n')}</main>
+<footer><button type="submit" name="action" value="submit">Submit decisions</button><button type="submit" name="action" value="approvePassed" class="secondary">Approve all that passed QA</button></footer></form>`;
 	return page(view.title, nonce, body);
 }

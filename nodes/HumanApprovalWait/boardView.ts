@@ -1,7 +1,7 @@
 import type { INodeExecutionData } from 'n8n-workflow';
 
 import { CONTACT_SHEET_PROPERTY } from '../../core/binaryNames';
-import type { BoardEntry } from '../../core/review';
+import type { BoardEntry, UndecidedPolicy } from '../../core/review';
 import { latestTake } from '../../core/shotItems';
 import type { Take } from '../../core/types';
 import type { BoardClipView, BoardView } from '../../edges/review-page/board';
@@ -30,6 +30,7 @@ export function buildBoardView(
 	inputs: INodeExecutionData[],
 	clipProperty: string,
 	round: string,
+	undecided: UndecidedPolicy,
 	sign: SignLink,
 ): BoardView {
 	const mediaLink = (itemIndex: number, property: string) =>
@@ -65,13 +66,13 @@ export function buildBoardView(
 					}
 				: undefined,
 			earlierTakes,
-			suggested: drift?.route === 'pass' ? 'approve' : 'undecided',
 		};
 	});
 	const pipelines = new Set(entries.map((entry) => entry.item.pipelineId)).size;
 	return {
 		title: entries.length ? `Review: ${entries[0].item.bible.title}${pipelines > 1 ? ` and ${pipelines - 1} more` : ''}` : 'Review',
 		subtitle: `${entries.length} clip${entries.length === 1 ? '' : 's'} to review`,
+		undecidedNote: undecided === 'reject' ? 'Clips left undecided count as rejected.' : 'Clips left undecided come back in the next review round.',
 		submitUrl: relativeLink(sign({ round, view: 'submit' })),
 		clips,
 	};

@@ -115,9 +115,10 @@ export async function reviewWebhook(context: IWebhookFunctions): Promise<IWebhoo
 		return sendMedia(context, binary, request.headers.range);
 	}
 	const clipProperty = context.getNodeParameter('clipProperty', 'clip') as string;
+	const undecided = context.getNodeParameter('undecided', 'keep') as UndecidedPolicy;
 	const sign = (parameters: Record<string, string>) => context.getSignedResumeUrl(parameters);
 	if (request.method === 'GET') {
-		return sendHtml(response, 200, renderBoard(buildBoardView(entries, inputs, clipProperty, round, sign), nonce), nonce);
+		return sendHtml(response, 200, renderBoard(buildBoardView(entries, inputs, clipProperty, round, undecided, sign), nonce), nonce);
 	}
 
 	let submission;
@@ -134,9 +135,7 @@ export async function reviewWebhook(context: IWebhookFunctions): Promise<IWebhoo
 		routing: context.getNodeParameter('routing', 'split') as string,
 		limitWaitTime: context.getNodeParameter('limitWaitTime', false) as boolean,
 	};
-	const routed = applyReview(items, entries, submission, {
-		undecided: context.getNodeParameter('undecided', 'keep') as UndecidedPolicy,
-	});
+	const routed = applyReview(items, entries, submission, { undecided });
 	const approvedCount = routed.approved.filter((entry) => entries.some((e) => e.itemIndex === entry.itemIndex)).length;
 	return {
 		webhookResponse: renderNotice(
