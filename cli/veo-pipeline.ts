@@ -1,0 +1,162 @@
+#!/usr/bin/env node
+import { promises as fs } from 'fs';
+import path from 'path';
+import { parseArgs } from 'util';
+
+import { describeError, InvalidInputError, NonRetryableFailure, RetryableFailure } from '../core/failures';
+import { findVeoModel } from '../core/models';
+import { parseSceneSpec } from '../core/schema';
+import { DEFAULT_THRESHOLDS } from '../core/scoring/report';
+import { driftScorers, scoreDrift, type ScoringSubject } from '../core/scoring/scoreDrift';
+import type { SceneBible, Shot } from '../core/types';
+import { ffmpegMediaReader } from '../edges/ffmpeg/frameSampling';
+import { createGoogleClient } from '../edges/google/client';
+import { geminiDriftJudge } from '../edges/google/driftJudge';
+
+/**
+ * The pipeline's scoring outside n8n, for editors and scripts:
+ *
+ *   veo-pipeline drift --spec <shot+bible JSON> <clip.mp4> [--previous <clip>] [--reference <image>]
+ *
+ * prints the clip's drift report as JSON, scored exactly as the Drift Score node scores it.
+ */
+
+const USAGE = `Usage: veo-pipeline drift --spec <spec.json> <clip.mp4> [options]
+
+Scores a clip against its shot and scene bible and prints the drift report as JSON.
+
+  --spec <file>            a shot item from the pipeline, {"bible", "shot"}, or {"bible", "shots"}
+  --shot <id>              which shot, when the spec has several
+  --previous <clip>        the previous shot's clip, for continuity (when the shot continues it)
+  --reference <[id=]image> a character's reference image (the shot's first character without id=);
+                           repeat for several characters
+  --model <veo id>         the Veo model that made the clip (whether it should have sound)
+  --judge <gemini model>   also ask a Gemini model (needs GEMINI_API_KEY; --base-url for another host)
+  --pass, --fail, --min-confidence <0-1>   routing thresholds (${DEFAULT_THRESHOLDS.pass}, ${DEFAULT_THRESHOLDS.fail}, ${DEFAULT_THRESHOLDS.minConfidence})
+  --contact-sheet <file.png>               write the contact sheet there
+  --no-technical, --no-look                skip a scorer`;
+
+class UsageError extends Error {}
+
+interface Target {
+	bible: SceneBible;
+	shot: Shot;
+	model?: string;
+}
+
+/** The shot and bible to score against, from any of the JSON shapes the pipeline writes. */
+async function readTarget(specPath: string, shotId: string | undefined): Promise<Target> {
+	let json: Record<string, unknown>;
+	try {
+		json = JSON.parse(await fs.readFile(specPath, 'utf8'));
+	} catch (error) {
+		throw new UsageError(`--spec ${specPath}: ${describeError(error)}`);
+	}
+	const shots = (json.shot ? [json.shot] : json.shots) as Array<{ id?: string }> | undefined;
+	if (!Array.isArray(shots) || !shots.length) throw new UsageError(`--spec ${specPath}: has no "shot" or "shots"`);
+	const wanted = shotId ? shots.filter((shot) => shot.id === shotId) : shots;
+	if (wanted.length !== 1) {
+		throw new UsageError(`--spec ${specPath}: ${shotId ? `has no shot "${shotId}"` : 'has several shots; pick one with --shot'} (shots: ${shots.map((shot) => shot.id).join(', ')})`);
+	}
+	const spec = parseSceneSpec({ bible: json.bible, shots: wanted }, { wholeShotList: false });
+	const takes = Array.isArray(json.takes) ? (json.takes as Array<{ model?: string }>) : [];
+	return { bible: spec.bible, shot: spec.shots[0], model: takes[takes.length - 1]?.model ?? (json.model as string | undefined) };
+}
+
+function referencesFor(target: Target, values: string[]): ScoringSubject['references'] {
+	return values.map((value) => {
+		const [id, file] = value.includes('=') ? [value.slice(0, value.indexOf('=')), value.slice(value.indexOf('=') + 1)] : [target.shot.characters[0], value];
+		const character = target.bible.characters.find((candidate) => candidate.id === id);
+		if (!character) throw new UsageError(`--reference ${value}: the bible has no character "${id ?? ''}" (characters: ${target.bible.characters.map((c) => c.id).join(', ') || 'none'})`);
+		return { path: file, name: file, characterName: character.name };
+	});
+}
+
+function threshold(value: string | undefined, fallback: number, flag: string): number {
+	if (value === undefined) return fallback;
+	const number = Number(value);
+	if (!(number >= 0 && number <= 1)) throw new UsageError(`${flag} must be a number from 0 to 1 (got ${value})`);
+	return number;
+}
+
+const VIDEO_TYPES: Record<string, string> = { '.mp4': 'video/mp4', '.mov': 'video/quicktime', '.webm': 'video/webm', '.mkv': 'video/x-matroska' };
+
+async function drift(args: string[]): Promise<void> {
+	const { values, positionals } = parseArgs({
+		args,
+		allowPositionals: true,
+		options: {
+			spec: { type: 'string' },
+			shot: { type: 'string' },
+			previous: { type: 'string' },
+			reference: { type: 'string', multiple: true, default: [] },
+			model: { type: 'string' },
+			judge: { type: 'string' },
+			'base-url': { type: 'string' },
+			pass: { type: 'string' },
+			fail: { type: 'string' },
+			'min-confidence': { type: 'string' },
+			'contact-sheet': { type: 'string' },
+			'no-technical': { type: 'boolean', default: false },
+			'no-look': { type: 'boolean', default: false },
+		},
+	});
+	if (!values.spec || positionals.length !== 1) throw new UsageError('give --spec and exactly one clip');
+	const clipPath = positionals[0];
+	const target = await readTarget(values.spec, values.shot);
+	const model = values.model ?? target.model;
+	let judge;
+	if (values.judge) {
+		const apiKey = process.env.GEMINI_API_KEY ?? process.env.GOOGLE_API_KEY ?? '';
+		if (!apiKey) throw new UsageError('--judge needs an API key in GEMINI_API_KEY');
+		const client = createGoogleClient({ backend: 'gemini', apiKey, baseUrl: values['base-url'] });
+		judge = geminiDriftJudge(client, values.judge, (ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+	}
+	const thresholds = {
+		pass: threshold(values.pass, DEFAULT_THRESHOLDS.pass, '--pass'),
+		fail: threshold(values.fail, DEFAULT_THRESHOLDS.fail, '--fail'),
+		minConfidence: threshold(values['min-confidence'], DEFAULT_THRESHOLDS.minConfidence, '--min-confidence'),
+	};
+	const { report, contactSheet } = await scoreDrift(
+		{
+			bible: target.bible,
+			shot: target.shot,
+			clip: { path: clipPath, name: clipPath, mimeType: VIDEO_TYPES[path.extname(clipPath).toLowerCase()] },
+			expectAudio: Boolean(model && findVeoModel(model)?.nativeAudio),
+			previousClip: values.previous ? { path: values.previous, name: values.previous } : undefined,
+			references: referencesFor(target, values.reference ?? []),
+		},
+		{
+			scorers: driftScorers({ technical: !values['no-technical'], look: !values['no-look'], judge }),
+			media: ffmpegMediaReader(),
+			thresholds,
+			contactSheet: Boolean(values['contact-sheet']),
+		},
+	);
+	if (contactSheet && values['contact-sheet']) await fs.writeFile(values['contact-sheet'], contactSheet);
+	process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+}
+
+async function main(argv: string[]): Promise<number> {
+	const [command, ...args] = argv;
+	try {
+		if (command === 'drift') {
+			await drift(args);
+			return 0;
+		}
+		process.stderr.write(`${command && command !== '--help' ? `Unknown command "${command}".\n\n` : ''}${USAGE}\n`);
+		return command === '--help' ? 0 : 2;
+	} catch (error) {
+		if (error instanceof UsageError || (error instanceof TypeError && (error as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS'))) {
+			process.stderr.write(`veo-pipeline drift: ${error.message}\n\n${USAGE}\n`);
+			return 2;
+		}
+		const hint = error instanceof InvalidInputError || error instanceof NonRetryableFailure || error instanceof RetryableFailure ? error.hint : undefined;
+		process.stderr.write(`veo-pipeline drift: ${describeError(error)}\n${hint ? `${hint}\n` : ''}`);
+		return 1;
+	}
+}
+
+main(process.argv.slice(2)).then((code) => {
+	process.exitCode = code;
+});
