@@ -19,6 +19,8 @@ export type FaultEffect =
 	| 'operation_failed'
 	| 'safety_filtered'
 	| 'truncated_download'
+	/** The download promises the whole file, sends half, and the connection drops. */
+	| 'cut_download'
 	| 'invalid_json'
 	| 'schema_violation'
 	| 'drift_prop_color'

@@ -491,9 +491,14 @@ export class GoogleApiStandIn {
 		const file = this.files.get(fileId);
 		if (!file) throw new HttpError(404, `File ${fileId} not found.`);
 		const operation = [...this.operations.values()].find((candidate) => candidate.fileId === fileId);
-		const truncate = this.strikeFault('download', operation?.prompt ?? '')?.effect === 'truncated_download' || operation?.truncated;
+		const fault = this.strikeFault('download', operation?.prompt ?? '');
 		let bytes = await fs.readFile(file.path);
-		if (truncate) bytes = bytes.subarray(0, Math.floor(bytes.length / 2));
+		if (fault?.effect === 'cut_download') {
+			response.writeHead(200, { 'content-type': file.mimeType, 'content-length': bytes.length });
+			response.write(bytes.subarray(0, Math.floor(bytes.length / 2)), () => response.socket?.destroy());
+			return;
+		}
+		if (fault?.effect === 'truncated_download' || operation?.truncated) bytes = bytes.subarray(0, Math.floor(bytes.length / 2));
 		response.writeHead(200, { 'content-type': file.mimeType, 'content-length': bytes.length });
 		response.end(bytes);
 	}
