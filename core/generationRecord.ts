@@ -14,6 +14,8 @@ export interface RecordOptions {
 	prompt: string;
 	negativePrompt: string;
 	model: string;
+	/** Length asked for in new attempts. */
+	durationSeconds: number;
 	keepFileUri: boolean;
 	/** Where a safety-filtered shot goes: to a person, or straight to failed. */
 	safetyFilteredStatus: 'needs_review' | 'failed';
@@ -57,6 +59,7 @@ function takeFromAttempt(item: ShotItem, attempt: AttemptRecord, options: Record
 		prompt: options.prompt,
 		negativePrompt: options.negativePrompt,
 		model: options.model,
+		requestedDurationSeconds: options.durationSeconds,
 		operationName: attempt.operationName,
 		outcome: attempt.outcome,
 		reason: attempt.reason,
@@ -73,19 +76,25 @@ function takeFromAttempt(item: ShotItem, attempt: AttemptRecord, options: Record
 	};
 }
 
-export function recordGeneration(
-	item: ShotItem,
-	result: JobResult,
-	options: RecordOptions,
-): { item: ShotItem; attach: ClipToAttach[] } {
+export interface RecordedGeneration {
+	item: ShotItem;
+	attach: ClipToAttach[];
+	/** Binary property of the newest generated clip, which also goes under the clip property. */
+	newestClip?: string;
+}
+
+export function recordGeneration(item: ShotItem, result: JobResult, options: RecordOptions): RecordedGeneration {
 	const attach: ClipToAttach[] = [];
 	const takes = [...item.takes];
+	let newestClip: string | undefined;
 	for (const attempt of result.attempts) {
 		const take = takeFromAttempt(item, attempt, options, attach);
+		if (take.clip) newestClip = take.clip.binaryProperty;
 		const existing = takes.findIndex((t) => t.attempt === attempt.attempt);
 		if (attempt.resumed && existing >= 0) {
-			// Keep what was recorded at submission (its prompt and model), add what happened since.
-			takes[existing] = { ...take, prompt: takes[existing].prompt, negativePrompt: takes[existing].negativePrompt, model: takes[existing].model };
+			// Keep what was recorded at submission, add what happened since.
+			const { prompt, negativePrompt, model, requestedDurationSeconds, costUsd } = takes[existing];
+			takes[existing] = { ...take, prompt, negativePrompt, model, requestedDurationSeconds, costUsd: take.outcome === 'safety_filtered' ? 0 : costUsd };
 		} else {
 			takes.push(take);
 		}
@@ -106,5 +115,5 @@ export function recordGeneration(
 			// in_flight, not_started, retry_later: the shot keeps its status and says why.
 			if (result.reason) updated = { ...updated, statusReason: result.reason };
 	}
-	return { item: updated, attach };
+	return { item: updated, attach, newestClip };
 }

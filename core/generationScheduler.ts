@@ -1,6 +1,7 @@
 import path from 'path';
 
-import { describeError, isRetryable } from './failures';
+import { describeError, isRetryable, NonRetryableFailure } from './failures';
+import { PollTiming } from './pollTiming';
 import { retryDelay, withRetries, type Sleep } from './retry';
 import type { TakeOutcome } from './types';
 import type { ClipInfo, GeneratedVideoHandle, OperationState, VideoRequest, VideoService } from './videoJobs';
@@ -8,19 +9,35 @@ import type { ClipInfo, GeneratedVideoHandle, OperationState, VideoRequest, Vide
 /**
  * Runs many Veo generations at once within a quota, and loses none of them.
  *
- * - Up to `concurrency` operations run at once; as each finishes the next starts.
+ * - Up to `concurrency` operations run at once; as each finishes the next starts, while the
+ *   finished clip is downloaded and checked beside the running ones.
  * - A 429 throttles the whole batch for the server's advertised delay and lowers the number of
- *   operations in flight to what the server accepted; it never fails a shot.
- * - Polling learns the typical generation time of the batch and checks just before a clip is
- *   due, so a clip is fetched soon after it is ready with few requests.
+ *   operations in flight to what the server accepted; it never fails a shot. Each finished
+ *   operation then lets one more run, up to `concurrency`.
+ * - Polling learns how long the batch's clips take (PollTiming) and checks just before a clip is due.
  * - A failed, timed-out or truncated attempt is tried again while the shot has attempts left;
  *   then it is reported failed with the reason. Safety-filtered results are reported as such.
- * - A budget stops new submissions before one would exceed it; unstarted shots are reported.
+ * - A budget stops new submissions before one would exceed it; unstarted shots are reported. A
+ *   refusal that is not about one request (credential, permission, unknown model) stops new
+ *   submissions the same way, so one bad setting does not use up every shot's attempts.
  */
+
+export interface InFlightOperation {
+	operationName: string;
+	submittedAt: string;
+	pollCount: number;
+	/** The attempt number of the take that recorded the submission. */
+	attempt: number;
+	/** Length that was asked for, to check the clip against. */
+	durationSeconds: number;
+	/** What the submission was estimated to cost (spent in the run that submitted it). */
+	costUsd: number;
+}
 
 export interface GenerationJob {
 	/** The caller's key for the job (the item index). */
 	key: number;
+	/** What a new attempt submits. */
 	request: VideoRequest;
 	/** Estimated cost of one attempt, from the model table. */
 	costUsd: number;
@@ -28,7 +45,7 @@ export interface GenerationJob {
 	attemptsUsed: number;
 	maxAttempts: number;
 	/** Resume an operation submitted earlier (Submit Only, or before a restart). */
-	inFlight?: { operationName: string; submittedAt: string; pollCount: number };
+	inFlight?: InFlightOperation;
 }
 
 export interface AttemptRecord {
@@ -41,7 +58,7 @@ export interface AttemptRecord {
 	finishedAt?: string;
 	pollCount: number;
 	costUsd: number;
-	/** Downloaded clips (several when the request asked for more than one video). */
+	/** Downloaded clips (several when the request asked for more than one video); empty unless generated. */
 	clips: Array<{ path: string; info: ClipInfo; uri?: string }>;
 	/** True for an attempt that continues one recorded earlier (its take already exists). */
 	resumed: boolean;
@@ -53,9 +70,9 @@ export type JobEnd =
 	| 'safety_filtered'
 	/** Submitted and still running (Submit Only / Check and Fetch). */
 	| 'in_flight'
-	/** Not submitted: budget, or no free slot in Submit Only; the shot keeps its status. */
+	/** Not submitted: budget, a refusal, or no free slot in Submit Only; the shot keeps its status. */
 	| 'not_started'
-	/** Failed this time with attempts left, in a mode that does not wait (Check and Fetch). */
+	/** Failed this time with attempts left, in a mode that does not wait (Check and Fetch), or budget spent. */
 	| 'retry_later';
 
 export interface JobResult {
@@ -91,272 +108,409 @@ export interface BatchReport {
 	pollRequests: number;
 	rateLimited: number;
 	budgetStopped: boolean;
+	/** Google refused the setup rather than a request (credential, permission, model): nothing more was submitted. */
+	refusal?: NonRetryableFailure;
 }
 
 interface Running {
 	job: GenerationJob;
 	attempt: AttemptRecord;
-	operationName: string;
+	expectedSeconds: number;
 	submittedAtMs: number;
+	/** Elapsed ms at the last check that found the operation still running (0 if none). */
+	lastPendingMs: number;
 	nextCheckAtMs: number;
+	checking: boolean;
 }
+
+/** Refusals about a request's content fail that shot; any other refusal is about the setup. */
+const REQUEST_REFUSAL_STATUSES = new Set([400, 413]);
 
 const toIso = (ms: number) => new Date(ms).toISOString();
 
 export async function runGenerationBatch(jobs: GenerationJob[], service: VideoService, options: SchedulerOptions): Promise<BatchReport> {
-	const now = options.now ?? Date.now;
-	const results = new Map<number, JobResult>(jobs.map((job) => [job.key, { key: job.key, end: 'not_started', attempts: [] }]));
-	const queue: GenerationJob[] = jobs.filter((job) => !job.inFlight);
-	const running: Running[] = [];
-	const observedSeconds: number[] = [];
-	let spentUsd = 0;
-	let submitted = 0;
-	let pollRequests = 0;
-	let rateLimited = 0;
-	let budgetStopped = false;
-	let throttledUntil = 0;
-	let allowedInFlight = Math.max(1, options.concurrency);
+	return new GenerationBatch(jobs, service, options).run();
+}
 
-	const attemptsOf = (job: GenerationJob) => job.attemptsUsed + results.get(job.key)!.attempts.filter((a) => !a.resumed).length;
-	const finish = (job: GenerationJob, end: JobEnd, reason?: string) => {
-		const result = results.get(job.key)!;
+class GenerationBatch {
+	private readonly now: () => number;
+	private readonly results: Map<number, JobResult>;
+	private readonly queue: GenerationJob[];
+	private readonly running: Running[] = [];
+	/** Checks of operations and downloads of finished clips, under way beside the generations. */
+	private readonly tasks = new Set<Promise<void>>();
+	private taskError?: unknown;
+	private readonly fetchSlots: Limiter;
+	private readonly timing: PollTiming;
+	private spentUsd = 0;
+	private submitted = 0;
+	private pollRequests = 0;
+	private rateLimited = 0;
+	private consecutiveThrottles = 0;
+	private budgetStopped = false;
+	private refusal?: NonRetryableFailure;
+	private throttledUntil = 0;
+	private allowedInFlight: number;
+
+	constructor(
+		jobs: GenerationJob[],
+		private readonly service: VideoService,
+		private readonly options: SchedulerOptions,
+	) {
+		this.now = options.now ?? Date.now;
+		this.results = new Map(jobs.map((job) => [job.key, { key: job.key, end: 'not_started', attempts: [] }]));
+		this.queue = jobs.filter((job) => !job.inFlight);
+		this.allowedInFlight = Math.max(1, options.concurrency);
+		this.fetchSlots = new Limiter(this.allowedInFlight);
+		this.timing = new PollTiming(options.pollMinMs, options.pollMaxMs);
+		for (const job of jobs) if (job.inFlight) this.resume(job, job.inFlight);
+	}
+
+	async run(): Promise<BatchReport> {
+		if (this.options.mode === 'checkOnce') {
+			const checkSlots = new Limiter(this.allowedInFlight);
+			for (const entry of [...this.running]) this.spawn(checkSlots.run(() => this.check(entry)));
+			while (this.tasks.size) await Promise.all(this.tasks);
+		} else if (this.options.mode === 'submitOnly') {
+			await this.fillSlots();
+			this.reportUnsubmitted();
+		} else {
+			await this.waitForAll();
+		}
+		if (this.taskError) throw this.taskError;
+		return {
+			results: [...this.results.values()],
+			spentUsd: this.spentUsd,
+			submitted: this.submitted,
+			pollRequests: this.pollRequests,
+			rateLimited: this.rateLimited,
+			budgetStopped: this.budgetStopped,
+			refusal: this.refusal,
+		};
+	}
+
+	private async waitForAll(): Promise<void> {
+		while (this.queue.length || this.running.length || this.tasks.size) {
+			await this.fillSlots();
+			const waiting = this.running.filter((entry) => !entry.checking);
+			for (const entry of waiting) if (entry.nextCheckAtMs <= this.now()) this.spawn(this.check(entry));
+			const wakeAt = Math.min(
+				...waiting.filter((entry) => !entry.checking).map((entry) => entry.nextCheckAtMs),
+				this.queue.length && this.running.length < this.allowedInFlight ? this.throttledUntil : Infinity,
+			);
+			// A finished check or download may free a slot or queue a retry: it wakes the loop as a timer does.
+			const wakers = [...this.tasks];
+			if (Number.isFinite(wakeAt)) wakers.push(this.options.sleep(Math.max(0, wakeAt - this.now())));
+			if (!wakers.length) break;
+			await Promise.race(wakers);
+			if (this.taskError) return;
+		}
+	}
+
+	/** Runs a check or download beside the loop; a bug in one fails the batch rather than the process. */
+	private spawn(task: Promise<void>): void {
+		const tracked: Promise<void> = task
+			.catch((error: unknown) => {
+				this.taskError ??= error;
+			})
+			.finally(() => this.tasks.delete(tracked));
+		this.tasks.add(tracked);
+	}
+
+	private result(job: GenerationJob): JobResult {
+		return this.results.get(job.key)!;
+	}
+
+	private finish(job: GenerationJob, end: JobEnd, reason?: string): void {
+		const result = this.result(job);
 		result.end = end;
 		result.reason = reason;
-	};
+	}
 
-	/** After a failed attempt: try again while attempts remain, else the shot has failed. */
-	const retryOrFail = (job: GenerationJob, reason: string) => {
-		if (attemptsOf(job) < job.maxAttempts && options.mode === 'wait') {
-			queue.unshift({ ...job, inFlight: undefined });
-		} else if (attemptsOf(job) < job.maxAttempts) {
-			finish(job, 'retry_later', reason);
-		} else {
-			finish(job, 'failed', `${reason} (attempt ${attemptsOf(job)} of ${job.maxAttempts}; no attempts left)`);
-		}
-	};
+	private attemptsOf(job: GenerationJob): number {
+		return job.attemptsUsed + this.result(job).attempts.filter((attempt) => !attempt.resumed).length;
+	}
 
-	const scheduleNextCheck = (entry: Running, at: number) => {
-		const elapsed = at - entry.submittedAtMs;
-		const typical = observedSeconds.length ? median(observedSeconds) * 1000 : undefined;
-		let delay: number;
-		if (typical !== undefined && elapsed < typical * 0.9) {
-			// Most of the batch takes about `typical`: sleep until just before that.
-			delay = typical * 0.9 - elapsed;
-		} else {
-			delay = Math.max(options.pollMinMs, elapsed * 0.15);
-		}
-		entry.nextCheckAtMs = at + Math.min(Math.max(delay, options.pollMinMs), options.pollMaxMs);
-	};
-
-	for (const job of jobs.filter((j) => j.inFlight)) {
-		const submittedAtMs = Date.parse(job.inFlight!.submittedAt);
+	private resume(job: GenerationJob, inFlight: InFlightOperation): void {
 		const attempt: AttemptRecord = {
-			attempt: job.attemptsUsed,
-			operationName: job.inFlight!.operationName,
+			attempt: inFlight.attempt,
+			operationName: inFlight.operationName,
 			outcome: 'submitted',
-			submittedAt: job.inFlight!.submittedAt,
-			pollCount: job.inFlight!.pollCount,
-			costUsd: job.costUsd,
+			submittedAt: inFlight.submittedAt,
+			pollCount: inFlight.pollCount,
+			costUsd: inFlight.costUsd,
 			clips: [],
 			resumed: true,
 		};
-		results.get(job.key)!.attempts.push(attempt);
-		finish(job, 'in_flight');
-		const entry: Running = { job, attempt, operationName: job.inFlight!.operationName, submittedAtMs, nextCheckAtMs: now() };
-		running.push(entry);
+		// Submit Only only counts them against the slots; their takes stay as they are.
+		if (this.options.mode !== 'submitOnly') this.result(job).attempts.push(attempt);
+		this.finish(job, 'in_flight');
+		this.running.push({
+			job,
+			attempt,
+			expectedSeconds: inFlight.durationSeconds,
+			submittedAtMs: Date.parse(inFlight.submittedAt),
+			lastPendingMs: 0,
+			nextCheckAtMs: this.now(),
+			checking: false,
+		});
 	}
 
-	const submitNext = async (): Promise<'submitted' | 'throttled' | 'none'> => {
-		const job = queue[0];
-		if (!job) return 'none';
-		if (options.budgetUsd !== undefined && spentUsd + job.costUsd > options.budgetUsd + 1e-9) {
-			budgetStopped = true;
-			for (const waiting of queue.splice(0)) {
-				if (results.get(waiting.key)!.attempts.length === 0) {
-					finish(
-						waiting,
-						'not_started',
-						`not started: the next clip ($${waiting.costUsd.toFixed(2)}) would take the spend of $${spentUsd.toFixed(2)} over the budget of $${options.budgetUsd.toFixed(2)}`,
-					);
-				} else {
-					finish(waiting, 'retry_later', 'not retried: the budget is spent');
-				}
-			}
-			return 'none';
+	/** Submits queued jobs while slots are free and the server has not asked to slow down. */
+	private async fillSlots(): Promise<void> {
+		while (this.queue.length && this.running.length < this.allowedInFlight && this.now() >= this.throttledUntil) {
+			if (!(await this.submitNext())) return;
 		}
-		const submittedAtMs = now();
+	}
+
+	/** False when nothing more may be submitted now (throttled, budget, refusal). */
+	private async submitNext(): Promise<boolean> {
+		const job = this.queue[0];
+		const budget = this.options.budgetUsd;
+		if (budget !== undefined && this.spentUsd + job.costUsd > budget + 1e-9) {
+			this.budgetStopped = true;
+			this.stopSubmitting(
+				`not started: the next clip ($${job.costUsd.toFixed(2)}) would take the spend of $${this.spentUsd.toFixed(2)} over the budget of $${budget.toFixed(2)}`,
+				'not retried: the budget is spent',
+			);
+			return false;
+		}
+		const submittedAtMs = this.now();
+		let operationName: string;
 		try {
-			const operationName = await service.submit(job.request);
-			queue.shift();
-			submitted += 1;
-			spentUsd += job.costUsd;
-			const attempt: AttemptRecord = {
-				attempt: attemptsOf(job) + 1,
-				operationName,
-				outcome: 'submitted',
-				submittedAt: toIso(submittedAtMs),
-				pollCount: 0,
-				costUsd: job.costUsd,
-				clips: [],
-				resumed: false,
-			};
-			results.get(job.key)!.attempts.push(attempt);
-			finish(job, 'in_flight');
-			const entry: Running = { job, attempt, operationName, submittedAtMs, nextCheckAtMs: submittedAtMs };
-			scheduleNextCheck(entry, submittedAtMs);
-			running.push(entry);
-			return 'submitted';
+			operationName = await this.service.submit(job.request);
 		} catch (error) {
 			if (isRetryable(error)) {
-				rateLimited += 1;
-				// The server accepted as many as are running: hold there until one finishes.
-				allowedInFlight = Math.max(1, Math.min(allowedInFlight, running.length));
-				throttledUntil = now() + retryDelay(error, rateLimited, { initialDelayMs: 1000, maxDelayMs: 60_000 });
-				return 'throttled';
+				this.throttle(error);
+				return false;
 			}
-			queue.shift();
-			const attempt: AttemptRecord = {
-				attempt: attemptsOf(job) + 1,
-				outcome: 'failed',
-				reason: describeError(error),
-				submittedAt: toIso(submittedAtMs),
-				finishedAt: toIso(now()),
-				pollCount: 0,
-				costUsd: 0,
-				clips: [],
-				resumed: false,
-			};
-			results.get(job.key)!.attempts.push(attempt);
-			// Google refused the request itself: the same request will be refused again.
-			finish(job, 'failed', `Google refused the request: ${describeError(error)}`);
-			return 'submitted';
+			this.queue.shift();
+			return this.refuse(job, error, submittedAtMs);
 		}
-	};
+		this.queue.shift();
+		this.consecutiveThrottles = 0;
+		this.submitted += 1;
+		this.spentUsd += job.costUsd;
+		const attempt: AttemptRecord = {
+			attempt: this.attemptsOf(job) + 1,
+			operationName,
+			outcome: 'submitted',
+			submittedAt: toIso(submittedAtMs),
+			pollCount: 0,
+			costUsd: job.costUsd,
+			clips: [],
+			resumed: false,
+		};
+		this.result(job).attempts.push(attempt);
+		this.finish(job, 'in_flight');
+		this.running.push({
+			job,
+			attempt,
+			expectedSeconds: job.request.durationSeconds,
+			submittedAtMs,
+			lastPendingMs: 0,
+			nextCheckAtMs: submittedAtMs + this.timing.nextDelay(0),
+			checking: false,
+		});
+		return true;
+	}
 
-	const fetchClips = async (entry: Running, videos: GeneratedVideoHandle[]): Promise<string | undefined> => {
-		for (const [index, video] of videos.entries()) {
-			const filePath = path.join(options.workDir, `${entry.job.key}-${entry.attempt.attempt}-${index}.mp4`);
-			let lastProblem = '';
-			let info: ClipInfo | undefined;
-			for (let download = 1; download <= options.downloadAttempts && !info; download++) {
-				try {
-					await withRetries(() => service.download(video, filePath), { maxAttempts: 3, initialDelayMs: 500, maxDelayMs: 10_000, sleep: options.sleep });
-					const verdict = await service.verify(filePath, entry.job.request.durationSeconds);
-					if (verdict.ok) info = verdict.info;
-					else lastProblem = `the downloaded clip ${verdict.reason}`;
-				} catch (error) {
-					lastProblem = `the download failed: ${describeError(error)}`;
-				}
-			}
-			if (!info) return `${lastProblem} (after ${options.downloadAttempts} downloads)`;
-			entry.attempt.clips.push({ path: filePath, info, uri: video.uri });
+	/** The server accepted as many as are running: hold there, and wait the delay it asked for. */
+	private throttle(error: unknown): void {
+		this.rateLimited += 1;
+		this.consecutiveThrottles += 1;
+		this.allowedInFlight = Math.max(1, Math.min(this.allowedInFlight, this.running.length));
+		const delay = retryDelay(error, this.consecutiveThrottles, { initialDelayMs: 1000, maxDelayMs: 60_000 });
+		// At least one poll step, so an advertised 0 s cannot turn into a burst of submissions.
+		this.throttledUntil = this.now() + Math.max(delay, this.options.pollMinMs);
+	}
+
+	/** Google refused a submission: the shot fails when its request is at fault, else submitting stops. */
+	private refuse(job: GenerationJob, error: unknown, submittedAtMs: number): boolean {
+		const failure = error instanceof NonRetryableFailure ? error : new NonRetryableFailure(describeError(error), { cause: error });
+		if (!failure.status || !REQUEST_REFUSAL_STATUSES.has(failure.status)) {
+			this.refusal = failure;
+			this.queue.unshift(job);
+			this.stopSubmitting(`not started: ${failure.message}`, `not retried: ${failure.message}`);
+			return false;
 		}
-		return undefined;
-	};
+		this.result(job).attempts.push({
+			attempt: this.attemptsOf(job) + 1,
+			outcome: 'failed',
+			reason: failure.message,
+			submittedAt: toIso(submittedAtMs),
+			finishedAt: toIso(this.now()),
+			pollCount: 0,
+			costUsd: 0,
+			clips: [],
+			resumed: false,
+		});
+		// The same request will be refused again: no point in using the shot's other attempts.
+		this.finish(job, 'failed', `Google refused the request: ${failure.message}`);
+		return true;
+	}
 
-	const settle = async (entry: Running, state: OperationState & { done: true }) => {
-		const at = now();
-		entry.attempt.finishedAt = toIso(at);
-		running.splice(running.indexOf(entry), 1);
-		if (allowedInFlight < options.concurrency && throttledUntil <= at) allowedInFlight += 1;
+	/** Leaves every queued job unsubmitted, saying why; shots that already tried keep their takes. */
+	private stopSubmitting(unstartedReason: string, retryReason: string): void {
+		for (const job of this.queue.splice(0)) {
+			if (this.result(job).attempts.length === 0) this.finish(job, 'not_started', unstartedReason);
+			else this.finish(job, 'retry_later', retryReason);
+		}
+	}
+
+	private reportUnsubmitted(): void {
+		const reason =
+			this.now() < this.throttledUntil
+				? "not submitted yet: Google's quota is used up for now (429); run Submit Only again after Check and Fetch"
+				: `waiting for a free slot (${this.options.concurrency} at once); run Submit Only again after Check and Fetch`;
+		for (const job of this.queue) this.finish(job, 'not_started', reason);
+	}
+
+	/** After a failed attempt: try again while attempts remain, else the shot has failed. */
+	private retryOrFail(job: GenerationJob, reason: string): void {
+		const used = this.attemptsOf(job);
+		if (used >= job.maxAttempts) {
+			this.finish(job, 'failed', `${reason} (attempt ${used} of ${job.maxAttempts}; no attempts left)`);
+		} else if (this.options.mode === 'wait') {
+			this.queue.unshift({ ...job, inFlight: undefined });
+		} else {
+			this.finish(job, 'retry_later', reason);
+		}
+	}
+
+	private leave(entry: Running): void {
+		this.running.splice(this.running.indexOf(entry), 1);
+		if (this.allowedInFlight < this.options.concurrency && this.now() >= this.throttledUntil) this.allowedInFlight += 1;
+	}
+
+	private async check(entry: Running): Promise<void> {
+		entry.checking = true;
+		entry.attempt.pollCount += 1;
+		this.pollRequests += 1;
+		let state: OperationState | undefined;
+		let checkError: unknown;
+		try {
+			state = await this.service.check(entry.attempt.operationName!);
+		} catch (error) {
+			checkError = error;
+		}
+		entry.checking = false;
+		const at = this.now();
+		const elapsed = at - entry.submittedAtMs;
+		if (checkError && !isRetryable(checkError)) {
+			// Lost or refused (expired, deleted): a new attempt may still make the clip.
+			state = { done: true, kind: 'failed', message: `the operation could not be checked: ${describeError(checkError)}`, retryable: true };
+		} else if (state?.done) {
+			this.timing.observe(entry.lastPendingMs, elapsed);
+		}
+		if (state?.done) {
+			this.leave(entry);
+			entry.attempt.finishedAt = toIso(at);
+			this.settle(entry, state);
+			return;
+		}
+		if (elapsed > this.options.clipTimeoutMs) {
+			this.leave(entry);
+			entry.attempt.outcome = 'timed_out';
+			entry.attempt.finishedAt = toIso(at);
+			entry.attempt.reason = `no clip after ${Math.round(elapsed / 1000)} s (the limit is ${Math.round(this.options.clipTimeoutMs / 1000)} s)`;
+			this.retryOrFail(entry.job, entry.attempt.reason);
+			return;
+		}
+		if (checkError) {
+			entry.nextCheckAtMs = at + retryDelay(checkError, 1, { initialDelayMs: this.options.pollMinMs, maxDelayMs: this.options.pollMaxMs });
+			return;
+		}
+		entry.lastPendingMs = elapsed;
+		entry.nextCheckAtMs = at + this.timing.nextDelay(elapsed);
+	}
+
+	private settle(entry: Running, state: Exclude<OperationState, { done: false }>): void {
+		const { attempt, job } = entry;
 		if (state.kind === 'videos') {
-			observedSeconds.push((at - entry.submittedAtMs) / 1000);
-			const problem = await fetchClips(entry, state.videos);
-			if (!problem) {
-				entry.attempt.outcome = 'generated';
-				finish(entry.job, 'generated');
-				return;
-			}
-			entry.attempt.outcome = 'failed';
-			entry.attempt.reason = problem;
-			retryOrFail(entry.job, problem);
+			this.spawn(
+				this.fetchSlots.run(async () => {
+					const problem = await this.fetchClips(entry, state.videos);
+					if (problem) {
+						attempt.outcome = 'failed';
+						attempt.reason = problem;
+						this.retryOrFail(job, problem);
+					} else {
+						attempt.outcome = 'generated';
+						this.finish(job, 'generated');
+					}
+				}),
+			);
 			return;
 		}
 		if (state.kind === 'safety_filtered') {
-			entry.attempt.outcome = 'safety_filtered';
-			entry.attempt.safetyReasons = state.reasons;
-			entry.attempt.costUsd = 0; // Google does not charge for filtered videos.
-			spentUsd -= entry.job.costUsd;
-			const reason = `Google's safety filter withheld the video${state.reasons.length ? `: ${state.reasons.join('; ')}` : ''}`;
-			entry.attempt.reason = reason;
-			finish(entry.job, 'safety_filtered', reason);
+			attempt.outcome = 'safety_filtered';
+			attempt.safetyReasons = state.reasons;
+			// Google does not charge for filtered videos.
+			if (!attempt.resumed) this.spentUsd -= attempt.costUsd;
+			attempt.costUsd = 0;
+			attempt.reason = `Google's safety filter withheld the video${state.reasons.length ? `: ${state.reasons.join('; ')}` : ''}`;
+			this.finish(job, 'safety_filtered', attempt.reason);
 			return;
 		}
-		entry.attempt.outcome = 'failed';
-		entry.attempt.reason = `Veo reported a failed generation: ${state.message}`;
-		if (state.retryable) retryOrFail(entry.job, entry.attempt.reason);
-		else finish(entry.job, 'failed', entry.attempt.reason);
-	};
+		attempt.outcome = 'failed';
+		attempt.reason = `Veo reported a failed generation: ${state.message}`;
+		if (state.retryable) this.retryOrFail(job, attempt.reason);
+		else this.finish(job, 'failed', attempt.reason);
+	}
 
-	const check = async (entry: Running) => {
-		entry.attempt.pollCount += 1;
-		pollRequests += 1;
-		let state: OperationState;
-		try {
-			state = await service.check(entry.operationName);
-		} catch (error) {
-			if (isRetryable(error)) {
-				entry.nextCheckAtMs = now() + retryDelay(error, 1, { initialDelayMs: options.pollMinMs, maxDelayMs: options.pollMaxMs });
-				return;
+	/** Downloads and verifies every video; returns what was wrong, or undefined when all are whole. */
+	private async fetchClips(entry: Running, videos: GeneratedVideoHandle[]): Promise<string | undefined> {
+		const clips: AttemptRecord['clips'] = [];
+		for (const [index, video] of videos.entries()) {
+			const filePath = path.join(this.options.workDir, `${entry.job.key}-${entry.attempt.attempt}-${index}.mp4`);
+			let problem = '';
+			let info: ClipInfo | undefined;
+			for (let download = 1; download <= this.options.downloadAttempts && !info; download++) {
+				try {
+					await withRetries(() => this.service.download(video, filePath), {
+						maxAttempts: 3,
+						initialDelayMs: 500,
+						maxDelayMs: 10_000,
+						sleep: this.options.sleep,
+					});
+				} catch (error) {
+					problem = `the download failed: ${describeError(error)}`;
+					continue;
+				}
+				try {
+					const verdict = await this.service.verify(filePath, entry.expectedSeconds);
+					if (verdict.ok) info = verdict.info;
+					else problem = `the downloaded clip ${verdict.reason}`;
+				} catch (error) {
+					problem = `the downloaded clip could not be checked: ${describeError(error)}`;
+				}
 			}
-			await settle(entry, { done: true, kind: 'failed', message: `the operation could not be checked: ${describeError(error)}`, retryable: true });
-			return;
+			if (!info) return `${problem} (after ${this.options.downloadAttempts} downloads)`;
+			clips.push({ path: filePath, info, uri: video.uri });
 		}
-		if (state.done) {
-			await settle(entry, state);
-			return;
-		}
-		const at = now();
-		if (at - entry.submittedAtMs > options.clipTimeoutMs) {
-			running.splice(running.indexOf(entry), 1);
-			entry.attempt.outcome = 'timed_out';
-			entry.attempt.finishedAt = toIso(at);
-			entry.attempt.reason = `no clip after ${Math.round((at - entry.submittedAtMs) / 1000)} s (the limit is ${Math.round(options.clipTimeoutMs / 1000)} s)`;
-			retryOrFail(entry.job, entry.attempt.reason);
-			return;
-		}
-		scheduleNextCheck(entry, at);
-	};
-
-	if (options.mode === 'checkOnce') {
-		await Promise.all(running.map((entry) => check(entry)));
-		return { results: [...results.values()], spentUsd, submitted, pollRequests, rateLimited, budgetStopped };
+		entry.attempt.clips = clips;
+		return undefined;
 	}
-
-	while (queue.length || (options.mode === 'wait' && running.length)) {
-		// Fill free slots, unless the server asked us to slow down.
-		while (queue.length && running.length < Math.min(allowedInFlight, options.concurrency) && now() >= throttledUntil) {
-			const outcome = await submitNext();
-			if (outcome !== 'submitted') break;
-		}
-		if (options.mode === 'submitOnly') {
-			if (now() < throttledUntil || running.length >= options.concurrency || !queue.length) break;
-			continue;
-		}
-		const due = running.filter((entry) => entry.nextCheckAtMs <= now());
-		if (due.length) {
-			await Promise.all(due.map((entry) => check(entry)));
-			continue;
-		}
-		const wakeAt = Math.min(
-			...running.map((entry) => entry.nextCheckAtMs),
-			queue.length && running.length < allowedInFlight ? Math.max(throttledUntil, now()) : Infinity,
-		);
-		if (!Number.isFinite(wakeAt)) break;
-		await options.sleep(Math.max(0, wakeAt - now()));
-	}
-	if (options.mode === 'submitOnly') {
-		for (const job of queue) {
-			if (results.get(job.key)!.end === 'not_started' && !results.get(job.key)!.reason) {
-				finish(job, 'not_started', `waiting for a free slot (${options.concurrency} at once); run Submit Only again after Check and Fetch`);
-			}
-		}
-	}
-	return { results: [...results.values()], spentUsd, submitted, pollRequests, rateLimited, budgetStopped };
 }
 
-function median(values: number[]): number {
-	const sorted = [...values].sort((a, b) => a - b);
-	const middle = Math.floor(sorted.length / 2);
-	return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+/** At most `size` tasks at once; the others wait their turn in order. */
+class Limiter {
+	private active = 0;
+	private readonly waiting: Array<() => void> = [];
+
+	constructor(private readonly size: number) {}
+
+	async run<T>(task: () => Promise<T>): Promise<T> {
+		if (this.active < this.size) this.active += 1;
+		else await new Promise<void>((resolve) => this.waiting.push(resolve));
+		try {
+			return await task();
+		} finally {
+			const next = this.waiting.shift();
+			// The slot passes straight to the next task, or is freed.
+			if (next) next();
+			else this.active -= 1;
+		}
+	}
 }
