@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { referenceImageProperty } from '../../core/binaryNames';
 import { InvalidInputError } from '../../core/failures';
-import { assertVideoRequest, estimateCostUsd, getVeoModel, type Backend } from '../../core/models';
+import { checkVideoRequest, estimateCostUsd, getVeoModel, type Backend } from '../../core/models';
 import { compilePrompt } from '../../core/prompt';
 import type { Resolution, ShotItem } from '../../core/types';
 import type { InlineMedia, VideoRequest } from '../../core/videoJobs';
@@ -21,6 +21,34 @@ async function inlineFrom(context: IExecuteFunctions, itemIndex: number, propert
 }
 
 const optionalChoice = (value: unknown) => (value === undefined || value === 'default' ? undefined : value === 'on');
+
+const REQUEST_HINT =
+	"Nothing was sent to Google. Change the named field (this node's Options or Images, or the shot list in Scene Spec), or pick a model that offers it.";
+
+/** Where the user sets each field the model table checks: the node's parameters, or the shot list. */
+function fieldOf(path: string, options: IDataObject, customPrompt: boolean): string {
+	const fromOptions = (name: string, fallback: string) => (options[name] && options[name] !== 'bible' && Number(options[name]) !== 0 ? `options.${name}` : fallback);
+	switch (path) {
+		case 'durationSeconds':
+			return fromOptions('durationSeconds', 'shot.durationSeconds');
+		case 'resolution':
+			return fromOptions('resolution', 'bible.style.resolution');
+		case 'aspectRatio':
+			return fromOptions('aspectRatio', 'bible.style.aspectRatio');
+		case 'referenceImages':
+			return 'images.characterReferences';
+		case 'lastFrame':
+			return 'images.lastFrameProperty';
+		case 'video':
+			return 'images.extendVideoProperty';
+		case 'prompt':
+			return customPrompt ? 'customPrompt' : 'prompt';
+		case 'model':
+			return 'model';
+		default:
+			return `options.${path}`;
+	}
+}
 
 export async function planRequest(
 	context: IExecuteFunctions,
@@ -43,7 +71,8 @@ export async function planRequest(
 		extraNegativePrompt,
 	});
 	let prompt = compiled.prompt;
-	if (context.getNodeParameter('promptSource', itemIndex, 'compiled') === 'custom') {
+	const customPrompt = context.getNodeParameter('promptSource', itemIndex, 'compiled') === 'custom';
+	if (customPrompt) {
 		const custom = (context.getNodeParameter('customPrompt', itemIndex, '') as string).trim();
 		if (!custom) throw new InvalidInputError([{ path: 'customPrompt', message: 'is empty' }]);
 		const corrections = compiled.prompt.split('\n').find((line) => line.startsWith('Corrections from earlier takes:'));
@@ -90,7 +119,7 @@ export async function planRequest(
 		lastFrame: lastFrameProperty ? await inlineFrom(context, itemIndex, lastFrameProperty, 'images.lastFrameProperty') : undefined,
 		extendVideo: extendVideoProperty ? await inlineFrom(context, itemIndex, extendVideoProperty, 'images.extendVideoProperty') : undefined,
 	};
-	assertVideoRequest({
+	const problems = checkVideoRequest({
 		...request,
 		backend,
 		hasFirstFrame: Boolean(request.firstFrame),
@@ -98,5 +127,11 @@ export async function planRequest(
 		referenceImageCount: referenceImages.length,
 		isExtension: Boolean(request.extendVideo),
 	});
+	if (problems.length) {
+		throw new InvalidInputError(
+			problems.map((problem) => ({ ...problem, path: fieldOf(problem.path, options, customPrompt) })),
+			REQUEST_HINT,
+		);
+	}
 	return { request, costUsd: estimateCostUsd(model, durationSeconds, resolution, request.numberOfVideos) };
 }
