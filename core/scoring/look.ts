@@ -1,7 +1,7 @@
 import type { DimensionScore } from '../types';
 import { rgbToLab, type Lab } from './color';
 import { clamp01, round } from './numbers';
-import { colorHistogram, colorPresence, colorShare, COLOR_WORD_TOLERANCE, histogramDistance, structuralSimilarity, type ColorSpread, type Frame } from './similarity';
+import { colorHistogram, colorPresence, colorShare, histogramDistance, structuralSimilarity, type ColorSpread, type Frame } from './similarity';
 
 /**
  * Palette, continuity and likeness to a reference image, measured from decoded frames. Each
@@ -86,6 +86,8 @@ const REFERENCE_CENTRE = 0.6;
 const SIGNATURE_MIN_SHARE = 0.05;
 /** A signature colour needs this share of some frame to count as present. */
 const SIGNATURE_PRESENT_SHARE = 0.005;
+/** Tighter than for colour words: a photo's colours are specific (dark brown hair is not grey). */
+const SIGNATURE_TOLERANCE = 18;
 /** Colours alone cannot tell two people apart: a hint for a person to check, never proof. */
 const REFERENCE_CONFIDENCE = 0.4;
 
@@ -121,7 +123,7 @@ export function referenceScore(name: string, reference: Frame, frames: ColorSpre
 	const signature = colorSignature(reference);
 	const total = signature.reduce((sum, color) => sum + color.weight, 0);
 	const found = signature
-		.filter((color) => frames.some((spread) => colorShare(spread, color.lab, COLOR_WORD_TOLERANCE) >= SIGNATURE_PRESENT_SHARE))
+		.filter((color) => frames.some((spread) => colorShare(spread, color.lab, SIGNATURE_TOLERANCE) >= SIGNATURE_PRESENT_SHARE))
 		.reduce((sum, color) => sum + color.weight, 0);
 	const coverage = total ? found / total : 1;
 	const drift = clamp01((0.9 - coverage) / 0.6);

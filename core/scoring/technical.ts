@@ -138,13 +138,18 @@ function flickerDefects(frames: FrameStats[], frameRate: number): { defects: Tec
 	return { defects, flickering };
 }
 
-/** An abrupt change that holds (the next frames resemble the new picture, not the old one). */
+/**
+ * An abrupt change between two settled pictures: the frame before it follows its own predecessor,
+ * and the frame after it resembles the new picture, not the old one (so a one-frame flash is no cut).
+ */
 function cutDefects(frames: FrameStats[], flickering: Set<number>): TechnicalDefect[] {
 	const defects: TechnicalDefect[] = [];
 	for (let index = 1; index + 1 < frames.length; index++) {
 		const [before, at, after] = [frames[index - 1], frames[index], frames[index + 1]];
 		if (flickering.has(index) || isBlack(before) || isBlack(at)) continue;
-		if (at.changeFromPrevious >= CUT_CHANGE && after.changeFromPrevious < CUT_SETTLED_CHANGE && after.changeFromTwoBefore >= CUT_HELD_CHANGE) {
+		const settledBefore = before.changeFromPrevious < CUT_SETTLED_CHANGE;
+		const settledAfter = after.changeFromPrevious < CUT_SETTLED_CHANGE && after.changeFromTwoBefore >= CUT_HELD_CHANGE;
+		if (at.changeFromPrevious >= CUT_CHANGE && settledBefore && settledAfter) {
 			defects.push({ kind: 'cut', text: `the clip cuts to another picture at ${seconds(at.atSeconds)}`, fromSeconds: at.atSeconds, toSeconds: at.atSeconds });
 		}
 	}
