@@ -3,30 +3,42 @@ import type { INodeExecutionData } from 'n8n-workflow';
 import { createShotItems } from '../../core/shotItems';
 import type { ShotItem } from '../../core/types';
 import { probeMedia } from '../../edges/ffmpeg/ffmpeg';
+import type { FaultRule } from '../../google-api-standin/faults';
 import { startStandIn, type GoogleApiStandIn } from '../../google-api-standin/server';
 import { VeoGenerate } from '../../nodes/VeoGenerate/VeoGenerate.node';
 import { locator, mockNodeContext } from '../helpers/mockNodeContext';
 import { cafeSpec } from '../helpers/specs';
 
+/**
+ * Veo Generate through its execute(), with the real @google/genai SDK against the Google API
+ * stand-in and real ffprobe, on both backends: parallel generation within quota, and what Google
+ * gets wrong (429 storms, failed operations, safety filtering, short or cut downloads).
+ */
+
 jest.setTimeout(120_000);
+
+type Backend = 'gemini' | 'vertex';
+const BACKENDS: Backend[] = ['gemini', 'vertex'];
+const MODEL: Record<Backend, string> = { gemini: 'veo-3.1-fast-generate-preview', vertex: 'veo-3.1-fast-generate-001' };
 
 let standIn: GoogleApiStandIn;
 beforeAll(async () => {
 	standIn = await startStandIn({ latencyMs: 400 });
 });
+afterEach(() => standIn.configure({ faults: [], maxConcurrentOperations: 10 }));
 afterAll(() => standIn.stop());
 
 function shotItems(count: number, durationSeconds = 8): INodeExecutionData[] {
-	return createShotItems(cafeSpec(count, durationSeconds), 'veo-3.1-fast-generate-preview').map((json) => ({ json: json as never }));
+	return createShotItems(cafeSpec(count, durationSeconds), MODEL.gemini).map((json) => ({ json: json as never }));
 }
 
-async function runVeo(items: INodeExecutionData[], parameters: Record<string, unknown> = {}, backend: 'gemini' | 'vertex' = 'gemini') {
+async function runVeo(items: INodeExecutionData[], parameters: Record<string, unknown> = {}, backend: Backend = 'gemini') {
 	const mock = mockNodeContext({
 		items,
 		parameters: {
 			operation: 'generateAndWait',
 			authentication: backend === 'gemini' ? 'geminiApi' : 'vertexAi',
-			model: locator(backend === 'gemini' ? 'veo-3.1-fast-generate-preview' : 'veo-3.1-fast-generate-001'),
+			model: locator(MODEL[backend]),
 			promptSource: 'compiled',
 			extraNegativePrompt: '',
 			clipProperty: 'clip',
@@ -40,27 +52,102 @@ async function runVeo(items: INodeExecutionData[], parameters: Record<string, un
 		},
 	});
 	const [output] = await new VeoGenerate().execute.call(mock.context);
-	return { output, mock };
+	const shots = output.map((entry) => entry.json as unknown as ShotItem);
+	const clipFile = (index: number, property = 'clip') => `${mock.binaryDir}/${output[index].binary![property].id!.replace('mock:', '')}`;
+	return { output, shots, clipFile };
+}
+
+function withFaults(faults: FaultRule[]): void {
+	standIn.configure({ faults });
 }
 
 describe('Veo Generate against the stand-in', () => {
-	it.each(['gemini', 'vertex'] as const)('generates 10 shots with 3 at once and attaches playable clips (%s)', async (backend) => {
-		standIn.configure({ maxConcurrentOperations: 3, faults: [] });
+	it.each(BACKENDS)('generates 10 shots with 3 at once and attaches playable clips (%s)', async (backend) => {
+		standIn.configure({ maxConcurrentOperations: 3 });
 		const before = standIn.stats.maxConcurrentOperations;
-		const { output, mock } = await runVeo(shotItems(10), { options: { concurrency: 3 } }, backend);
+		const { output, shots, clipFile } = await runVeo(shotItems(10), { options: { concurrency: 3 } }, backend);
 		expect(output).toHaveLength(10);
 		for (const [index, entry] of output.entries()) {
-			const item = entry.json as unknown as ShotItem;
+			const item = shots[index];
 			expect(entry.pairedItem).toEqual({ item: index });
 			expect(item.status).toBe('generated');
 			expect(item.takes).toHaveLength(1);
 			expect(item.takes[0].prompt).toContain('mug (a ceramic mug, colour: blue');
-			const clip = entry.binary!.clip;
-			const file = `${mock.binaryDir}/${clip.id!.replace('mock:', '')}`;
-			const info = await probeMedia(file);
+			const info = await probeMedia(clipFile(index));
 			expect(info.durationSeconds).toBeCloseTo(8, 0);
 			expect([info.video?.width, info.video?.height]).toEqual([1280, 720]);
 		}
 		expect(standIn.stats.maxConcurrentOperations).toBeLessThanOrEqual(Math.max(before, 3));
+	});
+
+	it.each(BACKENDS)('rides out a 429 storm and a quota smaller than its own limit: every shot gets its clip (%s)', async (backend) => {
+		standIn.configure({ maxConcurrentOperations: 2, quotaRetryDelaySeconds: 0.3, seed: 11 });
+		withFaults([{ on: 'predict', effect: 'http_429', rate: 0.5, retryDelaySeconds: 0.2 }]);
+		const predictsBefore = standIn.stats.predictRequests;
+		const { shots, clipFile } = await runVeo(shotItems(5, 4), { options: { concurrency: 4 } }, backend);
+
+		expect(shots.map((shot) => [shot.status, shot.takes.length])).toEqual(Array(5).fill(['generated', 1]));
+		// Refused submissions were tried again rather than failing shots.
+		expect(standIn.stats.predictRequests - predictsBefore).toBeGreaterThan(5);
+		for (const index of shots.keys()) expect((await probeMedia(clipFile(index))).durationSeconds).toBeCloseTo(4, 0);
+	});
+
+	it.each(BACKENDS)('retries a failed generation, and fails the shot with the reason once its attempts are used (%s)', async (backend) => {
+		withFaults([
+			{ on: 'predict', effect: 'operation_failed', match: 'Beat 1:', times: 1 },
+			{ on: 'predict', effect: 'operation_failed', match: 'Beat 2:' },
+		]);
+		const { shots, output } = await runVeo(shotItems(2, 4), { options: { maxAttempts: 2 } }, backend);
+
+		expect(shots[0].status).toBe('generated');
+		expect(shots[0].takes.map((take) => take.outcome)).toEqual(['failed', 'generated']);
+		expect(shots[0].takes[0].reason).toBe('Veo reported a failed generation: Video generation failed due to an internal error. Please try again.');
+		expect(output[0].binary!.clip).toBe(output[0].binary!.clip_take2);
+
+		expect(shots[1].status).toBe('failed');
+		expect(shots[1].takes.map((take) => take.outcome)).toEqual(['failed', 'failed']);
+		expect(shots[1].statusReason).toBe(
+			'Veo reported a failed generation: Video generation failed due to an internal error. Please try again. (attempt 2 of 2; no attempts left)',
+		);
+		expect(output[1].binary).toBeUndefined();
+	});
+
+	it.each(BACKENDS)("reports a safety-filtered take with Google's reasons and sends the shot to review (%s)", async (backend) => {
+		withFaults([{ on: 'predict', effect: 'safety_filtered', match: 'Beat 1:' }]);
+		const { shots, output } = await runVeo(shotItems(2, 4), {}, backend);
+
+		expect(shots[0].status).toBe('needs_review');
+		expect(shots[0].takes).toHaveLength(1);
+		expect(shots[0].takes[0]).toMatchObject({ outcome: 'safety_filtered', costUsd: 0 });
+		expect(shots[0].takes[0].safetyReasons).toEqual([expect.stringContaining("may violate Google's Responsible AI practices")]);
+		expect(output[0].binary).toBeUndefined();
+		expect(shots[1].status).toBe('generated');
+	});
+
+	it.each(BACKENDS)('catches a short clip with ffprobe and makes a new attempt (%s)', async (backend) => {
+		withFaults([{ on: 'operation', effect: 'truncated_download', match: 'Beat 1:', times: 1 }]);
+		const { shots, clipFile } = await runVeo(shotItems(1, 4), {}, backend);
+
+		expect(shots[0].status).toBe('generated');
+		expect(shots[0].takes.map((take) => take.outcome)).toEqual(['failed', 'generated']);
+		expect(shots[0].takes[0].reason).toMatch(/^the downloaded clip does not decode to the end .* \(after 3 downloads\)$/);
+		const info = await probeMedia(clipFile(0));
+		expect(info.durationSeconds).toBeCloseTo(4, 0);
+	});
+
+	it('downloads again after a short download or a connection cut mid-file, within the same take (gemini)', async () => {
+		withFaults([
+			{ on: 'download', effect: 'truncated_download', match: 'Beat 1:', times: 1 },
+			{ on: 'download', effect: 'cut_download', match: 'Beat 2:', times: 1 },
+		]);
+		const downloadsBefore = standIn.stats.downloads;
+		const { shots, clipFile } = await runVeo(shotItems(2, 4));
+
+		expect(shots.map((shot) => [shot.status, shot.takes.length])).toEqual([
+			['generated', 1],
+			['generated', 1],
+		]);
+		expect(standIn.stats.downloads - downloadsBefore).toBe(4);
+		for (const index of [0, 1]) expect((await probeMedia(clipFile(index))).durationSeconds).toBeCloseTo(4, 0);
 	});
 });
