@@ -7,7 +7,7 @@ import type { CutFormat, PathDecision } from '../../core/assembly/path';
 import { planCut, slateText, type CutPlan } from '../../core/assembly/plan';
 import { buildProductionReport, type ProductionReport } from '../../core/assembly/report';
 import { renderReportHtml } from '../../core/assembly/reportHtml';
-import { formatSrt } from '../../core/assembly/srt';
+import { formatSrt, parseSrt } from '../../core/assembly/srt';
 import type { Timeline } from '../../core/assembly/timeline';
 import {
 	AssemblyInputError,
@@ -23,11 +23,12 @@ import {
 	AUDIO_ENCODER_ARGS,
 	copiedSoundGraph,
 	finishingGraph,
+	LOUDNESS_MEASURE_CHAIN,
 	loudnessChain,
-	loudnessMeasureChain,
 	MP4_ARGS,
 	outputAudioChains,
 	outputPictureChains,
+	parseEbur128Summary,
 	samplesOf,
 	videoEncoderArgs,
 	type GraphSource,
@@ -135,27 +136,23 @@ function trackInputArgs(job: CutJob): string[] {
 	return [...(job.audioTrack.loop ? ['-stream_loop', '-1'] : []), '-i', job.audioTrack.file];
 }
 
-/** Runs loudnorm's measuring pass over the sound graph only (pictures are not decoded). */
+/** The first loudness pass, over the sound graph only (no picture is decoded). */
 async function measureLoudness(job: CutJob, inputArgs: string[], soundGraph: string[], paths: FfmpegPaths): Promise<LoudnessMeasurement> {
-	const graph = [...soundGraph, loudnessMeasureChain(job.loudness!)].join(';');
+	const graph = [...soundGraph, LOUDNESS_MEASURE_CHAIN].join(';');
 	const { stderr } = await runFfmpegWithLog([...inputArgs, '-filter_complex', graph, '-map', '[aout]', '-f', 'null', '-'], { cwd: job.workDir }, paths);
-	const json = stderr.slice(stderr.lastIndexOf('{'), stderr.lastIndexOf('}') + 1);
-	try {
-		return JSON.parse(json) as LoudnessMeasurement;
-	} catch {
-		throw new NonRetryableFailure(`could not read the loudness measurement from ffmpeg: ${stderr.slice(-300)}`);
-	}
+	const measured = parseEbur128Summary(stderr);
+	if (!measured) throw new NonRetryableFailure(`could not read the loudness measurement from ffmpeg: ${stderr.slice(-300)}`);
+	return measured;
 }
 
 /** Measures when a target is set; silence (or near it) is left alone, since no gain can bring it up. */
 async function loudnessPlan(job: CutJob, inputArgs: string[], soundGraph: string[], paths: FfmpegPaths): Promise<{ measured?: LoudnessMeasurement; result: CutResult }> {
 	if (!job.loudness) return { result: {} };
 	const measured = await measureLoudness(job, inputArgs, soundGraph, paths);
-	const integrated = Number(measured.input_i);
-	if (!Number.isFinite(integrated) || integrated < -70) {
-		return { result: { loudnessSkipped: `the sound is silent (measured ${measured.input_i} LUFS): left as it is` } };
+	if (!Number.isFinite(measured.integratedLufs) || measured.integratedLufs < -70) {
+		return { result: { loudnessSkipped: `the sound is silent (measured ${measured.integratedLufs} LUFS): left as it is` } };
 	}
-	return { measured, result: { measuredLufs: integrated } };
+	return { measured, result: { measuredLufs: measured.integratedLufs } };
 }
 
 /** The re-encoding path: one ffmpeg run, one decode of every clip, one encode per output. */
@@ -183,7 +180,9 @@ async function renderFinished(job: CutJob, paths: FfmpegPaths): Promise<CutResul
 async function renderCopied(job: CutJob, paths: FfmpegPaths): Promise<CutResult> {
 	const listFile = await writeConcatList(job);
 	const master = job.outputs[0].file;
-	const concatInput = ['-f', 'concat', '-i', listFile];
+	// Every clip has the same codec header (checked by the path decision), so packets go through as
+	// they are: auto_convert would rewrite each H.264 keyframe with an in-band copy of that header.
+	const concatInput = ['-f', 'concat', '-auto_convert', '0', '-i', listFile];
 	let result: CutResult = {};
 	if (job.decision.audio === 'copy') {
 		await runFfmpeg([...concatInput, '-map', '0:v', '-map', '0:a?', '-c', 'copy', ...MP4_ARGS, '-y', master], { cwd: job.workDir }, paths);
@@ -286,9 +285,11 @@ export async function assembleCut(request: AssembleRequest): Promise<AssembledCu
 	const { cut, options, workDir } = request;
 	const write = (file: string, text: string) => fs.writeFile(path.join(workDir, file), text);
 
+	// The small inputs are checked first, so a typo fails before any clip is probed or rendered.
 	if (request.lutFile) parseCubeLut(await fs.readFile(path.join(workDir, request.lutFile), 'utf8'), 'options.lutProperty');
+	const srtCues = options.captions && options.captions.source !== 'dialogue' ? parseSrt(request.captionsText ?? '', options.captions.source === 'srtText' ? 'srtText' : 'srtProperty') : undefined;
 	const facts = await factsOfClips(request, paths);
-	const plan = planCut(cut, options, { facts, clipNames: request.clipNames, captionsText: request.captionsText });
+	const plan = planCut(cut, options, { facts, clipNames: request.clipNames, srtCues });
 	const { format } = plan.decision;
 
 	const sources: CutSource[] = [];

@@ -39,7 +39,8 @@ function sourceChains(sources: GraphSource[], timeline: Timeline, format: CutFor
 		const frames = timeline.shots[index].frames;
 		const video: string[] = ['setpts=PTS-STARTPTS'];
 		if (source.kind === 'slate') {
-			video.push(`drawtext=textfile=${source.titleFile}:expansion=none:fontcolor=white:fontsize=h/18:line_spacing=h/60:x=(w-text_w)/2:y=(h-text_h)/2`);
+			const size = Math.max(8, Math.round(height / 18));
+			video.push(`drawtext=textfile=${source.titleFile}:expansion=none:fontcolor=white:fontsize=${size}:line_spacing=${Math.round(size / 3)}:x=(w-text_w)/2:y=(h-text_h)/2`);
 		}
 		video.push(
 			`fps=${frameRate}`,
@@ -110,28 +111,49 @@ export function trackChains(track: AudioTrackRequest | undefined, trackInput: nu
 	];
 }
 
+/** What the first pass measured, as EBU R128 defines it. */
 export interface LoudnessMeasurement {
-	input_i: string;
-	input_tp: string;
-	input_lra: string;
-	input_thresh: string;
-	target_offset: string;
+	integratedLufs: number;
+	/** The relative gate of the integrated measurement. */
+	thresholdLufs: number;
+	loudnessRange: number;
+	truePeakDb: number;
 }
 
-/** `[amix]` to `[aout]`: two-pass loudnorm's second pass (linear, so the mix keeps its dynamics). */
+/**
+ * `[amix]` to `[aout]`: loudnorm's second pass with the first pass's figures. Linear when the gain
+ * keeps true peaks under the target (the mix keeps its dynamics); loudnorm falls back to its
+ * dynamic mode when it would not.
+ */
 export function loudnessChain(target: LoudnessTarget | undefined, measured: LoudnessMeasurement | undefined): string {
 	if (!target || !measured) return '[amix]anull[aout]';
 	const { integratedLufs, truePeakDb, loudnessRange } = target;
 	return (
 		`[amix]loudnorm=I=${integratedLufs}:TP=${truePeakDb}:LRA=${loudnessRange}` +
-		`:measured_I=${measured.input_i}:measured_TP=${measured.input_tp}:measured_LRA=${measured.input_lra}` +
-		`:measured_thresh=${measured.input_thresh}:offset=${measured.target_offset}:linear=true,${AUDIO_FORMAT}[aout]`
+		`:measured_I=${measured.integratedLufs}:measured_TP=${measured.truePeakDb}:measured_LRA=${measured.loudnessRange}` +
+		`:measured_thresh=${measured.thresholdLufs}:linear=true,${AUDIO_FORMAT}[aout]`
 	);
 }
 
-/** The first pass: loudnorm only measuring, its figures printed as JSON at the end of the log. */
-export function loudnessMeasureChain(target: LoudnessTarget): string {
-	return `[amix]loudnorm=I=${target.integratedLufs}:TP=${target.truePeakDb}:LRA=${target.loudnessRange}:print_format=json[aout]`;
+/**
+ * The first pass measures with ebur128 rather than loudnorm's own first pass, whose figures run
+ * about 1 LU low on short cuts (it leaves out the end of its look-ahead window).
+ */
+export const LOUDNESS_MEASURE_CHAIN = '[amix]ebur128=peak=true:framelog=verbose[aout]';
+
+/** Reads the summary ebur128 prints at the end of ffmpeg's log. */
+export function parseEbur128Summary(log: string): LoudnessMeasurement | undefined {
+	const summary = log.slice(log.lastIndexOf('Summary:'));
+	const figure = (pattern: RegExp) => {
+		const match = pattern.exec(summary);
+		return match ? (match[1] === '-inf' ? -Infinity : Number(match[1])) : undefined;
+	};
+	const integratedLufs = figure(/I:\s+(-?[\d.]+|-inf) LUFS/);
+	const thresholdLufs = figure(/Integrated loudness:[\s\S]*?Threshold:\s+(-?[\d.]+|-inf) LUFS/);
+	const loudnessRange = figure(/LRA:\s+(-?[\d.]+) LU/);
+	const truePeakDb = figure(/Peak:\s+(-?[\d.]+|-inf) dBFS/);
+	if (integratedLufs === undefined || thresholdLufs === undefined || loudnessRange === undefined || truePeakDb === undefined) return undefined;
+	return { integratedLufs, thresholdLufs, loudnessRange, truePeakDb };
 }
 
 /** `[<input>]` to the picture of one output: scaled and cropped or padded to its size, captions burned in last. */
