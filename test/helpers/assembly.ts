@@ -112,3 +112,8 @@ export async function makeClip(filePath: string, look: ClipLook): Promise<void> 
 	args.push('-movflags', '+faststart', '-t', String(seconds), filePath);
 	await runFfmpeg(args);
 }
+
+/** An AAC file with a tone and no picture (music, a voice-over, or a clip that is not video). */
+export async function makeTone(filePath: string, seconds: number, frequency: number, volume = 0.5): Promise<void> {
+	await runFfmpeg(['-y', '-f', 'lavfi', '-i', `sine=frequency=${frequency}:sample_rate=48000:duration=${seconds}`, '-af', `volume=${volume}`, '-c:a', 'aac', '-b:a', '96k', '-ac', '2', filePath]);
+}
