@@ -13,7 +13,7 @@ function answer(value: unknown, finishReason = 'STOP') {
 }
 
 function verdicts(overrides: Record<string, { passed: boolean; confidence: number }> = {}) {
-	return constraints.map((constraint) => ({ id: constraint.id, passed: true, confidence: 0.9, evidence: 'seen', atSeconds: 2, ...overrides[constraint.id] }));
+	return constraints.map(({ id }) => ({ id, passed: overrides[id]?.passed ?? true, confidence: overrides[id]?.confidence ?? 0.9, evidence: 'seen', atSeconds: 2 }));
 }
 
 function failureOf(call: () => unknown): NonRetryableFailure {
