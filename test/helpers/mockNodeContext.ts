@@ -34,6 +34,8 @@ export interface MockContextOptions {
 	nodeType?: string;
 	/** Answers `helpers.httpRequest`; by default every request gets `{}`. */
 	httpRequest?: (request: IHttpRequestOptions) => Promise<unknown>;
+	/** Another mock's binary store, so a node reads what an earlier node wrote, as in one n8n execution. */
+	binaryDir?: string;
 }
 
 /** A workflow the node started with `executeWorkflow`. */
@@ -61,8 +63,13 @@ export interface MockContext {
 /** The origin of the links `getSignedResumeUrl` gives; the signature is a fixed fake. */
 export const MOCK_RESUME_URL = 'http://localhost:5678/webhook-waiting/mock-execution/node-under-test';
 
+/** `getSignedResumeUrl` as the mock gives it, for mocks of a waiting node's webhook context too. */
+export function mockSignedResumeUrl(parameters: Record<string, string> = {}): string {
+	return `${MOCK_RESUME_URL}?${new URLSearchParams({ ...parameters, signature: 'mock-signature' })}`;
+}
+
 export function mockNodeContext(options: MockContextOptions): MockContext {
-	const binaryDir = mkdtempSync(path.join(tmpdir(), 'mock-n8n-binary-'));
+	const binaryDir = options.binaryDir ?? mkdtempSync(path.join(tmpdir(), 'mock-n8n-binary-'));
 	const hints: NodeExecutionHint[] = [];
 	const waits: Date[] = [];
 	const customData = new Map<string, string>();
@@ -134,7 +141,7 @@ export function mockNodeContext(options: MockContextOptions): MockContext {
 			return credentials;
 		},
 		addExecutionHints: (...added: NodeExecutionHint[]) => hints.push(...added),
-		getSignedResumeUrl: (parameters: Record<string, string> = {}) => `${MOCK_RESUME_URL}?${new URLSearchParams({ ...parameters, signature: 'mock-signature' })}`,
+		getSignedResumeUrl: mockSignedResumeUrl,
 		async putExecutionToWait(waitTill: Date) {
 			waits.push(waitTill);
 		},

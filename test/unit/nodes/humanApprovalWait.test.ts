@@ -1,10 +1,10 @@
-import { NodeOperationError, WAIT_INDEFINITELY, type IDataObject, type INodeExecutionData } from 'n8n-workflow';
+import { NodeOperationError, WAIT_INDEFINITELY, type IDataObject, type INodeExecutionData, type IWebhookFunctions } from 'n8n-workflow';
 
 import { applyReview, boardEntries, reviewRoundId } from '../../../core/review';
 import type { ShotItem, ShotStatus } from '../../../core/types';
 import { HumanApprovalWait } from '../../../nodes/HumanApprovalWait/HumanApprovalWait.node';
 import { outputsFor, routeToOutputs } from '../../../nodes/HumanApprovalWait/routing';
-import { MOCK_RESUME_URL, mockNodeContext } from '../../helpers/mockNodeContext';
+import { MOCK_RESUME_URL, mockNodeContext, mockSignedResumeUrl } from '../../helpers/mockNodeContext';
 import { reviewBatch, type ShotSetup } from '../../helpers/reviewItems';
 
 const WAITING = { operation: 'sendAndWait', reviewScope: 'needsReview', routing: 'split', undecided: 'keep', limitWaitTime: false, clipProperty: 'clip', notify: {} };
@@ -188,5 +188,68 @@ describe('Human Approval Wait: Decide Timed-Out Clips', () => {
 		expect(rejectAll.outputs.map(shotIds)).toEqual([['shot-03'], ['shot-01', 'shot-02']]);
 		expect(statuses(rejectAll.outputs[1])).toEqual(['needs_regeneration', 'needs_regeneration']);
 		expect(rejectAll.outputs[1].map((entry) => entry.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
+	});
+});
+
+describe("Human Approval Wait: the review link's webhook", () => {
+	const NODE_NAME = 'Human Approval Wait';
+
+	/** The waiting node's webhook context for one request, and what it sent back itself. */
+	function webhookRequest(inputs: INodeExecutionData[], request: { method: 'GET' | 'POST'; query: Record<string, string>; body?: Record<string, unknown> }) {
+		const sent = { status: 0, headers: {} as Record<string, string>, body: '' };
+		const response = {
+			status: (code: number) => ((sent.status = code), response),
+			setHeader: (name: string, value: string) => (sent.headers[name.toLowerCase()] = value),
+			end: (body = '') => (sent.body = body),
+		};
+		const context = {
+			getRequestObject: () => ({ method: request.method, query: request.query, headers: {} }),
+			getResponseObject: () => response,
+			evaluateExpression: () => inputs,
+			getNodeParameter: (name: string, fallback: unknown) => (WAITING as Record<string, unknown>)[name] ?? fallback,
+			getSignedResumeUrl: mockSignedResumeUrl,
+			getBodyData: () => request.body ?? {},
+			getNode: () => ({ name: NODE_NAME }),
+		} as unknown as IWebhookFunctions;
+		return { answer: new HumanApprovalWait().webhook.call(context), sent };
+	}
+
+	// Continue On Fail let the unreadable item through when the execution started to wait.
+	const inputs: INodeExecutionData[] = [...inputItems([{ status: 'needs_review', route: 'review' }, { status: 'needs_review', route: 'review' }]), { json: { hello: 'world' } }];
+	const entries = boardEntries(
+		inputs.map((input) => (input.json.pipelineId ? (input.json as unknown as ShotItem) : undefined)),
+		'needsReview',
+	);
+	const round = reviewRoundId(entries);
+
+	it('serves the board under its strict policy, and answers a stale round without resuming', async () => {
+		const page = webhookRequest(inputs, { method: 'GET', query: { round } });
+		expect(await page.answer).toEqual({ noWebhookResponse: true });
+		expect(page.sent.status).toBe(200);
+		expect(page.sent.headers['content-security-policy']).toMatch(/^default-src 'none'; style-src 'nonce-[^']+'/);
+		expect(page.sent.body.match(/<section class="card"/g)).toHaveLength(2);
+
+		const stale = webhookRequest(inputs, { method: 'POST', query: { round: 'an-earlier-round' }, body: { 'clip-0': entries[0].key, 'decision-0': 'approve' } });
+		expect(await stale.answer).toEqual({ noWebhookResponse: true });
+		expect(stale.sent.body).toContain('Already decided');
+	});
+
+	it('refuses a foreign clip with a 400 page and does not resume', async () => {
+		const refused = webhookRequest(inputs, { method: 'POST', query: { round }, body: { 'clip-0': 'someone-else.shot-01-take-1', 'decision-0': 'approve' } });
+		expect(await refused.answer).toEqual({ noWebhookResponse: true });
+		expect(refused.sent.status).toBe(400);
+		expect(refused.sent.body).toContain('names a clip that is not on this board (someone-else.shot-01-take-1)');
+	});
+
+	it('resumes with each item on its output, and the unreadable item as an error on the last', async () => {
+		const body = { 'clip-0': entries[0].key, 'decision-0': 'approve', 'clip-1': entries[1].key, 'decision-1': 'reject', 'note-1': 'bluer mug', reviewer: 'Ana' };
+		const resumed = await webhookRequest(inputs, { method: 'POST', query: { round, view: 'submit' }, body }).answer;
+		expect(resumed.webhookResponse).toContain('1 of 2 clips approved');
+		const [approved, rejected] = resumed.workflowData!;
+		expect(shotIds(approved)).toEqual(['shot-01']);
+		expect(approved[0].binary).toBe(inputs[0].binary);
+		expect(shotIds(rejected)).toEqual(['shot-02', 'error']);
+		expect(rejected[0].json).toMatchObject({ status: 'needs_regeneration', correctiveNotes: [{ text: 'bluer mug' }] });
+		expect(rejected[1]).toMatchObject({ json: { hello: 'world', error: expect.stringMatching(/^Item 2: pipelineId: is missing/) }, pairedItem: { item: 2 } });
 	});
 });
