@@ -1,7 +1,7 @@
 import { readFileSync } from 'fs';
 import path from 'path';
 
-import { chainWorkflow, linksIn, nodeOutput, REPOSITORY_ROOT, setNode, startN8n, webhookNode, type RunningN8n } from '../harness';
+import { chainWorkflow, linksIn, nodeOutput, N8N_TEST_TIMEOUT_MS, REPOSITORY_ROOT, setNode, startN8n, webhookNode, type RunningN8n } from '../harness';
 
 /**
  * Real n8n, started by the harness with this package installed as a community package: the
@@ -9,7 +9,7 @@ import { chainWorkflow, linksIn, nodeOutput, REPOSITORY_ROOT, setNode, startN8n,
  * provisions Node 24, n8n and a migrated user folder (several minutes); later ones take seconds.
  */
 
-jest.setTimeout(15 * 60_000);
+jest.setTimeout(N8N_TEST_TIMEOUT_MS);
 
 const packageJson = JSON.parse(readFileSync(path.join(REPOSITORY_ROOT, 'package.json'), 'utf8')) as {
 	name: string;

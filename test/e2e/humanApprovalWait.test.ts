@@ -6,7 +6,7 @@ import path from 'path';
 import { chromium } from 'playwright-core';
 
 import type { ShotItem } from '../../core/types';
-import { chainWorkflow, REPOSITORY_ROOT, startN8n, webhookNode, type Execution, type NodeSpec, type RunningN8n, type WorkflowJson } from '../harness';
+import { chainWorkflow, nodeOutput, REPOSITORY_ROOT, startN8n, webhookNode, type Execution, type NodeSpec, type RunningN8n, type WorkflowJson } from '../harness';
 
 /**
  * Human Approval Wait in real n8n, with clips Veo Generate fetched from the Google API stand-in:
@@ -132,6 +132,7 @@ describe('Human Approval Wait in n8n', () => {
 	let n8n: RunningN8n;
 	const chat = new ChatRecorder();
 	let timedOutExecutionId: Promise<string>;
+	let linkReceiverId: string;
 
 	interface Review {
 		link: string;
@@ -171,7 +172,17 @@ describe('Human Approval Wait in n8n', () => {
 		n8n = await startN8n({ standIn: { latencyMs: 300 } });
 		console.log(`n8n started; timings (ms): ${JSON.stringify(n8n.timings)}`);
 		await n8n.api.createCredential({ name: 'Stand-in Gemini', type: 'veoPipelineGeminiApi', data: { apiKey: 'k', baseUrl: n8n.standIn!.url } });
-		await n8n.api.importWorkflow(reviewWorkflow('Review', 'haw-review', { reviewScope: 'all', notify: { webhookUrl: chatUrl } }, ['Approved', 'Rejected']), { activate: true });
+		const linkReceiver = await n8n.api.importWorkflow(
+			chainWorkflow('Receives the review link', [
+				{ name: 'When Called', type: 'n8n-nodes-base.executeWorkflowTrigger', typeVersion: 1.1, parameters: { inputSource: 'passthrough' } },
+				noOp('Deliver'),
+			]),
+			{ activate: true },
+		);
+		linkReceiverId = linkReceiver.id;
+		await n8n.api.importWorkflow(reviewWorkflow('Review', 'haw-review', { reviewScope: 'all', notify: { webhookUrl: chatUrl, workflowId: linkReceiverId } }, ['Approved', 'Rejected']), {
+			activate: true,
+		});
 		const decide: NodeSpec = { name: 'Decide Timed-Out Clips', type: 'n8n-nodes-veo-pipeline.humanApprovalWait', typeVersion: 1, parameters: { operation: 'decideTimedOut', timeoutPolicy: 'rejectAll' } };
 		const limited = reviewWorkflow(
 			'Review with a wait limit',
@@ -201,11 +212,16 @@ describe('Human Approval Wait in n8n', () => {
 			board = (await openBoard(review)).board;
 		});
 
-		it('waits with every clip on one board behind the signed link, which the execution also records', async () => {
+		it('waits with every clip on one board behind the signed link, sent to chat and to a workflow, and in custom data', async () => {
 			const waiting = (await n8n.api.getExecution(review.executionId)) as Execution & { customData?: Record<string, string> };
 			expect(waiting.status).toBe('waiting');
-			expect(chat.messages.find((message) => message.text.includes(review.link))?.text).toBe(`2 clips of "Morning Ritual" need review: ${review.link}`);
+			const text = `2 clips of "Morning Ritual" need review: ${review.link}`;
+			expect(chat.messages.find((message) => message.text.includes(review.link))?.text).toBe(text);
 			expect(waiting.customData?.reviewUrl).toBe(review.link);
+			const delivered = await Promise.all(
+				(await n8n.api.listExecutions({ workflowId: linkReceiverId, status: 'success' })).map(async (run) => nodeOutput(await n8n.api.getExecution(run.id), 'Deliver')),
+			);
+			expect(delivered).toContainEqual([{ reviewUrl: review.link, text, clipsToReview: 2, titles: 'Morning Ritual' }]);
 
 			const page = await openBoard(review);
 			expect(page.board.clips).toEqual(board.clips);

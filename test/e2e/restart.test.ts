@@ -1,11 +1,11 @@
 import axios from 'axios';
 import { existsSync } from 'fs';
 
-import { chainWorkflow, nodeOutput, setNode, startN8n, webhookNode, type RunningN8n } from '../harness';
+import { chainWorkflow, N8N_TEST_TIMEOUT_MS, nodeOutput, setNode, startN8n, webhookNode, type RunningN8n } from '../harness';
 
 /** n8n restarted on the same user folder keeps what users rely on: active workflows and waiting executions. */
 
-jest.setTimeout(15 * 60_000);
+jest.setTimeout(N8N_TEST_TIMEOUT_MS);
 
 describe('restarting n8n', () => {
 	let n8n: RunningN8n;

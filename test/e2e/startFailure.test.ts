@@ -1,10 +1,10 @@
 import net from 'net';
 
-import { HarnessStepError, startN8n } from '../harness';
+import { HarnessStepError, N8N_TEST_TIMEOUT_MS, startN8n } from '../harness';
 
 /** When n8n does not come up, the error says which step failed and shows what n8n logged. */
 
-jest.setTimeout(15 * 60_000);
+jest.setTimeout(N8N_TEST_TIMEOUT_MS);
 
 describe('a failed n8n start', () => {
 	it('names the step and quotes the log when n8n exits at once', async () => {

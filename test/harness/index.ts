@@ -21,6 +21,12 @@ export * from './client';
 export * from './workflows';
 export { HarnessStepError } from './run';
 
+/**
+ * A jest timeout for tests that start n8n. The first start on a machine installs Node 24 and n8n:
+ * 10 minutes measured with an empty npm cache, over 15 when the machine is busy.
+ */
+export const N8N_TEST_TIMEOUT_MS = 45 * 60_000;
+
 export interface StartOptions {
 	/** Also start the Google API stand-in on its own port (with these settings, if an object). */
 	standIn?: boolean | Partial<StandInSettings>;

