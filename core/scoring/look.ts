@@ -84,10 +84,16 @@ interface SignatureColor {
 const REFERENCE_CENTRE = 0.6;
 /** Colours covering less of the centre than this are detail, not identity. */
 const SIGNATURE_MIN_SHARE = 0.05;
-/** A signature colour needs this share of some frame to count as present. */
-const SIGNATURE_PRESENT_SHARE = 0.005;
-/** Tighter than for colour words: a photo's colours are specific (dark brown hair is not grey). */
-const SIGNATURE_TOLERANCE = 18;
+/**
+ * A signature colour needs this share of some frame to count as present: a person in shot covers
+ * more than that, where the blended edge between two other colours (which may average to it) does not.
+ */
+const SIGNATURE_PRESENT_SHARE = 0.015;
+/**
+ * Much tighter than for colour words: a photo's colours are specific (dark brown hair is not grey,
+ * a teal jacket is not a teal wall). Compression moves a colour by about 3.
+ */
+const SIGNATURE_TOLERANCE = 10;
 /** Colours alone cannot tell two people apart: a hint for a person to check, never proof. */
 const REFERENCE_CONFIDENCE = 0.4;
 
