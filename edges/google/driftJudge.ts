@@ -4,15 +4,15 @@ import type { GoogleClient } from './client';
 import { deleteFile, generateJson, videoPart } from './gemini';
 
 /**
- * The semantic drift judge on Gemini: the clip (inline, or uploaded when large on the Gemini API)
- * and the question the core built, with retries on Google's passing faults. The answer is checked
- * by the core.
+ * The semantic drift judge on Gemini: the clip (inline, or uploaded when larger than
+ * `inlineLimitBytes` on the Gemini API) and the question the core built, with retries on Google's
+ * passing faults. The answer is checked by the core.
  */
-export function geminiDriftJudge(client: GoogleClient, model: string, sleep: Sleep): DriftJudge {
+export function geminiDriftJudge(client: GoogleClient, model: string, sleep: Sleep, options: { inlineLimitBytes?: number } = {}): DriftJudge {
 	return {
 		model,
 		async ask(clip, request) {
-			const video = await videoPart(client, clip.path, clip.mimeType ?? 'video/mp4', sleep);
+			const video = await videoPart(client, clip.path, clip.mimeType ?? 'video/mp4', sleep, options.inlineLimitBytes);
 			try {
 				return await withRetries(
 					() =>
