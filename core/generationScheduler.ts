@@ -151,6 +151,8 @@ class GenerationBatch {
 	private refusal?: NonRetryableFailure;
 	private throttledUntil = 0;
 	private allowedInFlight: number;
+	/** Submissions sent and not yet answered. */
+	private submitting = 0;
 
 	constructor(
 		jobs: GenerationJob[],
@@ -256,41 +258,46 @@ class GenerationBatch {
 		});
 	}
 
-	/** Submits queued jobs while slots are free and the server has not asked to slow down. */
+	/** Submits queued jobs, together, while slots are free and the server has not asked to slow down. */
 	private async fillSlots(): Promise<void> {
-		while (this.queue.length && this.running.length < this.allowedInFlight && this.now() >= this.throttledUntil) {
-			if (!(await this.submitNext())) return;
+		const submissions: Array<Promise<void>> = [];
+		while (this.queue.length && this.running.length + this.submitting < this.allowedInFlight && this.now() >= this.throttledUntil) {
+			const job = this.queue[0];
+			const budget = this.options.budgetUsd;
+			if (budget !== undefined && this.spentUsd + job.costUsd > budget + 1e-9) {
+				this.budgetStopped = true;
+				this.stopSubmitting(
+					`not started: the next clip ($${job.costUsd.toFixed(2)}) would take the spend of $${this.spentUsd.toFixed(2)} over the budget of $${budget.toFixed(2)}`,
+					'not retried: the budget is spent',
+				);
+				break;
+			}
+			this.queue.shift();
+			// Counted from the request on, so submissions made together stay within the budget.
+			this.spentUsd += job.costUsd;
+			this.submitting += 1;
+			submissions.push(this.submit(job).finally(() => (this.submitting -= 1)));
 		}
+		await Promise.all(submissions);
 	}
 
-	/** False when nothing more may be submitted now (throttled, budget, refusal). */
-	private async submitNext(): Promise<boolean> {
-		const job = this.queue[0];
-		const budget = this.options.budgetUsd;
-		if (budget !== undefined && this.spentUsd + job.costUsd > budget + 1e-9) {
-			this.budgetStopped = true;
-			this.stopSubmitting(
-				`not started: the next clip ($${job.costUsd.toFixed(2)}) would take the spend of $${this.spentUsd.toFixed(2)} over the budget of $${budget.toFixed(2)}`,
-				'not retried: the budget is spent',
-			);
-			return false;
-		}
+	private async submit(job: GenerationJob): Promise<void> {
 		const submittedAtMs = this.now();
 		let operationName: string;
 		try {
 			operationName = await this.service.submit(job.request);
 		} catch (error) {
+			this.spentUsd -= job.costUsd;
 			if (isRetryable(error)) {
+				this.queue.unshift(job);
 				this.throttle(error);
-				return false;
+			} else {
+				this.refuse(job, error, submittedAtMs);
 			}
-			this.queue.shift();
-			return this.refuse(job, error, submittedAtMs);
+			return;
 		}
-		this.queue.shift();
 		this.consecutiveThrottles = 0;
 		this.submitted += 1;
-		this.spentUsd += job.costUsd;
 		const attempt: AttemptRecord = {
 			attempt: this.attemptsOf(job) + 1,
 			operationName,
@@ -312,7 +319,6 @@ class GenerationBatch {
 			nextCheckAtMs: submittedAtMs + this.timing.nextDelay(0),
 			checking: false,
 		});
-		return true;
 	}
 
 	/** The server accepted as many as are running: hold there, and wait the delay it asked for. */
@@ -326,13 +332,13 @@ class GenerationBatch {
 	}
 
 	/** Google refused a submission: the shot fails when its request is at fault, else submitting stops. */
-	private refuse(job: GenerationJob, error: unknown, submittedAtMs: number): boolean {
+	private refuse(job: GenerationJob, error: unknown, submittedAtMs: number): void {
 		const failure = error instanceof NonRetryableFailure ? error : new NonRetryableFailure(describeError(error), { cause: error });
 		if (!failure.status || !REQUEST_REFUSAL_STATUSES.has(failure.status)) {
 			this.refusal = failure;
 			this.queue.unshift(job);
 			this.stopSubmitting(`not started: ${failure.message}`, `not retried: ${failure.message}`);
-			return false;
+			return;
 		}
 		this.result(job).attempts.push({
 			attempt: this.attemptsOf(job) + 1,
@@ -347,7 +353,6 @@ class GenerationBatch {
 		});
 		// The same request will be refused again: no point in using the shot's other attempts.
 		this.finish(job, 'failed', `Google refused the request: ${failure.message}`);
-		return true;
 	}
 
 	/** Leaves every queued job unsubmitted, saying why; shots that already tried keep their takes. */
@@ -402,6 +407,7 @@ class GenerationBatch {
 			state = { done: true, kind: 'failed', message: `the operation could not be checked: ${describeError(checkError)}`, retryable: true };
 		} else if (state?.done) {
 			this.timing.observe(entry.lastPendingMs, elapsed);
+			this.bringChecksForward(at);
 		}
 		if (state?.done) {
 			this.leave(entry);
@@ -423,6 +429,13 @@ class GenerationBatch {
 		}
 		entry.lastPendingMs = elapsed;
 		entry.nextCheckAtMs = at + this.timing.nextDelay(elapsed);
+	}
+
+	/** What the batch just learnt may call for earlier checks (before, a first wave backs off coarsely). */
+	private bringChecksForward(at: number): void {
+		for (const entry of this.running) {
+			if (!entry.checking) entry.nextCheckAtMs = Math.min(entry.nextCheckAtMs, at + this.timing.nextDelay(at - entry.submittedAtMs));
+		}
 	}
 
 	private settle(entry: Running, state: Exclude<OperationState, { done: false }>): void {

@@ -244,8 +244,9 @@ describe('Veo Generate: what comes out', () => {
 
 	it('fails as Google did when it refuses the credential, or gives error items with Continue On Fail', async () => {
 		useVeo({ refuseWith: 403 });
-		await expect(run(shotItems(2))).rejects.toThrow(/Google answered 403/);
-		expect(mockVeo.submissions).toHaveLength(1);
+		await expect(run(shotItems(3), { parameters: { options: { concurrency: 2 } } })).rejects.toThrow(/Google answered 403/);
+		// The two sent together were refused; the third was never sent.
+		expect(mockVeo.submissions.map((submission) => submission.answer)).toEqual([403, 403]);
 
 		useVeo({ refuseWith: 403 });
 		const { output } = await run(shotItems(2), { continueOnFail: true });
