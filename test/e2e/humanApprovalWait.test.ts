@@ -6,7 +6,7 @@ import path from 'path';
 import { chromium } from 'playwright-core';
 
 import type { ShotItem } from '../../core/types';
-import { chainWorkflow, nodeOutput, REPOSITORY_ROOT, startN8n, webhookNode, type Execution, type NodeSpec, type RunningN8n, type WorkflowJson } from '../harness';
+import { chainWorkflow, nodeOutput, REPOSITORY_ROOT, sleep, startN8n, webhookNode, type Execution, type NodeSpec, type RunningN8n, type WorkflowJson } from '../harness';
 
 /**
  * Human Approval Wait in real n8n, with clips Veo Generate fetched from the Google API stand-in:
@@ -122,7 +122,7 @@ class ChatRecorder {
 		const deadline = Date.now() + timeoutMs;
 		while (this.messages.length <= seen) {
 			if (Date.now() > deadline) throw new Error('No review link was posted to the chat webhook');
-			await new Promise((resolve) => setTimeout(resolve, 250));
+			await sleep(250);
 		}
 		return /https?:\/\/\S+/.exec(this.messages[seen].text)![0];
 	}
@@ -132,6 +132,7 @@ describe('Human Approval Wait in n8n', () => {
 	let n8n: RunningN8n;
 	const chat = new ChatRecorder();
 	let timedOutExecutionId: Promise<string>;
+	let timedOutWaitingSince: number;
 	let linkReceiverId: string;
 
 	interface Review {
@@ -196,6 +197,7 @@ describe('Human Approval Wait in n8n', () => {
 		// n8n looks for expired waits once a minute: start this one now, check it last.
 		timedOutExecutionId = startReview('haw-limit', 'Timed out').then((review) => review.executionId);
 		await timedOutExecutionId;
+		timedOutWaitingSince = Date.now();
 	});
 
 	afterAll(async () => {
@@ -218,10 +220,16 @@ describe('Human Approval Wait in n8n', () => {
 			const text = `2 clips of "Morning Ritual" need review: ${review.link}`;
 			expect(chat.messages.find((message) => message.text.includes(review.link))?.text).toBe(text);
 			expect(waiting.customData?.reviewUrl).toBe(review.link);
-			const delivered = await Promise.all(
-				(await n8n.api.listExecutions({ workflowId: linkReceiverId, status: 'success' })).map(async (run) => nodeOutput(await n8n.api.getExecution(run.id), 'Deliver')),
-			);
-			expect(delivered).toContainEqual([{ reviewUrl: review.link, text, clipsToReview: 2, titles: 'Morning Ritual' }]);
+			// The workflow runs on its own (the node does not wait for it): give it a moment.
+			const deliveredTo = async () =>
+				Promise.all((await n8n.api.listExecutions({ workflowId: linkReceiverId, status: 'success' })).map(async (run) => nodeOutput(await n8n.api.getExecution(run.id), 'Deliver')));
+			const expected = [{ reviewUrl: review.link, text, clipsToReview: 2, titles: 'Morning Ritual' }];
+			let delivered = await deliveredTo();
+			for (let attempt = 0; attempt < 40 && !delivered.some((items) => JSON.stringify(items) === JSON.stringify(expected)); attempt++) {
+				await sleep(250);
+				delivered = await deliveredTo();
+			}
+			expect(delivered).toContainEqual(expected);
 
 			const page = await openBoard(review);
 			expect(page.board.clips).toEqual(board.clips);
@@ -464,6 +472,7 @@ describe('Human Approval Wait in n8n', () => {
 
 	it('at the wait limit hands every clip to Timed Out, where Decide Timed-Out Clips rejects them', async () => {
 		const done = await n8n.api.waitForExecution({ executionId: await timedOutExecutionId }, 'success', 120_000);
+		console.log(`A 0.6 s wait limit was acted on ${(Date.parse(done.stoppedAt!) - timedOutWaitingSince) / 1000} s after the wait began`);
 		expect(shotsOf(outputOf(done, NODE, 0))).toEqual([
 			['shot-01', 'generated'],
 			['shot-02', 'generated'],
