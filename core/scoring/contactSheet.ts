@@ -47,9 +47,12 @@ class Canvas {
 	}
 
 	fill(left: number, top: number, width: number, height: number, color: Color): void {
-		for (let y = Math.max(0, top); y < Math.min(this.height, top + height); y++) {
-			for (let x = Math.max(0, left); x < Math.min(this.width, left + width); x++) this.rgb.set(color, (y * this.width + x) * 3);
-		}
+		const [from, to] = [Math.max(0, left), Math.min(this.width, left + width)];
+		if (to <= from) return;
+		// One row of the colour, copied into every row of the rectangle.
+		const row = new Uint8Array((to - from) * 3);
+		for (let x = 0; x < row.length; x += 3) row.set(color, x);
+		for (let y = Math.max(0, top); y < Math.min(this.height, top + height); y++) this.rgb.set(row, (y * this.width + from) * 3);
 	}
 
 	text(left: number, top: number, text: string, color: Color): void {

@@ -109,16 +109,16 @@ const QUANTUM_LAB = new Map<number, Lab>();
 /** A picture's colours, converted to CIELAB once per distinct colour rather than once per pixel. */
 export function colorSpread(frame: Pick<Frame, 'rgb'>): ColorSpread {
 	const { rgb } = frame;
-	const counts = new Map<number, number>();
+	const counts = new Int32Array(1 << (3 * QUANTUM_BITS));
 	for (let offset = 0; offset < rgb.length; offset += 3) {
-		const key = ((rgb[offset] >> QUANTUM_SHIFT) << (2 * QUANTUM_BITS)) | ((rgb[offset + 1] >> QUANTUM_SHIFT) << QUANTUM_BITS) | (rgb[offset + 2] >> QUANTUM_SHIFT);
-		counts.set(key, (counts.get(key) ?? 0) + 1);
+		counts[((rgb[offset] >> QUANTUM_SHIFT) << (2 * QUANTUM_BITS)) | ((rgb[offset + 1] >> QUANTUM_SHIFT) << QUANTUM_BITS) | (rgb[offset + 2] >> QUANTUM_SHIFT)]++;
 	}
 	const pixels = rgb.length / 3;
 	const spread: ColorSpread = { colors: [], shares: [] };
 	const centre = (level: number) => (level << QUANTUM_SHIFT) + (1 << (QUANTUM_SHIFT - 1));
 	const mask = (1 << QUANTUM_BITS) - 1;
-	for (const [key, count] of counts) {
+	counts.forEach((count, key) => {
+		if (!count) return;
 		let lab = QUANTUM_LAB.get(key);
 		if (!lab) {
 			lab = rgbToLab(centre(key >> (2 * QUANTUM_BITS)), centre((key >> QUANTUM_BITS) & mask), centre(key & mask));
@@ -126,7 +126,7 @@ export function colorSpread(frame: Pick<Frame, 'rgb'>): ColorSpread {
 		}
 		spread.colors.push(lab);
 		spread.shares.push(count / pixels);
-	}
+	});
 	return spread;
 }
 

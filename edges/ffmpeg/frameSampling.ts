@@ -6,6 +6,7 @@ import { AudioAnalyser, FrameAnalyser, sampleTimes, type ClipMeasurements } from
 import type { MediaFile, MediaReader } from '../../core/scoring/scoreDrift';
 import type { Frame } from '../../core/scoring/similarity';
 import { ffmpegPaths, probeMedia, startFailure, STDERR_TAIL_BYTES, type FfmpegPaths, type MediaInfo } from './ffmpeg';
+import { readMp4Facts } from './mp4Header';
 
 /**
  * Decoding for the drift scorers. A clip is decoded once, at a reduced size, straight to raw RGB
@@ -100,10 +101,25 @@ function unreadable(problem: string, sizeBytes: number): ClipMeasurements {
 	return { readable: false, problem, durationSeconds: 0, width: 0, height: 0, frameRate: 0, hasAudio: false, frames: [], samples: [], sizeBytes };
 }
 
+/** The stream facts of a file: from its MP4 header when it has one (no process to start), else ffprobe's. */
 async function probeFile(file: MediaFile, paths: FfmpegPaths): Promise<{ info?: MediaInfo; problem?: string; sizeBytes: number }> {
 	const { size } = await fs.stat(file.path);
 	if (!size) {
 		throw new InvalidInputError([{ path: file.name, message: 'is empty (0 bytes)' }], 'The download or an earlier node produced an empty file: generate the clip again.');
+	}
+	const mp4 = await readMp4Facts(file.path).catch(() => undefined);
+	if (mp4) {
+		const { video, audio } = mp4;
+		return {
+			info: {
+				durationSeconds: mp4.durationSeconds,
+				formatName: 'mp4',
+				sizeBytes: size,
+				video: { codec: video.codec, width: video.width, height: video.height, frameRate: video.frameRate, pixelFormat: '', frames: video.frames },
+				audio: audio && { codec: audio.codec, channels: audio.channels, sampleRate: audio.sampleRate },
+			},
+			sizeBytes: size,
+		};
 	}
 	try {
 		return { info: await probeMedia(file.path, paths), sizeBytes: size };
