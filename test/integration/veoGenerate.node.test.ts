@@ -1,4 +1,4 @@
-import type { INodeExecutionData } from 'n8n-workflow';
+import type { ILoadOptionsFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { createShotItems } from '../../core/shotItems';
 import type { ShotItem } from '../../core/types';
@@ -62,6 +62,29 @@ function withFaults(faults: FaultRule[]): void {
 }
 
 describe('Veo Generate against the stand-in', () => {
+	it.each([
+		['gemini', 'veo-3.1-fast-generate-preview'],
+		['vertex', 'veo-3.1-fast-generate-001'],
+	] as const)('lists the models that make video on each backend, filtered as the user types (%s)', async (backend, fastId) => {
+		const { context } = mockNodeContext({
+			items: [],
+			parameters: { authentication: backend === 'gemini' ? 'geminiApi' : 'vertexAi' },
+			credentials: {
+				veoPipelineGeminiApi: { apiKey: 'test-key', baseUrl: standIn.url },
+				veoPipelineVertexAi: { authentication: 'expressApiKey', apiKey: 'test-key', baseUrl: standIn.url },
+			},
+		});
+		const search = new VeoGenerate().methods.listSearch.veoModels.bind(context as unknown as ILoadOptionsFunctions);
+		const all = (await search()).results.map((result) => result.value);
+		expect(all).toContain(fastId);
+		expect(all).toContain('veo-2.0-generate-001');
+		expect(all.every((id) => String(id).startsWith('veo-'))).toBe(true);
+		const fast = (await search('FAST')).results.map((result) => result.value);
+		expect(fast.length).toBeGreaterThan(0);
+		expect(fast.every((id) => String(id).includes('fast'))).toBe(true);
+		expect(fast).toContain(fastId);
+	});
+
 	it.each(BACKENDS)('generates 10 shots with 3 at once and attaches playable clips (%s)', async (backend) => {
 		standIn.configure({ maxConcurrentOperations: 3 });
 		const before = standIn.stats.maxConcurrentOperations;
