@@ -7,7 +7,7 @@ import tseslint from 'typescript-eslint';
 const communityRules = n8nCommunityNodesPlugin.configs.recommendedWithoutN8nCloudSupport;
 
 export default tseslint.config(
-	{ ignores: ['dist/**', 'node_modules/**', 'test-output/**', 'coverage/**'] },
+	{ ignores: ['dist/**', 'node_modules/**', 'test-output/**', 'coverage/**', '.cache/**'] },
 	{
 		files: ['**/*.ts'],
 		extends: [js.configs.recommended, tseslint.configs.recommended, communityRules],
