@@ -21,9 +21,9 @@ function job(key: number, overrides: Partial<GenerationJob> = {}): GenerationJob
 
 const jobs = (count: number, overrides: Partial<GenerationJob> = {}) => Array.from({ length: count }, (_, key) => job(key, overrides));
 
-function setUp(fake: Partial<FakeVeoOptions> = {}, options: Partial<SchedulerOptions> = {}) {
+function setUp(fake: Partial<FakeVeoOptions> | ((clock: FakeClock) => Partial<FakeVeoOptions>) = {}, options: Partial<SchedulerOptions> = {}) {
 	const clock = new FakeClock();
-	const veo = new FakeVeo({ now: () => clock.now, latencyMs: LATENCY_MS, ...fake });
+	const veo = new FakeVeo({ now: () => clock.now, latencyMs: LATENCY_MS, ...(typeof fake === 'function' ? fake(clock) : fake) });
 	const schedulerOptions: SchedulerOptions = {
 		mode: 'wait',
 		concurrency: 3,
@@ -86,21 +86,8 @@ describe('runGenerationBatch: waiting for every clip', () => {
 	});
 
 	it('does not hold a slot while a finished clip downloads', async () => {
-		const clock = new FakeClock();
-		const veo = new FakeVeo({ now: () => clock.now, latencyMs: LATENCY_MS, downloadDelay: { sleep: clock.sleep, ms: 15_000 } });
-		await clock.run(
-			runGenerationBatch(jobs(2), veo, {
-				mode: 'wait',
-				concurrency: 1,
-				sleep: clock.sleep,
-				now: () => clock.now,
-				clipTimeoutMs: 600_000,
-				pollMinMs: 1000,
-				pollMaxMs: 20_000,
-				workDir: '/nonexistent',
-				downloadAttempts: 1,
-			}),
-		);
+		const { veo, run } = setUp((clock) => ({ downloadDelay: { sleep: clock.sleep, ms: 15_000 } }), { concurrency: 1 });
+		await run(jobs(2));
 		const [first, second] = veo.accepted;
 		expect(second.at).toBeLessThan(veo.downloads[0].at + 15_000);
 		expect(second.at).toBe(settledAt(veo).get([...veo.operations.keys()][0]));
