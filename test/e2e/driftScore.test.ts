@@ -1,0 +1,113 @@
+import { spawn } from 'child_process';
+import { existsSync, promises as fs } from 'fs';
+import type { IBinaryData } from 'n8n-workflow';
+import path from 'path';
+
+import type { DriftReport, ShotItem } from '../../core/types';
+import { chainWorkflow, N8N_TEST_TIMEOUT_MS, startN8n, webhookNode, type Execution, type RunningN8n, type WorkflowNode } from '../harness';
+
+/**
+ * Drift Score inside real n8n (started by the harness, package installed as a community package)
+ * against the Google API stand-in: Scene Spec -> Veo Generate -> Drift Score, whose three outputs
+ * each lead to a node of their own. The stand-in drifts the lighting of shot 2: shot 1 passes,
+ * shot 2 goes back to generation, and shot 3, which continues shot 2, goes to a person.
+ */
+
+jest.setTimeout(N8N_TEST_TIMEOUT_MS);
+
+const CREDENTIAL = 'Stand-in Gemini';
+const OUTPUTS = ['Pass', 'Review', 'Regenerate'];
+
+// A character and a prop: the stand-in draws them as moving blocks (with neither, its clip is a
+// still picture, which Drift Score rightly calls frozen).
+const SPEC = {
+	bible: {
+		title: 'Morning Ritual',
+		style: { look: 'cinematic', palette: ['amber', 'teal'], lighting: 'warm dusk', aspectRatio: '16:9', resolution: '720p' },
+		characters: [{ id: 'mya', name: 'Mya', description: 'a barista in a green apron' }],
+		props: [{ id: 'mug', name: 'mug', description: 'a ceramic mug', color: 'blue' }],
+	},
+	shots: [1, 2, 3].map((sequence) => ({
+		id: `shot-0${sequence}`,
+		sequence,
+		description: `Mya pours coffee, beat ${sequence}`,
+		durationSeconds: 4,
+		characters: ['mya'],
+		props: ['mug'],
+		continuousWithPrevious: sequence > 1,
+	})),
+};
+
+type OutputItem = { json: ShotItem; binary?: Record<string, IBinaryData> };
+
+/** Items a node gave on each of its outputs in its last run. */
+function outputsOf(execution: Execution, nodeName: string): OutputItem[][] {
+	const runs = (execution.data?.resultData.runData[nodeName] ?? []) as Array<{ data?: { main?: OutputItem[][] } }>;
+	return runs[runs.length - 1]?.data?.main ?? [];
+}
+
+describe('Drift Score in n8n', () => {
+	let n8n: RunningN8n;
+
+	beforeAll(async () => {
+		n8n = await startN8n({ standIn: { latencyMs: 500, faults: [{ on: 'predict', effect: 'drift_lighting', match: 'Shot 2 of' }] } });
+		await n8n.api.createCredential({ name: CREDENTIAL, type: 'veoPipelineGeminiApi', data: { apiKey: 'test-key', baseUrl: n8n.standIn!.url } });
+	});
+
+	afterAll(async () => {
+		await n8n?.stop();
+	});
+
+	it('Scene Spec -> Veo Generate -> Drift Score routes each shot to its output', async () => {
+		const chain = chainWorkflow('Drift Score routes', [
+			webhookNode('drift-score', { responseMode: 'onReceived' }),
+			{ name: 'Scene Spec', type: 'n8n-nodes-veo-pipeline.sceneSpec', typeVersion: 1, parameters: { operation: 'fromJson', specJson: '={{ $json.body }}', model: 'veo-3.1-fast-generate-preview' } },
+			{
+				name: 'Veo Generate',
+				type: 'n8n-nodes-veo-pipeline.veoGenerate',
+				typeVersion: 1,
+				parameters: { operation: 'generateAndWait', options: { pollMinSeconds: 0.2 } },
+				credentials: { veoPipelineGeminiApi: { name: CREDENTIAL } },
+			},
+			{ name: 'Drift Score', type: 'n8n-nodes-veo-pipeline.driftScore', typeVersion: 1, parameters: {} },
+		]);
+		const ends: WorkflowNode[] = OUTPUTS.map((name, index) => ({ id: `end-${index}`, name, type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [1100, index * 200], parameters: {} }));
+		const workflow = await n8n.api.importWorkflow(
+			{
+				...chain,
+				nodes: [...chain.nodes, ...ends],
+				connections: { ...chain.connections, 'Drift Score': { main: OUTPUTS.map((name) => [{ node: name, type: 'main', index: 0 }]) } },
+			},
+			{ activate: true },
+		);
+		await n8n.api.callWebhook('drift-score', { body: SPEC });
+		const execution = await n8n.api.waitForExecution({ workflowId: workflow.id }, 'success', 180_000);
+
+		const routed = outputsOf(execution, 'Drift Score');
+		expect(routed.map((items) => items.map((item) => item.json.shot.id))).toEqual([['shot-01'], ['shot-03'], ['shot-02']]);
+		for (const [index, name] of OUTPUTS.entries()) {
+			expect(outputsOf(execution, name)[0].map((item) => item.json.shot.id)).toEqual(routed[index].map((item) => item.json.shot.id));
+		}
+		const [[passed], [reviewed], [sent]] = routed;
+		expect([passed.json.status, reviewed.json.status, sent.json.status]).toEqual(['approved', 'needs_review', 'needs_regeneration']);
+		const report = sent.json.takes.at(-1)!.drift as DriftReport;
+		expect(report.reasons[0]).toMatch(/^Regenerate: lighting drift/);
+		expect(sent.json.correctiveNotes[0]).toMatchObject({ source: 'drift', takeId: 'shot-02-take-1' });
+		for (const item of [passed, reviewed, sent]) expect(item.binary?.contactSheet?.mimeType).toBe('image/png');
+
+		// The package's command-line scorer, as npm installed it, on the clip n8n stored for shot 2.
+		const relative = sent.binary!.clip.id!.replace(/^filesystem-v2:/, '');
+		const clip = ['storage', 'binaryData'].map((folder) => path.join(n8n.userFolder, '.n8n', folder, relative)).find((candidate) => existsSync(candidate))!;
+		const specFile = path.join(n8n.userFolder, 'shot-02.json');
+		await fs.writeFile(specFile, JSON.stringify(sent.json));
+		const bin = path.join(n8n.userFolder, '.n8n', 'nodes', 'node_modules', '.bin', 'veo-pipeline');
+		const cli = await new Promise<{ code: number | null; stdout: string }>((resolve) => {
+			const child = spawn(bin, ['drift', '--spec', specFile, clip]);
+			let stdout = '';
+			child.stdout.on('data', (chunk) => (stdout += chunk));
+			child.on('close', (code) => resolve({ code, stdout }));
+		});
+		expect(cli.code).toBe(0);
+		expect(JSON.parse(cli.stdout)).toMatchObject({ route: 'regenerate', dimensions: { lighting: { drift: report.dimensions.lighting!.drift } } });
+	});
+});
