@@ -18,7 +18,7 @@ const LINEAR = Float64Array.from({ length: 256 }, (_, value) => {
 });
 
 /** CIE XYZ of an sRGB colour (D65, Y of white = 1). */
-export function rgbToXyz(r: number, g: number, b: number): [number, number, number] {
+function rgbToXyz(r: number, g: number, b: number): [number, number, number] {
 	const [lr, lg, lb] = [LINEAR[r], LINEAR[g], LINEAR[b]];
 	return [
 		0.4124 * lr + 0.3576 * lg + 0.1805 * lb,
@@ -66,7 +66,7 @@ export function mired(kelvin: number): number {
 }
 
 /** Colour words a bible may use, at a typical value of each. */
-export const COLOR_WORDS: Record<string, Rgb> = {
+const COLOR_WORDS: Record<string, Rgb> = {
 	red: [220, 30, 40],
 	crimson: [190, 20, 60],
 	maroon: [128, 20, 30],

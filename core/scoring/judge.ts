@@ -33,7 +33,7 @@ export function judgeConstraints(shot: Shot, bible: SceneBible): CheckableConstr
 	});
 }
 
-export const DRIFT_JUDGEMENT_SCHEMA = {
+const DRIFT_JUDGEMENT_SCHEMA = {
 	title: 'DriftJudgement',
 	type: 'object',
 	required: ['constraints', 'correctivePrompt'],

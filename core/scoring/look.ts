@@ -98,7 +98,7 @@ const SIGNATURE_TOLERANCE = 10;
 const REFERENCE_CONFIDENCE = 0.4;
 
 /** The main colours of the centre of a reference image, each with the share it covers. */
-export function colorSignature(reference: Frame): SignatureColor[] {
+function colorSignature(reference: Frame): SignatureColor[] {
 	const { width, height, rgb } = reference;
 	const [left, top] = [Math.floor((width * (1 - REFERENCE_CENTRE)) / 2), Math.floor((height * (1 - REFERENCE_CENTRE)) / 2)];
 	const centre: number[] = [];

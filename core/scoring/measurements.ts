@@ -50,7 +50,7 @@ export interface ClipMeasurements {
 }
 
 /** A pixel this dark (luma) reads as black. */
-export const DARK_LUMA = 28;
+const DARK_LUMA = 28;
 /** Luma change a pixel needs to count as moved: above what compression noise does to small frames. */
 const MOTION_PIXEL_DELTA = 6;
 /** Motion is measured against a frame this far back, so slow movement adds up to visible change. */
@@ -137,7 +137,7 @@ export const SILENT_DB = -60;
 const CLIPPED_LEVEL = 0.999;
 const AUDIO_WINDOW_SECONDS = 0.05;
 
-export function toDb(level: number): number {
+function toDb(level: number): number {
 	return level > 0 ? 20 * Math.log10(level) : -Infinity;
 }
 

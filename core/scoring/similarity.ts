@@ -43,7 +43,7 @@ export function histogramDistance(first: Float64Array, second: Float64Array): nu
 }
 
 /** Luma (Rec. 601) of every pixel, 0-255. */
-export function lumaPlane(frame: Pick<Frame, 'rgb'>): Uint8Array {
+function lumaPlane(frame: Pick<Frame, 'rgb'>): Uint8Array {
 	const { rgb } = frame;
 	const plane = new Uint8Array(rgb.length / 3);
 	for (let pixel = 0, offset = 0; pixel < plane.length; pixel++, offset += 3) {
@@ -146,8 +146,8 @@ export interface ColorPresence {
 }
 
 /** A colour word is matched loosely (words name wide ranges), a hex code tightly. */
-export const COLOR_WORD_TOLERANCE = 25;
-export const HEX_COLOR_TOLERANCE = 15;
+const COLOR_WORD_TOLERANCE = 25;
+const HEX_COLOR_TOLERANCE = 15;
 
 /** How much of each named colour the frames hold, on average. */
 export function colorPresence(frames: ColorSpread[], phrases: string[]): ColorPresence[] {

@@ -29,7 +29,7 @@ const MAX_SIDE = 160;
 const MAX_FRAME_RATE = 30;
 
 /** The size a picture is decoded at: its aspect ratio, the long side at most `maxSide`, even sides. */
-export function reducedSize(width: number, height: number, maxSide = MAX_SIDE): { width: number; height: number } {
+function reducedSize(width: number, height: number, maxSide = MAX_SIDE): { width: number; height: number } {
 	const scale = Math.min(1, maxSide / Math.max(width, height));
 	const even = (value: number) => Math.max(2, Math.round((value * scale) / 2) * 2);
 	return { width: even(width), height: even(height) };

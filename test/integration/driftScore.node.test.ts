@@ -1,5 +1,6 @@
 import { promises as fs } from 'fs';
 import type { INodeExecutionData } from 'n8n-workflow';
+import { tmpdir } from 'os';
 import path from 'path';
 
 import { compilePrompt } from '../../core/prompt';
@@ -133,6 +134,8 @@ describe('Drift Score on stand-in clips', () => {
 		expect(reportOf(outputs[0][1]).dimensions.continuity!.drift).toBeLessThan(0.15);
 		const sheet = await mock.readBinary(outputs[0][0].binary!.contactSheet);
 		expect(sheet.subarray(1, 4).toString('ascii')).toBe('PNG');
+		// The clips were copied to a work folder for ffmpeg; nothing of it is left.
+		expect((await fs.readdir(tmpdir())).filter((name) => name.startsWith('drift-score-'))).toEqual([]);
 	});
 
 	it('sends a lighting drift back with a corrective note, and the shot that continues it to a person', async () => {

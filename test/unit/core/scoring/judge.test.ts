@@ -16,16 +16,6 @@ function verdicts(overrides: Record<string, { passed: boolean; confidence: numbe
 	return constraints.map(({ id }) => ({ id, passed: overrides[id]?.passed ?? true, confidence: overrides[id]?.confidence ?? 0.9, evidence: 'seen', atSeconds: 2 }));
 }
 
-function failureOf(call: () => unknown): NonRetryableFailure {
-	try {
-		call();
-	} catch (error) {
-		expect(error).toBeInstanceOf(NonRetryableFailure);
-		return error as NonRetryableFailure;
-	}
-	throw new Error('the answer was accepted');
-}
-
 describe('the judge', () => {
 	it("asks about the shot's constraints and what the bible fixes for its props and characters, once each", () => {
 		// The shot's own "The mug is blue" and the bible's blue mug are one constraint.
@@ -52,20 +42,20 @@ describe('the judge', () => {
 		expect(judgement.correctivePrompt).toBe('The mug must be blue.');
 	});
 
-	it('refuses an answer that is not JSON, saying when it was cut off', () => {
-		const failure = failureOf(() => parseJudgement({ text: '{"constraints": [', value: undefined, finishReason: 'MAX_TOKENS' }, constraints, 'gemini-x'));
-		expect(failure.message).toMatch(/^The drift judge \(gemini-x\) did not answer valid JSON \(it was cut off at the output limit\)/);
-		expect(failure.hint).toMatch(/switch the semantic judge off/);
+	it('refuses an answer that is not JSON, saying when it was cut off and what to do', () => {
+		const cutOff = () => parseJudgement({ text: '{"constraints": [', value: undefined, finishReason: 'MAX_TOKENS' }, constraints, 'gemini-x');
+		expect(cutOff).toThrow(NonRetryableFailure);
+		expect(cutOff).toThrow(/^The drift judge \(gemini-x\) did not answer valid JSON \(it was cut off at the output limit\)/);
+		expect(cutOff).toThrow(expect.objectContaining({ hint: expect.stringMatching(/switch the semantic judge off/) }));
 	});
 
 	it('refuses an answer outside the schema, naming the field', () => {
-		expect(failureOf(() => parseJudgement(answer({ correctivePrompt: '' }), constraints, 'gemini-x')).message).toMatch(/outside its schema: answer must have required property 'constraints'/);
+		expect(() => parseJudgement(answer({ correctivePrompt: '' }), constraints, 'gemini-x')).toThrow(/outside its schema: answer must have required property 'constraints'/);
 		const badConfidence = verdicts({ c1: { passed: true, confidence: 7 } });
-		expect(failureOf(() => parseJudgement(answer({ constraints: badConfidence, correctivePrompt: '' }), constraints, 'gemini-x')).message).toMatch(/constraints\[0\]\.confidence must be <= 1/);
+		expect(() => parseJudgement(answer({ constraints: badConfidence, correctivePrompt: '' }), constraints, 'gemini-x')).toThrow(/constraints\[0\]\.confidence must be <= 1/);
 	});
 
 	it('refuses an answer that skips a constraint', () => {
-		const failure = failureOf(() => parseJudgement(answer({ constraints: verdicts().slice(1), correctivePrompt: '' }), constraints, 'gemini-x'));
-		expect(failure.message).toBe('The drift judge (gemini-x) gave no verdict on "c1"');
+		expect(() => parseJudgement(answer({ constraints: verdicts().slice(1), correctivePrompt: '' }), constraints, 'gemini-x')).toThrow(new NonRetryableFailure('The drift judge (gemini-x) gave no verdict on "c1"'));
 	});
 });
