@@ -1,6 +1,7 @@
 import type { DimensionScore } from '../types';
 import { rgbToLab, type Lab } from './color';
 import { clamp01, round } from './numbers';
+import { DEFAULT_THRESHOLDS } from './report';
 import { colorHistogram, colorPresence, colorShare, histogramDistance, structuralSimilarity, type ColorSpread, type Frame } from './similarity';
 
 /**
@@ -10,6 +11,9 @@ import { colorHistogram, colorPresence, colorShare, histogramDistance, structura
  */
 
 export type ScoreWithCorrection = DimensionScore & { correction?: string };
+
+/** Drift above which a measure is described as drifted and given a correction (the default pass threshold). */
+const NOTICEABLE_DRIFT = DEFAULT_THRESHOLDS.pass;
 
 /** A palette colour covering less than this share of the picture, on average, is missing. */
 const PALETTE_MIN_SHARE = 0.003;
@@ -62,7 +66,7 @@ export function continuityScore(previousLast: Frame, first: Frame): ScoreWithCor
 	const drift = Math.max(colorDrift, (1 - CONTINUITY_STRUCTURE_WEIGHT) * colorDrift + CONTINUITY_STRUCTURE_WEIGHT * structureDrift);
 	const colorsInCommon = Math.round((1 - distance * distance) * 100);
 	const reasons =
-		drift > 0.15
+		drift > NOTICEABLE_DRIFT
 			? [`the first frame does not continue the previous shot's last frame: ${colorsInCommon}% of their colours in common${structure === undefined ? '' : `, shapes ${Math.round(structure * 100)}% alike`}`]
 			: ['the first frame continues the previous shot'];
 	return {
@@ -70,7 +74,7 @@ export function continuityScore(previousLast: Frame, first: Frame): ScoreWithCor
 		confidence: CONTINUITY_CONFIDENCE,
 		reasons,
 		measures: { histogramDistance: round(distance, 3), ...(structure === undefined ? {} : { structuralSimilarity: round(structure, 3) }) },
-		correction: drift > 0.15 ? 'Start exactly where the previous shot ends: the same light, colours and framing.' : undefined,
+		correction: drift > NOTICEABLE_DRIFT ? 'Start exactly where the previous shot ends: the same light, colours and framing.' : undefined,
 	};
 }
 
@@ -94,6 +98,8 @@ const SIGNATURE_PRESENT_SHARE = 0.015;
  * a teal jacket is not a teal wall). Compression moves a colour by about 3.
  */
 const SIGNATURE_TOLERANCE = 10;
+const REFERENCE_MATCH_COVERAGE = 0.9;
+const REFERENCE_STRANGER_COVERAGE = 0.3;
 /** Colours alone cannot tell two people apart: a hint for a person to check, never proof. */
 const REFERENCE_CONFIDENCE = 0.4;
 
@@ -132,16 +138,17 @@ export function referenceScore(name: string, reference: Frame, frames: ColorSpre
 		.filter((color) => frames.some((spread) => colorShare(spread, color.lab, SIGNATURE_TOLERANCE) >= SIGNATURE_PRESENT_SHARE))
 		.reduce((sum, color) => sum + color.weight, 0);
 	const coverage = total ? found / total : 1;
-	const drift = clamp01((0.9 - coverage) / 0.6);
+	// Nine tenths of the colouring found is a match (lighting shifts some); three tenths or less, a stranger.
+	const drift = clamp01((REFERENCE_MATCH_COVERAGE - coverage) / (REFERENCE_MATCH_COVERAGE - REFERENCE_STRANGER_COVERAGE));
 	return {
 		drift: round(drift, 3),
 		confidence: REFERENCE_CONFIDENCE,
 		reasons: [
-			drift > 0.15
+			drift > NOTICEABLE_DRIFT
 				? `only ${Math.round(coverage * 100)}% of ${name}'s colouring in the reference image (hair, skin, wardrobe) appears in the clip`
 				: `${name}'s colouring in the reference image appears in the clip`,
 		],
 		measures: { [`referenceCoverage_${name}`]: round(coverage, 3) },
-		correction: drift > 0.15 ? `${name} must look exactly like the reference image.` : undefined,
+		correction: drift > NOTICEABLE_DRIFT ? `${name} must look exactly like the reference image.` : undefined,
 	};
 }
