@@ -214,6 +214,14 @@ export function pictureFilter(picture: Picture, width: number, height: number): 
 			x: `${Math.round(width * (0.7 - index * 0.12))}-${Math.round(unit / 4)}*t`,
 			y: Math.round(height * 0.55),
 		})),
+		// Something always moves (a bird crossing the sky), so even an empty scene is not a still frame.
+		{
+			color: hex(kelvinToRgb(picture.lighting.kelvin, Math.min(235, picture.lighting.luma + 60))),
+			w: Math.round(unit / 2),
+			h: Math.round(unit / 4),
+			x: `${Math.round(unit / 2)}+${Math.round(width / 12)}*t`,
+			y: Math.round(height * 0.08),
+		},
 	];
 	const graph: string[] = [`[0:v]${swatches.length ? swatches.join(',') : 'null'}[base0]`];
 	moving.forEach((block, index) => {

@@ -83,7 +83,8 @@ export class RunningN8n {
 	constructor(
 		private readonly process: N8nProcess,
 		public api: N8nApi,
-		private readonly owner: OwnerAccount,
+		/** The local owner account: the login the demo prints. */
+		readonly owner: OwnerAccount,
 		readonly standIn: GoogleApiStandIn | undefined,
 		readonly timings: StartupTimings,
 	) {}

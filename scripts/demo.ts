@@ -1,0 +1,176 @@
+import { promises as fs, readFileSync } from 'fs';
+import { createServer, type Server } from 'http';
+import type { AddressInfo } from 'net';
+import os from 'os';
+import path from 'path';
+import { parseArgs } from 'util';
+
+import { REPOSITORY_ROOT, startN8n, type RunningN8n, type WorkflowJson } from '../test/harness';
+import { isPortFree } from '../test/harness/process';
+
+/**
+ * `npm run demo`: the package's main job on one machine. Real n8n with this package installed as
+ * a community package, every template imported and active, a Gemini credential pointed at the
+ * local Google API stand-in (or at Google, when GEMINI_API_KEY is set), and a local "team chat"
+ * that prints the review links and finished cuts the templates announce. Runs until Ctrl-C.
+ * `--run` also starts the film template once and prints its review link.
+ */
+
+const CREDENTIAL_NAME = 'Gemini API';
+const DEMO_BRIEF = {
+	title: 'Morning Ritual',
+	brief:
+		'At dusk, Mya, a barista with short black hair and a green apron, opens the corner café. She pours the first coffee of the evening into the blue mug, hands it to an old regular, and smiles as the street lights come on.',
+	seconds: '48',
+	aspectRatio: '16:9',
+};
+
+interface Chat {
+	url: string;
+	server: Server;
+	messages: string[];
+	onMessage?: (text: string) => void;
+}
+
+/** A stand-in for a Slack/Teams incoming webhook: prints what the workflows announce. */
+async function startChat(): Promise<Chat> {
+	const chat: Chat = { url: '', server: createServer(), messages: [] };
+	chat.server.on('request', (request, response) => {
+		let body = '';
+		request.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+		request.on('end', () => {
+			let text = body;
+			try {
+				text = (JSON.parse(body) as { text?: string }).text ?? body;
+			} catch {
+				// Not JSON: print it as it came.
+			}
+			chat.messages.push(text);
+			console.log(`\n[team chat] ${text}\n`);
+			chat.onMessage?.(text);
+			response.end('ok');
+		});
+	});
+	await new Promise<void>((resolve) => chat.server.listen(0, '127.0.0.1', () => resolve()));
+	chat.url = `http://127.0.0.1:${(chat.server.address() as AddressInfo).port}/team-chat`;
+	return chat;
+}
+
+/** Points a template's Settings node at this demo's chat and output folder. */
+function configured(workflow: WorkflowJson, chatUrl: string, outputFolder: string): WorkflowJson {
+	const nodes = workflow.nodes.map((node) => {
+		if (node.name !== 'Settings') return node;
+		const parameters = structuredClone(node.parameters) as { assignments: { assignments: Array<{ name: string; value: unknown }> } };
+		for (const assignment of parameters.assignments.assignments) {
+			if (assignment.name === 'chatWebhookUrl') assignment.value = chatUrl;
+			if (assignment.name === 'outputFolder') assignment.value = outputFolder;
+		}
+		return { ...node, parameters };
+	});
+	return { ...workflow, nodes };
+}
+
+async function createCredentials(n8n: RunningN8n): Promise<string> {
+	const key = process.env.GEMINI_API_KEY?.trim();
+	await n8n.api.createCredential({
+		name: CREDENTIAL_NAME,
+		type: 'veoPipelineGeminiApi',
+		data: key ? { apiKey: key, baseUrl: 'https://generativelanguage.googleapis.com' } : { apiKey: 'stand-in', baseUrl: n8n.standIn!.url },
+	});
+	const vertexKey = process.env.VERTEX_API_KEY?.trim();
+	const serviceAccountFile = process.env.GOOGLE_APPLICATION_CREDENTIALS?.trim();
+	if (vertexKey || serviceAccountFile) {
+		await n8n.api.createCredential({
+			name: 'Vertex AI',
+			type: 'veoPipelineVertexAi',
+			data: vertexKey
+				? { authentication: 'expressApiKey', apiKey: vertexKey, baseUrl: '' }
+				: {
+						authentication: 'serviceAccount',
+						privateKeyJson: readFileSync(serviceAccountFile!, 'utf8'),
+						project: process.env.VERTEX_PROJECT ?? '',
+						location: process.env.VERTEX_LOCATION ?? 'us-central1',
+						baseUrl: '',
+					},
+		});
+	}
+	if (key) return "Google's Gemini API (GEMINI_API_KEY): real generations, real costs";
+	return `the local Google API stand-in at ${n8n.standIn!.url} (a rehearsal: clips drawn by ffmpeg, not Google's model)`;
+}
+
+function triggerUrl(n8n: RunningN8n, workflow: WorkflowJson): string | undefined {
+	for (const node of workflow.nodes) {
+		const parameters = node.parameters as { path?: string; options?: { path?: string }; httpMethod?: string };
+		if (node.type === 'n8n-nodes-base.formTrigger') return `${n8n.baseUrl}/form/${parameters.options?.path ?? node.webhookId}`;
+		if (node.type === 'n8n-nodes-base.webhook') return `${parameters.httpMethod ?? 'GET'} ${n8n.baseUrl}/webhook/${parameters.path}`;
+	}
+	return undefined;
+}
+
+async function main(): Promise<void> {
+	const { values } = parseArgs({ options: { run: { type: 'boolean', default: false }, port: { type: 'string' } } });
+	const useGoogle = Boolean(process.env.GEMINI_API_KEY?.trim());
+	const outputFolder = await fs.mkdtemp(path.join(os.tmpdir(), 'veo-pipeline-demo-'));
+	const chat = await startChat();
+	const port = values.port ? Number(values.port) : (await isPortFree(5678)) ? 5678 : undefined;
+
+	console.log('Starting n8n with n8n-nodes-veo-pipeline (the first run installs Node 24 and n8n: about 5 minutes)...');
+	const n8n = await startN8n({
+		standIn: useGoogle ? false : { latencyMs: 6000, maxConcurrentOperations: 4, driftRate: 0.35, driftKinds: ['prop_color', 'lighting'] },
+		env: { N8N_RESTRICT_FILE_ACCESS_TO: outputFolder },
+		ports: port ? { port } : undefined,
+	});
+	let stopping = false;
+	const stop = async () => {
+		if (stopping) return;
+		stopping = true;
+		console.log('\nStopping n8n, the stand-in and the team chat...');
+		await n8n.stop();
+		chat.server.close();
+		process.exit(0);
+	};
+	process.on('SIGINT', () => void stop());
+	process.on('SIGTERM', () => void stop());
+
+	const google = await createCredentials(n8n);
+	const templateFiles = (await fs.readdir(path.join(REPOSITORY_ROOT, 'workflows'))).filter((file) => file.endsWith('.json')).sort();
+	const templates: Array<{ name: string; url?: string }> = [];
+	for (const file of templateFiles) {
+		const workflow = configured(JSON.parse(await fs.readFile(path.join(REPOSITORY_ROOT, 'workflows', file), 'utf8')), chat.url, outputFolder);
+		await n8n.api.importWorkflow(workflow, { activate: true });
+		templates.push({ name: workflow.name, url: triggerUrl(n8n, workflow) });
+	}
+
+	console.log(`
+n8n-nodes-veo-pipeline demo is running.
+  n8n editor:  ${n8n.baseUrl}
+  Login:       ${n8n.owner.email} / ${n8n.owner.password}
+  Google:      ${google}
+  Output:      ${outputFolder}
+  Team chat:   review links and finished cuts are printed here
+  Templates (imported and active):
+${templates.map((template) => `    - ${template.name}${template.url ? `: ${template.url}` : ''}`).join('\n')}
+
+Run the film template: open its form above, describe a film, and submit; or restart with
+\`npm run demo -- --run\` to start it with a sample brief. Ctrl-C stops everything.`);
+
+	if (values.run) {
+		const film = templates.find((template) => template.url?.includes('/form/'));
+		if (!film?.url) throw new Error('No template with a form trigger was found in workflows/');
+		const reviewLink = new Promise<string>((resolve) => {
+			chat.onMessage = (text) => {
+				const link = /https?:\/\/\S+\/webhook-waiting\/\S+/.exec(text)?.[0];
+				if (link) resolve(link);
+			};
+		});
+		const formPath = film.url.split('/form/')[1];
+		const response = await n8n.api.submitForm(formPath, [DEMO_BRIEF.title, DEMO_BRIEF.brief, DEMO_BRIEF.seconds, DEMO_BRIEF.aspectRatio]);
+		console.log(`\nStarted "${film.name}" with a sample brief (form answered ${response.status}). Waiting for the review link...`);
+		console.log(`\nReview link: ${await reviewLink}\nOpen it in a browser, decide the clips, and submit; the cut will be announced here.`);
+	}
+}
+
+main().catch((error) => {
+	console.error(error instanceof Error ? error.message : error);
+	process.exit(1);
+});
