@@ -1,0 +1,162 @@
+import { randomUUID } from 'crypto';
+import { existsSync } from 'fs';
+import type { IBinaryData } from 'n8n-workflow';
+import path from 'path';
+
+import type { ShotItem } from '../../core/types';
+import { probeMedia } from '../../edges/ffmpeg/ffmpeg';
+import { chainWorkflow, N8N_TEST_TIMEOUT_MS, startN8n, webhookNode, type Execution, type NodeSpec, type RunningN8n } from '../harness';
+
+/**
+ * Veo Generate inside real n8n (started by the harness, package installed as a community
+ * package) against the Google API stand-in: Scene Spec -> Veo Generate leaves playable clips in
+ * n8n's binary-data store, and a long job split into Submit Only -> Wait -> Check and Fetch,
+ * looping until no shot is pending or in flight, survives a restart of n8n while it waits.
+ */
+
+jest.setTimeout(N8N_TEST_TIMEOUT_MS);
+
+const CREDENTIAL = 'Stand-in Gemini';
+/** The Wait node keeps waits under 65 s in memory; longer ones are saved and survive a restart. */
+const PERSISTED_WAIT_SECONDS = 66;
+
+function sceneSpec(shotCount: number) {
+	return {
+		bible: { title: 'Morning Ritual', style: { look: 'cinematic', lighting: 'warm dusk', aspectRatio: '16:9', resolution: '720p' }, characters: [], props: [] },
+		shots: Array.from({ length: shotCount }, (_, index) => ({
+			id: `shot-0${index + 1}`,
+			sequence: index + 1,
+			description: `Mya pours coffee, beat ${index + 1}`,
+			durationSeconds: 4,
+		})),
+	};
+}
+
+const sceneSpecNode: NodeSpec = {
+	name: 'Scene Spec',
+	type: 'n8n-nodes-veo-pipeline.sceneSpec',
+	typeVersion: 1,
+	parameters: { operation: 'fromJson', specJson: '={{ $json.body }}', model: 'veo-3.1-fast-generate-preview' },
+};
+
+function veoGenerate(name: string, operation: string, options: Record<string, unknown> = {}): NodeSpec {
+	return {
+		name,
+		type: 'n8n-nodes-veo-pipeline.veoGenerate',
+		typeVersion: 1,
+		parameters: { operation, options: { pollMinSeconds: 0.2, ...options } },
+		credentials: { veoPipelineGeminiApi: { name: CREDENTIAL } },
+	};
+}
+
+/** Items (json and binary) a node gave on its first output in each of its runs. */
+function runsOf(execution: Execution, nodeName: string): Array<Array<{ json: ShotItem; binary?: Record<string, IBinaryData> }>> {
+	const runs = (execution.data?.resultData.runData[nodeName] ?? []) as Array<{ data?: { main?: Array<Array<{ json: ShotItem; binary?: Record<string, IBinaryData> }>> } }>;
+	return runs.map((run) => run.data?.main?.[0] ?? []);
+}
+
+describe('Veo Generate in n8n', () => {
+	let n8n: RunningN8n;
+
+	beforeAll(async () => {
+		n8n = await startN8n({ standIn: { latencyMs: 3000 } });
+		await n8n.api.createCredential({ name: CREDENTIAL, type: 'veoPipelineGeminiApi', data: { apiKey: 'test-key', baseUrl: n8n.standIn!.url } });
+	});
+
+	afterAll(async () => {
+		await n8n?.stop();
+	});
+
+	/** The file behind a binary in n8n's filesystem store (`storage`, or `binaryData` in older folders). */
+	function binaryFile(binary: IBinaryData): string {
+		expect(binary.id).toMatch(/^filesystem-v2:/);
+		const relative = binary.id!.replace(/^filesystem-v2:/, '');
+		const candidates = ['storage', 'binaryData'].map((folder) => path.join(n8n.userFolder, '.n8n', folder, relative));
+		const found = candidates.find((candidate) => existsSync(candidate));
+		if (!found) throw new Error(`No file for binary ${binary.id} in ${candidates.join(' or ')}`);
+		return found;
+	}
+
+	async function expectPlayableClip(item: { json: ShotItem; binary?: Record<string, IBinaryData> }): Promise<void> {
+		const take = item.json.takes.at(-1)!;
+		expect(take.outcome).toBe('generated');
+		const clip = item.binary![take.clip!.binaryProperty];
+		expect(item.binary!.clip).toEqual(clip);
+		expect(clip.mimeType).toBe('video/mp4');
+		const info = await probeMedia(binaryFile(clip));
+		expect(info.durationSeconds).toBeCloseTo(4, 0);
+		expect([info.video?.width, info.video?.height]).toEqual([1280, 720]);
+	}
+
+	it('Scene Spec -> Veo Generate leaves playable clips in the binary-data store', async () => {
+		const workflow = await n8n.api.importWorkflow(
+			chainWorkflow('Generate and wait', [webhookNode('veo-generate', { responseMode: 'onReceived' }), sceneSpecNode, veoGenerate('Veo Generate', 'generateAndWait')]),
+			{ activate: true },
+		);
+		await n8n.api.callWebhook('veo-generate', { body: sceneSpec(2) });
+		const execution = await n8n.api.waitForExecution({ workflowId: workflow.id }, 'success', 120_000);
+
+		const [items] = runsOf(execution, 'Veo Generate');
+		expect(items.map((item) => item.json.status)).toEqual(['generated', 'generated']);
+		for (const item of items) await expectPlayableClip(item);
+	});
+
+	it('Submit Only -> Wait -> Check and Fetch, looping until every shot is done, loses nothing across a restart', async () => {
+		const standIn = n8n.standIn!;
+		const predictsBefore = standIn.stats.predictRequests;
+		const workflow = chainWorkflow('Long job', [
+			webhookNode('veo-long-job', { responseMode: 'onReceived' }),
+			sceneSpecNode,
+			// Two at once, so the third shot waits for the second round of the loop.
+			veoGenerate('Submit', 'submitOnly', { concurrency: 2 }),
+			{ name: 'Wait', type: 'n8n-nodes-base.wait', typeVersion: 1.1, parameters: { resume: 'timeInterval', amount: PERSISTED_WAIT_SECONDS, unit: 'seconds' } },
+			veoGenerate('Check', 'checkAndFetch'),
+			{
+				name: 'Unfinished?',
+				type: 'n8n-nodes-base.if',
+				typeVersion: 2.2,
+				parameters: {
+					conditions: {
+						options: { caseSensitive: true, leftValue: '', typeValidation: 'strict', version: 2 },
+						combinator: 'and',
+						conditions: [
+							{
+								id: randomUUID(),
+								leftValue: "={{ $input.all().some((item) => item.json.status === 'pending') }}",
+								rightValue: '',
+								operator: { type: 'boolean', operation: 'true', singleValue: true },
+							},
+						],
+					},
+					options: {},
+				},
+			},
+			{ name: 'Done', type: 'n8n-nodes-base.noOp', typeVersion: 1, parameters: {} },
+		]);
+		// "Unfinished?" goes back to Submit when true, on to Done when false.
+		workflow.connections['Unfinished?'] = { main: [[{ node: 'Submit', type: 'main', index: 0 }], [{ node: 'Done', type: 'main', index: 0 }]] };
+		const imported = await n8n.api.importWorkflow(workflow, { activate: true });
+
+		await n8n.api.callWebhook('veo-long-job', { body: sceneSpec(3) });
+		const waiting = await n8n.api.waitForExecution({ workflowId: imported.id }, 'waiting', 60_000);
+		const [submitted] = runsOf(waiting, 'Submit');
+		expect(submitted.map((item) => item.json.takes.at(-1)?.outcome)).toEqual(['submitted', 'submitted', undefined]);
+		const operationNames = submitted.slice(0, 2).map((item) => item.json.takes[0].operationName);
+
+		const restartMs = await n8n.restart();
+		console.log(`n8n restarted in ${restartMs} ms while the long job waited`);
+		expect((await n8n.api.getExecution(waiting.id)).status).toBe('waiting');
+
+		const done = await n8n.api.waitForExecution({ executionId: waiting.id }, 'success', 6 * 60_000);
+		const [finished] = runsOf(done, 'Done');
+		expect(finished.map((item) => item.json.status)).toEqual(['generated', 'generated', 'generated']);
+		for (const item of finished) await expectPlayableClip(item);
+		// One take per shot: the operations submitted before the restart were fetched, not made again.
+		expect(finished.map((item) => item.json.takes.length)).toEqual([1, 1, 1]);
+		expect(finished.slice(0, 2).map((item) => item.json.takes[0].operationName)).toEqual(operationNames);
+		expect(standIn.stats.predictRequests - predictsBefore).toBe(3);
+		// The loop ran twice: the third shot was submitted in the second round.
+		expect(runsOf(done, 'Submit')).toHaveLength(2);
+		expect(n8n.loadErrors()).toEqual([]);
+	});
+});
