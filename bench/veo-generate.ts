@@ -120,9 +120,17 @@ interface RunFigures {
 async function runNode(url: string): Promise<RunFigures> {
 	const mock = nodeContext(url, shotItems());
 	const output = await generateBatch(mock.context);
+	const endedAt = Date.now();
 	const items = output.map((entry) => entry.json as unknown as ShotItem);
 	await fs.rm(mock.binaryDir, { recursive: true, force: true });
 	const takes = items.flatMap((item) => item.takes);
+	// Where the time beyond L went: clips seen late, and the work after the last one was seen.
+	const lateSeconds = takes.map((take) => (take.timings.generationSeconds ?? 0) - LATENCY_S).sort((a, b) => a - b);
+	const lastSeenAt = Math.max(...takes.map((take) => Date.parse(take.timings.finishedAt ?? '')));
+	console.log(
+		`  clips seen after ready + ${lateSeconds[Math.floor(lateSeconds.length / 2)].toFixed(1)} s (median), ${lateSeconds.at(-1)!.toFixed(1)} s (max); ` +
+			`download, check and store after the last: ${seconds(endedAt - lastSeenAt)}`,
+	);
 	return {
 		clips: output.filter((entry, index) => entry.binary?.clip && items[index].status === 'generated').length,
 		pollCounts: takes.map((take) => take.timings.pollCount ?? 0),
