@@ -1,3 +1,4 @@
+import { createHash } from 'crypto';
 import { promises as fs } from 'fs';
 import os from 'os';
 import path from 'path';
@@ -183,7 +184,9 @@ export async function startN8n(options: StartOptions = {}): Promise<RunningN8n> 
  * setup screen would; each test then starts from a copy.
  */
 async function ensureTemplate(runtime: Runtime): Promise<string> {
-	const folder = path.join(cacheDir(), `user-folder-template-n8n-${N8N_VERSION}`);
+	// The owner and the API key's scopes are baked in: a change to either makes a new template.
+	const setup = createHash('sha256').update(JSON.stringify({ OWNER, API_KEY_SCOPES })).digest('hex').slice(0, 8);
+	const folder = path.join(cacheDir(), `user-folder-template-n8n-${N8N_VERSION}-${setup}`);
 	return await withCacheLock('template', async () => {
 		if (await isReady(folder)) return folder;
 		await fs.mkdir(folder, { recursive: true });
