@@ -109,3 +109,52 @@ export function clearSpanSeconds(timeline: Timeline, index: number): { start: nu
 	const end = shot.endFrame - (index < timeline.shots.length - 1 ? overlap : 0);
 	return { start: secondsOf(start, timeline.frameRate), end: secondsOf(end, timeline.frameRate) };
 }
+
+/**
+ * A stretch of the cut rendered on its own: one shot's frames, or (for a crossfade) the end of one
+ * shot dissolving into the start of the next. Pieces follow each other exactly, so rendering them
+ * one at a time and joining the results gives the whole cut with one or two clips open at once.
+ */
+export interface TimelinePiece {
+	startFrame: number;
+	frames: number;
+	/** The shots the piece shows and which of their frames (end exclusive); two for a dissolve. */
+	shots: Array<{ index: number; fromFrame: number; toFrame: number }>;
+	fadeInFrames: number;
+	fadeOutFrames: number;
+}
+
+export function timelinePieces(timeline: Timeline): TimelinePiece[] {
+	const last = timeline.shots.length - 1;
+	if (timeline.transition !== 'crossfade') {
+		const fade = timeline.transition === 'fadeThroughBlack' ? timeline.transitionFrames : 0;
+		return timeline.shots.map((shot, index) => ({
+			startFrame: shot.startFrame,
+			frames: shot.frames,
+			shots: [{ index, fromFrame: 0, toFrame: shot.frames }],
+			fadeInFrames: index > 0 ? fade : 0,
+			fadeOutFrames: index < last ? fade : 0,
+		}));
+	}
+	const overlap = timeline.transitionFrames;
+	const pieces: TimelinePiece[] = [];
+	timeline.shots.forEach((shot, index) => {
+		if (index > 0) {
+			const previous = timeline.shots[index - 1];
+			pieces.push({
+				startFrame: shot.startFrame,
+				frames: overlap,
+				shots: [
+					{ index: index - 1, fromFrame: previous.frames - overlap, toFrame: previous.frames },
+					{ index, fromFrame: 0, toFrame: overlap },
+				],
+				fadeInFrames: 0,
+				fadeOutFrames: 0,
+			});
+		}
+		const fromFrame = index > 0 ? overlap : 0;
+		const toFrame = index < last ? shot.frames - overlap : shot.frames;
+		pieces.push({ startFrame: shot.startFrame + fromFrame, frames: toFrame - fromFrame, shots: [{ index, fromFrame, toFrame }], fadeInFrames: 0, fadeOutFrames: 0 });
+	});
+	return pieces;
+}

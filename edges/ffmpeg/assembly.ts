@@ -3,12 +3,12 @@ import path from 'path';
 
 import { parseCubeLut } from '../../core/assembly/cube';
 import { buildCmx3600, buildOtio } from '../../core/assembly/editLists';
-import type { CutFormat, PathDecision } from '../../core/assembly/path';
+import type { PathDecision } from '../../core/assembly/path';
 import { planCut, slateText, type CutPlan } from '../../core/assembly/plan';
 import { buildProductionReport, type ProductionReport } from '../../core/assembly/report';
 import { renderReportHtml } from '../../core/assembly/reportHtml';
 import { formatSrt, parseSrt } from '../../core/assembly/srt';
-import type { Timeline } from '../../core/assembly/timeline';
+import { timelinePieces, type Timeline } from '../../core/assembly/timeline';
 import {
 	AssemblyInputError,
 	type AssemblyOptions,
@@ -21,15 +21,14 @@ import {
 import { NonRetryableFailure } from '../../core/failures';
 import {
 	AUDIO_ENCODER_ARGS,
-	copiedSoundGraph,
-	finishingGraph,
 	LOUDNESS_MEASURE_CHAIN,
 	loudnessChain,
 	MP4_ARGS,
-	outputAudioChains,
 	outputPictureChains,
 	parseEbur128Summary,
+	runGraph,
 	samplesOf,
+	soundGraph,
 	videoEncoderArgs,
 	type GraphSource,
 	type LoudnessMeasurement,
@@ -115,21 +114,21 @@ export async function probeClips(files: string[], paths: FfmpegPaths = ffmpegPat
 	return verdicts;
 }
 
-/** The concat demuxer's list: names relative to the working folder, which holds the list too. */
-async function writeConcatList(job: CutJob): Promise<string> {
-	const listFile = 'concat.txt';
-	const lines = job.sources.map((source) => (source.kind === 'clip' ? `file '${source.file}'\n` : ''));
-	await fs.writeFile(path.join(job.workDir, listFile), lines.join(''));
+/** Pieces rendered at the same time: the machine's two cores are kept busy by two encoders. */
+const PIECES_AT_ONCE = 2;
+
+/** Writes a concat demuxer list; names are relative to the working folder, which holds the list too. */
+async function writeList(job: CutJob, listFile: string, files: string[]): Promise<string> {
+	await fs.writeFile(path.join(job.workDir, listFile), files.map((file) => `file '${file}'\n`).join(''));
 	return listFile;
 }
 
-function sourceInputArgs(job: CutJob, format: CutFormat): string[] {
-	return job.sources.flatMap((source, index) =>
-		source.kind === 'clip'
-			? ['-i', source.file]
-			: ['-f', 'lavfi', '-i', `color=c=0x1c1c1c:s=${format.width}x${format.height}:r=${format.frameRate}:d=${((job.timeline.shots[index].frames + 2) / format.frameRate).toFixed(3)}`],
-	);
-}
+/**
+ * The concat demuxer over files that share one codec header (the path decision or the piece
+ * check made sure), so packets go through as they are: auto_convert would rewrite every H.264
+ * keyframe with an in-band copy of that header.
+ */
+const concatInput = (listFile: string) => ['-f', 'concat', '-auto_convert', '0', '-i', listFile];
 
 function trackInputArgs(job: CutJob): string[] {
 	if (!job.audioTrack) return [];
@@ -137,78 +136,131 @@ function trackInputArgs(job: CutJob): string[] {
 }
 
 /** The first loudness pass, over the sound graph only (no picture is decoded). */
-async function measureLoudness(job: CutJob, inputArgs: string[], soundGraph: string[], paths: FfmpegPaths): Promise<LoudnessMeasurement> {
-	const graph = [...soundGraph, LOUDNESS_MEASURE_CHAIN].join(';');
+async function measureLoudness(job: CutJob, inputArgs: string[], sound: string[], paths: FfmpegPaths): Promise<LoudnessMeasurement> {
+	const graph = [...sound, LOUDNESS_MEASURE_CHAIN].join(';');
 	const { stderr } = await runFfmpegWithLog([...inputArgs, '-filter_complex', graph, '-map', '[aout]', '-f', 'null', '-'], { cwd: job.workDir }, paths);
 	const measured = parseEbur128Summary(stderr);
 	if (!measured) throw new NonRetryableFailure(`could not read the loudness measurement from ffmpeg: ${stderr.slice(-300)}`);
 	return measured;
 }
 
-/** Measures when a target is set; silence (or near it) is left alone, since no gain can bring it up. */
-async function loudnessPlan(job: CutJob, inputArgs: string[], soundGraph: string[], paths: FfmpegPaths): Promise<{ measured?: LoudnessMeasurement; result: CutResult }> {
-	if (!job.loudness) return { result: {} };
-	const measured = await measureLoudness(job, inputArgs, soundGraph, paths);
-	if (!Number.isFinite(measured.integratedLufs) || measured.integratedLufs < -70) {
-		return { result: { loudnessSkipped: `the sound is silent (measured ${measured.integratedLufs} LUFS): left as it is` } };
+/**
+ * The cut's sound from a concat list (the clips, or the pieces' sound), with the track mixed in and
+ * the loudness normalised in two passes, encoded once to `sound.m4a`.
+ */
+async function renderSound(job: CutJob, listFile: string, hasAudio: boolean, paths: FfmpegPaths): Promise<{ file: string; result: CutResult }> {
+	const inputArgs = [...concatInput(listFile), ...trackInputArgs(job)];
+	const sound = soundGraph(hasAudio, job.audioTrack, samplesOf(job.timeline.totalFrames, job.timeline.frameRate));
+	let measured: LoudnessMeasurement | undefined;
+	const result: CutResult = {};
+	if (job.loudness) {
+		measured = await measureLoudness(job, inputArgs, sound, paths);
+		// Silence cannot be brought up to a target: it is left as it is, and the report says so.
+		if (!Number.isFinite(measured.integratedLufs) || measured.integratedLufs < -70) {
+			result.loudnessSkipped = `the sound is silent (measured ${measured.integratedLufs} LUFS): left as it is`;
+			measured = undefined;
+		} else {
+			result.measuredLufs = measured.integratedLufs;
+		}
 	}
-	return { measured, result: { measuredLufs: measured.integratedLufs } };
+	const file = 'sound.m4a';
+	await runFfmpeg([...inputArgs, '-filter_complex', [...sound, loudnessChain(job.loudness, measured)].join(';'), '-map', '[aout]', ...AUDIO_ENCODER_ARGS, '-y', file], { cwd: job.workDir }, paths);
+	return { file, result };
 }
 
-/** The re-encoding path: one ffmpeg run, one decode of every clip, one encode per output. */
+async function mux(job: CutJob, videoList: string, soundFile: string, output: string, paths: FfmpegPaths): Promise<void> {
+	await runFfmpeg([...concatInput(videoList), '-i', soundFile, '-map', '0:v', '-map', '1:a', '-c', 'copy', ...MP4_ARGS, '-y', output], { cwd: job.workDir }, paths);
+}
+
+async function forEachLimited<T>(items: T[], limit: number, work: (item: T, index: number) => Promise<void>): Promise<void> {
+	let next = 0;
+	const worker = async () => {
+		while (next < items.length) {
+			const index = next++;
+			await work(items[index], index);
+		}
+	};
+	await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
+/** A shot as an input; `frames` is how much of it the run needs, so a clip read for its head is not decoded to the end. */
+function sourceInputArgs(job: CutJob, shotIndex: number, frames: number): string[] {
+	const source = job.sources[shotIndex];
+	const { width, height, frameRate } = job.decision.format;
+	const seconds = ((frames + 2) / frameRate).toFixed(3);
+	if (source.kind === 'slate') return ['-f', 'lavfi', '-i', `color=c=0x1c1c1c:s=${width}x${height}:r=${frameRate}:d=${seconds}`];
+	// One decoding thread, as for the encoders: the runs side by side are the parallelism.
+	return [...(frames < job.timeline.shots[shotIndex].frames ? ['-t', seconds] : []), '-threads', '1', '-i', source.file];
+}
+
+/**
+ * The re-encoding path, piece by piece (see `timelinePieces`). One ffmpeg run per shot renders the
+ * pieces that start in it (its body, and the dissolve into the next shot, for which the next clip
+ * is read only as far as the dissolve), writing each piece's picture for every output and its
+ * sound as PCM; the pictures are then joined by stream copy, and the sound is mixed and normalised
+ * over the whole cut. Memory stays that of two clips however long the cut, and two runs go at once.
+ */
 async function renderFinished(job: CutJob, paths: FfmpegPaths): Promise<CutResult> {
-	const format = job.decision.format;
-	const graphSources: GraphSource[] = job.sources.map((source) =>
-		source.kind === 'clip' ? { kind: 'clip', hasAudio: Boolean(source.facts.audio) } : { kind: 'slate', titleFile: source.titleFile },
-	);
-	const graph = finishingGraph(graphSources, job.timeline, format, job.lutFile, job.audioTrack);
-	const inputArgs = [...sourceInputArgs(job, format), ...trackInputArgs(job)];
-	const { measured, result } = await loudnessPlan(job, inputArgs, graph.audio, paths);
-	const chains = [
-		...graph.video,
-		...graph.audio,
-		loudnessChain(job.loudness, measured),
-		...outputPictureChains('[vgraded]', job.outputs.map((output) => output.picture), job.captionsFile),
-		...outputAudioChains(job.outputs.length),
-	];
-	const outputs = job.outputs.flatMap((output, index) => ['-map', `[vout${index}]`, ...videoEncoderArgs(job.quality), '-map', `[aout${index}]`, ...AUDIO_ENCODER_ARGS, ...MP4_ARGS, '-y', output.file]);
-	await runFfmpeg([...inputArgs, '-filter_complex', chains.join(';'), ...outputs], { cwd: job.workDir }, paths);
-	return result;
+	const pieces = timelinePieces(job.timeline);
+	const pictures = job.outputs.map((output) => output.picture);
+	const pieceName = (index: number) => `piece-${String(index + 1).padStart(5, '0')}`;
+	const runs = job.timeline.shots.map((_, shotIndex) => pieces.map((piece, index) => ({ piece, index })).filter(({ piece }) => piece.shots[0].index === shotIndex));
+	await forEachLimited(runs, PIECES_AT_ONCE, async (run) => {
+		const shots = [...new Set(run.flatMap(({ piece }) => piece.shots.map((shot) => shot.index)))];
+		const graph = runGraph({
+			pieces: run.map(({ piece }) => piece),
+			shots,
+			sources: shots.map((shotIndex): GraphSource => {
+				const source = job.sources[shotIndex];
+				return source.kind === 'clip' ? { kind: 'clip', hasAudio: Boolean(source.facts.audio) } : { kind: 'slate', titleFile: source.titleFile };
+			}),
+			format: job.decision.format,
+			lutFile: job.lutFile,
+			pictures,
+			captionsFile: job.captionsFile,
+		});
+		const needed = (shotIndex: number) => Math.max(...run.flatMap(({ piece }) => piece.shots.filter((shot) => shot.index === shotIndex).map((shot) => shot.toFrame)));
+		const outputs = run.flatMap(({ index }, position) => [
+			// One thread per encoder: two runs already keep both cores busy, and each x264 thread holds frames.
+			...pictures.flatMap((_, output) => ['-map', `[vout${position}_${output}]`, ...videoEncoderArgs(job.quality), '-threads', '1', '-y', `${pieceName(index)}-${output}.mp4`]),
+			...['-map', `[aout${position}]`, '-c:a', 'pcm_s16le', '-y', `${pieceName(index)}.wav`],
+		]);
+		await runFfmpeg([...shots.flatMap((shotIndex) => sourceInputArgs(job, shotIndex, needed(shotIndex))), '-filter_complex', graph.join(';'), ...outputs], { cwd: job.workDir }, paths);
+	});
+	const names = pieces.map((_, index) => pieceName(index));
+	// Joining by copy needs one codec header throughout; x264 gives one for one size and setting.
+	const headers = new Set(await Promise.all(names.map(async (name) => (await readMp4Facts(path.join(job.workDir, `${name}-0.mp4`)))?.video.configKey)));
+	if (headers.size !== 1 || headers.has(undefined)) throw new NonRetryableFailure('the rendered pieces of the cut came out with different codec headers and cannot be joined');
+	const sound = await renderSound(job, await writeList(job, 'pieces-sound.txt', names.map((name) => `${name}.wav`)), true, paths);
+	for (const [output, { file }] of job.outputs.entries()) {
+		await mux(job, await writeList(job, `pieces-${output}.txt`, names.map((name) => `${name}-${output}.mp4`)), sound.file, file, paths);
+	}
+	return sound.result;
 }
 
 /** The copy path: packets joined as they are; the sound re-encoded only when music or loudness ask for it. */
 async function renderCopied(job: CutJob, paths: FfmpegPaths): Promise<CutResult> {
-	const listFile = await writeConcatList(job);
+	const clips = job.sources.flatMap((source) => (source.kind === 'clip' ? [source.file] : []));
+	const listFile = await writeList(job, 'clips.txt', clips);
 	const master = job.outputs[0].file;
-	// Every clip has the same codec header (checked by the path decision), so packets go through as
-	// they are: auto_convert would rewrite each H.264 keyframe with an in-band copy of that header.
-	const concatInput = ['-f', 'concat', '-auto_convert', '0', '-i', listFile];
 	let result: CutResult = {};
 	if (job.decision.audio === 'copy') {
-		await runFfmpeg([...concatInput, '-map', '0:v', '-map', '0:a?', '-c', 'copy', ...MP4_ARGS, '-y', master], { cwd: job.workDir }, paths);
+		await runFfmpeg([...concatInput(listFile), '-map', '0:v', '-map', '0:a?', '-c', 'copy', ...MP4_ARGS, '-y', master], { cwd: job.workDir }, paths);
 	} else {
-		const first = job.sources.find((source) => source.kind === 'clip');
-		const hasAudio = Boolean(first?.kind === 'clip' && first.facts.audio);
-		const inputArgs = [...concatInput, ...trackInputArgs(job)];
-		const sound = copiedSoundGraph(hasAudio, job.audioTrack, samplesOf(job.timeline.totalFrames, job.timeline.frameRate));
-		const plan = await loudnessPlan(job, inputArgs, sound, paths);
-		result = plan.result;
-		const graph = [...sound, loudnessChain(job.loudness, plan.measured)].join(';');
-		await runFfmpeg(
-			[...inputArgs, '-filter_complex', graph, '-map', '0:v', '-c:v', 'copy', '-map', '[aout]', ...AUDIO_ENCODER_ARGS, ...MP4_ARGS, '-y', master],
-			{ cwd: job.workDir },
-			paths,
-		);
+		const first = job.sources[0];
+		const sound = await renderSound(job, listFile, first.kind === 'clip' && Boolean(first.facts.audio), paths);
+		result = sound.result;
+		await mux(job, listFile, sound.file, master, paths);
 	}
 	const renditions = job.outputs.slice(1);
 	if (renditions.length) {
-		const pictures = outputPictureChains('[0:v]', renditions.map((output) => output.picture), undefined);
+		const renditionPictures = outputPictureChains('[0:v]', renditions.map((output) => output.picture), undefined);
 		await runFfmpeg(
 			[
 				'-i',
 				master,
 				'-filter_complex',
-				pictures.join(';'),
+				renditionPictures.join(';'),
 				...renditions.flatMap((output, index) => ['-map', `[vout${index}]`, '-map', '0:a?', ...videoEncoderArgs(job.quality), '-c:a', 'copy', ...MP4_ARGS, '-y', output.file]),
 			],
 			{ cwd: job.workDir },

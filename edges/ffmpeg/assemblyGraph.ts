@@ -1,5 +1,5 @@
 import type { CutFormat } from '../../core/assembly/path';
-import type { Timeline } from '../../core/assembly/timeline';
+import type { TimelinePiece } from '../../core/assembly/timeline';
 import type { AudioTrackRequest, LoudnessTarget, Quality, RenditionFit } from '../../core/assembly/types';
 
 /**
@@ -24,71 +24,100 @@ export interface OutputPicture {
 export const samplesOf = (frames: number, frameRate: number) => Math.round((frames / frameRate) * SAMPLE_RATE);
 const seconds = (frames: number, frameRate: number) => (frames / frameRate).toFixed(6);
 
-interface Chains {
-	video: string[];
-	audio: string[];
+/** One use of an input in a run: which frames of its shot go to which piece. */
+interface InputUse {
+	piece: number;
+	slot: number;
+	fromFrame: number;
+	toFrame: number;
 }
 
-/** Each source as exactly its timeline length, at the cut's size, rate and pixel format, with stereo sound. */
-function sourceChains(sources: GraphSource[], timeline: Timeline, format: CutFormat): Chains {
+/** Input `input` at the cut's rate, split into the frame ranges its uses need, each at the cut's size, to `[pv<piece>_<slot>]`. */
+function inputVideo(input: number, source: GraphSource, format: CutFormat, uses: InputUse[]): string[] {
 	const { width, height, frameRate } = format;
-	const fade = timeline.transition === 'fadeThroughBlack' ? timeline.transitionFrames : 0;
-	const last = sources.length - 1;
-	const chains: Chains = { video: [], audio: [] };
-	sources.forEach((source, index) => {
-		const frames = timeline.shots[index].frames;
-		const video: string[] = ['setpts=PTS-STARTPTS'];
-		if (source.kind === 'slate') {
-			const size = Math.max(8, Math.round(height / 18));
-			video.push(`drawtext=textfile=${source.titleFile}:expansion=none:fontcolor=white:fontsize=${size}:line_spacing=${Math.round(size / 3)}:x=(w-text_w)/2:y=(h-text_h)/2`);
-		}
-		video.push(
-			`fps=${frameRate}`,
-			`scale=${width}:${height}:force_original_aspect_ratio=decrease`,
-			`pad=${width}:${height}:(ow-iw)/2:(oh-ih)/2`,
-			'setsar=1',
-			'format=yuv420p',
-			// A clip a frame short after rate conversion holds its last frame; then every source is cut to length.
-			'tpad=stop_mode=clone:stop=2',
-			`trim=end_frame=${frames}`,
-			'setpts=PTS-STARTPTS',
+	const head = ['setpts=PTS-STARTPTS'];
+	if (source.kind === 'slate') {
+		const size = Math.max(8, Math.round(height / 18));
+		head.push(`drawtext=textfile=${source.titleFile}:expansion=none:fontcolor=white:fontsize=${size}:line_spacing=${Math.round(size / 3)}:x=(w-text_w)/2:y=(h-text_h)/2`);
+	}
+	// A clip a frame short after rate conversion holds its last frame, so every shot has its full length.
+	head.push(`fps=${frameRate}`, 'tpad=stop_mode=clone:stop=2');
+	const branches = uses.map((use) => `[in${input}_${use.piece}]`);
+	const chains = [`[${input}:v]${head.join(',')}${uses.length > 1 ? `,split=${uses.length}` : ''}${branches.join('')}`];
+	for (const [index, use] of uses.entries()) {
+		// Cut before scaling: frames outside the piece are decoded, but no more work is spent on them.
+		chains.push(
+			`${branches[index]}trim=start_frame=${use.fromFrame}:end_frame=${use.toFrame},setpts=PTS-STARTPTS,` +
+				`scale=${width}:${height}:force_original_aspect_ratio=decrease,pad=${width}:${height}:(ow-iw)/2:(oh-ih)/2,setsar=1,format=yuv420p[pv${use.piece}_${use.slot}]`,
 		);
-		const audio = source.kind === 'clip' && source.hasAudio ? [`[${index}:a]asetpts=PTS-STARTPTS`, AUDIO_FORMAT, 'apad'] : [`anullsrc=r=${SAMPLE_RATE}:cl=stereo`];
-		audio.push(`atrim=end_sample=${samplesOf(frames, frameRate)}`);
-		if (fade && index > 0) {
-			video.push(`fade=t=in:s=0:n=${fade}`);
-			audio.push(`afade=t=in:d=${seconds(fade, frameRate)}`);
-		}
-		if (fade && index < last) {
-			video.push(`fade=t=out:s=${frames - fade}:n=${fade}`);
-			audio.push(`afade=t=out:st=${seconds(frames - fade, frameRate)}:d=${seconds(fade, frameRate)}`);
-		}
-		chains.video.push(`[${index}:v]${video.join(',')}[v${index}]`);
-		chains.audio.push(`${audio.join(',')}[a${index}]`);
-	});
+	}
 	return chains;
 }
 
-/** Joins the prepared sources into `[vcat]` and `[acat]`: concat for cuts and fades, xfade/acrossfade for crossfades. */
-function joinChains(count: number, timeline: Timeline): Chains {
-	if (count === 1) return { video: ['[v0]null[vcat]'], audio: ['[a0]anull[acat]'] };
-	if (timeline.transition !== 'crossfade') {
-		// Two concat filters rather than one with v=1:a=1, so the sound can be measured without the picture.
-		const pads = (kind: string) => Array.from({ length: count }, (_, index) => `[${kind}${index}]`).join('');
-		return { video: [`${pads('v')}concat=n=${count}:v=1:a=0[vcat]`], audio: [`${pads('a')}concat=n=${count}:v=0:a=1[acat]`] };
+/** The same ranges of the input's sound as stereo at 48 kHz (silence for slates and silent clips), to `[pa<piece>_<slot>]`. */
+function inputAudio(input: number, source: GraphSource, frameRate: number, uses: InputUse[]): string[] {
+	const range = (use: InputUse) => [samplesOf(use.fromFrame, frameRate), samplesOf(use.toFrame, frameRate)];
+	if (source.kind !== 'clip' || !source.hasAudio) {
+		return uses.map((use) => `anullsrc=r=${SAMPLE_RATE}:cl=stereo,atrim=end_sample=${range(use)[1] - range(use)[0]}[pa${use.piece}_${use.slot}]`);
 	}
-	const chains: Chains = { video: [], audio: [] };
-	const duration = seconds(timeline.transitionFrames, timeline.frameRate);
-	const samples = samplesOf(timeline.transitionFrames, timeline.frameRate);
-	for (let index = 1; index < count; index++) {
-		const previousVideo = index === 1 ? '[v0]' : `[vx${index - 1}]`;
-		const previousAudio = index === 1 ? '[a0]' : `[ax${index - 1}]`;
-		const videoOut = index === count - 1 ? '[vcat]' : `[vx${index}]`;
-		const audioOut = index === count - 1 ? '[acat]' : `[ax${index}]`;
-		const offset = seconds(timeline.shots[index].startFrame, timeline.frameRate);
-		chains.video.push(`${previousVideo}[v${index}]xfade=transition=fade:duration=${duration}:offset=${offset}${videoOut}`);
-		chains.audio.push(`${previousAudio}[a${index}]acrossfade=ns=${samples}:c1=tri:c2=tri${audioOut}`);
-	}
+	const branches = uses.map((use) => `[ain${input}_${use.piece}]`);
+	return [
+		`[${input}:a]asetpts=PTS-STARTPTS,${AUDIO_FORMAT},apad${uses.length > 1 ? `,asplit=${uses.length}` : ''}${branches.join('')}`,
+		...uses.map((use, index) => `${branches[index]}atrim=start_sample=${range(use)[0]}:end_sample=${range(use)[1]},asetpts=PTS-STARTPTS[pa${use.piece}_${use.slot}]`),
+	];
+}
+
+export interface RunGraphRequest {
+	/** Consecutive pieces rendered by one ffmpeg run. */
+	pieces: TimelinePiece[];
+	/** The shots the run reads, one input each, in input order. */
+	shots: number[];
+	/** The source of each shot of `shots`. */
+	sources: GraphSource[];
+	format: CutFormat;
+	lutFile?: string;
+	/** The master (undefined: the cut's own picture) and the renditions. */
+	pictures: Array<OutputPicture | undefined>;
+	captionsFile?: string;
+}
+
+/**
+ * Some pieces of the cut from the shots they share: each piece's picture for every output to
+ * `[vout<piece>_<output>]` and its sound to `[aout<piece>]`. A dissolve is xfade/acrossfade of
+ * exactly the overlapping frames; fades through black fade a piece's own ends; the grade and the
+ * captions are applied here, so no later step re-encodes.
+ */
+export function runGraph(request: RunGraphRequest): string[] {
+	const { pieces, shots, sources, format, lutFile } = request;
+	const frameRate = format.frameRate;
+	const chains: string[] = [];
+	shots.forEach((shotIndex, input) => {
+		const uses = pieces.flatMap((piece, pieceIndex) =>
+			piece.shots.flatMap((shot, slot) => (shot.index === shotIndex ? [{ piece: pieceIndex, slot, fromFrame: shot.fromFrame, toFrame: shot.toFrame }] : [])),
+		);
+		chains.push(...inputVideo(input, sources[input], format, uses), ...inputAudio(input, sources[input], frameRate, uses));
+	});
+	pieces.forEach((piece, index) => {
+		if (piece.shots.length === 2) {
+			chains.push(`[pv${index}_0][pv${index}_1]xfade=transition=fade:duration=${seconds(piece.frames, frameRate)}:offset=0[vpiece${index}]`);
+			chains.push(`[pa${index}_0][pa${index}_1]acrossfade=ns=${samplesOf(piece.frames, frameRate)}:c1=tri:c2=tri[aout${index}]`);
+		} else {
+			const video: string[] = [];
+			const audio: string[] = [];
+			if (piece.fadeInFrames) {
+				video.push(`fade=t=in:s=0:n=${piece.fadeInFrames}`);
+				audio.push(`afade=t=in:d=${seconds(piece.fadeInFrames, frameRate)}`);
+			}
+			if (piece.fadeOutFrames) {
+				video.push(`fade=t=out:s=${piece.frames - piece.fadeOutFrames}:n=${piece.fadeOutFrames}`);
+				audio.push(`afade=t=out:st=${seconds(piece.frames - piece.fadeOutFrames, frameRate)}:d=${seconds(piece.fadeOutFrames, frameRate)}`);
+			}
+			chains.push(`[pv${index}_0]${video.length ? video.join(',') : 'null'}[vpiece${index}]`, `[pa${index}_0]${audio.length ? audio.join(',') : 'anull'}[aout${index}]`);
+		}
+		// lut3d has SIMD code for planar float only: twice as fast as on 8-bit RGB, and no rounding between steps.
+		chains.push(lutFile ? `[vpiece${index}]format=gbrpf32le,lut3d=file=${lutFile}:interp=tetrahedral,format=yuv420p[vgraded${index}]` : `[vpiece${index}]null[vgraded${index}]`);
+		chains.push(...outputPictureChains(`[vgraded${index}]`, request.pictures, request.captionsFile, Number(seconds(piece.startFrame, frameRate)), `${index}_`));
+	});
 	return chains;
 }
 
@@ -156,8 +185,12 @@ export function parseEbur128Summary(log: string): LoudnessMeasurement | undefine
 	return { integratedLufs, thresholdLufs, loudnessRange, truePeakDb };
 }
 
-/** `[<input>]` to the picture of one output: scaled and cropped or padded to its size, captions burned in last. */
-export function pictureChain(input: string, output: string, picture: OutputPicture | undefined, captionsFile: string | undefined): string {
+/**
+ * `[<input>]` to the picture of one output: scaled and cropped or padded to its size, captions
+ * burned in last. `captionsAtSeconds` is where the input starts in the cut: captions are timed on
+ * the cut, so the frames are shifted there and back around the subtitles filter.
+ */
+export function pictureChain(input: string, output: string, picture: OutputPicture | undefined, captionsFile: string | undefined, captionsAtSeconds = 0): string {
 	const steps: string[] = [];
 	if (picture) {
 		const { width, height, fit } = picture;
@@ -168,39 +201,31 @@ export function pictureChain(input: string, output: string, picture: OutputPictu
 		);
 	}
 	// Burned after cropping, so a portrait rendition does not cut the captions off at the sides.
-	if (captionsFile) steps.push(`subtitles=filename=${captionsFile}:force_style='FontName=DejaVu Sans,Fontsize=20,Outline=2,Shadow=0,MarginV=24'`);
+	if (captionsFile) {
+		steps.push(
+			`setpts=PTS+${captionsAtSeconds}/TB`,
+			`subtitles=filename=${captionsFile}:force_style='FontName=DejaVu Sans,Fontsize=20,Outline=2,Shadow=0,MarginV=24'`,
+			'setpts=PTS-STARTPTS',
+		);
+	}
 	return `${input}${steps.length ? steps.join(',') : 'null'}${output}`;
 }
 
-/** `[<input>]split` into one picture per output, each through `pictureChain`, to `[vout<i>]`. */
-export function outputPictureChains(input: string, pictures: Array<OutputPicture | undefined>, captionsFile: string | undefined): string[] {
-	if (pictures.length === 1) return [pictureChain(input, '[vout0]', pictures[0], captionsFile)];
-	const branches = pictures.map((_, index) => `[vsplit${index}]`);
-	return [`${input}split=${pictures.length}${branches.join('')}`, ...pictures.map((picture, index) => pictureChain(branches[index], `[vout${index}]`, picture, captionsFile))];
-}
-
-/** `[aout]` to one `[aout<i>]` per output. */
-export function outputAudioChains(count: number): string[] {
-	if (count === 1) return ['[aout]anull[aout0]'];
-	return [`[aout]asplit=${count}${Array.from({ length: count }, (_, index) => `[aout${index}]`).join('')}`];
+/** `[<input>]split` into one picture per output, each through `pictureChain`, to `[vout<prefix><i>]`. */
+export function outputPictureChains(input: string, pictures: Array<OutputPicture | undefined>, captionsFile: string | undefined, captionsAtSeconds = 0, prefix = ''): string[] {
+	if (pictures.length === 1) return [pictureChain(input, `[vout${prefix}0]`, pictures[0], captionsFile, captionsAtSeconds)];
+	const branches = pictures.map((_, index) => `[vsplit${prefix}${index}]`);
+	return [
+		`${input}split=${pictures.length}${branches.join('')}`,
+		...pictures.map((picture, index) => pictureChain(branches[index], `[vout${prefix}${index}]`, picture, captionsFile, captionsAtSeconds)),
+	];
 }
 
 /**
- * The re-encoding path's graph up to the graded picture `[vgraded]` and the mixed sound `[amix]`,
- * picture and sound apart: loudness is measured on the sound alone, without decoding any picture.
+ * The cut's sound from input 0 (the clips, or the rendered pieces' sound, joined by the concat
+ * demuxer) to `[amix]`, laid to the cut's length, with the track (input 1) mixed in.
  */
-export function finishingGraph(sources: GraphSource[], timeline: Timeline, format: CutFormat, lutFile: string | undefined, track: AudioTrackRequest | undefined): Chains {
-	const prepared = sourceChains(sources, timeline, format);
-	const joined = joinChains(sources.length, timeline);
-	const grade = lutFile ? `[vcat]lut3d=file=${lutFile}:interp=tetrahedral,format=yuv420p[vgraded]` : '[vcat]null[vgraded]';
-	return {
-		video: [...prepared.video, ...joined.video, grade],
-		audio: [...prepared.audio, ...joined.audio, ...trackChains(track, sources.length, samplesOf(timeline.totalFrames, timeline.frameRate))],
-	};
-}
-
-/** The sound of the copy path: the clips' sound as the concat demuxer joins it (input 0), laid to the cut's length. */
-export function copiedSoundGraph(hasAudio: boolean, track: AudioTrackRequest | undefined, totalSamples: number): string[] {
+export function soundGraph(hasAudio: boolean, track: AudioTrackRequest | undefined, totalSamples: number): string[] {
 	const base = hasAudio ? `[0:a]${AUDIO_FORMAT},apad,atrim=end_sample=${totalSamples}[acat]` : `anullsrc=r=${SAMPLE_RATE}:cl=stereo,atrim=end_sample=${totalSamples}[acat]`;
 	return [base, ...trackChains(track, 1, totalSamples)];
 }

@@ -1,5 +1,5 @@
 import { InvalidInputError } from '../../../../core/failures';
-import { buildTimeline, clearSpanSeconds, timecode } from '../../../../core/assembly/timeline';
+import { buildTimeline, clearSpanSeconds, timecode, timelinePieces } from '../../../../core/assembly/timeline';
 
 const labels = ['shot-01', 'shot-02', 'shot-03'];
 
@@ -55,5 +55,35 @@ describe('timeline maths', () => {
 		expect(clearSpanSeconds(timeline, 0)).toEqual({ start: 0, end: 1.5 });
 		expect(clearSpanSeconds(timeline, 1)).toEqual({ start: 2, end: 3 });
 		expect(clearSpanSeconds(timeline, 2)).toEqual({ start: 3.5, end: 5 });
+	});
+});
+
+describe('pieces of a timeline', () => {
+	it.each(['cut', 'crossfade', 'fadeThroughBlack'] as const)('cover a %s cut end to end without gap or overlap', (kind) => {
+		const timeline = buildTimeline([8, 6, 4], labels, 24, { kind, durationSeconds: 0.5 });
+		const pieces = timelinePieces(timeline);
+		let next = 0;
+		for (const piece of pieces) {
+			expect(piece.startFrame).toBe(next);
+			for (const shot of piece.shots) expect(shot.toFrame - shot.fromFrame).toBe(piece.frames);
+			next += piece.frames;
+		}
+		expect(next).toBe(timeline.totalFrames);
+	});
+
+	it('cuts a crossfaded cut into bodies and dissolves of a tail with the next head', () => {
+		const pieces = timelinePieces(buildTimeline([8, 6, 4], labels, 24, { kind: 'crossfade', durationSeconds: 0.5 }));
+		expect(pieces.map((piece) => piece.shots.map((shot) => `${shot.index}:${shot.fromFrame}-${shot.toFrame}`).join('+'))).toEqual([
+			'0:0-180',
+			'0:180-192+1:0-12',
+			'1:12-132',
+			'1:132-144+2:0-12',
+			'2:12-96',
+		]);
+	});
+
+	it('fades every join through black, not the ends of the cut', () => {
+		const pieces = timelinePieces(buildTimeline([8, 6, 4], labels, 24, { kind: 'fadeThroughBlack', durationSeconds: 1 }));
+		expect(pieces.map((piece) => [piece.fadeInFrames, piece.fadeOutFrames])).toEqual([[0, 12], [12, 12], [12, 0]]);
 	});
 });
