@@ -434,7 +434,9 @@ class GenerationBatch {
 	/** What the batch just learnt may call for earlier checks (before, a first wave backs off coarsely). */
 	private bringChecksForward(at: number): void {
 		for (const entry of this.running) {
-			if (!entry.checking) entry.nextCheckAtMs = Math.min(entry.nextCheckAtMs, at + this.timing.nextDelay(at - entry.submittedAtMs));
+			if (entry.checking) continue;
+			const elapsed = at - entry.submittedAtMs;
+			entry.nextCheckAtMs = Math.min(entry.nextCheckAtMs, at + this.timing.delayAfterLearning(elapsed, elapsed - entry.lastPendingMs));
 		}
 	}
 

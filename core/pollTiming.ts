@@ -35,9 +35,24 @@ export class PollTiming {
 	nextDelay(elapsedMs: number): number {
 		const expected = this.expectedMs();
 		if (expected === undefined) return this.clamp(elapsedMs * 0.15);
-		const step = this.clamp(expected * 0.05);
+		const step = this.step(expected);
 		const untilFirstCheck = expected - step - elapsedMs;
 		return untilFirstCheck > step ? this.clamp(untilFirstCheck) : step;
+	}
+
+	/**
+	 * Milliseconds until a generation last checked `sinceCheckMs` ago should be checked, now that
+	 * the batch has learnt more: at once when it is as old as a clip takes (its backoff was set
+	 * before anything was known), else when `nextDelay` says.
+	 */
+	delayAfterLearning(elapsedMs: number, sinceCheckMs: number): number {
+		const expected = this.expectedMs();
+		if (expected !== undefined && elapsedMs >= expected - this.step(expected)) return Math.max(0, this.step(expected) - sinceCheckMs);
+		return this.nextDelay(elapsedMs);
+	}
+
+	private step(expectedMs: number): number {
+		return this.clamp(expectedMs * 0.05);
 	}
 
 	/** Whole milliseconds within [min, max]. */
