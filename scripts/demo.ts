@@ -1,11 +1,9 @@
 import { promises as fs, readFileSync } from 'fs';
-import { createServer, type Server } from 'http';
-import type { AddressInfo } from 'net';
 import os from 'os';
 import path from 'path';
 import { parseArgs } from 'util';
 
-import { REPOSITORY_ROOT, startN8n, type RunningN8n, type WorkflowJson } from '../test/harness';
+import { REPOSITORY_ROOT, REVIEW_LINK, startN8n, TeamChat, withSettings, type RunningN8n, type WorkflowJson } from '../test/harness';
 import { isPortFree } from '../test/harness/process';
 
 /**
@@ -24,51 +22,6 @@ const DEMO_BRIEF = {
 	seconds: '48',
 	aspectRatio: '16:9',
 };
-
-interface Chat {
-	url: string;
-	server: Server;
-	messages: string[];
-	onMessage?: (text: string) => void;
-}
-
-/** A stand-in for a Slack/Teams incoming webhook: prints what the workflows announce. */
-async function startChat(): Promise<Chat> {
-	const chat: Chat = { url: '', server: createServer(), messages: [] };
-	chat.server.on('request', (request, response) => {
-		let body = '';
-		request.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
-		request.on('end', () => {
-			let text = body;
-			try {
-				text = (JSON.parse(body) as { text?: string }).text ?? body;
-			} catch {
-				// Not JSON: print it as it came.
-			}
-			chat.messages.push(text);
-			console.log(`\n[team chat] ${text}\n`);
-			chat.onMessage?.(text);
-			response.end('ok');
-		});
-	});
-	await new Promise<void>((resolve) => chat.server.listen(0, '127.0.0.1', () => resolve()));
-	chat.url = `http://127.0.0.1:${(chat.server.address() as AddressInfo).port}/team-chat`;
-	return chat;
-}
-
-/** Points a template's Settings node at this demo's chat and output folder. */
-function configured(workflow: WorkflowJson, chatUrl: string, outputFolder: string): WorkflowJson {
-	const nodes = workflow.nodes.map((node) => {
-		if (node.name !== 'Settings') return node;
-		const parameters = structuredClone(node.parameters) as { assignments: { assignments: Array<{ name: string; value: unknown }> } };
-		for (const assignment of parameters.assignments.assignments) {
-			if (assignment.name === 'chatWebhookUrl') assignment.value = chatUrl;
-			if (assignment.name === 'outputFolder') assignment.value = outputFolder;
-		}
-		return { ...node, parameters };
-	});
-	return { ...workflow, nodes };
-}
 
 async function createCredentials(n8n: RunningN8n): Promise<string> {
 	const key = process.env.GEMINI_API_KEY?.trim();
@@ -111,7 +64,7 @@ async function main(): Promise<void> {
 	const { values } = parseArgs({ options: { run: { type: 'boolean', default: false }, port: { type: 'string' } } });
 	const useGoogle = Boolean(process.env.GEMINI_API_KEY?.trim());
 	const outputFolder = await fs.mkdtemp(path.join(os.tmpdir(), 'veo-pipeline-demo-'));
-	const chat = await startChat();
+	const chat = await TeamChat.start((text) => console.log(`\n[team chat] ${text}\n`));
 	const port = values.port ? Number(values.port) : (await isPortFree(5678)) ? 5678 : undefined;
 
 	console.log('Starting n8n with n8n-nodes-veo-pipeline (the first run installs Node 24 and n8n: about 5 minutes)...');
@@ -126,7 +79,7 @@ async function main(): Promise<void> {
 		stopping = true;
 		console.log('\nStopping n8n, the stand-in and the team chat...');
 		await n8n.stop();
-		chat.server.close();
+		await chat.stop();
 		process.exit(0);
 	};
 	process.on('SIGINT', () => void stop());
@@ -136,7 +89,8 @@ async function main(): Promise<void> {
 	const templateFiles = (await fs.readdir(path.join(REPOSITORY_ROOT, 'workflows'))).filter((file) => file.endsWith('.json')).sort();
 	const templates: Array<{ name: string; url?: string }> = [];
 	for (const file of templateFiles) {
-		const workflow = configured(JSON.parse(await fs.readFile(path.join(REPOSITORY_ROOT, 'workflows', file), 'utf8')), chat.url, outputFolder);
+		const template = JSON.parse(await fs.readFile(path.join(REPOSITORY_ROOT, 'workflows', file), 'utf8')) as WorkflowJson;
+		const workflow = withSettings(template, { chatWebhookUrl: chat.url, outputFolder });
 		await n8n.api.importWorkflow(workflow, { activate: true });
 		templates.push({ name: workflow.name, url: triggerUrl(n8n, workflow) });
 	}
@@ -157,16 +111,11 @@ Run the film template: open its form above, describe a film, and submit; or rest
 	if (values.run) {
 		const film = templates.find((template) => template.url?.includes('/form/'));
 		if (!film?.url) throw new Error('No template with a form trigger was found in workflows/');
-		const reviewLink = new Promise<string>((resolve) => {
-			chat.onMessage = (text) => {
-				const link = /https?:\/\/\S+\/webhook-waiting\/\S+/.exec(text)?.[0];
-				if (link) resolve(link);
-			};
-		});
+		const reviewLink = chat.next(REVIEW_LINK, 15 * 60_000);
 		const formPath = film.url.split('/form/')[1];
 		const response = await n8n.api.submitForm(formPath, [DEMO_BRIEF.title, DEMO_BRIEF.brief, DEMO_BRIEF.seconds, DEMO_BRIEF.aspectRatio]);
 		console.log(`\nStarted "${film.name}" with a sample brief (form answered ${response.status}). Waiting for the review link...`);
-		console.log(`\nReview link: ${await reviewLink}\nOpen it in a browser, decide the clips, and submit; the cut will be announced here.`);
+		console.log(`\nReview link: ${(await reviewLink)[0]}\nOpen it in a browser, decide the clips, and submit; the cut will be announced here.`);
 	}
 }
 

@@ -20,6 +20,7 @@ import { HarnessStepError } from './run';
 
 export * from './client';
 export * from './workflows';
+export * from './chat';
 export { HarnessStepError } from './run';
 
 /**
