@@ -1,7 +1,7 @@
 import type { DriftReport, ReviewDecision, Take, TakeOutcome } from '../types';
 import type { CutPlan } from './plan';
 import { secondsOf, timecode, type Timeline } from './timeline';
-import type { AssemblyOptions, CutSlot, PipelineCut, RenditionRequest } from './types';
+import type { AssemblyInput, AssemblyOptions, CutSlot, PipelineCut, RenditionRequest } from './types';
 import { slotShotId } from './types';
 
 /**
@@ -118,12 +118,19 @@ const round = (value: number, digits: number) => Math.round(value * 10 ** digits
 const takeKey = (take: Take) => `${take.id}|${take.operationName ?? take.timings.submittedAt}`;
 
 /** Every distinct take of a shot across its items: duplicates of an item share their earlier takes. */
-function distinctTakes(cut: PipelineCut, shotId: string): Take[] {
+function distinctTakes(items: AssemblyInput[]): Take[] {
 	const takes = new Map<string, Take>();
-	for (const input of cut.inputs.filter((candidate) => candidate.item.shot.id === shotId)) {
+	for (const input of items) {
 		for (const take of input.item.takes) takes.set(takeKey(take), take);
 	}
 	return [...takes.values()].sort((a, b) => a.attempt - b.attempt);
+}
+
+/** The items of each shot, looked up once rather than searched per shot (a film has hundreds). */
+function itemsByShot(cut: PipelineCut): (shotId: string) => AssemblyInput[] {
+	const byShot = new Map<string, AssemblyInput[]>();
+	for (const input of cut.inputs) byShot.set(input.item.shot.id, [...(byShot.get(input.item.shot.id) ?? []), input]);
+	return (shotId) => byShot.get(shotId) ?? [];
 }
 
 /** Takes that ended approved: the newest take of each approved item, and any take a reviewer approved. */
@@ -137,13 +144,12 @@ function approvedTakeKeys(cut: PipelineCut): Set<string> {
 	return keys;
 }
 
-function shotStatus(cut: PipelineCut, shotId: string): string {
-	const items = cut.inputs.filter((input) => input.item.shot.id === shotId);
+function shotStatus(items: AssemblyInput[]): string {
 	if (items.some((input) => input.item.status === 'approved')) return 'approved';
 	return items[items.length - 1]?.item.status ?? 'absent';
 }
 
-function reportShot(cut: PipelineCut, slot: CutSlot, index: number, timeline: Timeline, approved: Set<string>): ReportShot {
+function reportShot(items: AssemblyInput[], slot: CutSlot, index: number, timeline: Timeline, approved: Set<string>): ReportShot {
 	const shotId = slotShotId(slot);
 	const shot = slot.shot;
 	const placed = timeline.shots[index];
@@ -157,13 +163,13 @@ function reportShot(cut: PipelineCut, slot: CutSlot, index: number, timeline: Ti
 		description: shot?.description ?? null,
 		dialogue: shot?.dialogue ?? null,
 		plannedSeconds: shot?.durationSeconds ?? null,
-		status: shotStatus(cut, shotId),
+		status: shotStatus(items),
 		inCut:
 			slot.kind === 'clip'
 				? { kind: 'take', takeId: slot.take.id, itemIndex: slot.itemIndex, chosenBy: slot.chosenBy, binaryProperty: slot.binaryProperty, recordIn, recordOut, seconds }
 				: { kind: 'slate', reason: slot.reason, recordIn, recordOut, seconds },
 		alsoApproved: slot.kind === 'clip' ? slot.passedOver : [],
-		takes: distinctTakes(cut, shotId).map((take) => ({
+		takes: distinctTakes(items).map((take) => ({
 			id: take.id,
 			attempt: take.attempt,
 			outcome: take.outcome,
@@ -213,8 +219,9 @@ export function buildProductionReport(context: ReportContext): ProductionReport 
 	const { cut, plan, options } = context;
 	const { timeline, decision } = plan;
 	const approved = approvedTakeKeys(cut);
-	const shots = cut.slots.map((slot, index) => reportShot(cut, slot, index, timeline, approved));
-	const takes = [...new Set(cut.slots.map(slotShotId))].flatMap((shotId) => distinctTakes(cut, shotId));
+	const ofShot = itemsByShot(cut);
+	const shots = cut.slots.map((slot, index) => reportShot(ofShot(slotShotId(slot)), slot, index, timeline, approved));
+	const takes = [...new Set(cut.slots.map(slotShotId))].flatMap((shotId) => distinctTakes(ofShot(shotId)));
 	const clipSlots = cut.slots.map((slot, index) => ({ slot, placed: timeline.shots[index] })).filter((entry) => entry.slot.kind === 'clip');
 	const approvedSeconds = round(clipSlots.reduce((sum, entry) => sum + secondsOf(entry.placed.frames, timeline.frameRate), 0), 3);
 	const costUsd = round(takes.reduce((sum, take) => sum + (take.costUsd || 0), 0), 4);

@@ -26,14 +26,16 @@ const describeItem = (input: AssemblyInput) => `item ${input.itemIndex} (${input
 function orderedShotIds(inputs: AssemblyInput[]): { ids: string[]; shots: Map<string, Shot> } {
 	const shots = new Map<string, Shot>();
 	for (const input of inputs) shots.set(input.item.shot.id, input.item.shot);
-	const listed: string[] = [];
+	// A Set keeps insertion order: the longest list first, then ids only some items know.
+	const listed = new Set<string>();
 	const longestFirst = [...inputs].sort((a, b) => b.item.allShotIds.length - a.item.allShotIds.length);
 	for (const input of longestFirst) {
-		for (const id of [...input.item.allShotIds, input.item.shot.id]) if (!listed.includes(id)) listed.push(id);
+		for (const id of input.item.allShotIds) listed.add(id);
+		listed.add(input.item.shot.id);
 	}
 	// A shot absent from the batch has no sequence number: it keeps its place after the shot listed before it.
 	let previousKey = 0;
-	const keyed = listed.map((id, position) => {
+	const keyed = [...listed].map((id, position) => {
 		const key = shots.get(id)?.sequence ?? previousKey + 1e-6;
 		previousKey = key;
 		return { id, key, position };
@@ -168,8 +170,10 @@ export function selectTakes(inputs: AssemblyInput[], options: AssemblyOptions): 
 	const missing: Array<{ shotId: string; reason: string; itemIndex?: number }> = [];
 	const typicalDuration = mostCommon([...shots.values()].map((shot) => shot.durationSeconds)) ?? 8;
 
+	const byShot = new Map<string, AssemblyInput[]>();
+	for (const input of inputs) byShot.set(input.item.shot.id, [...(byShot.get(input.item.shot.id) ?? []), input]);
 	for (const shotId of ids) {
-		const ofShot = inputs.filter((input) => input.item.shot.id === shotId);
+		const ofShot = byShot.get(shotId) ?? [];
 		const clip = chooseClip(shots.get(shotId)!, ofShot, options);
 		if (clip) {
 			slots.push(clip);
