@@ -12,6 +12,7 @@ import type { SceneBible, Shot } from '../core/types';
 import { ffmpegMediaReader } from '../edges/ffmpeg/frameSampling';
 import { createGoogleClient } from '../edges/google/client';
 import { geminiDriftJudge } from '../edges/google/driftJudge';
+import { offlineVision, type OfflineChecks } from '../edges/vision/humanModels';
 
 /**
  * The pipeline's scoring outside n8n, for editors and scripts:
@@ -32,6 +33,9 @@ Scores a clip against its shot and scene bible and prints the drift report as JS
                            repeat for several characters
   --model <veo id>         the Veo model that made the clip (whether it should have sound)
   --judge <gemini model>   also ask a Gemini model (needs GEMINI_API_KEY; --base-url for another host)
+  --offline-checks <on|when-available|off>  faces against the reference images and props, with the
+                           vision models in the package (on: models that cannot load are an error)
+  --models-dir <folder>    the vision models, if not the installed @vladmandic/human's
   --pass, --fail, --min-confidence <0-1>   routing thresholds (${DEFAULT_THRESHOLDS.pass}, ${DEFAULT_THRESHOLDS.fail}, ${DEFAULT_THRESHOLDS.minConfidence})
   --contact-sheet <file.png>               write the contact sheet there
   --no-technical, --no-look                skip a scorer`;
@@ -68,7 +72,7 @@ function referencesFor(target: Target, values: string[]): ScoringSubject['refere
 		const [id, file] = value.includes('=') ? [value.slice(0, value.indexOf('=')), value.slice(value.indexOf('=') + 1)] : [target.shot.characters[0], value];
 		const character = target.bible.characters.find((candidate) => candidate.id === id);
 		if (!character) throw new UsageError(`--reference ${value}: the bible has no character "${id ?? ''}" (characters: ${target.bible.characters.map((c) => c.id).join(', ') || 'none'})`);
-		return { path: file, name: file, characterName: character.name };
+		return { path: file, name: file, characterId: character.id, characterName: character.name };
 	});
 }
 
@@ -97,6 +101,8 @@ async function drift(args: string[]): Promise<void> {
 			fail: { type: 'string' },
 			'min-confidence': { type: 'string' },
 			'contact-sheet': { type: 'string' },
+			'offline-checks': { type: 'string', default: 'on' },
+			'models-dir': { type: 'string' },
 			'no-technical': { type: 'boolean', default: false },
 			'no-look': { type: 'boolean', default: false },
 		},
@@ -112,6 +118,8 @@ async function drift(args: string[]): Promise<void> {
 		const client = createGoogleClient({ backend: 'gemini', apiKey, baseUrl: values['base-url'] });
 		judge = geminiDriftJudge(client, values.judge, (ms) => new Promise((resolve) => setTimeout(resolve, ms)));
 	}
+	const offlineMode = ({ on: 'on', 'when-available': 'whenAvailable', off: 'off' } as const)[values['offline-checks'] as string] as OfflineChecks | undefined;
+	if (!offlineMode) throw new UsageError(`--offline-checks must be on, when-available or off (got ${values['offline-checks']})`);
 	const thresholds = {
 		pass: threshold(values.pass, DEFAULT_THRESHOLDS.pass, '--pass'),
 		fail: threshold(values.fail, DEFAULT_THRESHOLDS.fail, '--fail'),
@@ -127,7 +135,12 @@ async function drift(args: string[]): Promise<void> {
 			references: referencesFor(target, values.reference ?? []),
 		},
 		{
-			scorers: driftScorers({ technical: !values['no-technical'], look: !values['no-look'], judge }),
+			scorers: driftScorers({
+				technical: !values['no-technical'],
+				look: !values['no-look'],
+				judge,
+				offline: offlineVision(offlineMode, 'switched off (--offline-checks off)', { modelsDir: values['models-dir'] }),
+			}),
 			media: ffmpegMediaReader(),
 			thresholds,
 			contactSheet: Boolean(values['contact-sheet']),

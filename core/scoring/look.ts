@@ -12,6 +12,18 @@ import { colorHistogram, colorPresence, colorShare, histogramDistance, structura
 
 export type ScoreWithCorrection = DimensionScore & { correction?: string };
 
+/** One score from several of a dimension (one per character or prop): the worst one's, with every reason and correction. */
+export function worstScore(scores: ScoreWithCorrection[]): ScoreWithCorrection {
+	const worst = scores.reduce((a, b) => (b.drift > a.drift ? b : a));
+	return {
+		drift: worst.drift,
+		confidence: worst.confidence,
+		reasons: scores.flatMap((score) => score.reasons),
+		measures: Object.assign({}, ...scores.map((score) => score.measures ?? {})),
+		correction: scores.map((score) => score.correction).filter(Boolean).join(' ') || undefined,
+	};
+}
+
 /** Drift above which a measure is described as drifted and given a correction (the default pass threshold). */
 const NOTICEABLE_DRIFT = DEFAULT_THRESHOLDS.pass;
 

@@ -43,6 +43,8 @@ export interface ClipMeasurements {
 	frames: FrameStats[];
 	/** Frames spread evenly over the clip, for the look scorers and the contact sheet. */
 	samples: Frame[];
+	/** Larger frames, for scorers that find faces and objects, when a scorer asked for them. */
+	detail?: Frame[];
 	first?: Frame;
 	last?: Frame;
 	audio?: AudioLevels;
@@ -59,6 +61,17 @@ export const MOTION_LAG_SECONDS = 0.25;
 /** Times at which to keep a frame: the middles of `count` equal parts of the clip. */
 export function sampleTimes(durationSeconds: number, count: number): number[] {
 	return Array.from({ length: count }, (_, index) => ((index + 0.5) * durationSeconds) / count);
+}
+
+/** Frames a scorer needs at a larger size than the look scorers': how many, and their longest side. */
+export interface DetailRequest {
+	count: number;
+	maxSide: number;
+}
+
+/** Which decoded frames (by index) are nearest the middles of `count` equal parts of the clip, each once. */
+export function sampleFrameIndices(durationSeconds: number, count: number, frameRate: number): number[] {
+	return [...new Set(sampleTimes(durationSeconds, count).map((seconds) => Math.max(0, Math.ceil(seconds * frameRate - 0.5))))];
 }
 
 /** Per-frame statistics, fed one decoded frame at a time. */

@@ -1,12 +1,14 @@
-import type { DimensionScore, DriftReport, SceneBible, Shot } from '../types';
+import type { DriftReport, SceneBible, Shot } from '../types';
 import { renderContactSheet } from './contactSheet';
 import { judgeConstraints, judgementDimensions, judgeRequest, parseJudgement, type JudgeAnswer, type JudgeRequest } from './judge';
 import { lightingScore, lightingTarget, measureLighting } from './lighting';
-import { continuityScore, paletteScore, referenceScore } from './look';
-import { MOTION_LAG_SECONDS, type ClipMeasurements } from './measurements';
+import { continuityScore, paletteScore, referenceScore, worstScore } from './look';
+import { MOTION_LAG_SECONDS, type ClipMeasurements, type DetailRequest } from './measurements';
+import { offlineScorers } from './offline';
 import { buildReport, type Findings, type Thresholds } from './report';
 import { colorSpread, type ColorSpread, type Frame } from './similarity';
 import { technicalVerdict } from './technical';
+import type { OfflineVision } from './vision';
 
 /**
  * The one way a clip is scored for drift, shared by the Drift Score node and the command-line
@@ -31,17 +33,17 @@ export interface ScoringSubject {
 	/** The newest clip of the previous shot, when this shot continues it. */
 	previousClip?: MediaFile;
 	/** Reference images of the shot's characters that have one. */
-	references: Array<MediaFile & { characterName: string }>;
+	references: Array<MediaFile & { characterId: string; characterName: string }>;
 }
 
 /** Decoding, implemented by the ffmpeg edge. */
 export interface MediaReader {
-	/** Everything the scorers measure of a clip, in one decoding pass. */
-	measureClip(file: MediaFile): Promise<ClipMeasurements>;
+	/** Everything the scorers measure of a clip, in one decoding pass; larger frames too when asked. */
+	measureClip(file: MediaFile, detail?: DetailRequest): Promise<ClipMeasurements>;
 	/** The last frame of a clip, decoded at the given size. */
 	lastFrame(file: MediaFile, width: number, height: number): Promise<Frame>;
-	/** A still image, decoded small. */
-	readImage(file: MediaFile): Promise<Frame>;
+	/** A still image, decoded small unless a longest side is given. */
+	readImage(file: MediaFile, maxSide?: number): Promise<Frame>;
 }
 
 /** Asks a Gemini model about a clip, implemented by the Google edge. */
@@ -57,11 +59,13 @@ export interface ScoringContext {
 	/** The colours of the sampled frames. */
 	sampledColors(): Promise<ColorSpread[]>;
 	previousLast(): Promise<Frame | undefined>;
-	reference(file: MediaFile): Promise<Frame>;
+	reference(file: MediaFile, maxSide?: number): Promise<Frame>;
 }
 
 export interface Scorer {
 	name: string;
+	/** Larger frames the scorer needs of this subject's clip, decoded in the same pass as the rest. */
+	detail?(subject: ScoringSubject): DetailRequest | undefined;
 	score(context: ScoringContext): Promise<Findings>;
 }
 
@@ -81,12 +85,6 @@ const technicalScorer: Scorer = {
 		};
 	},
 };
-
-/** The worst of several scores of one dimension (one per character), with every reason. */
-function worstOf(scores: DimensionScore[]): DimensionScore {
-	const worst = scores.reduce((a, b) => (b.drift > a.drift ? b : a));
-	return { ...worst, reasons: scores.flatMap((score) => score.reasons), measures: Object.assign({}, ...scores.map((score) => score.measures ?? {})) };
-}
 
 const lookScorer: Scorer = {
 	name: 'look',
@@ -133,8 +131,9 @@ const lookScorer: Scorer = {
 			likeness.push(referenceScore(reference.characterName, await context.reference(reference), await context.sampledColors()));
 		}
 		if (likeness.length) {
-			findings.dimensions.character = worstOf(likeness.map(({ correction: _correction, ...score }) => score));
-			findings.corrections.character = likeness.map((entry) => entry.correction).filter(Boolean).join(' ');
+			const { correction, ...score } = worstScore(likeness);
+			findings.dimensions.character = score;
+			findings.corrections.character = correction;
 		}
 		return findings;
 	},
@@ -169,10 +168,23 @@ export interface ScorerChoice {
 	look: boolean;
 	/** The semantic judge, when it is on. */
 	judge?: DriftJudge;
+	/** Face and object models for the offline character and prop checks, or why they do not run. */
+	offline?: OfflineVision;
 }
 
 export function driftScorers(choice: ScorerChoice): Scorer[] {
-	return [...(choice.technical ? [technicalScorer] : []), ...(choice.look ? [lookScorer] : []), ...(choice.judge ? [judgeScorer(choice.judge)] : [])];
+	return [
+		...(choice.technical ? [technicalScorer] : []),
+		...(choice.look ? [lookScorer] : []),
+		...(choice.offline ? offlineScorers(choice.offline, Boolean(choice.judge)) : []),
+		...(choice.judge ? [judgeScorer(choice.judge)] : []),
+	];
+}
+
+/** The most and largest detail frames any scorer asks for: one decoding pass serves them all. */
+function detailWanted(scorers: Scorer[], subject: ScoringSubject): DetailRequest | undefined {
+	const requests = scorers.map((scorer) => scorer.detail?.(subject)).filter((request): request is DetailRequest => Boolean(request));
+	return requests.length ? { count: Math.max(...requests.map((request) => request.count)), maxSide: Math.max(...requests.map((request) => request.maxSide)) } : undefined;
 }
 
 export interface ScoreOptions {
@@ -196,7 +208,8 @@ function once<T>(load: () => Promise<T>): () => Promise<T> {
 
 export async function scoreDrift(subject: ScoringSubject, options: ScoreOptions): Promise<ScoredClip> {
 	const { media } = options;
-	const measurements = once(() => media.measureClip(subject.clip));
+	const detail = detailWanted(options.scorers, subject);
+	const measurements = once(() => media.measureClip(subject.clip, detail));
 	const references = new Map<string, Promise<Frame>>();
 	const context: ScoringContext = {
 		subject,
@@ -206,9 +219,10 @@ export async function scoreDrift(subject: ScoringSubject, options: ScoreOptions)
 			const first = (await measurements()).first;
 			return subject.previousClip && first ? media.lastFrame(subject.previousClip, first.width, first.height) : undefined;
 		}),
-		reference(file) {
-			if (!references.has(file.path)) references.set(file.path, media.readImage(file));
-			return references.get(file.path)!;
+		reference(file, maxSide) {
+			const key = `${file.path}@${maxSide ?? ''}`;
+			if (!references.has(key)) references.set(key, media.readImage(file, maxSide));
+			return references.get(key)!;
 		},
 	};
 	const findings = await Promise.all(options.scorers.map((scorer) => scorer.score(context)));

@@ -2,7 +2,7 @@ import { spawn } from 'child_process';
 import { promises as fs } from 'fs';
 
 import { InvalidInputError, NonRetryableFailure } from '../../core/failures';
-import { AudioAnalyser, FrameAnalyser, sampleTimes, type ClipMeasurements } from '../../core/scoring/measurements';
+import { AudioAnalyser, FrameAnalyser, sampleFrameIndices, sampleTimes, type ClipMeasurements, type DetailRequest } from '../../core/scoring/measurements';
 import type { MediaFile, MediaReader } from '../../core/scoring/scoreDrift';
 import type { Frame } from '../../core/scoring/similarity';
 import { ffmpegPaths, probeMedia, startFailure, STDERR_TAIL_BYTES, type FfmpegPaths, type MediaInfo } from './ffmpeg';
@@ -12,7 +12,8 @@ import { readMp4Facts } from './mp4Header';
  * Decoding for the drift scorers. A clip is decoded once, at a reduced size, straight to raw RGB
  * on one pipe and to float samples on another; the core's analysers measure each frame as it
  * arrives and keep only a few, so neither the clip nor its frames are held in memory and no
- * temporary file is written.
+ * temporary file is written. Scorers that need a few larger frames (faces, objects) get them from
+ * the same pass, on a third pipe.
  */
 
 export interface SamplingOptions {
@@ -74,15 +75,18 @@ interface Decoded {
 	errors: string[];
 }
 
-/** Runs ffmpeg with raw video on stdout and, when asked, raw audio on file descriptor 3. */
-function decode(paths: FfmpegPaths, args: string[], onVideo: (chunk: Buffer) => void, onAudio?: (chunk: Buffer) => void): Promise<Decoded> {
+type ChunkReader = (chunk: Buffer) => void;
+
+/** Runs ffmpeg with raw video on stdout and, when asked, raw audio on file descriptor 3 and detail frames on 4. */
+function decode(paths: FfmpegPaths, args: string[], onVideo: ChunkReader, more: { audio?: ChunkReader; detail?: ChunkReader } = {}): Promise<Decoded> {
 	return new Promise((resolve, reject) => {
 		const child = spawn(paths.ffmpeg, ['-hide_banner', '-nostdin', '-v', 'error', ...args], {
-			stdio: ['ignore', 'pipe', 'pipe', onAudio ? 'pipe' : 'ignore'],
+			stdio: ['ignore', 'pipe', 'pipe', more.audio ? 'pipe' : 'ignore', more.detail ? 'pipe' : 'ignore'],
 		});
 		let stderr = '';
 		child.stdout!.on('data', onVideo);
-		if (onAudio) (child.stdio[3] as NodeJS.ReadableStream).on('data', onAudio);
+		if (more.audio) (child.stdio[3] as NodeJS.ReadableStream).on('data', more.audio);
+		if (more.detail) (child.stdio[4] as NodeJS.ReadableStream).on('data', more.detail);
 		child.stderr!.on('data', (chunk: Buffer) => {
 			stderr = (stderr + chunk.toString('utf8')).slice(-STDERR_TAIL_BYTES);
 		});
@@ -136,8 +140,27 @@ function requireVideoStream(file: MediaFile, info: MediaInfo): NonNullable<Media
 	);
 }
 
-/** Everything the drift scorers measure of a clip, from one decoding pass. */
-export async function measureClip(file: MediaFile, options: SamplingOptions = {}): Promise<ClipMeasurements> {
+const RAW_RGB = ['-fps_mode', 'passthrough', '-pix_fmt', 'rgb24', '-f', 'rawvideo'];
+
+/**
+ * The video half of the decoding arguments: every frame small on stdout and, when detail frames are
+ * asked for, the chosen frames larger on file descriptor 4. A split filter gives both outputs the same
+ * frames, so `select` counts frames exactly as the frame analyser does.
+ */
+function videoOutputs(rateFilters: string[], small: { width: number; height: number }, detail?: { indices: number[]; width: number; height: number }): string[] {
+	const scaleSmall = `scale=${small.width}:${small.height}:flags=area`;
+	if (!detail) return ['-map', '0:v:0', '-vf', [...rateFilters, scaleSmall].join(','), ...RAW_RGB, 'pipe:1'];
+	const chosen = detail.indices.map((index) => `eq(n,${index})`).join('+');
+	const graph = [
+		`[0:v:0]${[...rateFilters, 'split=2'].join(',')}[every][some]`,
+		`[every]${scaleSmall}[small]`,
+		`[some]select='${chosen}',scale=${detail.width}:${detail.height}:flags=area[detail]`,
+	].join(';');
+	return ['-filter_complex', graph, '-map', '[small]', ...RAW_RGB, 'pipe:1', '-map', '[detail]', ...RAW_RGB, 'pipe:4'];
+}
+
+/** Everything the drift scorers measure of a clip, from one decoding pass; larger frames too when asked. */
+export async function measureClip(file: MediaFile, options: SamplingOptions = {}, detailRequest?: DetailRequest): Promise<ClipMeasurements> {
 	const paths = options.paths ?? ffmpegPaths();
 	const probed = await probeFile(file, paths);
 	if (!probed.info) return unreadable(probed.problem ?? 'ffprobe cannot read it', probed.sizeBytes);
@@ -148,15 +171,24 @@ export async function measureClip(file: MediaFile, options: SamplingOptions = {}
 	const frames = new FrameAnalyser(size.width, size.height, frameRate, sampleTimes(info.durationSeconds, options.samples ?? SAMPLE_COUNT));
 	const audio = info.audio && info.audio.channels > 0 ? new AudioAnalyser(info.audio.sampleRate, info.audio.channels) : undefined;
 
-	const filters = [...(video.frameRate > MAX_FRAME_RATE ? [`fps=${MAX_FRAME_RATE}`] : []), `scale=${size.width}:${size.height}:flags=area`];
-	const args = ['-i', file.path, '-map', '0:v:0', '-vf', filters.join(','), '-fps_mode', 'passthrough', '-pix_fmt', 'rgb24', '-f', 'rawvideo', 'pipe:1'];
+	const detail = detailRequest && {
+		...reducedSize(video.width, video.height, detailRequest.maxSide),
+		indices: sampleFrameIndices(info.durationSeconds, detailRequest.count, frameRate),
+	};
+	const detailFrames: Frame[] = [];
+
+	const rateFilters = video.frameRate > MAX_FRAME_RATE ? [`fps=${MAX_FRAME_RATE}`] : [];
+	const args = ['-i', file.path, ...videoOutputs(rateFilters, size, detail)];
 	if (audio) args.push('-map', '0:a:0', '-c:a', 'pcm_f32le', '-f', 'f32le', 'pipe:3');
-	const decoded = await decode(
-		paths,
-		args,
-		splitter(size.width * size.height * 3, (rgb) => frames.push(rgb)),
-		audio && floatReader((samples) => audio.push(samples)),
-	);
+	const decoded = await decode(paths, args, splitter(size.width * size.height * 3, (rgb) => frames.push(rgb)), {
+		audio: audio && floatReader((samples) => audio.push(samples)),
+		detail:
+			detail &&
+			splitter(detail.width * detail.height * 3, (rgb) => {
+				// Frames arrive in the order selected; a clip shorter than its header says delivers fewer.
+				detailFrames.push({ atSeconds: detail.indices[detailFrames.length] / frameRate, width: detail.width, height: detail.height, rgb });
+			}),
+	});
 	if (!frames.frames.length) return unreadable(decoded.errors[0] ?? `ffmpeg exited with code ${decoded.code} before any frame`, probed.sizeBytes);
 	return {
 		readable: true,
@@ -168,6 +200,7 @@ export async function measureClip(file: MediaFile, options: SamplingOptions = {}
 		hasAudio: Boolean(info.audio),
 		frames: frames.frames,
 		samples: frames.samples,
+		...(detail ? { detail: detailFrames } : {}),
 		first: frames.first,
 		last: frames.last,
 		audio: audio?.finish(),
@@ -210,8 +243,8 @@ export function ffmpegMediaReader(options: SamplingOptions = {}): MediaReader {
 	const measuring = new Map<string, Promise<ClipMeasurements>>();
 	const lastFrames = new Map<string, Frame>();
 	return {
-		async measureClip(file) {
-			const measurement = measureClip(file, { ...options, paths });
+		async measureClip(file, detail) {
+			const measurement = measureClip(file, { ...options, paths }, detail);
 			measuring.set(file.path, measurement);
 			try {
 				const measured = await measurement;
@@ -226,6 +259,6 @@ export function ffmpegMediaReader(options: SamplingOptions = {}): MediaReader {
 			if (known && known.width === width && known.height === height) return known;
 			return lastFrame(file, width, height, paths);
 		},
-		readImage: (file) => readImage(file, paths, options.maxSide),
+		readImage: (file, maxSide) => readImage(file, paths, maxSide ?? options.maxSide),
 	};
 }

@@ -57,6 +57,26 @@ export const properties: INodeProperties[] = [
 		description: "Whether to measure lighting and palette against the bible, the first frame against the previous shot's last, and characters against their reference images (ffmpeg, no model)",
 	},
 	{
+		displayName: 'Offline Character and Prop Checks',
+		name: 'offlineChecks',
+		type: 'options',
+		options: [
+			{
+				name: 'On',
+				value: 'on',
+				description: 'Compare faces with the reference images and find COCO-class props and their colour, with vision models that ship in the package; the node fails if they cannot load',
+			},
+			{
+				name: 'On When the Models Load',
+				value: 'whenAvailable',
+				description: 'As On, but if the models cannot load the clips are scored without these checks and each report says why',
+			},
+			{ name: 'Off', value: 'off', description: 'Each report says these checks were switched off' },
+		],
+		default: 'on',
+		description: 'Free, local checks of "is this the same character?" and "is the mug blue?". Props the object model does not know are left to the Semantic Judge.',
+	},
+	{
 		displayName: 'Semantic Judge (Gemini)',
 		name: 'judge',
 		type: 'boolean',

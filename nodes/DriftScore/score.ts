@@ -13,6 +13,7 @@ import { parseShotItem } from '../../core/shotItems';
 import type { ShotItem } from '../../core/types';
 import { ffmpegMediaReader } from '../../edges/ffmpeg/frameSampling';
 import { geminiDriftJudge } from '../../edges/google/driftJudge';
+import { offlineVision, type OfflineChecks } from '../../edges/vision/humanModels';
 import { requireBinary, writeBinaryToFile } from '../shared/binary';
 import { toNodeError } from '../shared/errors';
 import { googleClientFor } from '../shared/google';
@@ -82,7 +83,8 @@ export async function scoreBatch(context: IExecuteFunctions): Promise<INodeExecu
 	if (jobs.length) {
 		const workDir = await fs.mkdtemp(path.join(tmpdir(), 'drift-score-'));
 		try {
-			const scoreJob = await jobScorer(context, workDir);
+			// Scorers that cannot start (no credentials, models that do not load) fail every clip, each with its item.
+			const scoreJob = await jobScorer(context, workDir).catch((error) => () => Promise.reject(error));
 			const options = context.getNodeParameter('options', 0, {}) as IDataObject;
 			const errors = new Map<number, unknown>();
 			await forEachAtOnce(jobs, Math.max(1, Number(options.concurrency) || availableParallelism()), async (job) => {
@@ -115,6 +117,7 @@ async function jobScorer(context: IExecuteFunctions, workDir: string): Promise<(
 		judge: judge
 			? geminiDriftJudge(await googleClientFor(context), context.getNodeParameter('judgeModel', 0, '', { extractValue: true }) as string, sleep)
 			: undefined,
+		offline: offlineVision(context.getNodeParameter('offlineChecks', 0, 'on') as OfflineChecks, 'switched off (Offline Character and Prop Checks: Off)'),
 	});
 	const media = ffmpegMediaReader();
 	const previousOf = previousClips(context);
@@ -144,7 +147,7 @@ async function jobScorer(context: IExecuteFunctions, workDir: string): Promise<(
 		for (const character of item.bible.characters.filter((candidate) => item.shot.characters.includes(candidate.id) && candidate.referenceImage)) {
 			const referenceProperty = character.referenceImage!.binaryProperty || referenceImageProperty(character.id);
 			const image = requireBinary(context, itemIndex, referenceProperty, `bible.characters[${character.id}].referenceImage`);
-			references.push({ ...(await fileFor(itemIndex, referenceProperty, image)), characterName: character.name });
+			references.push({ ...(await fileFor(itemIndex, referenceProperty, image)), characterId: character.id, characterName: character.name });
 		}
 		const previous = item.shot.continuousWithPrevious ? previousOf(item, property) : undefined;
 		const { report, contactSheet } = await scoreDrift(

@@ -69,7 +69,8 @@ describe('Drift Score in n8n', () => {
 				parameters: { operation: 'generateAndWait', options: { pollMinSeconds: 0.2 } },
 				credentials: { veoPipelineGeminiApi: { name: CREDENTIAL } },
 			},
-			{ name: 'Drift Score', type: 'n8n-nodes-veo-pipeline.driftScore', typeVersion: 1, parameters: {} },
+			// The stand-in draws blocks, not mugs: the offline checks are tested with photographs below.
+			{ name: 'Drift Score', type: 'n8n-nodes-veo-pipeline.driftScore', typeVersion: 1, parameters: { offlineChecks: 'off' } },
 		]);
 		const ends: WorkflowNode[] = OUTPUTS.map((name, index) => ({ id: `end-${index}`, name, type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [1100, index * 200], parameters: {} }));
 		const workflow = await n8n.api.importWorkflow(
@@ -102,7 +103,7 @@ describe('Drift Score in n8n', () => {
 		await fs.writeFile(specFile, JSON.stringify(sent.json));
 		const bin = path.join(n8n.userFolder, '.n8n', 'nodes', 'node_modules', '.bin', 'veo-pipeline');
 		const cli = await new Promise<{ code: number | null; stdout: string }>((resolve) => {
-			const child = spawn(bin, ['drift', '--spec', specFile, clip]);
+			const child = spawn(bin, ['drift', '--spec', specFile, clip, '--offline-checks', 'off']);
 			let stdout = '';
 			child.stdout.on('data', (chunk) => (stdout += chunk));
 			child.on('close', (code) => resolve({ code, stdout }));

@@ -101,6 +101,8 @@ const PARAMETERS = {
 	clipProperty: 'clip',
 	technical: true,
 	look: true,
+	// The stand-in draws blocks, not faces or mugs: the offline checks are tested on photographs (driftVision.test.ts).
+	offlineChecks: 'off',
 	judge: false,
 	authentication: 'geminiApi',
 	judgeModel: locator('gemini-2.5-flash'),

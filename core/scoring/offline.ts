@@ -1,0 +1,154 @@
+import { describeError } from '../failures';
+import type { Prop } from '../types';
+import { characterLikeness, identityScore, referenceFace, type CharacterLikeness, type SampledDetections } from './identity';
+import type { DetailRequest } from './measurements';
+import { detectorClassOf, propsScore, sightProp } from './props';
+import type { Findings } from './report';
+import type { Scorer, ScoringContext, ScoringSubject } from './scoreDrift';
+import type { Frame } from './similarity';
+import type { DetectionWanted, OfflineVision, VisionModels } from './vision';
+
+/**
+ * The offline character and prop checks as drift scorers: the `character` and `props` dimensions
+ * from face and object models that run on this machine, free and without a network. Both read the
+ * same sampled frames, and each frame goes through the models once for both.
+ */
+
+/**
+ * Sampled frames for the models: four over the clip, at up to 1280 pixels wide (720p as it is). The
+ * face model compares faces decoded smaller less well: a face that measured 0.84 alike at 1280 measured 0.71 at 640.
+ */
+export const OFFLINE_DETAIL: DetailRequest = { count: 4, maxSide: 1280 };
+
+const IDENTITY = 'character identity (offline face model)';
+const PROPS = 'props (offline object model)';
+
+interface ShotProp {
+	prop: Prop;
+	/** The detector class it is, if any. */
+	label?: string;
+}
+
+function shotProps(subject: ScoringSubject): ShotProp[] {
+	return subject.shot.props
+		.map((id) => subject.bible.props.find((prop) => prop.id === id))
+		.filter((prop): prop is Prop => Boolean(prop))
+		.map((prop) => ({ prop, label: detectorClassOf(prop) }));
+}
+
+function wanted(subject: ScoringSubject): DetectionWanted {
+	return { faces: subject.references.length > 0, objects: shotProps(subject).some((entry) => entry.label) };
+}
+
+type FrameDetections = SampledDetections & { frame: Frame };
+
+type LoadableVision = Extract<OfflineVision, { models: unknown }>;
+
+function visionScorers(vision: LoadableVision, judged: boolean): Scorer[] {
+	/** The models, or (when that is allowed) undefined with the reason they did not load among the findings. */
+	const loaded = async (findings: Findings & Required<Pick<Findings, 'skipped'>>, checks: string): Promise<VisionModels | undefined> => {
+		try {
+			return await vision.models();
+		} catch (error) {
+			if (!vision.skipUnavailable) throw error;
+			findings.skipped.push(`${checks} not checked offline: the models could not load: ${describeError(error)}`);
+			return undefined;
+		}
+	};
+	// Both scorers of one clip share one pass of its frames through the models.
+	const detected = new WeakMap<ScoringContext, Promise<FrameDetections[]>>();
+	const detectionsOf = (context: ScoringContext, models: VisionModels): Promise<FrameDetections[]> => {
+		if (!detected.has(context)) {
+			detected.set(
+				context,
+				(async () => {
+					const frames = (await context.measurements()).detail ?? [];
+					const results: FrameDetections[] = [];
+					for (const frame of frames) results.push({ frame, atSeconds: frame.atSeconds, detections: await models.detect(frame, wanted(context.subject)) });
+					return results;
+				})(),
+			);
+		}
+		return detected.get(context)!;
+	};
+	const detail = (subject: ScoringSubject) => {
+		const needs = wanted(subject);
+		return needs.faces || needs.objects ? OFFLINE_DETAIL : undefined;
+	};
+
+	const identity: Scorer = {
+		name: 'identity',
+		detail,
+		async score(context) {
+			const { subject } = context;
+			const findings: Findings & Required<Pick<Findings, 'skipped'>> = { scorer: IDENTITY, dimensions: {}, skipped: [] };
+			const withReference = new Set(subject.references.map((reference) => reference.characterId));
+			for (const character of subject.bible.characters.filter((candidate) => subject.shot.characters.includes(candidate.id) && !withReference.has(candidate.id))) {
+				findings.skipped.push(`${character.name} has no reference image to compare faces with`);
+			}
+			const models = subject.references.length ? await loaded(findings, 'character identity') : undefined;
+			if (!models) return findings;
+			const frames = await detectionsOf(context, models);
+			if (!frames.length) {
+				findings.skipped.push('the clip has no frame to look at');
+				return findings;
+			}
+			const likenesses: CharacterLikeness[] = [];
+			for (const reference of subject.references) {
+				const image = await context.reference(reference, OFFLINE_DETAIL.maxSide);
+				const face = referenceFace((await models.detect(image, { faces: true, objects: false })).faces);
+				if (face) likenesses.push(characterLikeness(reference.characterName, face, frames, models.faceSimilarity));
+				else findings.skipped.push(`${reference.characterName}: the face model finds no face in the reference image (${reference.name}) to compare with`);
+			}
+			if (likenesses.length) {
+				const { correction, ...score } = identityScore(likenesses);
+				findings.dimensions.character = score;
+				findings.corrections = { character: correction };
+			}
+			return findings;
+		},
+	};
+
+	const props: Scorer = {
+		name: 'props',
+		detail,
+		async score(context) {
+			const findings: Findings & Required<Pick<Findings, 'skipped'>> = { scorer: PROPS, dimensions: {}, skipped: [] };
+			const entries = shotProps(context.subject);
+			for (const { prop } of entries.filter((entry) => !entry.label)) {
+				findings.skipped.push(
+					`the ${prop.name} is not checkable offline (it is none of the object detector's classes): left to the Gemini judge${judged ? '' : ', which is off'}`,
+				);
+			}
+			const checkable = entries.filter((entry): entry is Required<ShotProp> => Boolean(entry.label));
+			const models = checkable.length ? await loaded(findings, 'props') : undefined;
+			if (!models) return findings;
+			const frames = await detectionsOf(context, models);
+			if (!frames.length) {
+				findings.skipped.push('the clip has no frame to look at');
+				return findings;
+			}
+			const { correction, ...score } = propsScore(checkable.map(({ prop, label }) => sightProp(prop, label, frames)));
+			findings.dimensions.props = score;
+			findings.corrections = { props: correction };
+			return findings;
+		},
+	};
+	return [identity, props];
+}
+
+/** Says, for a shot with characters or props, that the offline checks did not run and why. */
+function skippedScorer(reason: string): Scorer {
+	return {
+		name: 'offline checks',
+		async score({ subject }) {
+			const checks = [subject.shot.characters.length ? 'character identity' : '', subject.shot.props.length ? 'props' : ''].filter(Boolean);
+			return { scorer: 'offline checks', dimensions: {}, skipped: checks.length ? [`${checks.join(' and ')} not checked offline: ${reason}`] : [] };
+		},
+	};
+}
+
+/** The offline scorers, or one that reports why they are not running. */
+export function offlineScorers(vision: OfflineVision, judged: boolean): Scorer[] {
+	return 'models' in vision ? visionScorers(vision, judged) : [skippedScorer(vision.skipped)];
+}
