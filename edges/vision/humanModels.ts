@@ -126,15 +126,21 @@ async function load(modelsDir: string): Promise<VisionModels> {
 	const tf = human.tf as Tf;
 	const failures = new Map<string, string>();
 	tf.io.registerLoadRouter(diskLoader(tf, modelsDir, failures));
-	await human.load();
+	// A model that fails may also make the library stumble over it afterwards: what failed first is the reason.
+	const stumble = await human.load().then(
+		() => undefined,
+		(error: unknown) => error,
+	);
 	if (tf.getBackend() !== 'wasm') {
 		throw new NonRetryableFailure(`The offline vision models need TensorFlow.js's WebAssembly backend, which did not start (backend: ${tf.getBackend() || 'none'})`, { hint: HINT });
 	}
 	const loaded = human.models.loaded();
-	const notLoaded = Object.entries({ blazeface: MODEL_FILES.face, faceres: MODEL_FILES.description, centernet: MODEL_FILES.objects }).filter(([name]) => !loaded.includes(name));
-	if (notLoaded.length) {
+	const notLoaded = Object.entries({ blazeface: MODEL_FILES.face, faceres: MODEL_FILES.description, centernet: MODEL_FILES.objects }).filter(
+		([name, file]) => !loaded.includes(name) || failures.has(file),
+	);
+	if (notLoaded.length || stumble) {
 		const reasons = notLoaded.map(([, file]) => `${file}${failures.has(file) ? ` (${failures.get(file)})` : ''}`);
-		throw new NonRetryableFailure(`The offline vision models did not load from ${modelsDir}: ${reasons.join('; ')}`, { hint: HINT });
+		throw new NonRetryableFailure(`The offline vision models did not load from ${modelsDir}: ${reasons.join('; ') || describeError(stumble)}`, { hint: HINT });
 	}
 	await warmUp(human, tf);
 	return detector(human, tf);
