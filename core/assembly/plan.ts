@@ -1,7 +1,7 @@
 import type { EditSource } from './editLists';
 import { aspectSuffix, renditionSize } from './options';
 import { cutFormat, decidePath, type CutFormat, type PathDecision } from './path';
-import { dialogueCues, parseSrt, type Cue } from './srt';
+import { dialogueCues, type Cue } from './srt';
 import { buildTimeline, clearSpanSeconds, secondsOf, type Timeline } from './timeline';
 import { slotShotId, type AssemblyOptions, type ClipFacts, type PipelineCut, type RenditionRequest } from './types';
 
@@ -33,8 +33,8 @@ export interface PlanInputs {
 	facts: Array<ClipFacts | undefined>;
 	/** Per slot: the clip's file name as the editor will see it. */
 	clipNames: string[];
-	/** The SRT text, when captions come from SRT. */
-	captionsText?: string;
+	/** The parsed SRT, when captions come from SRT (parsed before any clip is touched). */
+	srtCues?: Cue[];
 }
 
 export function planCut(cut: PipelineCut, options: AssemblyOptions, inputs: PlanInputs): CutPlan {
@@ -51,11 +51,11 @@ export function planCut(cut: PipelineCut, options: AssemblyOptions, inputs: Plan
 			return { dialogue: slot.shot?.dialogue, startSeconds: span.start, endSeconds: span.end };
 		}));
 	} else if (captions) {
-		cues = parseSrt(inputs.captionsText ?? '', captions.source === 'srtText' ? 'srtText' : 'srtProperty');
+		cues = inputs.srtCues;
 	}
 
 	const notes: string[] = [];
-	if (captions && !cues?.length) notes.push('captions from dialogue were asked for, but no shot has dialogue: none were burned in');
+	if (captions?.source === 'dialogue' && !cues?.length) notes.push('captions from dialogue were asked for, but no shot has dialogue: none were burned in');
 	const decision = decidePath(cut.slots, inputs.facts, cues?.length ? options : { ...options, captions: undefined }, format);
 
 	const first = timeline.shots[0];

@@ -84,18 +84,6 @@ async function assemblePipeline(context: IExecuteFunctions, inputs: AssemblyInpu
 	const cut = selectTakes(inputs, assembly);
 	const workDir = await fs.mkdtemp(path.join(tmpdir(), 'veo-assemble-'));
 	try {
-		const clipFiles: Array<string | undefined> = [];
-		const clipNames: string[] = [];
-		for (const [index, slot] of cut.slots.entries()) {
-			if (slot.kind === 'slate') {
-				clipFiles.push(undefined);
-				clipNames.push(`slate-${slot.shotId}`);
-				continue;
-			}
-			const binary = context.getInputData()[slot.itemIndex].binary![slot.binaryProperty];
-			clipFiles.push(await stage(context, binary, workDir, `clip-${String(index + 1).padStart(4, '0')}${extensionOf(binary, '.mp4')}`));
-			clipNames.push(binary.fileName ?? `${slot.take.id}.mp4`);
-		}
 		const lutFile = assembly.lutProperty ? await stage(context, pipelineBinary(context, cut, assembly.lutProperty, 'options.lutProperty'), workDir, 'grade.cube') : undefined;
 		let captionsText: string | undefined;
 		if (assembly.captions?.source === 'srtText') captionsText = assembly.captions.text;
@@ -107,6 +95,18 @@ async function assemblePipeline(context: IExecuteFunctions, inputs: AssemblyInpu
 		if (assembly.audioTrack) {
 			const binary = pipelineBinary(context, cut, assembly.audioTrack.binaryProperty, 'audioTrack.binaryProperty');
 			audioTrack = { file: await stage(context, binary, workDir, `track${extensionOf(binary, '.audio')}`), name: binary.fileName ?? 'audio-track' };
+		}
+		const clipFiles: Array<string | undefined> = [];
+		const clipNames: string[] = [];
+		for (const [index, slot] of cut.slots.entries()) {
+			if (slot.kind === 'slate') {
+				clipFiles.push(undefined);
+				clipNames.push(`slate-${slot.shotId}`);
+				continue;
+			}
+			const binary = context.getInputData()[slot.itemIndex].binary![slot.binaryProperty];
+			clipFiles.push(await stage(context, binary, workDir, `clip-${String(index + 1).padStart(4, '0')}${extensionOf(binary, '.mp4')}`));
+			clipNames.push(binary.fileName ?? `${slot.take.id}.mp4`);
 		}
 
 		const assembled = await assembleCut({ cut, options: assembly, workDir, clipFiles, clipNames, lutFile, captionsText, audioTrack });
