@@ -392,6 +392,9 @@ class GenerationBatch {
 		entry.checking = true;
 		entry.attempt.pollCount += 1;
 		this.pollRequests += 1;
+		// Cadence and learning go by when checks are sent, so a slow answer does not stretch the steps.
+		const sentAt = this.now();
+		const elapsedAtSend = sentAt - entry.submittedAtMs;
 		let state: OperationState | undefined;
 		let checkError: unknown;
 		try {
@@ -406,7 +409,7 @@ class GenerationBatch {
 			// Lost or refused (expired, deleted): a new attempt may still make the clip.
 			state = { done: true, kind: 'failed', message: `the operation could not be checked: ${describeError(checkError)}`, retryable: true };
 		} else if (state?.done) {
-			this.timing.observe(entry.lastPendingMs, elapsed);
+			this.timing.observe(entry.lastPendingMs, elapsedAtSend);
 			this.bringChecksForward(at);
 		}
 		if (state?.done) {
@@ -427,8 +430,8 @@ class GenerationBatch {
 			entry.nextCheckAtMs = at + retryDelay(checkError, 1, { initialDelayMs: this.options.pollMinMs, maxDelayMs: this.options.pollMaxMs });
 			return;
 		}
-		entry.lastPendingMs = elapsed;
-		entry.nextCheckAtMs = at + this.timing.nextDelay(elapsed);
+		entry.lastPendingMs = elapsedAtSend;
+		entry.nextCheckAtMs = sentAt + this.timing.nextDelay(elapsedAtSend);
 	}
 
 	/** What the batch just learnt may call for earlier checks (before, a first wave backs off coarsely). */

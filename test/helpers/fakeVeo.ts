@@ -34,6 +34,8 @@ export interface FakeVeoOptions {
 	refuseWith?: number;
 	/** Downloads take this long on the given sleep. */
 	downloadDelay?: { sleep: Sleep; ms: number };
+	/** Answers to checks arrive this long after the check was made. */
+	checkDelay?: { sleep: Sleep; ms: number };
 	/** Downloads write this many bytes to the file (0: no file, for tests without a disk). */
 	fileBytes?: number;
 }
@@ -121,6 +123,12 @@ export class FakeVeo implements VideoService {
 	}
 
 	async check(name: string): Promise<OperationState> {
+		const state = this.stateOf(name);
+		if (this.options.checkDelay) await this.options.checkDelay.sleep(this.options.checkDelay.ms);
+		return state;
+	}
+
+	private stateOf(name: string): OperationState {
 		this.checks.push({ at: this.now(), name });
 		const operation = this.operations.get(name);
 		if (!operation) throw new NonRetryableFailure(`Checking ${name}: Google answered 404`, { status: 404 });
