@@ -1,4 +1,4 @@
-import { promises as fs, readFileSync } from 'fs';
+import { promises as fs } from 'fs';
 import { availableParallelism, loadavg, tmpdir } from 'os';
 import path from 'path';
 
@@ -10,6 +10,7 @@ import { ffmpegMediaReader } from '../edges/ffmpeg/frameSampling';
 import { pictureFor } from '../google-api-standin/picture';
 import { ClipRenderer } from '../google-api-standin/render';
 import { cafeSpec } from '../test/helpers/specs';
+import { cpuSeconds } from './cpu';
 
 /**
  * Local drift scoring (technical QA, look and continuity, contact sheet; no judge) of 8-second 720p
@@ -20,19 +21,6 @@ import { cafeSpec } from '../test/helpers/specs';
 
 const RUNS = Number(process.argv[2] ?? 3);
 const BATCH = 4;
-
-/** CPU seconds of this process, and of its finished children (Linux: /proc/self/stat). */
-function cpuSeconds(): { own: number; children: number } {
-	const usage = process.cpuUsage();
-	let children = NaN;
-	try {
-		const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ');
-		children = (Number(fields[13]) + Number(fields[14])) / 100;
-	} catch {
-		// Not Linux: children's CPU is not shown.
-	}
-	return { own: (usage.user + usage.system) / 1e6, children };
-}
 
 async function main(): Promise<void> {
 	const dir = await fs.mkdtemp(path.join(tmpdir(), 'bench-drift-'));

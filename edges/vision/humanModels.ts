@@ -152,6 +152,8 @@ async function warmUp(human: Human, tf: Tf): Promise<void> {
 		if (!model) continue;
 		const input = tf.zeros(model.inputs[0].shape!.map((size) => (size > 0 ? size : 1)), model.inputs[0].dtype as tfjs.DataType);
 		tf.dispose([input, model.execute(input)]);
+		// Each run blocks the event loop (n8n's too) for a moment: let waiting work in between.
+		await new Promise((resolve) => setImmediate(resolve));
 	}
 	const blank = tf.zeros([360, 640, 3], 'int32');
 	await human.detect(blank);

@@ -3,14 +3,20 @@ import { existsSync, promises as fs } from 'fs';
 import type { IBinaryData } from 'n8n-workflow';
 import path from 'path';
 
+import { parseSceneSpec } from '../../core/schema';
+import { createShotItems } from '../../core/shotItems';
+import { transition } from '../../core/status';
 import type { DriftReport, ShotItem } from '../../core/types';
 import { chainWorkflow, N8N_TEST_TIMEOUT_MS, startN8n, webhookNode, type Execution, type RunningN8n, type WorkflowNode } from '../harness';
+import { photoClip, skimagePhotos } from '../helpers/photos';
+import { takeFor } from '../helpers/reviewItems';
 
 /**
  * Drift Score inside real n8n (started by the harness, package installed as a community package)
  * against the Google API stand-in: Scene Spec -> Veo Generate -> Drift Score, whose three outputs
  * each lead to a node of their own. The stand-in drifts the lighting of shot 2: shot 1 passes,
- * shot 2 goes back to generation, and shot 3, which continues shot 2, goes to a person.
+ * shot 2 goes back to generation, and shot 3, which continues shot 2, goes to a person. Then the
+ * offline character and prop checks, on a clip made of photographs and uploaded to a webhook.
  */
 
 jest.setTimeout(N8N_TEST_TIMEOUT_MS);
@@ -110,5 +116,48 @@ describe('Drift Score in n8n', () => {
 		});
 		expect(cli.code).toBe(0);
 		expect(JSON.parse(cli.stdout)).toMatchObject({ route: 'regenerate', dimensions: { lighting: { drift: report.dimensions.lighting!.drift } } });
+	});
+
+	it('checks characters and props offline: a clip made of photographs, uploaded with its reference image', async () => {
+		const photo = await skimagePhotos();
+		const clip = await photoClip([photo('astronaut'), photo('coffee')], path.join(n8n.userFolder, 'eileen-and-coffee.mp4'));
+		const spec = parseSceneSpec({
+			bible: {
+				title: 'Mission Morning',
+				style: { look: 'documentary', palette: [], lighting: 'soft studio light', aspectRatio: '16:9', resolution: '720p' },
+				characters: [{ id: 'eileen', name: 'Eileen', description: 'an astronaut', referenceImage: { binaryProperty: 'ref_eileen', mimeType: 'image/png' } }],
+				props: [
+					{ id: 'mug', name: 'mug', description: 'an espresso cup', color: 'blue' },
+					{ id: 'sign', name: 'neon sign', description: 'above the counter' },
+				],
+			},
+			shots: [{ id: 'shot-01', sequence: 1, description: 'Eileen before her coffee', durationSeconds: 8, characters: ['eileen'], props: ['mug', 'sign'] }],
+		});
+		const [pending] = createShotItems(spec, 'veo-3.1-fast-generate-preview');
+		const item = transition({ ...pending, takes: [takeFor(pending, 1)] }, 'generated');
+
+		// The webhook turns each uploaded file into a binary named after its field; Edit Fields makes the item the shot item.
+		const workflow = await n8n.api.importWorkflow(
+			chainWorkflow('Drift Score offline checks', [
+				webhookNode('drift-photos', { responseMode: 'onReceived' }),
+				{ name: 'Shot Item', type: 'n8n-nodes-base.set', typeVersion: 3.3, parameters: { mode: 'raw', jsonOutput: '={{ $json.body.item }}', options: { includeBinary: true } } },
+				{ name: 'Drift Score', type: 'n8n-nodes-veo-pipeline.driftScore', typeVersion: 1, parameters: { routing: 'oneOutput' } },
+			]),
+			{ activate: true },
+		);
+		const form = new FormData();
+		form.append('item', JSON.stringify(item));
+		form.append('clip', new Blob([await fs.readFile(clip)], { type: 'video/mp4' }), 'clip.mp4');
+		form.append('ref_eileen', new Blob([await fs.readFile(photo('astronaut'))], { type: 'image/png' }), 'eileen.png');
+		const response = await n8n.api.callWebhook('drift-photos', { body: form });
+		expect(response.status).toBe(200);
+		const execution = await n8n.api.waitForExecution({ workflowId: workflow.id }, 'success', 300_000);
+
+		const [[scored]] = outputsOf(execution, 'Drift Score');
+		const report = scored.json.takes.at(-1)!.drift as DriftReport;
+		expect(report.dimensions.character!.measures).toMatchObject({ faceFound_Eileen: true });
+		expect(report.dimensions.character!.reasons).toContainEqual(expect.stringMatching(/^Eileen found at \d\.0 s: face similarity/));
+		expect(report.dimensions.props!.reasons[0]).toMatch(/^the mug reads (orange|red)\S*, the bible asks for blue/);
+		expect(report.skipped).toContainEqual({ scorer: 'props (offline object model)', reason: expect.stringMatching(/^the neon sign is not checkable offline/) });
 	});
 });

@@ -1,4 +1,3 @@
-import { spawn } from 'child_process';
 import { promises as fs } from 'fs';
 import type { INodeExecutionData } from 'n8n-workflow';
 import path from 'path';
@@ -17,7 +16,7 @@ import { DriftScore } from '../../nodes/DriftScore/DriftScore.node';
 import { locator, mockNodeContext } from '../helpers/mockNodeContext';
 import { editPhoto, photoClip, recolorRegion, skimagePhotos, type PhotoName } from '../helpers/photos';
 import { takeFor } from '../helpers/reviewItems';
-import { makeTempDir, removeDir } from './helpers';
+import { makeTempDir, removeDir, veoPipelineCli } from './helpers';
 
 /**
  * The offline character and prop checks on real photographs (scikit-image's samples, from Debian)
@@ -111,20 +110,10 @@ describe('clips of the photographs', () => {
 		expect(measured.detail!.map((frame) => [frame.width, frame.height, frame.atSeconds])).toEqual([1, 3, 5, 7].map((seconds) => [1280, 720, seconds]));
 	});
 
-	function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-		return new Promise((resolve) => {
-			const child = spawn(process.execPath, [require.resolve('tsx/cli'), path.join(__dirname, '../../cli/veo-pipeline.ts'), ...args]);
-			let [stdout, stderr] = ['', ''];
-			child.stdout.on('data', (chunk) => (stdout += chunk));
-			child.stderr.on('data', (chunk) => (stderr += chunk));
-			child.on('close', (code) => resolve({ code, stdout, stderr }));
-		});
-	}
-
 	it('through the command-line scorer: the character found, the mug the wrong colour, the sign left to the judge', async () => {
 		const specFile = path.join(dir, 'spec.json');
 		await fs.writeFile(specFile, JSON.stringify(SPEC));
-		const { code, stdout, stderr } = await cli(['drift', '--spec', specFile, clip, '--reference', `eileen=${photo('astronaut')}`]);
+		const { code, stdout, stderr } = await veoPipelineCli(['drift', '--spec', specFile, clip, '--reference', `eileen=${photo('astronaut')}`]);
 		expect(stderr).toBe('');
 		expect(code).toBe(0);
 		const report = JSON.parse(stdout) as DriftReport;

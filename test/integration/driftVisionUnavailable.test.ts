@@ -1,4 +1,3 @@
-import { spawn } from 'child_process';
 import { promises as fs } from 'fs';
 import path from 'path';
 
@@ -6,7 +5,7 @@ import { NonRetryableFailure } from '../../core/failures';
 import type { DriftReport } from '../../core/types';
 import { runFfmpeg } from '../../edges/ffmpeg/ffmpeg';
 import { loadVisionModels } from '../../edges/vision/humanModels';
-import { makeTempDir, removeDir } from './helpers';
+import { makeTempDir, removeDir, veoPipelineCli } from './helpers';
 
 /**
  * Vision models that cannot load: a clear error naming the folder and the files, or, when the
@@ -51,16 +50,6 @@ describe('vision models that cannot load', () => {
 		}
 	});
 
-	function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-		return new Promise((resolve) => {
-			const child = spawn(process.execPath, [require.resolve('tsx/cli'), path.join(__dirname, '../../cli/veo-pipeline.ts'), ...args]);
-			let [stdout, stderr] = ['', ''];
-			child.stdout.on('data', (chunk) => (stdout += chunk));
-			child.stderr.on('data', (chunk) => (stderr += chunk));
-			child.on('close', (code) => resolve({ code, stdout, stderr }));
-		});
-	}
-
 	it('the command-line scorer fails with the reason, or skips the checks and says why when told to', async () => {
 		const [clip, reference, specFile] = ['clip.mp4', 'reference.png', 'spec.json'].map((name) => path.join(dir, name));
 		await runFfmpeg(['-y', '-f', 'lavfi', '-i', 'testsrc2=s=1280x720:r=24:d=2', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', clip]);
@@ -78,14 +67,14 @@ describe('vision models that cannot load', () => {
 		const missing = path.join(dir, 'nowhere');
 		const args = ['drift', '--spec', specFile, clip, '--reference', reference, '--models-dir', missing];
 
-		const failed = await cli(args);
+		const failed = await veoPipelineCli(args);
 		expect(failed.code).toBe(1);
 		expect(failed.stderr).toBe(
 			`veo-pipeline drift: The offline vision models are missing: blazeface.json, faceres.json, centernet.json not in ${missing}\n` +
 				'Reinstall the package (the models ship inside its dependency @vladmandic/human), or switch the offline character and prop checks off.\n',
 		);
 
-		const skipped = await cli([...args, '--offline-checks', 'when-available']);
+		const skipped = await veoPipelineCli([...args, '--offline-checks', 'when-available']);
 		expect(skipped.code).toBe(0);
 		const report = JSON.parse(skipped.stdout) as DriftReport;
 		expect(report.dimensions.character).toMatchObject({ measures: { referenceCoverage_Mya: expect.any(Number) } });

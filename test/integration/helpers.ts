@@ -1,3 +1,4 @@
+import { spawn } from 'child_process';
 import { promises as fs } from 'fs';
 import { tmpdir } from 'os';
 import path from 'path';
@@ -119,4 +120,15 @@ export async function frameRgb(filePath: string, atSeconds: number, width: numbe
 	const pixels: Array<[number, number, number]> = [];
 	for (let offset = 0; offset < stdout.length; offset += 3) pixels.push([stdout[offset], stdout[offset + 1], stdout[offset + 2]]);
 	return pixels;
+}
+
+/** The command-line scorer from its TypeScript source, as a separate process: its exit code and output. */
+export function veoPipelineCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+	return new Promise((resolve) => {
+		const child = spawn(process.execPath, [require.resolve('tsx/cli'), path.join(__dirname, '../../cli/veo-pipeline.ts'), ...args]);
+		let [stdout, stderr] = ['', ''];
+		child.stdout.on('data', (chunk) => (stdout += chunk));
+		child.stderr.on('data', (chunk) => (stderr += chunk));
+		child.on('close', (code) => resolve({ code, stdout, stderr }));
+	});
 }
