@@ -1,3 +1,4 @@
+import { execFileSync } from 'child_process';
 import { createReadStream, createWriteStream, promises as fs, readdirSync, readFileSync } from 'fs';
 import { loadavg, tmpdir } from 'os';
 import path from 'path';
@@ -8,13 +9,13 @@ import { selectTakes } from '../core/assembly/selection';
 import type { AssemblyInput, AssemblyOptions } from '../core/assembly/types';
 import { assembleCut, type AssembledCut } from '../edges/ffmpeg/assembly';
 import { runFfmpeg } from '../edges/ffmpeg/ffmpeg';
-import { pipelineItems } from '../test/helpers/assembly';
+import { assemblyOptions, pipelineItems } from '../test/helpers/assembly';
 
 /**
  * Assemble on a 90-minute film and on a finished short, through the same core and edge functions
  * the node calls (`selectTakes`, `assembleCut`), timed against the disk and the clock.
  *
- *   npx tsx bench/assemble.ts [--shots 675] [--finishing-shots 40] [--runs 2]
+ *   npx tsx bench/assemble.ts [--shots 675] [--finishing-shots 40 (0: none)] [--runs 3]
  *
  * Clips: four distinct 8 s 720p24 clips (testsrc2, SMPTE bars, mandelbrot, a colour sweep, each
  * with its own tone; x264 veryfast CRF 23 + AAC 128k, about as dense as Veo's 720p output), copied
@@ -33,7 +34,7 @@ const { values } = parseArgs({
 	options: {
 		shots: { type: 'string', default: '675' },
 		'finishing-shots': { type: 'string', default: '40' },
-		runs: { type: 'string', default: '2' },
+		runs: { type: 'string', default: '3' },
 	},
 });
 const SHOTS = Number(values.shots);
@@ -99,7 +100,7 @@ async function measured<T>(work: () => Promise<T>): Promise<{ result: T; seconds
 	let peakBytes = treeRss();
 	const sampler = setInterval(() => {
 		peakBytes = Math.max(peakBytes, treeRss());
-	}, 50);
+	}, 100);
 	const started = process.hrtime.bigint();
 	const cpuBefore = cpuSeconds();
 	try {
@@ -144,15 +145,7 @@ function gradeLut(): string {
 	return `TITLE "bench warm-cool"\nLUT_3D_SIZE ${size}\n${rows.join('\n')}\n`;
 }
 
-const OPTIONS: AssemblyOptions = {
-	clipProperty: 'clip',
-	missingShots: 'fail',
-	takeOverrides: [],
-	transition: { kind: 'cut', durationSeconds: 0.5 },
-	target: {},
-	renditions: [],
-	quality: 'standard',
-};
+const OPTIONS = assemblyOptions({ quality: 'standard' });
 
 /** Approved shot items, as Assemble receives them (made outside the timings: they are the input). */
 function approvedInputs(shots: number): AssemblyInput[] {
@@ -200,8 +193,11 @@ async function main(): Promise<void> {
 		const fasts: number[] = [];
 		let fastPeak = 0;
 		for (let run = 1; run <= RUNS; run++) {
+			// Each side starts with the other's writes on disk, not still being flushed under it.
+			execFileSync('sync');
 			const copy = await measured(() => plainCopy(fastDir, SHOTS, path.join(root, 'plain-copy.bin')));
 			await fs.rm(path.join(root, 'plain-copy.bin'));
+			execFileSync('sync');
 			const fast = await measured(() => assemble(fastDir, filmInputs, OPTIONS));
 			const { report, files } = fast.result;
 			const outputBytes = (await fs.stat(path.join(fastDir, files.master))).size;
@@ -218,6 +214,7 @@ async function main(): Promise<void> {
 		const ratio = median(fasts) / median(copies);
 		console.log(`  fast path: ${ratio.toFixed(2)}x the plain copy (median of ${RUNS}; target <= 3x), peak ${mb(fastPeak)} (target < 300 MB)`);
 		await fs.rm(fastDir, { recursive: true });
+		if (!FINISHING_SHOTS) return;
 
 		const finishDir = path.join(root, 'finishing');
 		await fs.mkdir(finishDir);

@@ -6,7 +6,7 @@ import { selectTakes } from '../../../../core/assembly/selection';
 import { buildTimeline } from '../../../../core/assembly/timeline';
 import type { AssemblyOptions, ClipFacts } from '../../../../core/assembly/types';
 import type { ShotItem } from '../../../../core/types';
-import { pipelineItems } from '../../../helpers/assembly';
+import { assemblyOptions, pipelineItems } from '../../../helpers/assembly';
 import { edlShots, parseCmx3600, readOtioVideoTrack } from '../../../helpers/editLists';
 
 const SOURCES: EditSource[] = [
@@ -55,15 +55,7 @@ describe('edit lists', () => {
 	});
 });
 
-const OPTIONS: AssemblyOptions = {
-	clipProperty: 'clip',
-	missingShots: 'slate',
-	takeOverrides: [],
-	transition: { kind: 'cut', durationSeconds: 0 },
-	target: {},
-	renditions: [],
-	quality: 'draft',
-};
+const OPTIONS = assemblyOptions({ missingShots: 'slate' });
 const FACTS: ClipFacts = { durationSeconds: 2, video: { codec: 'h264', width: 320, height: 180, frameRate: 24, configKey: 'k' }, audio: { codec: 'aac', channels: 2, sampleRate: 48000, configKey: 'a' } };
 
 function reportFor(items: ShotItem[], options: AssemblyOptions = OPTIONS) {

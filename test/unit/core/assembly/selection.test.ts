@@ -1,17 +1,9 @@
 import { groupPipelines, selectTakes, unknownOverrides } from '../../../../core/assembly/selection';
-import { AssemblyInputError, type AssemblyInput, type AssemblyOptions } from '../../../../core/assembly/types';
+import { AssemblyInputError, type AssemblyInput } from '../../../../core/assembly/types';
 import type { ShotItem } from '../../../../core/types';
-import { pipelineItems } from '../../../helpers/assembly';
+import { assemblyOptions, inputErrorOf, pipelineItems } from '../../../helpers/assembly';
 
-const OPTIONS: AssemblyOptions = {
-	clipProperty: 'clip',
-	missingShots: 'fail',
-	takeOverrides: [],
-	transition: { kind: 'cut', durationSeconds: 0 },
-	target: {},
-	renditions: [],
-	quality: 'draft',
-};
+const OPTIONS = assemblyOptions();
 
 /** Inputs as the node builds them: every item carries its takes' clips and the newest under "clip". */
 function asInputs(items: ShotItem[], order = items.map((_, index) => index)): AssemblyInput[] {
@@ -22,15 +14,7 @@ function asInputs(items: ShotItem[], order = items.map((_, index) => index)): As
 	}));
 }
 
-function thrown(call: () => unknown): AssemblyInputError {
-	try {
-		call();
-	} catch (error) {
-		expect(error).toBeInstanceOf(AssemblyInputError);
-		return error as AssemblyInputError;
-	}
-	throw new Error('nothing was thrown');
-}
+const thrown = (call: () => unknown) => inputErrorOf(call, AssemblyInputError);
 
 describe('choosing the takes of a cut', () => {
 	it('puts the shots in sequence order whatever the order of the items', () => {

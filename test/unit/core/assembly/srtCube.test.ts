@@ -1,16 +1,8 @@
 import { parseCubeLut } from '../../../../core/assembly/cube';
 import { dialogueCues, formatSrt, parseSrt } from '../../../../core/assembly/srt';
-import { InvalidInputError } from '../../../../core/failures';
+import { inputErrorOf } from '../../../helpers/assembly';
 
-function problemsOf(call: () => unknown): InvalidInputError['problems'] {
-	try {
-		call();
-	} catch (error) {
-		expect(error).toBeInstanceOf(InvalidInputError);
-		return (error as InvalidInputError).problems;
-	}
-	throw new Error('nothing was thrown');
-}
+const problemsOf = (call: () => unknown) => inputErrorOf(call).problems;
 
 describe('SRT captions', () => {
 	it('reads cues with Windows line ends, a BOM, dots for commas and several lines of text, and writes them back', () => {
