@@ -23,7 +23,7 @@ import {
 	AUDIO_ENCODER_ARGS,
 	LOUDNESS_MEASURE_CHAIN,
 	loudnessChain,
-	MP4_ARGS,
+	mp4Args,
 	outputPictureChains,
 	parseEbur128Summary,
 	runGraph,
@@ -130,6 +130,8 @@ async function writeList(job: CutJob, listFile: string, files: string[]): Promis
  */
 const concatInput = (listFile: string) => ['-f', 'concat', '-auto_convert', '0', '-i', listFile];
 
+const indexArgs = (job: CutJob) => mp4Args(job.timeline.totalFrames, job.timeline.frameRate, job.sources.length);
+
 function trackInputArgs(job: CutJob): string[] {
 	if (!job.audioTrack) return [];
 	return [...(job.audioTrack.loop ? ['-stream_loop', '-1'] : []), '-i', job.audioTrack.file];
@@ -169,7 +171,7 @@ async function renderSound(job: CutJob, listFile: string, hasAudio: boolean, pat
 }
 
 async function mux(job: CutJob, videoList: string, soundFile: string, output: string, paths: FfmpegPaths): Promise<void> {
-	await runFfmpeg([...concatInput(videoList), '-i', soundFile, '-map', '0:v', '-map', '1:a', '-c', 'copy', ...MP4_ARGS, '-y', output], { cwd: job.workDir }, paths);
+	await runFfmpeg([...concatInput(videoList), '-i', soundFile, '-map', '0:v', '-map', '1:a', '-c', 'copy', ...indexArgs(job), '-y', output], { cwd: job.workDir }, paths);
 }
 
 async function forEachLimited<T>(items: T[], limit: number, work: (item: T, index: number) => Promise<void>): Promise<void> {
@@ -245,7 +247,7 @@ async function renderCopied(job: CutJob, paths: FfmpegPaths): Promise<CutResult>
 	const master = job.outputs[0].file;
 	let result: CutResult = {};
 	if (job.decision.audio === 'copy') {
-		await runFfmpeg([...concatInput(listFile), '-map', '0:v', '-map', '0:a?', '-c', 'copy', ...MP4_ARGS, '-y', master], { cwd: job.workDir }, paths);
+		await runFfmpeg([...concatInput(listFile), '-map', '0:v', '-map', '0:a?', '-c', 'copy', ...indexArgs(job), '-y', master], { cwd: job.workDir }, paths);
 	} else {
 		const first = job.sources[0];
 		const sound = await renderSound(job, listFile, first.kind === 'clip' && Boolean(first.facts.audio), paths);
@@ -261,7 +263,7 @@ async function renderCopied(job: CutJob, paths: FfmpegPaths): Promise<CutResult>
 				master,
 				'-filter_complex',
 				renditionPictures.join(';'),
-				...renditions.flatMap((output, index) => ['-map', `[vout${index}]`, '-map', '0:a?', ...videoEncoderArgs(job.quality), '-c:a', 'copy', ...MP4_ARGS, '-y', output.file]),
+				...renditions.flatMap((output, index) => ['-map', `[vout${index}]`, '-map', '0:a?', ...videoEncoderArgs(job.quality), '-c:a', 'copy', ...indexArgs(job), '-y', output.file]),
 			],
 			{ cwd: job.workDir },
 			paths,

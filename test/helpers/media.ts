@@ -1,3 +1,5 @@
+import { promises as fs } from 'fs';
+
 import { runFfmpeg, runFfmpegWithLog } from '../../edges/ffmpeg/ffmpeg';
 
 /** Measurements of rendered media, made with ffmpeg the way a person would check a file. */
@@ -33,4 +35,24 @@ export async function integratedLufs(file: string): Promise<number> {
 	const match = /I:\s+(-?[\d.]+|-inf) LUFS/.exec(summary);
 	if (!match) throw new Error(`no integrated loudness in: ${summary.slice(0, 300)}`);
 	return Number(match[1]);
+}
+
+/** The types of an MP4's top-level boxes, in file order (`moov` before `mdat` means it can play while it downloads). */
+export async function topLevelBoxes(file: string): Promise<string[]> {
+	const handle = await fs.open(file, 'r');
+	try {
+		const { size } = await handle.stat();
+		const types: string[] = [];
+		const header = Buffer.alloc(16);
+		for (let offset = 0; offset + 8 <= size; ) {
+			await handle.read(header, 0, 16, offset);
+			const length = header.readUInt32BE(0) === 1 ? Number(header.readBigUInt64BE(8)) : header.readUInt32BE(0);
+			types.push(header.toString('latin1', 4, 8));
+			if (length < 8) break;
+			offset += length;
+		}
+		return types;
+	} finally {
+		await handle.close();
+	}
 }

@@ -9,7 +9,7 @@ import { probeMedia } from '../../edges/ffmpeg/ffmpeg';
 import { Assemble } from '../../nodes/Assemble/Assemble.node';
 import { makeClip, makeTone, pipelineItems, type ClipLook, type TakeSpec } from '../helpers/assembly';
 import { edlShots, parseCmx3600, readOtioVideoTrack } from '../helpers/editLists';
-import { brightPixels, integratedLufs, meanRgb, packetHashes } from '../helpers/media';
+import { brightPixels, integratedLufs, meanRgb, packetHashes, topLevelBoxes } from '../helpers/media';
 import { mockNodeContext, type MockContext } from '../helpers/mockNodeContext';
 
 /**
@@ -112,6 +112,8 @@ describe('Assemble with real ffmpeg', () => {
 		// Every packet is the clips' own, in shot order: nothing was re-encoded.
 		expect(await packetHashes(video)).toEqual(await hashesOf([RED, GREEN, BLUE]));
 		expect(await packetHashes(video, 'a')).toEqual(await hashesOf([RED, GREEN, BLUE], 'a'));
+		// The index is at the front, so the cut plays while it downloads.
+		expect((await topLevelBoxes(video)).filter((type) => type !== 'free')).toEqual(['ftyp', 'moov', 'mdat']);
 		expect(isRed(await meanRgb(video, 1))).toBe(true);
 		expect(isGreen(await meanRgb(video, 3))).toBe(true);
 		expect(isBlue(await meanRgb(video, 5))).toBe(true);
@@ -169,6 +171,7 @@ describe('Assemble with real ffmpeg', () => {
 
 		const video = run.file(cut.binary!.cut);
 		const info = await probeMedia(video);
+		expect((await topLevelBoxes(video)).filter((type) => type !== 'free')).toEqual(['ftyp', 'moov', 'mdat']);
 		// Two 0.5 s crossfades take 1 s off 3 x 2 s.
 		near(info.durationSeconds, 5, 0.05);
 		expect(report.cut.durationSeconds).toBe(5);
