@@ -1,6 +1,6 @@
 /**
  * When to check a running generation next. Until a clip of the batch has finished, checks back off
- * with the time already waited (15% of it), so a short clip is seen soon and a long one costs few
+ * with the time already waited (10% of it), so a short clip is seen soon and a long one costs few
  * requests. Once clips have finished, the others of the batch are expected to take about as long:
  * the first check comes one step before that, then a check every step (5% of the expected time),
  * which finds a clip within a step of its being ready. Every delay stays within [min, max].
@@ -34,7 +34,7 @@ export class PollTiming {
 	/** Milliseconds until the next check of a generation submitted `elapsedMs` ago. */
 	nextDelay(elapsedMs: number): number {
 		const expected = this.expectedMs();
-		if (expected === undefined) return this.clamp(elapsedMs * 0.15);
+		if (expected === undefined) return this.clamp(elapsedMs * 0.1);
 		const step = this.step(expected);
 		const untilFirstCheck = expected - step - elapsedMs;
 		return untilFirstCheck > step ? this.clamp(untilFirstCheck) : step;

@@ -17,8 +17,8 @@ describe('PollTiming', () => {
 		const timing = new PollTiming(MIN_MS, MAX_MS);
 		expect(timing.expectedMs()).toBeUndefined();
 		expect(timing.nextDelay(0)).toBe(MIN_MS);
-		expect(timing.nextDelay(10_000)).toBe(1500);
-		expect(timing.nextDelay(60_000)).toBe(9000);
+		expect(timing.nextDelay(15_000)).toBe(1500);
+		expect(timing.nextDelay(60_000)).toBe(6000);
 		expect(timing.nextDelay(600_000)).toBe(MAX_MS);
 	});
 
