@@ -38,6 +38,7 @@ const CODEC_NAMES: Record<string, string> = {
 };
 
 const MAX_MOOV_BYTES = 64 * 1024 * 1024;
+const FIRST_READ_BYTES = 256 * 1024;
 
 function childBoxes(buffer: Buffer): Box[] {
 	const boxes: Box[] = [];
@@ -73,11 +74,14 @@ async function readMoov(filePath: string): Promise<Buffer | undefined> {
 	const file = await fs.open(filePath, 'r');
 	try {
 		const { size: fileSize } = await file.stat();
+		// One read covers the whole index of a faststart clip (Veo's are): no further reads for most files.
+		const start = Buffer.alloc(Math.min(fileSize, FIRST_READ_BYTES));
+		await file.read(start, 0, start.length, 0);
 		const header = Buffer.alloc(16);
 		let offset = 0;
 		let first = true;
 		while (offset + 8 <= fileSize) {
-			const { bytesRead } = await file.read(header, 0, 16, offset);
+			const bytesRead = offset + 16 <= start.length ? start.copy(header, 0, offset, offset + 16) : (await file.read(header, 0, 16, offset)).bytesRead;
 			if (bytesRead < 8) return undefined;
 			const type = header.toString('latin1', 4, 8);
 			if (first && type !== 'ftyp' && type !== 'moov' && type !== 'wide' && type !== 'free' && type !== 'mdat') return undefined;
@@ -93,6 +97,7 @@ async function readMoov(filePath: string): Promise<Buffer | undefined> {
 			if (size < headerSize) return undefined;
 			if (type === 'moov') {
 				if (size > MAX_MOOV_BYTES || offset + size > fileSize) return undefined;
+				if (offset + size <= start.length) return start.subarray(offset + headerSize, offset + size);
 				const moov = Buffer.alloc(size - headerSize);
 				await file.read(moov, 0, moov.length, offset + headerSize);
 				return moov;
