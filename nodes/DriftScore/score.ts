@@ -124,7 +124,8 @@ async function jobScorer(context: IExecuteFunctions, workDir: string): Promise<(
 	const files = new Map<string, Promise<string>>();
 	/** Each binary is written to the work folder once, however many clips compare with it. */
 	const fileFor = async (itemIndex: number, property: string, binary: IBinaryData): Promise<MediaFile> => {
-		const key = `${itemIndex}/${property}`;
+		// Items that share a stored binary (a reference image on every shot) share its file, and the scorers' work on it.
+		const key = binary.id ?? `${itemIndex}/${property}`;
 		if (!files.has(key)) {
 			const filePath = path.join(workDir, `${files.size}-${property.replace(/[^a-z0-9_-]/gi, '_')}`);
 			files.set(key, writeBinaryToFile(context, binary, filePath).then(() => filePath));

@@ -31,7 +31,7 @@ let photo: (name: PhotoName) => string;
 let models: VisionModels;
 let clip: string;
 
-const DETAIL_SIDE = 1280;
+const DETAIL_SIDE = 960;
 const image = (file: string): Promise<Frame> => readImage({ path: file, name: path.basename(file) }, undefined, DETAIL_SIDE);
 async function detect(file: string) {
 	const frame = await image(file);
@@ -107,7 +107,7 @@ describe('clips of the photographs', () => {
 		const measured = await measureClip({ path: clip, name: 'clip' }, {}, { count: 4, maxSide: DETAIL_SIDE });
 		expect(measured.samples).toHaveLength(8);
 		expect(measured.samples[0].width).toBe(160);
-		expect(measured.detail!.map((frame) => [frame.width, frame.height, frame.atSeconds])).toEqual([1, 3, 5, 7].map((seconds) => [1280, 720, seconds]));
+		expect(measured.detail!.map((frame) => [frame.width, frame.height, frame.atSeconds])).toEqual([1, 3, 5, 7].map((seconds) => [960, 540, seconds]));
 	});
 
 	it('through the command-line scorer: the character found, the mug the wrong colour, the sign left to the judge', async () => {

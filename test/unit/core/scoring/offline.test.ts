@@ -97,7 +97,7 @@ describe('the offline character and prop scorers', () => {
 		const [reader, vision] = [media(), models()];
 		const { report } = await score(subject(), on(vision), reader);
 
-		expect(reader.detailAsked).toEqual([{ count: 4, maxSide: 1280 }]);
+		expect(reader.detailAsked).toEqual([{ count: 4, maxSide: 960 }]);
 		const clipFrames = vision.calls.filter((call) => call.frame !== REFERENCE);
 		expect(clipFrames.map((call) => call.frame)).toEqual(DETAIL);
 		expect(clipFrames.every((call) => call.wanted.faces && call.wanted.objects)).toBe(true);
@@ -125,6 +125,16 @@ describe('the offline character and prop scorers', () => {
 		const { report } = await score(subject(), on(models({ referenceFace: false })));
 		expect(report.dimensions.character).toBeUndefined();
 		expect(report.skipped.map((entry) => entry.reason)).toContain('Mya: the face model finds no face in the reference image (ref_mya) to compare with');
+	});
+
+	it('look at a reference image once for a batch of shots that share it', async () => {
+		const vision = models();
+		const scorers = driftScorers({ technical: false, look: false, offline: on(vision) });
+		for (const path of ['/clips/one.mp4', '/clips/two.mp4']) {
+			await scoreDrift(subject({ clip: { path, name: path } }), { scorers, media: media(), thresholds: DEFAULT_THRESHOLDS, contactSheet: false });
+		}
+		expect(vision.calls.filter((call) => call.frame === REFERENCE)).toHaveLength(1);
+		expect(vision.calls.filter((call) => call.frame !== REFERENCE)).toHaveLength(2 * DETAIL.length);
 	});
 
 	it('neither load the models nor decode larger frames for a shot with nothing they can check', async () => {
