@@ -49,6 +49,8 @@ export const DEFAULT_SETTINGS: StandInSettings = {
 
 export interface StandInStats {
 	predictRequests: number;
+	/** Predict requests that carried reference images (asset or character). */
+	predictRequestsWithReferenceImages: number;
 	operationChecks: number;
 	downloads: number;
 	generateContentRequests: number;
@@ -167,6 +169,7 @@ export class GoogleApiStandIn {
 	settings: StandInSettings;
 	readonly stats: StandInStats = {
 		predictRequests: 0,
+		predictRequestsWithReferenceImages: 0,
 		operationChecks: 0,
 		downloads: 0,
 		generateContentRequests: 0,
@@ -334,6 +337,7 @@ export class GoogleApiStandIn {
 		const instance = ((body.instances as unknown[]) ?? [])[0] as Record<string, unknown> | undefined;
 		const parameters = (body.parameters as Record<string, unknown>) ?? {};
 		const prompt = String(instance?.prompt ?? '');
+		if (Array.isArray(instance?.referenceImages) && instance.referenceImages.length) this.stats.predictRequestsWithReferenceImages += 1;
 		const known = backend === 'gemini' ? VEO_MODELS_GEMINI : VEO_MODELS_VERTEX;
 		if (!known.includes(model) && !/^veo-/.test(model)) {
 			throw new HttpError(404, `models/${model} is not found for API version v1beta, or is not supported for predictLongRunning. Call ListModels to see the list of available models and their supported methods.`);

@@ -1,0 +1,52 @@
+import { promises as fs } from 'fs';
+import path from 'path';
+import { chromium } from 'playwright-core';
+
+import { REPOSITORY_ROOT, startN8n, type WorkflowJson } from '../test/harness';
+
+/**
+ * `npx tsx scripts/template-pictures.ts`: imports every template into real n8n and photographs it
+ * on the canvas, in headless Chromium, for the README (docs/templates/<template>.png).
+ */
+
+const PICTURES_DIR = path.join(REPOSITORY_ROOT, 'docs', 'templates');
+
+async function main(): Promise<void> {
+	const n8n = await startN8n({ standIn: true });
+	const browser = await chromium.launch({
+		executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+		args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+	});
+	try {
+		await n8n.api.createCredential({ name: 'Gemini API', type: 'veoPipelineGeminiApi', data: { apiKey: 'stand-in', baseUrl: n8n.standIn!.url } });
+		const page = await browser.newPage({ viewport: { width: 1800, height: 900 }, deviceScaleFactor: 1 });
+		await page.goto(`${n8n.baseUrl}/signin`);
+		await page.fill('input[type=email]', n8n.owner.email);
+		await page.fill('input[type=password]', n8n.owner.password);
+		await page.keyboard.press('Enter');
+		await page.waitForURL((url) => !url.pathname.startsWith('/signin'), { timeout: 60_000 });
+		await fs.mkdir(PICTURES_DIR, { recursive: true });
+		const files = (await fs.readdir(path.join(REPOSITORY_ROOT, 'workflows'))).filter((file) => file.endsWith('.json'));
+		for (const file of files) {
+			const template = JSON.parse(await fs.readFile(path.join(REPOSITORY_ROOT, 'workflows', file), 'utf8')) as WorkflowJson;
+			const workflow = await n8n.api.importWorkflow(template);
+			await page.goto(`${n8n.baseUrl}/workflow/${workflow.id}`);
+			await page.waitForSelector('[data-test-id="canvas-node"]', { timeout: 60_000 });
+			// Let the canvas settle, then fit every node (and sticky note) into view.
+			await page.waitForTimeout(1500);
+			await page.keyboard.press('1');
+			await page.waitForTimeout(800);
+			const picture = path.join(PICTURES_DIR, file.replace(/\.json$/, '.png'));
+			await page.screenshot({ path: picture });
+			console.log(`${template.name}: ${path.relative(REPOSITORY_ROOT, picture)}`);
+		}
+	} finally {
+		await browser.close();
+		await n8n.stop();
+	}
+}
+
+main().catch((error) => {
+	console.error(error);
+	process.exit(1);
+});
