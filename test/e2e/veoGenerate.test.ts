@@ -1,11 +1,8 @@
 import { randomUUID } from 'crypto';
-import { existsSync } from 'fs';
-import type { IBinaryData } from 'n8n-workflow';
-import path from 'path';
 
 import type { ShotItem } from '../../core/types';
 import { probeMedia } from '../../edges/ffmpeg/ffmpeg';
-import { chainWorkflow, N8N_TEST_TIMEOUT_MS, startN8n, webhookNode, type Execution, type NodeSpec, type RunningN8n } from '../harness';
+import { chainWorkflow, N8N_TEST_TIMEOUT_MS, nodeRuns, startN8n, webhookNode, type Execution, type ExecutionItem, type NodeSpec, type RunningN8n } from '../harness';
 
 /**
  * Veo Generate inside real n8n (started by the harness, package installed as a community
@@ -49,10 +46,11 @@ function veoGenerate(name: string, operation: string, options: Record<string, un
 	};
 }
 
-/** Items (json and binary) a node gave on its first output in each of its runs. */
-function runsOf(execution: Execution, nodeName: string): Array<Array<{ json: ShotItem; binary?: Record<string, IBinaryData> }>> {
-	const runs = (execution.data?.resultData.runData[nodeName] ?? []) as Array<{ data?: { main?: Array<Array<{ json: ShotItem; binary?: Record<string, IBinaryData> }>> } }>;
-	return runs.map((run) => run.data?.main?.[0] ?? []);
+type ShotOutput = ExecutionItem & { json: ShotItem };
+
+/** The shot items a node gave in each of its runs. */
+function runsOf(execution: Execution, nodeName: string): ShotOutput[][] {
+	return nodeRuns(execution, nodeName) as ShotOutput[][];
 }
 
 describe('Veo Generate in n8n', () => {
@@ -67,23 +65,13 @@ describe('Veo Generate in n8n', () => {
 		await n8n?.stop();
 	});
 
-	/** The file behind a binary in n8n's filesystem store (`storage`, or `binaryData` in older folders). */
-	function binaryFile(binary: IBinaryData): string {
-		expect(binary.id).toMatch(/^filesystem-v2:/);
-		const relative = binary.id!.replace(/^filesystem-v2:/, '');
-		const candidates = ['storage', 'binaryData'].map((folder) => path.join(n8n.userFolder, '.n8n', folder, relative));
-		const found = candidates.find((candidate) => existsSync(candidate));
-		if (!found) throw new Error(`No file for binary ${binary.id} in ${candidates.join(' or ')}`);
-		return found;
-	}
-
-	async function expectPlayableClip(item: { json: ShotItem; binary?: Record<string, IBinaryData> }): Promise<void> {
+	async function expectPlayableClip(item: ShotOutput): Promise<void> {
 		const take = item.json.takes.at(-1)!;
 		expect(take.outcome).toBe('generated');
 		const clip = item.binary![take.clip!.binaryProperty];
 		expect(item.binary!.clip).toEqual(clip);
 		expect(clip.mimeType).toBe('video/mp4');
-		const info = await probeMedia(binaryFile(clip));
+		const info = await probeMedia(n8n.binaryFile(clip));
 		expect(info.durationSeconds).toBeCloseTo(4, 0);
 		expect([info.video?.width, info.video?.height]).toEqual([1280, 720]);
 	}

@@ -34,10 +34,16 @@ export interface Execution {
 	data?: ExecutionData;
 }
 
+/** An item as n8n's run data keeps it: its JSON, and references to its binary data. */
+export interface ExecutionItem {
+	json: Record<string, unknown>;
+	binary?: Record<string, { id?: string; mimeType: string; fileName?: string; fileSize?: string }>;
+}
+
 export interface ExecutionData {
 	resumeToken?: string;
 	resultData: {
-		runData: Record<string, Array<{ data?: { main?: Array<Array<{ json: Record<string, unknown> }> | null> }; error?: unknown }>>;
+		runData: Record<string, Array<{ data?: { main?: Array<ExecutionItem[] | null> }; error?: unknown }>>;
 		lastNodeExecuted?: string;
 		error?: { message?: string };
 	};
@@ -338,6 +344,11 @@ export function nodeOutput(execution: Execution, nodeName: string): Array<Record
 	const runs = execution.data?.resultData.runData[nodeName];
 	if (!runs?.length) throw new Error(`Node "${nodeName}" did not run in execution ${execution.id}`);
 	return (runs[runs.length - 1].data?.main?.[0] ?? []).map((item) => item.json);
+}
+
+/** The items, with their binaries, a node output on its first output in each run (a node in a loop runs more than once). */
+export function nodeRuns(execution: Execution, nodeName: string): ExecutionItem[][] {
+	return (execution.data?.resultData.runData[nodeName] ?? []).map((run) => run.data?.main?.[0] ?? []);
 }
 
 function isFinal(status: ExecutionStatus): boolean {

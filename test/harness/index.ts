@@ -1,5 +1,5 @@
 import { createHash } from 'crypto';
-import { promises as fs } from 'fs';
+import { existsSync, promises as fs } from 'fs';
 import os from 'os';
 import path from 'path';
 
@@ -101,6 +101,16 @@ export class RunningN8n {
 
 	get logFile(): string {
 		return this.process.logFile;
+	}
+
+	/** The file behind a binary n8n keeps in its filesystem store (`storage`, or `binaryData` in older folders). */
+	binaryFile(binary: { id?: string }): string {
+		const relative = binary.id?.startsWith('filesystem-v2:') ? binary.id.slice('filesystem-v2:'.length) : undefined;
+		if (!relative) throw new Error(`Binary ${binary.id ?? '(no id)'} is not in n8n's filesystem store`);
+		const candidates = ['storage', 'binaryData'].map((folder) => path.join(this.userFolder, '.n8n', folder, relative));
+		const found = candidates.find((candidate) => existsSync(candidate));
+		if (!found) throw new Error(`No file for binary ${binary.id} in ${candidates.join(' or ')}`);
+		return found;
 	}
 
 	/**
