@@ -2,13 +2,12 @@ import { promises as fs } from 'fs';
 import { availableParallelism, loadavg, tmpdir } from 'os';
 import path from 'path';
 
-import { parseSceneSpec } from '../core/schema';
 import { DEFAULT_THRESHOLDS } from '../core/scoring/report';
 import { driftScorers, scoreDrift, type ScoringSubject } from '../core/scoring/scoreDrift';
 import type { VisionModels } from '../core/scoring/vision';
 import { ffmpegMediaReader } from '../edges/ffmpeg/frameSampling';
 import { loadVisionModels } from '../edges/vision/humanModels';
-import { editPhoto, photoClip, skimagePhotos } from '../test/helpers/photos';
+import { editPhoto, photoClip, photoShotSpec, skimagePhotos } from '../test/helpers/photos';
 import { cpuSeconds } from './cpu';
 
 /**
@@ -57,15 +56,7 @@ async function main(): Promise<void> {
 			[photo('camera'), photo('coffee')],
 		];
 		const clips = await Promise.all(layouts.map((photos, index) => photoClip(photos, path.join(dir, `clip-${index}.mp4`))));
-		const spec = parseSceneSpec({
-			bible: {
-				title: 'Bench',
-				style: { look: 'documentary', palette: [], lighting: 'soft studio light', aspectRatio: '16:9', resolution: '720p' },
-				characters: [{ id: 'eileen', name: 'Eileen', description: 'an astronaut' }],
-				props: [{ id: 'mug', name: 'mug', description: 'an espresso cup', color: 'blue' }],
-			},
-			shots: [{ id: 'shot-01', sequence: 1, description: 'Eileen and her coffee', durationSeconds: 8, characters: ['eileen'], props: ['mug'] }],
-		});
+		const spec = photoShotSpec();
 		const subject = (clip: string): ScoringSubject => ({
 			bible: spec.bible,
 			shot: spec.shots[0],

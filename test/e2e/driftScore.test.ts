@@ -3,13 +3,9 @@ import { existsSync, promises as fs } from 'fs';
 import type { IBinaryData } from 'n8n-workflow';
 import path from 'path';
 
-import { parseSceneSpec } from '../../core/schema';
-import { createShotItems } from '../../core/shotItems';
-import { transition } from '../../core/status';
 import type { DriftReport, ShotItem } from '../../core/types';
 import { chainWorkflow, N8N_TEST_TIMEOUT_MS, startN8n, webhookNode, type Execution, type RunningN8n, type WorkflowNode } from '../harness';
-import { photoClip, skimagePhotos } from '../helpers/photos';
-import { takeFor } from '../helpers/reviewItems';
+import { photoClip, photoShotItem, skimagePhotos } from '../helpers/photos';
 
 /**
  * Drift Score inside real n8n (started by the harness, package installed as a community package)
@@ -121,20 +117,7 @@ describe('Drift Score in n8n', () => {
 	it('checks characters and props offline: a clip made of photographs, uploaded with its reference image', async () => {
 		const photo = await skimagePhotos();
 		const clip = await photoClip([photo('astronaut'), photo('coffee')], path.join(n8n.userFolder, 'eileen-and-coffee.mp4'));
-		const spec = parseSceneSpec({
-			bible: {
-				title: 'Mission Morning',
-				style: { look: 'documentary', palette: [], lighting: 'soft studio light', aspectRatio: '16:9', resolution: '720p' },
-				characters: [{ id: 'eileen', name: 'Eileen', description: 'an astronaut', referenceImage: { binaryProperty: 'ref_eileen', mimeType: 'image/png' } }],
-				props: [
-					{ id: 'mug', name: 'mug', description: 'an espresso cup', color: 'blue' },
-					{ id: 'sign', name: 'neon sign', description: 'above the counter' },
-				],
-			},
-			shots: [{ id: 'shot-01', sequence: 1, description: 'Eileen before her coffee', durationSeconds: 8, characters: ['eileen'], props: ['mug', 'sign'] }],
-		});
-		const [pending] = createShotItems(spec, 'veo-3.1-fast-generate-preview');
-		const item = transition({ ...pending, takes: [takeFor(pending, 1)] }, 'generated');
+		const item = photoShotItem();
 
 		// The webhook turns each uploaded file into a binary named after its field; Edit Fields makes the item the shot item.
 		const workflow = await n8n.api.importWorkflow(

@@ -4,7 +4,12 @@ import os from 'os';
 import path from 'path';
 import { promisify } from 'util';
 
+import { parseSceneSpec } from '../../core/schema';
+import { createShotItems } from '../../core/shotItems';
+import { transition } from '../../core/status';
+import type { SceneSpec, ShotItem } from '../../core/types';
 import { runFfmpeg } from '../../edges/ffmpeg/ffmpeg';
+import { takeFor } from './reviewItems';
 
 /**
  * Real photographs for the vision tests: scikit-image's sample pictures, which Debian ships in its
@@ -84,4 +89,29 @@ export async function photoClip(photos: string[], file: string, seconds = 8): Pr
 export async function recolorRegion(source: string, file: string, box: { x: number; y: number; width: number; height: number }, degrees: number): Promise<string> {
 	const [x, y, width, height] = [box.x, box.y, box.width, box.height].map(Math.round);
 	return editPhoto(source, file, `split[whole][part];[part]crop=${width}:${height}:${x}:${y},hue=h=${degrees}[turned];[whole][turned]overlay=${x}:${y}`);
+}
+
+/**
+ * A shot of Eileen (astronaut.png is her reference image, binary `ref_eileen`) with a mug the bible
+ * wants blue, which the object model can check, and a neon sign, which it cannot.
+ */
+export function photoShotSpec(): SceneSpec {
+	return parseSceneSpec({
+		bible: {
+			title: 'Mission Morning',
+			style: { look: 'documentary', palette: [], lighting: 'soft studio light', aspectRatio: '16:9', resolution: '720p' },
+			characters: [{ id: 'eileen', name: 'Eileen', description: 'an astronaut in an orange flight suit', referenceImage: { binaryProperty: 'ref_eileen', mimeType: 'image/png' } }],
+			props: [
+				{ id: 'mug', name: 'mug', description: 'an espresso cup on a saucer', color: 'blue' },
+				{ id: 'sign', name: 'neon sign', description: 'glowing above the counter' },
+			],
+		},
+		shots: [{ id: 'shot-01', sequence: 1, description: 'Eileen before her coffee', durationSeconds: 8, characters: ['eileen'], props: ['mug', 'sign'] }],
+	});
+}
+
+/** Eileen's shot as Veo Generate leaves it: generated, with one take. */
+export function photoShotItem(): ShotItem {
+	const [pending] = createShotItems(photoShotSpec(), 'veo-3.1-fast-generate-preview');
+	return transition({ ...pending, takes: [takeFor(pending, 1)] }, 'generated');
 }

@@ -1,4 +1,3 @@
-import { spawn } from 'child_process';
 import { promises as fs } from 'fs';
 import path from 'path';
 
@@ -9,7 +8,7 @@ import type { SceneSpec, Shot } from '../../core/types';
 import { runFfmpeg } from '../../edges/ffmpeg/ffmpeg';
 import { ffmpegMediaReader, measureClip } from '../../edges/ffmpeg/frameSampling';
 import { kelvinToRgb } from '../../google-api-standin/picture';
-import { makeTempDir, removeDir } from './helpers';
+import { makeTempDir, removeDir, veoPipelineCli } from './helpers';
 
 /**
  * Clips made here with ffmpeg (a gradient lit to a colour temperature, a block moving across it,
@@ -192,21 +191,11 @@ describe('damaged and wrong files', () => {
 });
 
 describe('the command-line scorer', () => {
-	function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-		return new Promise((resolve) => {
-			const child = spawn(process.execPath, [require.resolve('tsx/cli'), path.join(__dirname, '../../cli/veo-pipeline.ts'), ...args]);
-			let [stdout, stderr] = ['', ''];
-			child.stdout.on('data', (chunk) => (stdout += chunk));
-			child.stderr.on('data', (chunk) => (stderr += chunk));
-			child.on('close', (code) => resolve({ code, stdout, stderr }));
-		});
-	}
-
 	it('prints the drift report as JSON, and writes the contact sheet', async () => {
 		const specFile = path.join(dir, 'spec.json');
 		await fs.writeFile(specFile, JSON.stringify(spec()));
 		const sheet = path.join(dir, 'sheet.png');
-		const { code, stdout, stderr } = await cli(['drift', '--spec', specFile, '--shot', 'shot-02', clips.elsewhere, '--previous', clips.clean, '--model', 'veo-3.1-generate-preview', '--contact-sheet', sheet]);
+		const { code, stdout, stderr } = await veoPipelineCli(['drift', '--spec', specFile, '--shot', 'shot-02', clips.elsewhere, '--previous', clips.clean, '--model', 'veo-3.1-generate-preview', '--contact-sheet', sheet]);
 		expect(stderr).toBe('');
 		expect(code).toBe(0);
 		const report = JSON.parse(stdout);
@@ -216,7 +205,7 @@ describe('the command-line scorer', () => {
 	});
 
 	it('explains how to call it when the arguments are wrong', async () => {
-		const { code, stderr } = await cli(['drift', clips.clean]);
+		const { code, stderr } = await veoPipelineCli(['drift', clips.clean]);
 		expect(code).toBe(2);
 		expect(stderr).toMatch(/give --spec and exactly one clip[\s\S]*Usage: veo-pipeline drift --spec/);
 	});

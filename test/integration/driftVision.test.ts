@@ -2,20 +2,16 @@ import { promises as fs } from 'fs';
 import type { INodeExecutionData } from 'n8n-workflow';
 import path from 'path';
 
-import { parseSceneSpec } from '../../core/schema';
 import { characterLikeness, FACE_MATCH, identityScore, referenceFace } from '../../core/scoring/identity';
 import { propScore, sightProp } from '../../core/scoring/props';
 import type { Frame } from '../../core/scoring/similarity';
 import type { FoundFace, VisionModels } from '../../core/scoring/vision';
-import { createShotItems } from '../../core/shotItems';
-import { transition } from '../../core/status';
-import type { DriftReport, SceneSpec, ShotItem } from '../../core/types';
+import type { DriftReport, ShotItem } from '../../core/types';
 import { measureClip, readImage } from '../../edges/ffmpeg/frameSampling';
 import { loadVisionModels } from '../../edges/vision/humanModels';
 import { DriftScore } from '../../nodes/DriftScore/DriftScore.node';
 import { locator, mockNodeContext } from '../helpers/mockNodeContext';
-import { editPhoto, photoClip, recolorRegion, skimagePhotos, type PhotoName } from '../helpers/photos';
-import { takeFor } from '../helpers/reviewItems';
+import { editPhoto, photoClip, photoShotItem, photoShotSpec, recolorRegion, skimagePhotos, type PhotoName } from '../helpers/photos';
 import { makeTempDir, removeDir, veoPipelineCli } from './helpers';
 
 /**
@@ -38,20 +34,6 @@ async function detect(file: string) {
 	return { atSeconds: 0, frame, detections: await models.detect(frame, { faces: true, objects: true }) };
 }
 let eileen: FoundFace;
-
-const SPEC = {
-	bible: {
-		title: 'Mission Morning',
-		style: { look: 'documentary', palette: [], lighting: 'soft studio light', aspectRatio: '16:9', resolution: '720p' },
-		characters: [{ id: 'eileen', name: 'Eileen', description: 'an astronaut in an orange flight suit', referenceImage: { binaryProperty: 'ref_eileen', mimeType: 'image/png' } }],
-		props: [
-			{ id: 'mug', name: 'mug', description: 'an espresso cup on a saucer', color: 'blue' },
-			{ id: 'sign', name: 'neon sign', description: 'glowing above the counter' },
-		],
-	},
-	shots: [{ id: 'shot-01', sequence: 1, description: 'Eileen before her coffee', durationSeconds: 8, characters: ['eileen'], props: ['mug', 'sign'] }],
-};
-const spec = (): SceneSpec => parseSceneSpec(structuredClone(SPEC));
 
 beforeAll(async () => {
 	dir = await makeTempDir('drift-vision');
@@ -85,7 +67,7 @@ describe('faces', () => {
 });
 
 describe('props', () => {
-	const mug = spec().bible.props[0];
+	const mug = photoShotSpec().bible.props[0];
 
 	it('finds the cup and reads its colour; turning only the cup blue flips the colour verdict', async () => {
 		const original = sightProp(mug, 'cup', [await detect(photo('coffee'))]);
@@ -112,7 +94,7 @@ describe('clips of the photographs', () => {
 
 	it('through the command-line scorer: the character found, the mug the wrong colour, the sign left to the judge', async () => {
 		const specFile = path.join(dir, 'spec.json');
-		await fs.writeFile(specFile, JSON.stringify(SPEC));
+		await fs.writeFile(specFile, JSON.stringify(photoShotSpec()));
 		const { code, stdout, stderr } = await veoPipelineCli(['drift', '--spec', specFile, clip, '--reference', `eileen=${photo('astronaut')}`]);
 		expect(stderr).toBe('');
 		expect(code).toBe(0);
@@ -130,8 +112,7 @@ describe('clips of the photographs', () => {
 			clip: await mock.context.helpers.prepareBinaryData(await fs.readFile(clip), 'clip.mp4', 'video/mp4'),
 			ref_eileen: await mock.context.helpers.prepareBinaryData(await fs.readFile(photo('astronaut')), 'eileen.png', 'image/png'),
 		};
-		const [pending] = createShotItems(spec(), 'veo-3.1-fast-generate-preview');
-		const item = transition({ ...pending, takes: [takeFor(pending, 1)] }, 'generated');
+		const item = photoShotItem();
 		const run = async (offlineChecks: string) => {
 			const node = mockNodeContext({
 				items: [{ json: item as never, binary }],
