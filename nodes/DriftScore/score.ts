@@ -83,8 +83,7 @@ export async function scoreBatch(context: IExecuteFunctions): Promise<INodeExecu
 	if (jobs.length) {
 		const workDir = await fs.mkdtemp(path.join(tmpdir(), 'drift-score-'));
 		try {
-			// Scorers that cannot start (no credentials, models that do not load) fail every clip, each with its item.
-			const scoreJob = await jobScorer(context, workDir).catch((error) => () => Promise.reject(error));
+			const scoreJob = await jobScorer(context, workDir);
 			const options = context.getNodeParameter('options', 0, {}) as IDataObject;
 			const errors = new Map<number, unknown>();
 			await forEachAtOnce(jobs, Math.max(1, Number(options.concurrency) || availableParallelism()), async (job) => {
