@@ -44,10 +44,11 @@ function wanted(subject: ScoringSubject): DetectionWanted {
 type FrameDetections = SampledDetections & { frame: Frame };
 
 type LoadableVision = Extract<OfflineVision, { models: unknown }>;
+type FindingsWithSkips = Findings & Required<Pick<Findings, 'skipped'>>;
 
 function visionScorers(vision: LoadableVision, judged: boolean): Scorer[] {
 	/** The models, or (when that is allowed) undefined with the reason they did not load among the findings. */
-	const loaded = async (findings: Findings & Required<Pick<Findings, 'skipped'>>, checks: string): Promise<VisionModels | undefined> => {
+	const loaded = async (findings: FindingsWithSkips, checks: string): Promise<VisionModels | undefined> => {
 		try {
 			return await vision.models();
 		} catch (error) {
@@ -91,7 +92,7 @@ function visionScorers(vision: LoadableVision, judged: boolean): Scorer[] {
 		detail,
 		async score(context) {
 			const { subject } = context;
-			const findings: Findings & Required<Pick<Findings, 'skipped'>> = { scorer: IDENTITY, dimensions: {}, skipped: [] };
+			const findings: FindingsWithSkips = { scorer: IDENTITY, dimensions: {}, skipped: [] };
 			const withReference = new Set(subject.references.map((reference) => reference.characterId));
 			for (const character of subject.bible.characters.filter((candidate) => subject.shot.characters.includes(candidate.id) && !withReference.has(candidate.id))) {
 				findings.skipped.push(`${character.name} has no reference image to compare faces with`);
@@ -122,7 +123,7 @@ function visionScorers(vision: LoadableVision, judged: boolean): Scorer[] {
 		name: 'props',
 		detail,
 		async score(context) {
-			const findings: Findings & Required<Pick<Findings, 'skipped'>> = { scorer: PROPS, dimensions: {}, skipped: [] };
+			const findings: FindingsWithSkips = { scorer: PROPS, dimensions: {}, skipped: [] };
 			const entries = shotProps(context.subject);
 			for (const { prop } of entries.filter((entry) => !entry.label)) {
 				findings.skipped.push(

@@ -202,7 +202,11 @@ function detector(human: Human, tf: Tf): VisionModels {
 
 const loading = new Map<string, Promise<VisionModels>>();
 
-/** The models, loaded on first call for a folder and shared afterwards; a failed load is tried again next time. */
+/**
+ * The models, loaded on first call for a folder and shared afterwards; a failed load is tried again
+ * next time. The library holds each model in module state: a process uses one folder (the CLI's
+ * --models-dir, or the package's own), and loading another would replace the first one's models.
+ */
 export function loadVisionModels(options: VisionLoadOptions = {}): Promise<VisionModels> {
 	const modelsDir = path.resolve(options.modelsDir ?? path.join(packageFolder('@vladmandic/human'), 'models'));
 	if (!loading.has(modelsDir)) {
