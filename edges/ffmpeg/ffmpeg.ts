@@ -72,6 +72,14 @@ function run(binary: string, args: string[], options: RunOptions): Promise<RunRe
 	});
 }
 
+/**
+ * Fails with the install hint when ffprobe cannot run. Veo Generate calls it before submitting
+ * anything: without ffprobe every downloaded clip would fail its check and be paid for again.
+ */
+export async function assertFfprobeAvailable(paths: FfmpegPaths = ffmpegPaths()): Promise<void> {
+	await run(paths.ffprobe, ['-version'], {});
+}
+
 export function runFfmpeg(args: string[], options: RunOptions = {}, paths: FfmpegPaths = ffmpegPaths()): Promise<RunResult> {
 	return run(paths.ffmpeg, ['-hide_banner', '-nostdin', '-loglevel', 'error', ...args], options);
 }

@@ -9,6 +9,7 @@ import { latestTake } from '../../core/shotItems';
 import { transition } from '../../core/status';
 import type { ShotItem, Take } from '../../core/types';
 import type { GoogleClient } from '../../edges/google/client';
+import { assertFfprobeAvailable } from '../../edges/ffmpeg/ffmpeg';
 import { fileToBinary } from '../shared/binary';
 import { toNodeError } from '../shared/errors';
 import { googleClientFor } from '../shared/google';
@@ -100,6 +101,11 @@ export async function generateBatch(context: IExecuteFunctions): Promise<INodeEx
 		}
 	}
 	if (!jobs.length || !client) return outputs;
+	try {
+		await assertFfprobeAvailable();
+	} catch (error) {
+		throw toNodeError(context.getNode(), error);
+	}
 
 	const workDir = await fs.mkdtemp(path.join(tmpdir(), 'veo-generate-'));
 	try {

@@ -173,4 +173,17 @@ describe('Veo Generate against the stand-in', () => {
 		expect(standIn.stats.downloads - downloadsBefore).toBe(4);
 		for (const index of [0, 1]) expect((await probeMedia(clipFile(index))).durationSeconds).toBeCloseTo(4, 0);
 	});
+
+	it('refuses to start, with the install hint, when ffprobe is missing: nothing is paid for', async () => {
+		const predictsBefore = standIn.stats.predictRequests;
+		const saved = process.env.FFPROBE_PATH;
+		process.env.FFPROBE_PATH = '/nonexistent/ffprobe';
+		try {
+			await expect(runVeo(shotItems(2, 4))).rejects.toThrow(/ffprobe was not found/);
+		} finally {
+			if (saved === undefined) delete process.env.FFPROBE_PATH;
+			else process.env.FFPROBE_PATH = saved;
+		}
+		expect(standIn.stats.predictRequests).toBe(predictsBefore);
+	});
 });
