@@ -26,7 +26,7 @@ async function main(): Promise<void> {
 	const dir = await fs.mkdtemp(path.join(tmpdir(), 'bench-drift-'));
 	try {
 		const spec = parseSceneSpec(cafeSpec(BATCH));
-		const renderer = new ClipRenderer(dir);
+		const renderer = new ClipRenderer(dir, () => undefined);
 		const clips: string[] = [];
 		for (const [index, shot] of spec.shots.entries()) {
 			const prompt = compilePrompt(shot, spec.bible).prompt;

@@ -1,5 +1,7 @@
+import { existsSync } from 'fs';
 import { parseArgs } from 'util';
 
+import { PHOTOS_DIR } from './samplePhotos';
 import { startStandIn } from './server';
 
 /**
@@ -13,6 +15,7 @@ async function main(): Promise<void> {
 			latency: { type: 'string', default: '3000' },
 			quota: { type: 'string', default: '10' },
 			drift: { type: 'string', default: '0' },
+			photos: { type: 'string', default: existsSync(PHOTOS_DIR) ? PHOTOS_DIR : undefined },
 		},
 	});
 	const standIn = await startStandIn(
@@ -20,12 +23,14 @@ async function main(): Promise<void> {
 			latencyMs: Number(values.latency),
 			maxConcurrentOperations: Number(values.quota),
 			driftRate: Number(values.drift),
+			photosDir: values.photos,
 		},
 		Number(values.port),
 	);
 	console.log(`Google API stand-in listening on ${standIn.url}`);
 	console.log('  A local stand-in for rehearsing pipelines for free - not Google\'s model.');
 	console.log(`  Credential Base URL: ${standIn.url}  (any API key works)`);
+	console.log(`  Props drawn as photographs: ${values.photos ?? 'no (pass --photos <scikit-image data folder>)'}`);
 	console.log(`  Settings: GET/POST ${standIn.url}/__standin/config   Counters: GET ${standIn.url}/__standin/stats`);
 	const stop = async () => {
 		await standIn.stop();

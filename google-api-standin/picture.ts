@@ -192,14 +192,14 @@ function hex([r, g, b]: [number, number, number]): string {
  * nor flickering. (drawbox cannot move things: its `t` is the line thickness, so moving blocks are
  * overlaid colour sources.)
  */
-export function pictureFilter(picture: Picture, width: number, height: number): string {
+export function pictureFilter(picture: Picture, width: number, height: number, photos: PhotoInputs = {}): string {
 	const unit = Math.round(Math.min(width, height) / 12);
 	const paletteHeight = Math.round(height * 0.12);
 	const swatches = picture.palette.map((color, index) => {
 		const swatchWidth = Math.floor(width / picture.palette.length);
 		return `drawbox=x=${index * swatchWidth}:y=${height - paletteHeight}:w=${swatchWidth}:h=${paletteHeight}:color=${hex(COLOR_NAMES[color])}@1:t=fill`;
 	});
-	const moving: Array<{ color: string; w: number; h: number; x: string; y: number }> = [
+	const moving: Array<{ color: string; w: number; h: number; x: string; y: number; photo?: string }> = [
 		...picture.characters.map((character, index) => ({
 			color: hex(character.color),
 			w: unit * 2,
@@ -207,13 +207,19 @@ export function pictureFilter(picture: Picture, width: number, height: number): 
 			x: `${Math.round(width * (0.12 + index * 0.22))}+${Math.round(unit / 3)}*t`,
 			y: Math.round(height * 0.25),
 		})),
-		...picture.props.map((prop, index) => ({
-			color: hex(COLOR_NAMES[prop.color]),
-			w: unit * 2,
-			h: unit * 2,
-			x: `${Math.round(width * (0.7 - index * 0.12))}-${Math.round(unit / 4)}*t`,
-			y: Math.round(height * 0.55),
-		})),
+		...picture.props.map((prop, index) => {
+			// The detector needs the cup large and on its saucer to be sure of it: the whole photograph, at 58% of the frame's height.
+			const photoHeight = Math.round(Math.min(height * 0.58, (width * 0.45) / CUP_PHOTO_ASPECT) / 2) * 2;
+			const photo = photos.cup !== undefined && isCup(prop.name) ? cupPhotoFilter(photos.cup, prop.color, photoHeight) : undefined;
+			return {
+				color: hex(COLOR_NAMES[prop.color]),
+				w: unit * 2,
+				h: unit * 2,
+				x: photo ? `${Math.round(width * 0.5)}-${Math.round(unit / 4)}*t` : `${Math.round(width * (0.7 - index * 0.12))}-${Math.round(unit / 4)}*t`,
+				y: photo ? Math.round((height - photoHeight) / 2) : Math.round(height * 0.55),
+				photo,
+			};
+		}),
 		// Something always moves (a bird crossing the sky), so even an empty scene is not a still frame.
 		{
 			color: hex(kelvinToRgb(picture.lighting.kelvin, Math.min(235, picture.lighting.luma + 60))),
@@ -225,11 +231,46 @@ export function pictureFilter(picture: Picture, width: number, height: number): 
 	];
 	const graph: string[] = [`[0:v]${swatches.length ? swatches.join(',') : 'null'}[base0]`];
 	moving.forEach((block, index) => {
-		graph.push(`color=c=${block.color}:s=${block.w}x${block.h}:r=24[block${index}]`);
+		graph.push(block.photo ? `${block.photo}[block${index}]` : `color=c=${block.color}:s=${block.w}x${block.h}:r=24[block${index}]`);
 		graph.push(`[base${index}][block${index}]overlay=x='${block.x}':y=${block.y}:shortest=1[base${index + 1}]`);
 	});
 	graph.push(`[base${moving.length}]format=yuv420p[v]`);
 	return graph.join(';');
+}
+
+/** Photographs the renderer has as extra inputs, by their input index. */
+export interface PhotoInputs {
+	/** scikit-image's coffee.png: a real cup an object detector recognises. */
+	cup?: number;
+}
+
+/** coffee.png is 600x400; its cup is orange-brown. */
+const CUP_PHOTO_ASPECT = 1.5;
+const CUP_PHOTO_HUE = 30;
+
+/** Props drawn as a real cup when the photograph is available, so offline detectors can find them. */
+export function isCup(name: string): boolean {
+	return /\b(mug|cup|teacup|coffee cup)s?\b/i.test(name);
+}
+
+function hueOf([r, g, b]: [number, number, number]): { hue: number; saturation: number; value: number } {
+	const max = Math.max(r, g, b);
+	const min = Math.min(r, g, b);
+	const delta = max - min;
+	let hue = 0;
+	if (delta) {
+		if (max === r) hue = 60 * (((g - b) / delta) % 6);
+		else if (max === g) hue = 60 * ((b - r) / delta + 2);
+		else hue = 60 * ((r - g) / delta + 4);
+	}
+	return { hue: (hue + 360) % 360, saturation: max ? delta / max : 0, value: max / 255 };
+}
+
+/** The photographed cup, turned round the hue circle to the prop's colour (grey for white, black...). */
+function cupPhotoFilter(input: number, color: string, height: number): string {
+	const { hue, saturation, value } = hueOf(COLOR_NAMES[color]);
+	const turn = saturation < 0.2 ? `hue=s=0,eq=brightness=${(value - 0.5).toFixed(2)}` : `hue=h=${Math.round(hue - CUP_PHOTO_HUE)}`;
+	return `[${input}:v]scale=-2:${height},${turn},fps=24`;
 }
 
 export function backgroundColor(picture: Picture): string {

@@ -1,9 +1,9 @@
 import { createHash } from 'crypto';
-import { promises as fs } from 'fs';
+import { existsSync, promises as fs } from 'fs';
 import path from 'path';
 
 import { runFfmpeg } from '../edges/ffmpeg/ffmpeg';
-import { backgroundColor, pictureFilter, type Picture } from './picture';
+import { backgroundColor, isCup, pictureFilter, type Picture } from './picture';
 
 /** Renders a real H.264 MP4 of a picture at the size and length Veo would deliver. */
 
@@ -30,7 +30,11 @@ export interface RenderRequest {
 export class ClipRenderer {
 	private readonly pictures = new Map<string, Promise<string>>();
 
-	constructor(private readonly workDir: string) {}
+	/** `photosDir`: scikit-image's sample photographs, when the stand-in was given them. */
+	constructor(
+		private readonly workDir: string,
+		private readonly photosDir: () => string | undefined,
+	) {}
 
 	async render(request: RenderRequest, outputPath: string): Promise<void> {
 		// Starting ffmpeg holds the event loop (0.1-0.3 s under load): start it once the requests
@@ -75,31 +79,47 @@ export class ClipRenderer {
 	/** The silent picture track, encoded on first use; a failed encode is tried again next time. */
 	private pictureVideo(request: RenderRequest): Promise<string> {
 		const { width, height } = frameSize(request.aspectRatio, request.resolution);
+		const cupPhoto = this.cupPhoto(request.picture);
 		const key = createHash('sha256')
-			.update(JSON.stringify([request.picture, width, height, request.durationSeconds]))
+			.update(JSON.stringify([request.picture, width, height, request.durationSeconds, cupPhoto]))
 			.digest('hex')
 			.slice(0, 16);
 		let encoded = this.pictures.get(key);
 		if (!encoded) {
 			const picturePath = path.join(this.workDir, `picture-${key}.mp4`);
-			encoded = encodePicture(request.picture, width, height, request.durationSeconds, picturePath).then(() => picturePath);
+			encoded = encodePicture(request.picture, width, height, request.durationSeconds, picturePath, cupPhoto).then(() => picturePath);
 			encoded.catch(() => this.pictures.delete(key));
 			this.pictures.set(key, encoded);
 		}
 		return encoded;
 	}
+
+	private cupPhoto(picture: Picture): string | undefined {
+		const folder = this.photosDir();
+		const photo = folder ? path.join(folder, 'coffee.png') : undefined;
+		return photo && picture.props.some((prop) => isCup(prop.name)) && existsSync(photo) ? photo : undefined;
+	}
 }
 
-async function encodePicture(picture: Picture, width: number, height: number, durationSeconds: number, outputPath: string): Promise<void> {
+async function encodePicture(
+	picture: Picture,
+	width: number,
+	height: number,
+	durationSeconds: number,
+	outputPath: string,
+	cupPhoto: string | undefined,
+): Promise<void> {
 	const duration = String(durationSeconds);
+	const photoInput = cupPhoto ? ['-loop', '1', '-framerate', '24', '-t', duration, '-i', cupPhoto] : [];
 	await runFfmpeg([
 		'-y',
 		'-f',
 		'lavfi',
 		'-i',
 		`color=c=${backgroundColor(picture)}:s=${width}x${height}:r=24:d=${duration}`,
+		...photoInput,
 		'-filter_complex',
-		pictureFilter(picture, width, height),
+		pictureFilter(picture, width, height, cupPhoto ? { cup: 1 } : {}),
 		'-map',
 		'[v]',
 		'-c:v',

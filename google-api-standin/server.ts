@@ -34,6 +34,11 @@ export interface StandInSettings {
 	apiKey?: string;
 	/** How long an uploaded file stays PROCESSING. */
 	fileProcessingMs: number;
+	/**
+	 * scikit-image's sample photographs (see samplePhotos.ts): when given, mugs and cups are drawn
+	 * as a photographed cup in the prop's colour, which offline object detectors recognise.
+	 */
+	photosDir?: string;
 }
 
 export const DEFAULT_SETTINGS: StandInSettings = {
@@ -216,7 +221,7 @@ export class GoogleApiStandIn {
 
 	async start(port = 0, host = '127.0.0.1'): Promise<string> {
 		this.workDir = await fs.mkdtemp(path.join(tmpdir(), 'google-api-standin-'));
-		this.renderer = new ClipRenderer(this.workDir);
+		this.renderer = new ClipRenderer(this.workDir, () => this.settings.photosDir);
 		this.server = createServer((request, response) => {
 			this.handle(request, response).catch((error: unknown) => this.sendError(response, error));
 		});
