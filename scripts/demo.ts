@@ -4,6 +4,7 @@ import path from 'path';
 import { parseArgs } from 'util';
 
 import { REPOSITORY_ROOT, REVIEW_LINK, startN8n, TeamChat, withSettings, type RunningN8n, type WorkflowJson } from '../test/harness';
+import { skimagePhotos } from '../google-api-standin/samplePhotos';
 import { isPortFree } from '../test/harness/process';
 
 /**
@@ -60,6 +61,19 @@ function triggerUrl(n8n: RunningN8n, workflow: WorkflowJson): string | undefined
 	return undefined;
 }
 
+/**
+ * The stand-in draws mugs as a photographed cup when it has scikit-image's sample photographs
+ * (fetched from Debian once), so Drift Score's offline checks see what they would in Veo's footage.
+ */
+async function samplePhotosDir(): Promise<string | undefined> {
+	try {
+		return path.dirname((await skimagePhotos())('coffee'));
+	} catch (error) {
+		console.log(`Rehearsing with drawn props only: ${(error as Error).message}`);
+		return undefined;
+	}
+}
+
 async function main(): Promise<void> {
 	const { values } = parseArgs({ options: { run: { type: 'boolean', default: false }, port: { type: 'string' } } });
 	const useGoogle = Boolean(process.env.GEMINI_API_KEY?.trim());
@@ -67,9 +81,10 @@ async function main(): Promise<void> {
 	const chat = await TeamChat.start((text) => console.log(`\n[team chat] ${text}\n`));
 	const port = values.port ? Number(values.port) : (await isPortFree(5678)) ? 5678 : undefined;
 
+	const photosDir = useGoogle ? undefined : await samplePhotosDir();
 	console.log('Starting n8n with n8n-nodes-veo-pipeline (the first run installs Node 24 and n8n: about 5 minutes)...');
 	const n8n = await startN8n({
-		standIn: useGoogle ? false : { latencyMs: 6000, maxConcurrentOperations: 4, driftRate: 0.35, driftKinds: ['prop_color', 'lighting'] },
+		standIn: useGoogle ? false : { latencyMs: 6000, maxConcurrentOperations: 4, driftRate: 0.35, driftKinds: ['prop_color', 'lighting'], photosDir },
 		env: { N8N_RESTRICT_FILE_ACCESS_TO: outputFolder },
 		ports: port ? { port } : undefined,
 	});

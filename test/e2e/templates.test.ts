@@ -7,6 +7,7 @@ import { chromium } from 'playwright-core';
 
 import type { ShotItem } from '../../core/types';
 import { probeMedia, runFfmpeg } from '../../edges/ffmpeg/ffmpeg';
+import { skimagePhotos } from '../../google-api-standin/samplePhotos';
 import { nodeOutput, REPOSITORY_ROOT, sleep, startN8n, TeamChat, withSettings, type Execution, type RunningN8n, type WorkflowJson } from '../harness';
 
 /**
@@ -35,7 +36,10 @@ let outputFolder: string;
 beforeAll(async () => {
 	outputFolder = await fs.mkdtemp(path.join(os.tmpdir(), 'veo-templates-'));
 	chat = await TeamChat.start();
-	n8n = await startN8n({ standIn: { latencyMs: 400 }, env: { N8N_RESTRICT_FILE_ACCESS_TO: outputFolder } });
+	// With scikit-image's photographs the stand-in draws mugs as a real cup, which Drift Score's
+	// offline object check can find (and read the colour of), as it would in Veo's footage.
+	const photo = await skimagePhotos();
+	n8n = await startN8n({ standIn: { latencyMs: 400, photosDir: path.dirname(photo('coffee')) }, env: { N8N_RESTRICT_FILE_ACCESS_TO: outputFolder } });
 	await n8n.api.createCredential({ name: 'Gemini API', type: 'veoPipelineGeminiApi', data: { apiKey: 'stand-in', baseUrl: n8n.standIn!.url } });
 });
 
@@ -182,7 +186,10 @@ describe('Coordinated film pipeline', () => {
 				}
 			},
 		);
-		expect(boards.length).toBeGreaterThanOrEqual(1);
+		// Some clips passed automatic QA; the drifted shot went back without a person, and the shot
+		// after it (no longer continuing a matching clip) went to the editor.
+		expect(boards[0].clips.length).toBeGreaterThanOrEqual(1);
+		expect(boards[0].clips.length).toBeLessThan(6);
 
 		const { pipelineId, durationSeconds } = assembled(execution);
 		const cut = await probeMedia(path.join(outputFolder, `${pipelineId}-cut.mp4`));
