@@ -204,9 +204,9 @@ export function estimatePromptTokens(prompt: string): number {
 	return Math.ceil(prompt.length / 4);
 }
 
-export interface VideoRequestCheck {
+/** The settings of a Veo request that the model table governs. */
+export interface VideoSettings {
 	model: string;
-	backend: Backend;
 	prompt: string;
 	durationSeconds: number;
 	aspectRatio: string;
@@ -215,6 +215,10 @@ export interface VideoRequestCheck {
 	seed?: number;
 	generateAudio?: boolean;
 	personGeneration?: string;
+}
+
+export interface VideoRequestCheck extends VideoSettings {
+	backend: Backend;
 	hasFirstFrame?: boolean;
 	hasLastFrame?: boolean;
 	referenceImageCount?: number;

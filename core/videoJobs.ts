@@ -4,23 +4,16 @@
  * on its own.
  */
 
+import type { VideoSettings } from './models';
+
 export interface InlineMedia {
 	/** Base64 of the bytes. */
 	data: string;
 	mimeType: string;
 }
 
-export interface VideoRequest {
-	model: string;
-	prompt: string;
+export interface VideoRequest extends VideoSettings {
 	negativePrompt?: string;
-	durationSeconds: number;
-	aspectRatio: string;
-	resolution: string;
-	numberOfVideos?: number;
-	seed?: number;
-	generateAudio?: boolean;
-	personGeneration?: string;
 	enhancePrompt?: boolean;
 	firstFrame?: InlineMedia;
 	lastFrame?: InlineMedia;

@@ -1,5 +1,4 @@
 import type { AssemblyOptions } from '../../core/assembly/types';
-import { InvalidInputError } from '../../core/failures';
 import { takeClipProperty } from '../../core/generationRecord';
 import { createShotItems } from '../../core/shotItems';
 import { transition } from '../../core/status';
@@ -12,17 +11,6 @@ import { cafeSpec } from './specs';
 /** Assembly options as the node's defaults give them: cuts, fail on a missing shot, nothing added. */
 export function assemblyOptions(overrides: Partial<AssemblyOptions> = {}): AssemblyOptions {
 	return { clipProperty: 'clip', missingShots: 'fail', takeOverrides: [], transition: { kind: 'cut', durationSeconds: 0.5 }, target: {}, renditions: [], quality: 'draft', ...overrides };
-}
-
-/** The input error `call` throws (failing the test when it throws none, or another kind). */
-export function inputErrorOf<T extends InvalidInputError = InvalidInputError>(call: () => unknown, kind: new (...args: never[]) => T = InvalidInputError as never): T {
-	try {
-		call();
-	} catch (error) {
-		if (error instanceof kind) return error;
-		throw error;
-	}
-	throw new Error('nothing was thrown');
 }
 
 export interface TakeSpec {

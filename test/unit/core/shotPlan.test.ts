@@ -1,4 +1,5 @@
 import { InvalidInputError } from '../../../core/failures';
+import { inputErrorOf } from '../../helpers/errors';
 import { allowedDurations, getVeoModel } from '../../../core/models';
 import { parseSceneSpec } from '../../../core/schema';
 import { checkSpecAgainstModel, DEFAULT_MAX_SHOTS, planShotDurations } from '../../../core/shotPlan';
@@ -10,16 +11,6 @@ const VEO_31 = 'veo-3.1-fast-generate-preview';
 /** The fixture's shots are 8 + 6 + 4 = 18 s at 720p. */
 function spec(): SceneSpec {
 	return parseSceneSpec(rawSpec());
-}
-
-function thrownBy(call: () => unknown): InvalidInputError {
-	try {
-		call();
-	} catch (error) {
-		expect(error).toBeInstanceOf(InvalidInputError);
-		return error as InvalidInputError;
-	}
-	throw new Error('nothing was thrown');
 }
 
 describe('checkSpecAgainstModel', () => {
@@ -106,13 +97,13 @@ describe('planShotDurations', () => {
 	});
 
 	it.each([0, -8, Number.NaN])('refuses a target of %p', (target) => {
-		const error = thrownBy(() => planShotDurations(target, getVeoModel(VEO_31)));
+		const error = inputErrorOf(() => planShotDurations(target, getVeoModel(VEO_31)));
 		expect(error.firstPath).toBe('targetDurationSeconds');
 		expect(error.message).toContain('more than 0 seconds');
 	});
 
 	it('refuses 3 hours, naming the cap of 200 shots', () => {
-		const error = thrownBy(() => planShotDurations(3 * 3600, getVeoModel(VEO_31)));
+		const error = inputErrorOf(() => planShotDurations(3 * 3600, getVeoModel(VEO_31)));
 		expect(error.firstPath).toBe('targetDurationSeconds');
 		expect(error.message).toContain(`over the cap of ${DEFAULT_MAX_SHOTS} shots`);
 		expect(DEFAULT_MAX_SHOTS).toBe(200);
@@ -133,9 +124,9 @@ describe('planShotDurations', () => {
 
 	it('refuses a shot count that cannot reach the target, or is not a positive whole number, or is over the cap', () => {
 		const model = getVeoModel(VEO_31);
-		expect(thrownBy(() => planShotDurations(60, model, { shotCount: 2 })).firstPath).toBe('shotCount');
-		expect(thrownBy(() => planShotDurations(60, model, { shotCount: 0 })).message).toContain('whole number');
-		expect(thrownBy(() => planShotDurations(60, model, { shotCount: 2.5 })).firstPath).toBe('shotCount');
-		expect(thrownBy(() => planShotDurations(6000, model, { shotCount: 750 })).message).toContain('over the cap of 200');
+		expect(inputErrorOf(() => planShotDurations(60, model, { shotCount: 2 })).firstPath).toBe('shotCount');
+		expect(inputErrorOf(() => planShotDurations(60, model, { shotCount: 0 })).message).toContain('whole number');
+		expect(inputErrorOf(() => planShotDurations(60, model, { shotCount: 2.5 })).firstPath).toBe('shotCount');
+		expect(inputErrorOf(() => planShotDurations(6000, model, { shotCount: 750 })).message).toContain('over the cap of 200');
 	});
 });

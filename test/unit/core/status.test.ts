@@ -1,4 +1,5 @@
 import { InvalidInputError } from '../../../core/failures';
+import { inputErrorOf } from '../../helpers/errors';
 import { parseSceneSpec } from '../../../core/schema';
 import { createShotItems } from '../../../core/shotItems';
 import { allShotsFinal, canTransition, isFinal, transition } from '../../../core/status';
@@ -8,16 +9,6 @@ import { rawSpec } from '../../fixtures/sceneSpec';
 function firstItem(status: ShotStatus = 'pending'): ShotItem {
 	const [item] = createShotItems(parseSceneSpec(rawSpec()), 'veo-3.1-fast-generate-preview');
 	return { ...item, status };
-}
-
-function thrownBy(call: () => unknown): InvalidInputError {
-	try {
-		call();
-	} catch (error) {
-		expect(error).toBeInstanceOf(InvalidInputError);
-		return error as InvalidInputError;
-	}
-	throw new Error('the transition was allowed');
 }
 
 describe('the shot status machine', () => {
@@ -65,7 +56,7 @@ describe('the shot status machine', () => {
 	});
 
 	it('refuses pending -> approved, naming the shot and where it can go', () => {
-		const error = thrownBy(() => transition(firstItem('pending'), 'approved'));
+		const error = inputErrorOf(() => transition(firstItem('pending'), 'approved'));
 		expect(error.firstPath).toBe('status');
 		expect(error.message).toContain('shot "shot-01"');
 		expect(error.message).toContain('from pending to approved');
@@ -75,7 +66,7 @@ describe('the shot status machine', () => {
 
 	it('refuses every step out of failed, saying it is final', () => {
 		for (const to of SHOT_STATUSES) {
-			const error = thrownBy(() => transition(firstItem('failed'), to));
+			const error = inputErrorOf(() => transition(firstItem('failed'), to));
 			expect(error.message).toContain(`from failed to ${to}`);
 			expect(error.message).toContain('it is final');
 		}

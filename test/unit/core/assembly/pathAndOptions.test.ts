@@ -2,7 +2,8 @@ import { renditionSize, validateAssemblyOptions } from '../../../../core/assembl
 import { cutFormat, decidePath } from '../../../../core/assembly/path';
 import { selectTakes } from '../../../../core/assembly/selection';
 import type { AssemblyOptions, ClipFacts } from '../../../../core/assembly/types';
-import { assemblyOptions, inputErrorOf, pipelineItems } from '../../../helpers/assembly';
+import { assemblyOptions, pipelineItems } from '../../../helpers/assembly';
+import { inputErrorOf } from '../../../helpers/errors';
 
 const OPTIONS = assemblyOptions({ missingShots: 'slate' });
 

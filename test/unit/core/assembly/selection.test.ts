@@ -1,7 +1,8 @@
 import { groupPipelines, selectTakes, unknownOverrides } from '../../../../core/assembly/selection';
 import { AssemblyInputError, type AssemblyInput } from '../../../../core/assembly/types';
 import type { ShotItem } from '../../../../core/types';
-import { assemblyOptions, inputErrorOf, pipelineItems } from '../../../helpers/assembly';
+import { assemblyOptions, pipelineItems } from '../../../helpers/assembly';
+import { inputErrorOf } from '../../../helpers/errors';
 
 const OPTIONS = assemblyOptions();
 

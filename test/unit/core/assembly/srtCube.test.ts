@@ -1,6 +1,6 @@
 import { parseCubeLut } from '../../../../core/assembly/cube';
 import { dialogueCues, formatSrt, parseSrt } from '../../../../core/assembly/srt';
-import { inputErrorOf } from '../../../helpers/assembly';
+import { inputErrorOf } from '../../../helpers/errors';
 
 const problemsOf = (call: () => unknown) => inputErrorOf(call).problems;
 
