@@ -4,7 +4,7 @@ import path from 'path';
 
 import type { ProductionReport } from '../../core/assembly/report';
 import { probeMedia } from '../../edges/ffmpeg/ffmpeg';
-import { chainWorkflow, N8N_TEST_TIMEOUT_MS, startN8n, webhookNode, type Execution, type RunningN8n } from '../harness';
+import { chainWorkflow, N8N_TEST_TIMEOUT_MS, startN8n, sceneSpecFromBodyNode, veoGenerateNode, webhookNode, type Execution, type RunningN8n } from '../harness';
 import { edlShots, parseCmx3600 } from '../helpers/editLists';
 import { cafeSpec } from '../helpers/specs';
 
@@ -54,14 +54,8 @@ describe('Assemble in n8n', () => {
 		const workflow = await n8n.api.importWorkflow(
 			chainWorkflow('Pipeline to a cut', [
 				webhookNode('assemble', { responseMode: 'onReceived' }),
-				{ name: 'Scene Spec', type: 'n8n-nodes-veo-pipeline.sceneSpec', typeVersion: 1, parameters: { operation: 'fromJson', specJson: '={{ $json.body }}', model: 'veo-3.1-fast-generate-preview' } },
-				{
-					name: 'Veo Generate',
-					type: 'n8n-nodes-veo-pipeline.veoGenerate',
-					typeVersion: 1,
-					parameters: { operation: 'generateAndWait', options: { pollMinSeconds: 0.2 } },
-					credentials: { veoPipelineGeminiApi: { name: CREDENTIAL } },
-				},
+				sceneSpecFromBodyNode(),
+				veoGenerateNode(CREDENTIAL),
 				{
 					name: 'Approve',
 					type: 'n8n-nodes-base.set',

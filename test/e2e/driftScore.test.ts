@@ -4,7 +4,7 @@ import type { IBinaryData } from 'n8n-workflow';
 import path from 'path';
 
 import type { DriftReport, ShotItem } from '../../core/types';
-import { chainWorkflow, N8N_TEST_TIMEOUT_MS, startN8n, webhookNode, type Execution, type RunningN8n, type WorkflowNode } from '../harness';
+import { chainWorkflow, N8N_TEST_TIMEOUT_MS, startN8n, sceneSpecFromBodyNode, veoGenerateNode, webhookNode, type Execution, type RunningN8n, type WorkflowNode } from '../harness';
 import { photoClip, photoShotItem, skimagePhotos } from '../helpers/photos';
 
 /**
@@ -63,14 +63,8 @@ describe('Drift Score in n8n', () => {
 	it('Scene Spec -> Veo Generate -> Drift Score routes each shot to its output', async () => {
 		const chain = chainWorkflow('Drift Score routes', [
 			webhookNode('drift-score', { responseMode: 'onReceived' }),
-			{ name: 'Scene Spec', type: 'n8n-nodes-veo-pipeline.sceneSpec', typeVersion: 1, parameters: { operation: 'fromJson', specJson: '={{ $json.body }}', model: 'veo-3.1-fast-generate-preview' } },
-			{
-				name: 'Veo Generate',
-				type: 'n8n-nodes-veo-pipeline.veoGenerate',
-				typeVersion: 1,
-				parameters: { operation: 'generateAndWait', options: { pollMinSeconds: 0.2 } },
-				credentials: { veoPipelineGeminiApi: { name: CREDENTIAL } },
-			},
+			sceneSpecFromBodyNode(),
+			veoGenerateNode(CREDENTIAL),
 			// The stand-in draws blocks, not mugs: the offline checks are tested with photographs below.
 			{ name: 'Drift Score', type: 'n8n-nodes-veo-pipeline.driftScore', typeVersion: 1, parameters: { offlineChecks: 'off' } },
 		]);

@@ -6,7 +6,7 @@ import path from 'path';
 import { chromium } from 'playwright-core';
 
 import type { ShotItem } from '../../core/types';
-import { chainWorkflow, nodeOutput, REPOSITORY_ROOT, sleep, startN8n, webhookNode, type Execution, type NodeSpec, type RunningN8n, type WorkflowJson } from '../harness';
+import { chainWorkflow, nodeOutput, REPOSITORY_ROOT, sleep, startN8n, sceneSpecFromBodyNode, veoGenerateNode, webhookNode, type Execution, type NodeSpec, type RunningN8n, type WorkflowJson } from '../harness';
 
 /**
  * Human Approval Wait in real n8n, with clips Veo Generate fetched from the Google API stand-in:
@@ -38,14 +38,8 @@ const connect = (...targets: string[]) => ({ main: targets.map((node) => [{ node
 function reviewWorkflow(name: string, webhookPath: string, review: Record<string, unknown>, outputs: string[], extra: NodeSpec[] = []): WorkflowJson {
 	const workflow = chainWorkflow(name, [
 		webhookNode(webhookPath, { responseMode: 'onReceived' }),
-		{ name: 'Scene Spec', type: 'n8n-nodes-veo-pipeline.sceneSpec', typeVersion: 1, parameters: { operation: 'fromJson', specJson: '={{ $json.body }}', model: 'veo-3.1-fast-generate-preview' } },
-		{
-			name: 'Veo Generate',
-			type: 'n8n-nodes-veo-pipeline.veoGenerate',
-			typeVersion: 1,
-			parameters: { options: { pollMinSeconds: 0.2 } },
-			credentials: { veoPipelineGeminiApi: { name: 'Stand-in Gemini' } },
-		},
+		sceneSpecFromBodyNode(),
+		veoGenerateNode('Stand-in Gemini'),
 		{ name: NODE, type: 'n8n-nodes-veo-pipeline.humanApprovalWait', typeVersion: 1, parameters: review },
 	]);
 	[noOp('Approved'), noOp('Rejected'), ...extra].forEach((spec, index) => workflow.nodes.push({ id: randomUUID(), position: [1100, index * 160], ...spec }));

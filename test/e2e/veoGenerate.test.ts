@@ -2,7 +2,7 @@ import { randomUUID } from 'crypto';
 
 import type { ShotItem } from '../../core/types';
 import { probeMedia } from '../../edges/ffmpeg/ffmpeg';
-import { chainWorkflow, N8N_TEST_TIMEOUT_MS, nodeRuns, startN8n, webhookNode, type Execution, type ExecutionItem, type NodeSpec, type RunningN8n } from '../harness';
+import { chainWorkflow, N8N_TEST_TIMEOUT_MS, nodeRuns, startN8n, sceneSpecFromBodyNode, veoGenerateNode, webhookNode, type Execution, type ExecutionItem, type RunningN8n } from '../harness';
 
 /**
  * Veo Generate inside real n8n (started by the harness, package installed as a community
@@ -26,23 +26,6 @@ function sceneSpec(shotCount: number) {
 			description: `Mya pours coffee, beat ${index + 1}`,
 			durationSeconds: 4,
 		})),
-	};
-}
-
-const sceneSpecNode: NodeSpec = {
-	name: 'Scene Spec',
-	type: 'n8n-nodes-veo-pipeline.sceneSpec',
-	typeVersion: 1,
-	parameters: { operation: 'fromJson', specJson: '={{ $json.body }}', model: 'veo-3.1-fast-generate-preview' },
-};
-
-function veoGenerate(name: string, operation: string, options: Record<string, unknown> = {}): NodeSpec {
-	return {
-		name,
-		type: 'n8n-nodes-veo-pipeline.veoGenerate',
-		typeVersion: 1,
-		parameters: { operation, options: { pollMinSeconds: 0.2, ...options } },
-		credentials: { veoPipelineGeminiApi: { name: CREDENTIAL } },
 	};
 }
 
@@ -78,7 +61,7 @@ describe('Veo Generate in n8n', () => {
 
 	it('Scene Spec -> Veo Generate leaves playable clips in the binary-data store', async () => {
 		const workflow = await n8n.api.importWorkflow(
-			chainWorkflow('Generate and wait', [webhookNode('veo-generate', { responseMode: 'onReceived' }), sceneSpecNode, veoGenerate('Veo Generate', 'generateAndWait')]),
+			chainWorkflow('Generate and wait', [webhookNode('veo-generate', { responseMode: 'onReceived' }), sceneSpecFromBodyNode(), veoGenerateNode(CREDENTIAL)]),
 			{ activate: true },
 		);
 		await n8n.api.callWebhook('veo-generate', { body: sceneSpec(2) });
@@ -94,11 +77,11 @@ describe('Veo Generate in n8n', () => {
 		const predictsBefore = standIn.stats.predictRequests;
 		const workflow = chainWorkflow('Long job', [
 			webhookNode('veo-long-job', { responseMode: 'onReceived' }),
-			sceneSpecNode,
+			sceneSpecFromBodyNode(),
 			// Two at once, so the third shot waits for the second round of the loop.
-			veoGenerate('Submit', 'submitOnly', { concurrency: 2 }),
+			veoGenerateNode(CREDENTIAL, { name: 'Submit', operation: 'submitOnly', options: { concurrency: 2 } }),
 			{ name: 'Wait', type: 'n8n-nodes-base.wait', typeVersion: 1.1, parameters: { resume: 'timeInterval', amount: PERSISTED_WAIT_SECONDS, unit: 'seconds' } },
-			veoGenerate('Check', 'checkAndFetch'),
+			veoGenerateNode(CREDENTIAL, { name: 'Check', operation: 'checkAndFetch' }),
 			{
 				name: 'Unfinished?',
 				type: 'n8n-nodes-base.if',

@@ -53,3 +53,24 @@ export function withSettings(workflow: WorkflowJson, values: Record<string, unkn
 	});
 	return { ...workflow, nodes };
 }
+
+/** Scene Spec reading the spec posted to the workflow's webhook (From JSON). */
+export function sceneSpecFromBodyNode(): NodeSpec {
+	return {
+		name: 'Scene Spec',
+		type: 'n8n-nodes-veo-pipeline.sceneSpec',
+		typeVersion: 1,
+		parameters: { operation: 'fromJson', specJson: '={{ $json.body }}', model: 'veo-3.1-fast-generate-preview' },
+	};
+}
+
+/** Veo Generate on a Gemini API credential, polling the stand-in every 0.2 s at the least. */
+export function veoGenerateNode(credentialName: string, options: { name?: string; operation?: string; options?: Record<string, unknown> } = {}): NodeSpec {
+	return {
+		name: options.name ?? 'Veo Generate',
+		type: 'n8n-nodes-veo-pipeline.veoGenerate',
+		typeVersion: 1,
+		parameters: { operation: options.operation ?? 'generateAndWait', options: { pollMinSeconds: 0.2, ...options.options } },
+		credentials: { veoPipelineGeminiApi: { name: credentialName } },
+	};
+}
