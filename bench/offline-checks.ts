@@ -6,7 +6,7 @@ import { DEFAULT_THRESHOLDS } from '../core/scoring/report';
 import { driftScorers, scoreDrift, type ScoringSubject } from '../core/scoring/scoreDrift';
 import type { VisionModels } from '../core/scoring/vision';
 import { ffmpegMediaReader } from '../edges/ffmpeg/frameSampling';
-import { loadVisionModels } from '../edges/vision/humanModels';
+import { loadVisionModels, stopVisionModels } from '../edges/vision/humanModels';
 import { editPhoto, photoClip, photoShotSpec, skimagePhotos } from '../test/helpers/photos';
 import { cpuSeconds } from './cpu';
 
@@ -111,7 +111,7 @@ async function main(): Promise<void> {
 				if (pass <= 1) {
 					const { character, props } = alone.report.dimensions;
 					console.log(
-						`${pass ? 'pass 1' : 'warm-up'}, clip ${index}: identity + props ${alone.wall.toFixed(2)} s wall (${inModels.toFixed(2)} s in the models; CPU ${alone.own.toFixed(2)} s node + ${alone.children.toFixed(2)} s ffmpeg); ` +
+						`${pass ? 'pass 1' : 'warm-up'}, clip ${index}: identity + props ${alone.wall.toFixed(2)} s wall (${inModels.toFixed(2)} s of frame time in the model workers; CPU ${alone.own.toFixed(2)} s node + ${alone.children.toFixed(2)} s ffmpeg); ` +
 							`local scoring ${local.wall.toFixed(2)} s without them, ${all.wall.toFixed(2)} s with; character drift ${character?.drift}, props drift ${props?.drift}`,
 					);
 				}
@@ -119,11 +119,12 @@ async function main(): Promise<void> {
 		}
 		console.log(
 			`per clip over ${offlineWalls.length} scorings: identity + props median ${median(offlineWalls).toFixed(2)} s wall (best ${Math.min(...offlineWalls).toFixed(2)}, worst ${Math.max(...offlineWalls).toFixed(2)}), ` +
-				`${median(modelSeconds).toFixed(2)} s of it in the models; added to the local scoring: median ${median(added).toFixed(2)} s`,
+				`${median(modelSeconds).toFixed(2)} s of frame time in the model workers (they work in parallel); added to the local scoring: median ${median(added).toFixed(2)} s`,
 		);
 		const { maxRSS } = process.resourceUsage();
 		console.log(`peak memory of this process: ${(maxRSS / 1024).toFixed(0)} MB resident; load average now ${load()}`);
 	} finally {
+		await stopVisionModels();
 		await fs.rm(dir, { recursive: true, force: true });
 	}
 }

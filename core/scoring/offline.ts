@@ -74,9 +74,8 @@ function visionScorers(vision: LoadableVision, judged: boolean): Scorer[] {
 				context,
 				(async () => {
 					const frames = (await context.measurements()).detail ?? [];
-					const results: FrameDetections[] = [];
-					for (const frame of frames) results.push({ frame, atSeconds: frame.atSeconds, detections: await models.detect(frame, wanted(context.subject)) });
-					return results;
+					// All at once: the models may look at several frames in parallel.
+					return Promise.all(frames.map(async (frame) => ({ frame, atSeconds: frame.atSeconds, detections: await models.detect(frame, wanted(context.subject)) })));
 				})(),
 			);
 		}

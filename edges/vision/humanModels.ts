@@ -1,220 +1,168 @@
-import { existsSync, promises as fs } from 'fs';
+import { availableParallelism } from 'os';
 import path from 'path';
-import type * as tfjs from '@tensorflow/tfjs-core';
-import type { Config, Human } from '@vladmandic/human';
+import { Worker } from 'worker_threads';
 
-import { describeError, NonRetryableFailure } from '../../core/failures';
-import { FACE_MIN_SCORE } from '../../core/scoring/identity';
+import { NonRetryableFailure } from '../../core/failures';
 import type { Frame } from '../../core/scoring/similarity';
-import type { Box, DetectionWanted, Detections, FoundObject, OfflineVision, VisionModels } from '../../core/scoring/vision';
+import type { DetectionWanted, Detections, OfflineVision, VisionModels } from '../../core/scoring/vision';
+import { humanLibrary, packageFolder, VISION_HINT } from './humanDetector';
 
 /**
- * The one place that runs vision models: @vladmandic/human on TensorFlow.js's WebAssembly backend,
- * with the weights that ship inside the package (BlazeFace finds faces, FaceRes describes them,
- * CenterNet finds the 80 COCO object classes). Nothing is fetched: the .wasm binaries and the model
- * files are read from the installed packages. The library is loaded on first use and the models
- * once per process, then shared by every clip, item and execution.
+ * The one place that runs vision models (humanDetector.ts holds the models themselves). They run in
+ * worker threads: TensorFlow.js's WebAssembly backend uses one thread in Node, so two workers look
+ * at two frames at once on two cores, and n8n's own thread is never blocked by a model run. The
+ * workers are started on first use and shared afterwards by every clip, item and execution.
  */
-
-/** The model files the checks use, in the library's models folder. */
-const MODEL_FILES = { face: 'blazeface.json', description: 'faceres.json', objects: 'centernet.json' };
 
 export interface VisionLoadOptions {
 	/** Where the model files are; the library's own `models` folder unless given. */
 	modelsDir?: string;
 }
 
-/** The folder of an installed package, found from the file its `require` export resolves to. */
-function packageFolder(name: string): string {
-	let folder = path.dirname(require.resolve(name));
-	while (!existsSync(path.join(folder, 'package.json'))) folder = path.dirname(folder);
-	return folder;
+export interface VisionRequest {
+	id: number;
+	frame: Frame;
+	wanted: DetectionWanted;
 }
 
-type Tf = typeof tfjs;
-type ModelArtifacts = tfjs.io.ModelArtifacts;
-
-/**
- * TensorFlow.js reads models through URLs, and Node's fetch refuses `file://` ones. This routes the
- * models folder's URLs to the disk, and keeps what went wrong: the library logs a failed model and
- * carries on as if it had loaded.
- */
-function diskLoader(tf: Tf, modelsDir: string, failures: Map<string, string>) {
-	const prefix = `file://${modelsDir}${path.sep}`;
-	const load = async (file: string): Promise<ModelArtifacts> => {
-		try {
-			const json = JSON.parse(await fs.readFile(file, 'utf8'));
-			return await tf.io.getModelArtifactsForJSON(json, async (manifest) => {
-				const weights = manifest.flatMap((group) => group.weights);
-				const parts = await Promise.all(manifest.flatMap((group) => group.paths.map((part) => fs.readFile(path.join(path.dirname(file), part)))));
-				const bytes = Buffer.concat(parts);
-				return [weights, bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)];
-			});
-		} catch (error) {
-			failures.set(path.basename(file), describeError(error));
-			throw error;
-		}
-	};
-	const router: Parameters<Tf['io']['registerLoadRouter']>[0] = (url) => {
-		const target = Array.isArray(url) ? url[0] : url;
-		// A router that does not handle a URL answers null, as TensorFlow.js's own do (its type leaves that out).
-		return typeof target === 'string' && target.startsWith(prefix) ? { load: () => load(target.slice('file://'.length)) } : (null as unknown as tfjs.io.IOHandler);
-	};
-	return router;
+interface WorkerFailure {
+	message: string;
+	hint?: string;
 }
 
-const HINT = 'Reinstall the package (the models ship inside its dependency @vladmandic/human), or switch the offline character and prop checks off.';
+export type VisionReply = { loaded: true } | { loaded: false; failure: WorkerFailure } | { id: number; detections: Detections } | { id: number; failure: WorkerFailure };
 
-function settings(modelsDir: string, wasmDir: string): Partial<Config> {
-	const off = { enabled: false };
-	const everyFrame = { skipFrames: 0, skipTime: 0 };
-	// The library merges each section with its defaults; only what differs is given.
-	return {
-		backend: 'wasm',
-		wasmPath: `${wasmDir}${path.sep}`,
-		modelBasePath: `file://${modelsDir}${path.sep}`,
-		debug: false,
-		warmup: 'none',
-		// Every frame is scored on its own: no results reused from a similar earlier frame.
-		cacheSensitivity: 0,
-		filter: off,
-		face: {
-			enabled: true,
-			// Faces below the score that counts are not worth describing.
-			detector: { modelPath: MODEL_FILES.face, rotation: false, maxDetected: 10, minConfidence: FACE_MIN_SCORE, ...everyFrame },
-			mesh: off,
-			iris: off,
-			emotion: off,
-			antispoof: off,
-			liveness: off,
-			description: { enabled: true, modelPath: MODEL_FILES.description, ...everyFrame },
-		},
-		object: { enabled: true, modelPath: MODEL_FILES.objects, minConfidence: 0.2, maxDetected: 20, ...everyFrame },
-		body: off,
-		hand: off,
-		gesture: off,
-		segmentation: off,
-	} as unknown as Partial<Config>;
+/** Each worker holds its own copy of the models (about 185 MB): more than two would cost memory for little. */
+const MAX_WORKERS = 2;
+
+/** The worker's file: under ts-jest or tsx the sources run as TypeScript, which a worker reads through tsx. */
+function workerEntry(): { file: string; execArgv: string[] } {
+	const extension = path.extname(__filename);
+	return { file: path.join(__dirname, `visionWorker${extension}`), execArgv: extension === '.ts' ? ['--require', 'tsx/cjs'] : [] };
 }
 
-const boxOf = ([x, y, width, height]: [number, number, number, number]): Box => ({ x, y, width, height });
+const failureOf = ({ message, hint }: WorkerFailure) => new NonRetryableFailure(message, { hint });
 
-/**
- * The object model squeezes its input into a square: a 16:9 frame's objects come out squashed and
- * are often missed (a cup found at 0.61 in a square crop scored 0.26 in the whole frame). Objects
- * are looked for in overlapping squares that cover the frame instead.
- */
-function squareTiles(width: number, height: number): Array<{ x: number; y: number; side: number }> {
-	const side = Math.min(width, height);
-	const long = Math.max(width, height);
-	const count = Math.ceil(long / side);
-	return Array.from({ length: count }, (_, index) => {
-		const offset = count > 1 ? Math.round((index * (long - side)) / (count - 1)) : 0;
-		return width >= height ? { x: offset, y: 0, side } : { x: 0, y: offset, side };
-	});
-}
+class VisionWorker {
+	private readonly pending = new Map<number, { resolve: (detections: Detections) => void; reject: (error: Error) => void }>();
+	private nextId = 0;
 
-async function load(modelsDir: string): Promise<VisionModels> {
-	const missing = Object.values(MODEL_FILES).filter((file) => !existsSync(path.join(modelsDir, file)));
-	if (missing.length) {
-		throw new NonRetryableFailure(`The offline vision models are missing: ${missing.join(', ')} not in ${modelsDir}`, { hint: HINT });
+	private constructor(
+		private readonly worker: Worker,
+		private readonly onStopped: () => void,
+	) {
+		worker.on('message', (reply: VisionReply) => {
+			if (!('id' in reply)) return;
+			const request = this.pending.get(reply.id);
+			this.pending.delete(reply.id);
+			// An idle worker must not keep the process (the CLI, a test run) alive.
+			if (!this.pending.size) worker.unref();
+			if ('failure' in reply) request?.reject(failureOf(reply.failure));
+			else request?.resolve(reply.detections);
+		});
+		const stopped = (reason: string) => {
+			const error = new NonRetryableFailure(`The offline vision models stopped: ${reason}`, { hint: VISION_HINT });
+			for (const { reject } of this.pending.values()) reject(error);
+			this.pending.clear();
+			this.onStopped();
+		};
+		worker.on('error', (error) => stopped(error.message));
+		worker.on('exit', (code) => stopped(`their worker thread exited (code ${code})`));
+		worker.unref();
 	}
-	// The package's exports block its node-wasm build's subpath: it is required by file.
-	// eslint-disable-next-line @typescript-eslint/no-require-imports
-	const library = require(path.join(packageFolder('@vladmandic/human'), 'dist', 'human.node-wasm.js')) as { Human: new (config: Partial<Config>) => Human };
-	const human = new library.Human(settings(modelsDir, path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm'))));
-	const tf = human.tf as Tf;
-	const failures = new Map<string, string>();
-	tf.io.registerLoadRouter(diskLoader(tf, modelsDir, failures));
-	// A model that fails may also make the library stumble over it afterwards: what failed first is the reason.
-	const stumble = await human.load().then(
-		() => undefined,
-		(error: unknown) => error,
-	);
-	if (tf.getBackend() !== 'wasm') {
-		throw new NonRetryableFailure(`The offline vision models need TensorFlow.js's WebAssembly backend, which did not start (backend: ${tf.getBackend() || 'none'})`, { hint: HINT });
+
+	/** A worker with the models loaded; rejects with the reason they did not load. */
+	static start(modelsDir: string, onStopped: () => void): Promise<VisionWorker> {
+		const { file, execArgv } = workerEntry();
+		const worker = new Worker(file, { workerData: { modelsDir }, execArgv });
+		return new Promise((resolve, reject) => {
+			// Only this start-up's own listeners go: Node's Worker keeps internal ones of its own.
+			const settle = () => {
+				worker.off('message', onMessage);
+				worker.off('error', onError);
+				worker.off('exit', onExit);
+			};
+			const notLoaded = (failure: WorkerFailure) => {
+				settle();
+				void worker.terminate();
+				reject(failureOf(failure));
+			};
+			const onMessage = (reply: VisionReply) => {
+				if (!('loaded' in reply)) return notLoaded({ message: 'The offline vision models answered before loading' });
+				if (!reply.loaded) return notLoaded(reply.failure);
+				settle();
+				resolve(new VisionWorker(worker, onStopped));
+			};
+			const onError = (error: Error) => notLoaded({ message: `The offline vision models did not start: ${error.message}`, hint: VISION_HINT });
+			const onExit = (code: number) => notLoaded({ message: `The offline vision models did not start (worker exit code ${code})`, hint: VISION_HINT });
+			worker.on('message', onMessage);
+			worker.on('error', onError);
+			worker.on('exit', onExit);
+		});
 	}
-	const loaded = human.models.loaded();
-	const notLoaded = Object.entries({ blazeface: MODEL_FILES.face, faceres: MODEL_FILES.description, centernet: MODEL_FILES.objects }).filter(
-		([name, file]) => !loaded.includes(name) || failures.has(file),
-	);
-	if (notLoaded.length || stumble) {
-		const reasons = notLoaded.map(([, file]) => `${file}${failures.has(file) ? ` (${failures.get(file)})` : ''}`);
-		throw new NonRetryableFailure(`The offline vision models did not load from ${modelsDir}: ${reasons.join('; ') || describeError(stumble)}`, { hint: HINT });
+
+	get queued(): number {
+		return this.pending.size;
 	}
-	await warmUp(human, tf);
-	return detector(human, tf);
+
+	detect(frame: Frame, wanted: DetectionWanted): Promise<Detections> {
+		const id = this.nextId++;
+		return new Promise((resolve, reject) => {
+			this.pending.set(id, { resolve, reject });
+			this.worker.ref();
+			this.worker.postMessage({ id, frame, wanted } satisfies VisionRequest);
+		});
+	}
+
+	/** Ends the worker; what it still had to answer fails as stopped. */
+	stop(): Promise<number> {
+		return this.worker.terminate();
+	}
 }
 
-/** A model's first run, and the library's first pass around it, take several times longer than later ones: paid here, once. */
-async function warmUp(human: Human, tf: Tf): Promise<void> {
-	for (const model of Object.values(human.models.models)) {
-		if (!model) continue;
-		const input = tf.zeros(model.inputs[0].shape!.map((size) => (size > 0 ? size : 1)), model.inputs[0].dtype as tfjs.DataType);
-		tf.dispose([input, model.execute(input)]);
-		// Each run blocks the event loop (n8n's too) for a moment: let waiting work in between.
-		await new Promise((resolve) => setImmediate(resolve));
+const pools = new Map<string, Promise<VisionWorker[]>>();
+
+async function startPool(modelsDir: string, onStopped: () => void): Promise<VisionWorker[]> {
+	const count = Math.max(1, Math.min(MAX_WORKERS, availableParallelism()));
+	const started = await Promise.allSettled(Array.from({ length: count }, () => VisionWorker.start(modelsDir, onStopped)));
+	const workers = started.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+	const failed = started.find((result) => result.status === 'rejected');
+	if (failed) {
+		await Promise.all(workers.map((worker) => worker.stop()));
+		throw failed.reason;
 	}
-	const blank = tf.zeros([360, 640, 3], 'int32');
-	await human.detect(blank);
-	tf.dispose(blank);
+	return workers;
 }
-
-function detector(human: Human, tf: Tf): VisionModels {
-	const run = async (input: tfjs.Tensor, kind: 'faces' | 'objects') => {
-		const { face, object } = human.config;
-		const result = await human.detect(input, { face: { ...face, enabled: kind === 'faces' }, object: { ...object, enabled: kind === 'objects' } });
-		if (result.error) throw new NonRetryableFailure(`The offline vision models failed on a frame: ${result.error}`);
-		return result;
-	};
-	const detectNow = async (frame: Frame, wanted: DetectionWanted): Promise<Detections> => {
-		const input = tf.tensor3d(frame.rgb, [frame.height, frame.width, 3], 'int32');
-		try {
-			const faces = wanted.faces ? (await run(input, 'faces')).face.map((face) => ({ score: face.boxScore, box: boxOf(face.box), embedding: face.embedding ?? [] })) : [];
-			const objects: FoundObject[] = [];
-			for (const tile of wanted.objects ? squareTiles(frame.width, frame.height) : []) {
-				const part = tf.slice(input, [tile.y, tile.x, 0], [tile.side, tile.side, 3]);
-				try {
-					for (const object of (await run(part, 'objects')).object) {
-						const box = boxOf(object.box);
-						objects.push({ label: object.label, score: object.score, box: { ...box, x: box.x + tile.x, y: box.y + tile.y } });
-					}
-				} finally {
-					tf.dispose(part);
-				}
-			}
-			return { faces: faces.filter((face) => face.embedding.length), objects };
-		} finally {
-			tf.dispose(input);
-		}
-	};
-	// One frame at a time: the WebAssembly backend runs on one thread, and the library keeps per-run state.
-	let queue: Promise<unknown> = Promise.resolve();
-	return {
-		detect(frame, wanted) {
-			const detected = queue.then(() => detectNow(frame, wanted));
-			queue = detected.catch(() => undefined);
-			return detected;
-		},
-		faceSimilarity: (first, second) => human.match.similarity(first, second),
-	};
-}
-
-const loading = new Map<string, Promise<VisionModels>>();
 
 /**
  * The models, loaded on first call for a folder and shared afterwards; a failed load is tried again
- * next time. The library holds each model in module state: a process uses one folder (the CLI's
- * --models-dir, or the package's own), and loading another would replace the first one's models.
+ * next time, and when a worker stops (it ran out of memory, say) the whole pool is started afresh.
  */
-export function loadVisionModels(options: VisionLoadOptions = {}): Promise<VisionModels> {
+export async function loadVisionModels(options: VisionLoadOptions = {}): Promise<VisionModels> {
 	const modelsDir = path.resolve(options.modelsDir ?? path.join(packageFolder('@vladmandic/human'), 'models'));
-	if (!loading.has(modelsDir)) {
-		const models = load(modelsDir);
-		loading.set(modelsDir, models);
-		models.catch(() => loading.delete(modelsDir));
+	if (!pools.has(modelsDir)) {
+		const forget = () => pools.get(modelsDir) === pool && pools.delete(modelsDir);
+		const pool: Promise<VisionWorker[]> = startPool(modelsDir, () => {
+			forget();
+			void pool.then((workers) => Promise.all(workers.map((worker) => worker.stop())));
+		});
+		pools.set(modelsDir, pool);
+		pool.catch(forget);
 	}
-	return loading.get(modelsDir)!;
+	const workers = await pools.get(modelsDir)!;
+	const { match } = humanLibrary();
+	return {
+		detect: (frame, wanted) => workers.reduce((least, worker) => (worker.queued < least.queued ? worker : least)).detect(frame, wanted),
+		faceSimilarity: (first, second) => match.similarity(first, second),
+	};
+}
+
+/** Stops every vision worker (a test's or benchmark's clean-up; n8n keeps them for its lifetime). */
+export async function stopVisionModels(): Promise<void> {
+	const running = [...pools.values()];
+	pools.clear();
+	const workers = (await Promise.allSettled(running)).flatMap((result) => (result.status === 'fulfilled' ? result.value : []));
+	await Promise.all(workers.map((worker) => worker.stop()));
 }
 
 /** `on`: the checks run, and models that cannot load are an error; `whenAvailable`: they are skipped, with the reason; `off`. */

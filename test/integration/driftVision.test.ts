@@ -8,7 +8,7 @@ import type { Frame } from '../../core/scoring/similarity';
 import type { FoundFace, VisionModels } from '../../core/scoring/vision';
 import type { DriftReport, ShotItem } from '../../core/types';
 import { measureClip, readImage } from '../../edges/ffmpeg/frameSampling';
-import { loadVisionModels } from '../../edges/vision/humanModels';
+import { loadVisionModels, stopVisionModels } from '../../edges/vision/humanModels';
 import { DriftScore } from '../../nodes/DriftScore/DriftScore.node';
 import { locator, mockNodeContext } from '../helpers/mockNodeContext';
 import { editPhoto, photoClip, photoShotItem, photoShotSpec, recolorRegion, skimagePhotos, type PhotoName } from '../helpers/photos';
@@ -42,6 +42,7 @@ beforeAll(async () => {
 	eileen = referenceFace((await detect(photo('astronaut'))).detections.faces)!;
 });
 afterAll(async () => {
+	await stopVisionModels();
 	await removeDir(dir);
 });
 
@@ -131,5 +132,25 @@ describe('clips of the photographs', () => {
 		const off = await run('off');
 		expect(off.dimensions.props).toBeUndefined();
 		expect(off.skipped).toContainEqual({ scorer: 'offline checks', reason: 'character identity and props not checked offline: switched off (Offline Character and Prop Checks: Off)' });
+	});
+});
+
+describe('the models in worker threads', () => {
+	it('frames are looked at in parallel, and give the same answers as one at a time', async () => {
+		const frame = await image(photo('coffee'));
+		const wanted = { faces: true, objects: true };
+		const alone = await models.detect(frame, wanted);
+		const together = await Promise.all([models.detect(frame, wanted), models.detect(frame, wanted)]);
+		expect(alone.objects.map((object) => object.label)).toContain('cup');
+		expect(together).toEqual([alone, alone]);
+	});
+
+	it('a frame whose workers are stopped fails with the reason, and the next load starts them afresh', async () => {
+		const frame = await image(photo('astronaut'));
+		const pending = models.detect(frame, { faces: true, objects: false });
+		await stopVisionModels();
+		await expect(pending).rejects.toThrow(/^The offline vision models stopped: their worker thread exited/);
+		const restarted = await loadVisionModels();
+		expect((await restarted.detect(frame, { faces: true, objects: false })).faces).toHaveLength(1);
 	});
 });
