@@ -137,6 +137,30 @@ function assembled(execution: Execution): { pipelineId: string; durationSeconds:
 	return nodeOutput(execution, 'Assemble')[0] as unknown as { pipelineId: string; durationSeconds: number };
 }
 
+describe('importing', () => {
+	it('every template names only node types and versions, and credential types, that this n8n knows', async () => {
+		// n8n lists a versioned node once per group of versions.
+		const nodeVersions = new Map<string, number[]>();
+		for (const type of await n8n.api.nodeTypes()) nodeVersions.set(type.name, [...(nodeVersions.get(type.name) ?? []), ...([] as number[]).concat(type.version)]);
+		const credentialTypes = new Set((await n8n.api.credentialTypes()).map((type) => type.name));
+		const files = (await fs.readdir(path.join(REPOSITORY_ROOT, 'workflows'))).filter((file) => file.endsWith('.json'));
+		expect(files).toHaveLength(3);
+		for (const file of files) {
+			const template = JSON.parse(await fs.readFile(path.join(REPOSITORY_ROOT, 'workflows', file), 'utf8')) as WorkflowJson;
+			const unknown = template.nodes
+				.filter((node) => !nodeVersions.get(node.type)?.includes(node.typeVersion))
+				.map((node) => `${file}: ${node.name} (${node.type} v${node.typeVersion})`);
+			const unknownCredentials = template.nodes.flatMap((node) => Object.keys(node.credentials ?? {}).filter((type) => !credentialTypes.has(type)));
+			expect({ unknown, unknownCredentials }).toEqual({ unknown: [], unknownCredentials: [] });
+			// Every connection joins nodes that exist: nothing dangles on the canvas.
+			const names = new Set(template.nodes.map((node) => node.name));
+			const connections = template.connections as Record<string, Record<string, Array<Array<{ node: string }>>>>;
+			const targets = Object.entries(connections).flatMap(([from, outputs]) => [from, ...Object.values(outputs).flat(2).map((link) => link.node)]);
+			expect(targets.filter((name) => !names.has(name))).toEqual([]);
+		}
+	});
+});
+
 describe('Coordinated film pipeline', () => {
 	it('runs to a finished cut: automatic QA, an editor in Chromium rejecting one clip with a note, the rejected shot regenerated with it', async () => {
 		n8n.standIn!.configure({ faults: [{ on: 'predict', effect: 'drift_lighting', match: 'Shot 2 of 6', times: 1 }] });
