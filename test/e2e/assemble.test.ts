@@ -1,10 +1,8 @@
-import { existsSync, promises as fs } from 'fs';
-import type { IBinaryData } from 'n8n-workflow';
-import path from 'path';
+import { promises as fs } from 'fs';
 
 import type { ProductionReport } from '../../core/assembly/report';
 import { probeMedia } from '../../edges/ffmpeg/ffmpeg';
-import { chainWorkflow, N8N_TEST_TIMEOUT_MS, startN8n, sceneSpecFromBodyNode, veoGenerateNode, webhookNode, type Execution, type RunningN8n } from '../harness';
+import { chainWorkflow, N8N_TEST_TIMEOUT_MS, startN8n, sceneSpecFromBodyNode, veoGenerateNode, webhookNode, nodeRuns, type Execution, type ExecutionItem, type RunningN8n } from '../harness';
 import { edlShots, parseCmx3600 } from '../helpers/editLists';
 import { cafeSpec } from '../helpers/specs';
 
@@ -22,11 +20,9 @@ const CREDENTIAL = 'Stand-in Gemini';
 const SPEC = cafeSpec(3, 4);
 SPEC.shots[0].dialogue = 'Morning.';
 
-type OutputItem = { json: Record<string, unknown>; binary?: Record<string, IBinaryData> };
-
-function outputOf(execution: Execution, nodeName: string): OutputItem[] {
-	const runs = (execution.data?.resultData.runData[nodeName] ?? []) as Array<{ data?: { main?: OutputItem[][] } }>;
-	return runs[runs.length - 1]?.data?.main?.[0] ?? [];
+/** What a node gave on its first output in its last run. */
+function outputOf(execution: Execution, nodeName: string): ExecutionItem[] {
+	return nodeRuns(execution, nodeName).at(-1) ?? [];
 }
 
 describe('Assemble in n8n', () => {
@@ -40,15 +36,6 @@ describe('Assemble in n8n', () => {
 	afterAll(async () => {
 		await n8n?.stop();
 	});
-
-	/** The file behind a binary in n8n's filesystem store. */
-	function storedFile(binary: IBinaryData): string {
-		expect(binary.id).toMatch(/^filesystem-v2:/);
-		const relative = binary.id!.replace(/^filesystem-v2:/, '');
-		const found = ['storage', 'binaryData'].map((folder) => path.join(n8n.userFolder, '.n8n', folder, relative)).find((candidate) => existsSync(candidate));
-		if (!found) throw new Error(`No file for binary ${binary.id}`);
-		return found;
-	}
 
 	it('cuts the approved clips from the binary-data store into a finished video, renditions, edit lists and a report', async () => {
 		const workflow = await n8n.api.importWorkflow(
@@ -91,17 +78,17 @@ describe('Assemble in n8n', () => {
 		expect(others).toEqual([]);
 		expect(cut.json).toMatchObject({ title: 'Morning Ritual', path: 'finishing', durationSeconds: 11, width: 1280, height: 720 });
 
-		const master = await probeMedia(storedFile(cut.binary!.cut));
+		const master = await probeMedia(n8n.binaryFile(cut.binary!.cut));
 		expect(master.durationSeconds).toBeCloseTo(11, 1);
 		expect([master.video?.width, master.video?.height, master.audio?.codec]).toEqual([1280, 720, 'aac']);
-		const portrait = await probeMedia(storedFile(cut.binary!.cut_9x16));
+		const portrait = await probeMedia(n8n.binaryFile(cut.binary!.cut_9x16));
 		expect([portrait.video?.width, portrait.video?.height]).toEqual([360, 640]);
 
-		const report = JSON.parse(await fs.readFile(storedFile(cut.binary!.report), 'utf8')) as ProductionReport;
+		const report = JSON.parse(await fs.readFile(n8n.binaryFile(cut.binary!.report), 'utf8')) as ProductionReport;
 		expect(report.totals).toMatchObject({ shots: 3, shotsWithApprovedTake: 3, takesTried: 3, clipsGenerated: 3, clipsApprovedOnFirstTry: 3 });
 		expect(report.passRates.generation).toEqual({ passed: 3, of: 3, rate: 1 });
 		expect(report.shots.map((shot) => shot.takes[0].prompt)).toEqual(approved.map((item) => (item.json.takes as Array<{ prompt: string }>)[0].prompt));
-		const edl = parseCmx3600(await fs.readFile(storedFile(cut.binary!.edl), 'utf8'), 24);
+		const edl = parseCmx3600(await fs.readFile(n8n.binaryFile(cut.binary!.edl), 'utf8'), 24);
 		expect(edlShots(edl.events)).toEqual(['shot-01', 'shot-02', 'shot-03']);
 		expect(cut.binary!.reportHtml.mimeType).toBe('text/html');
 	});

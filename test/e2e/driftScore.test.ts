@@ -1,5 +1,5 @@
 import { spawn } from 'child_process';
-import { existsSync, promises as fs } from 'fs';
+import { promises as fs } from 'fs';
 import type { IBinaryData } from 'n8n-workflow';
 import path from 'path';
 
@@ -93,8 +93,7 @@ describe('Drift Score in n8n', () => {
 		for (const item of [passed, reviewed, sent]) expect(item.binary?.contactSheet?.mimeType).toBe('image/png');
 
 		// The package's command-line scorer, as npm installed it, on the clip n8n stored for shot 2.
-		const relative = sent.binary!.clip.id!.replace(/^filesystem-v2:/, '');
-		const clip = ['storage', 'binaryData'].map((folder) => path.join(n8n.userFolder, '.n8n', folder, relative)).find((candidate) => existsSync(candidate))!;
+		const clip = n8n.binaryFile(sent.binary!.clip);
 		const specFile = path.join(n8n.userFolder, 'shot-02.json');
 		await fs.writeFile(specFile, JSON.stringify(sent.json));
 		const bin = path.join(n8n.userFolder, '.n8n', 'nodes', 'node_modules', '.bin', 'veo-pipeline');
