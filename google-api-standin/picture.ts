@@ -1,5 +1,7 @@
 import { createHash } from 'crypto';
 
+import { rgbToHsv } from '../core/scoring/hue';
+
 /**
  * How the stand-in turns a Veo prompt into a picture. It reads the labelled lines the prompt
  * compiler writes (and plain prose where they are absent) and draws what they ask for: the
@@ -253,22 +255,9 @@ export function isCup(name: string): boolean {
 	return /\b(mug|cup|teacup|coffee cup)s?\b/i.test(name);
 }
 
-function hueOf([r, g, b]: [number, number, number]): { hue: number; saturation: number; value: number } {
-	const max = Math.max(r, g, b);
-	const min = Math.min(r, g, b);
-	const delta = max - min;
-	let hue = 0;
-	if (delta) {
-		if (max === r) hue = 60 * (((g - b) / delta) % 6);
-		else if (max === g) hue = 60 * ((b - r) / delta + 2);
-		else hue = 60 * ((r - g) / delta + 4);
-	}
-	return { hue: (hue + 360) % 360, saturation: max ? delta / max : 0, value: max / 255 };
-}
-
 /** The photographed cup, turned round the hue circle to the prop's colour (grey for white, black...). */
 function cupPhotoFilter(input: number, color: string, height: number): string {
-	const { hue, saturation, value } = hueOf(COLOR_NAMES[color]);
+	const { hue, saturation, value } = rgbToHsv(...COLOR_NAMES[color]);
 	const turn = saturation < 0.2 ? `hue=s=0,eq=brightness=${(value - 0.5).toFixed(2)}` : `hue=h=${Math.round(hue - CUP_PHOTO_HUE)}`;
 	return `[${input}:v]scale=-2:${height},${turn},fps=24`;
 }

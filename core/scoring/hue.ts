@@ -17,7 +17,7 @@ interface Hsv {
 	value: number;
 }
 
-function rgbToHsv(r: number, g: number, b: number): Hsv {
+export function rgbToHsv(r: number, g: number, b: number): Hsv {
 	const max = Math.max(r, g, b);
 	const spread = max - Math.min(r, g, b);
 	let hue = 0;
