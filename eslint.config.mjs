@@ -28,7 +28,15 @@ export default tseslint.config(
 	{
 		// The core and the edges have no n8n imports by design: they throw the pipeline's typed
 		// failures, which the nodes turn into NodeOperationError / NodeApiError at the boundary.
-		files: ['core/**/*.ts', 'edges/**/*.ts', 'cli/**/*.ts', 'google-api-standin/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts'],
+		files: [
+			'core/**/*.ts',
+			'edges/**/*.ts',
+			'cli/**/*.ts',
+			'google-api-standin/**/*.ts',
+			'test/**/*.ts',
+			'bench/**/*.ts',
+			'scripts/**/*.ts',
+		],
 		rules: { '@n8n/community-nodes/require-node-api-error': 'off' },
 	},
 	{

@@ -15,14 +15,20 @@ function clean(done) {
 
 function compile() {
 	// The project's own TypeScript compiler, never a global one; gulp fails the build on a non-zero exit.
-	return spawn(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json'], {
-		cwd: __dirname,
-		stdio: 'inherit',
-	});
+	return spawn(
+		process.execPath,
+		[require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json'],
+		{
+			cwd: __dirname,
+			stdio: 'inherit',
+		},
+	);
 }
 
 function copyIcons() {
-	return src(['nodes/**/*.svg', 'credentials/**/*.svg'], { base: '.', encoding: false }).pipe(dest('dist'));
+	return src(['nodes/**/*.svg', 'credentials/**/*.svg'], { base: '.', encoding: false }).pipe(
+		dest('dist'),
+	);
 }
 
 function copyCodex() {

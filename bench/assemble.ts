@@ -96,7 +96,9 @@ function cpuSeconds(): number {
  * Wall time, CPU time and peak memory of some work. CPU time matters on this shared machine: other
  * engineers' processes lengthen the wall time; CPU seconds / 2 is what two free cores would take.
  */
-async function measured<T>(work: () => Promise<T>): Promise<{ result: T; seconds: number; cpuSeconds: number; peakBytes: number }> {
+async function measured<T>(
+	work: () => Promise<T>,
+): Promise<{ result: T; seconds: number; cpuSeconds: number; peakBytes: number }> {
 	let peakBytes = treeRss();
 	const sampler = setInterval(() => {
 		peakBytes = Math.max(peakBytes, treeRss());
@@ -105,7 +107,12 @@ async function measured<T>(work: () => Promise<T>): Promise<{ result: T; seconds
 	const cpuBefore = cpuSeconds();
 	try {
 		const result = await work();
-		return { result, seconds: Number(process.hrtime.bigint() - started) / 1e9, cpuSeconds: cpuSeconds() - cpuBefore, peakBytes };
+		return {
+			result,
+			seconds: Number(process.hrtime.bigint() - started) / 1e9,
+			cpuSeconds: cpuSeconds() - cpuBefore,
+			peakBytes,
+		};
 	} finally {
 		clearInterval(sampler);
 	}
@@ -117,11 +124,39 @@ async function makeSourceClips(dir: string): Promise<string[]> {
 			const file = path.join(dir, `source-${index}.mp4`);
 			await runFfmpeg([
 				'-y',
-				'-f', 'lavfi', '-i', source,
-				'-f', 'lavfi', '-i', `sine=frequency=${220 + 110 * index}:sample_rate=48000:duration=${CLIP_SECONDS}`,
-				'-map', '0:v', '-map', '1:a',
-				'-c:v', 'libx264', '-preset', 'veryfast', '-crf', '23', '-pix_fmt', 'yuv420p', '-profile:v', 'high',
-				'-c:a', 'aac', '-b:a', '128k', '-ac', '2', '-movflags', '+faststart', '-t', String(CLIP_SECONDS), file,
+				'-f',
+				'lavfi',
+				'-i',
+				source,
+				'-f',
+				'lavfi',
+				'-i',
+				`sine=frequency=${220 + 110 * index}:sample_rate=48000:duration=${CLIP_SECONDS}`,
+				'-map',
+				'0:v',
+				'-map',
+				'1:a',
+				'-c:v',
+				'libx264',
+				'-preset',
+				'veryfast',
+				'-crf',
+				'23',
+				'-pix_fmt',
+				'yuv420p',
+				'-profile:v',
+				'high',
+				'-c:a',
+				'aac',
+				'-b:a',
+				'128k',
+				'-ac',
+				'2',
+				'-movflags',
+				'+faststart',
+				'-t',
+				String(CLIP_SECONDS),
+				file,
 			]);
 			return file;
 		}),
@@ -149,11 +184,23 @@ const OPTIONS = assemblyOptions({ quality: 'standard' });
 
 /** Approved shot items, as Assemble receives them (made outside the timings: they are the input). */
 function approvedInputs(shots: number): AssemblyInput[] {
-	const items = pipelineItems(Array.from({ length: shots }, () => [{}]), { durationSeconds: CLIP_SECONDS });
-	return items.map((item, itemIndex) => ({ itemIndex, item, binaryProperties: ['clip', 'clip_take1'] }));
+	const items = pipelineItems(
+		Array.from({ length: shots }, () => [{}]),
+		{ durationSeconds: CLIP_SECONDS },
+	);
+	return items.map((item, itemIndex) => ({
+		itemIndex,
+		item,
+		binaryProperties: ['clip', 'clip_take1'],
+	}));
 }
 
-async function assemble(workDir: string, inputs: AssemblyInput[], options: AssemblyOptions, lutFile?: string): Promise<AssembledCut> {
+async function assemble(
+	workDir: string,
+	inputs: AssemblyInput[],
+	options: AssemblyOptions,
+	lutFile?: string,
+): Promise<AssembledCut> {
 	const cut = selectTakes(inputs, options);
 	const clipFiles = cut.slots.map((_, index) => `clip-${String(index + 1).padStart(4, '0')}.mp4`);
 	return assembleCut({ cut, options, workDir, clipFiles, clipNames: clipFiles, lutFile });
@@ -172,7 +219,10 @@ async function stageClips(workDir: string, sources: string[], shots: number): Pr
 
 async function plainCopy(workDir: string, shots: number, target: string): Promise<void> {
 	for (let index = 0; index < shots; index++) {
-		await pipeline(createReadStream(path.join(workDir, `clip-${String(index + 1).padStart(4, '0')}.mp4`)), createWriteStream(target, { flags: 'a' }));
+		await pipeline(
+			createReadStream(path.join(workDir, `clip-${String(index + 1).padStart(4, '0')}.mp4`)),
+			createWriteStream(target, { flags: 'a' }),
+		);
 	}
 }
 
@@ -186,7 +236,9 @@ async function main(): Promise<void> {
 		const fastDir = path.join(root, 'fast');
 		await fs.mkdir(fastDir);
 		const bytes = await stageClips(fastDir, sources, SHOTS);
-		console.log(`fast path: ${SHOTS} clips of ${CLIP_SECONDS} s (${((SHOTS * CLIP_SECONDS) / 60).toFixed(0)} min), ${mb(bytes)}, 4 distinct sources copied round-robin`);
+		console.log(
+			`fast path: ${SHOTS} clips of ${CLIP_SECONDS} s (${((SHOTS * CLIP_SECONDS) / 60).toFixed(0)} min), ${mb(bytes)}, 4 distinct sources copied round-robin`,
+		);
 
 		const filmInputs = approvedInputs(SHOTS);
 		const copies: number[] = [];
@@ -195,24 +247,30 @@ async function main(): Promise<void> {
 		for (let run = 1; run <= RUNS; run++) {
 			// Each side starts with the other's writes on disk, not still being flushed under it.
 			execFileSync('sync');
-			const copy = await measured(() => plainCopy(fastDir, SHOTS, path.join(root, 'plain-copy.bin')));
+			const copy = await measured(() =>
+				plainCopy(fastDir, SHOTS, path.join(root, 'plain-copy.bin')),
+			);
 			await fs.rm(path.join(root, 'plain-copy.bin'));
 			execFileSync('sync');
 			const fast = await measured(() => assemble(fastDir, filmInputs, OPTIONS));
 			const { report, files } = fast.result;
 			const outputBytes = (await fs.stat(path.join(fastDir, files.master))).size;
-			if (report.cut.video !== 'copy' || report.cut.audio !== 'copy') throw new Error(`the fast path was not taken: ${report.cut.reencodeReasons.join('; ')}`);
+			if (report.cut.video !== 'copy' || report.cut.audio !== 'copy')
+				throw new Error(`the fast path was not taken: ${report.cut.reencodeReasons.join('; ')}`);
 			console.log(
 				`  run ${run}: plain copy ${copy.seconds.toFixed(2)} s (${mb(bytes / copy.seconds)}/s, ${copy.cpuSeconds.toFixed(1)} CPU s); assemble ${fast.seconds.toFixed(2)} s (${fast.cpuSeconds.toFixed(1)} CPU s), cut ${report.cut.durationSeconds.toFixed(0)} s / ${mb(outputBytes)}, peak ${mb(fast.peakBytes)} (process tree)`,
 			);
 			copies.push(copy.seconds);
 			fasts.push(fast.seconds);
 			fastPeak = Math.max(fastPeak, fast.peakBytes);
-			for (const file of Object.values(files).flat()) if (typeof file === 'string') await fs.rm(path.join(fastDir, file), { force: true });
+			for (const file of Object.values(files).flat())
+				if (typeof file === 'string') await fs.rm(path.join(fastDir, file), { force: true });
 			await fs.rm(path.join(fastDir, 'concat.txt'), { force: true });
 		}
 		const ratio = median(fasts) / median(copies);
-		console.log(`  fast path: ${ratio.toFixed(2)}x the plain copy (median of ${RUNS}; target <= 3x), peak ${mb(fastPeak)} (target < 300 MB)`);
+		console.log(
+			`  fast path: ${ratio.toFixed(2)}x the plain copy (median of ${RUNS}; target <= 3x), peak ${mb(fastPeak)} (target < 300 MB)`,
+		);
 		await fs.rm(fastDir, { recursive: true });
 		if (!FINISHING_SHOTS) return;
 
@@ -225,7 +283,12 @@ async function main(): Promise<void> {
 			assemble(
 				finishDir,
 				shortInputs,
-				{ ...OPTIONS, transition: { kind: 'crossfade', durationSeconds: 0.5 }, lutProperty: 'grade', loudness: { integratedLufs: -14, truePeakDb: -1, loudnessRange: 11 } },
+				{
+					...OPTIONS,
+					transition: { kind: 'crossfade', durationSeconds: 0.5 },
+					lutProperty: 'grade',
+					loudness: { integratedLufs: -14, truePeakDb: -1, loudnessRange: 11 },
+				},
 				'grade.cube',
 			),
 		);

@@ -31,7 +31,17 @@ async function main(): Promise<void> {
 		for (const [index, shot] of spec.shots.entries()) {
 			const prompt = compilePrompt(shot, spec.bible).prompt;
 			const file = path.join(dir, `clip-${index}.mp4`);
-			await renderer.render({ picture: pictureFor(prompt), prompt, durationSeconds: 8, aspectRatio: '16:9', resolution: '720p', withAudio: true }, file);
+			await renderer.render(
+				{
+					picture: pictureFor(prompt),
+					prompt,
+					durationSeconds: 8,
+					aspectRatio: '16:9',
+					resolution: '720p',
+					withAudio: true,
+				},
+				file,
+			);
 			clips.push(file);
 		}
 		const scorers = driftScorers({ technical: true, look: true });
@@ -44,9 +54,16 @@ async function main(): Promise<void> {
 			references: [],
 		});
 		const score = (index: number, media = ffmpegMediaReader()) =>
-			scoreDrift(subject(index), { scorers, media, thresholds: DEFAULT_THRESHOLDS, contactSheet: true });
+			scoreDrift(subject(index), {
+				scorers,
+				media,
+				thresholds: DEFAULT_THRESHOLDS,
+				contactSheet: true,
+			});
 
-		console.log(`Drift Score, local scorers, 8 s 720p clips; ${availableParallelism()} cores, load average ${loadavg()[0].toFixed(1)}`);
+		console.log(
+			`Drift Score, local scorers, 8 s 720p clips; ${availableParallelism()} cores, load average ${loadavg()[0].toFixed(1)}`,
+		);
 		// One clip at a time, as a batch does it (each clip decoded once; the next shot reuses its last
 		// frame). The first pass warms the JIT and the disk cache; it is shown, not counted.
 		const walls: number[] = [];
@@ -66,7 +83,9 @@ async function main(): Promise<void> {
 			}
 		}
 		walls.sort((a, b) => a - b);
-		console.log(`per clip over ${walls.length} scorings: median ${walls[walls.length >> 1].toFixed(2)} s, best ${walls[0].toFixed(2)} s, worst ${walls[walls.length - 1].toFixed(2)} s wall`);
+		console.log(
+			`per clip over ${walls.length} scorings: median ${walls[walls.length >> 1].toFixed(2)} s, best ${walls[0].toFixed(2)} s, worst ${walls[walls.length - 1].toFixed(2)} s wall`,
+		);
 
 		const [batchCpu, batchStart] = [cpuSeconds(), performance.now()];
 		const media = ffmpegMediaReader();
@@ -81,7 +100,9 @@ async function main(): Promise<void> {
 			`batch of ${clips.length}, ${availableParallelism()} at once: ${batchWall.toFixed(2)} s wall (${(batchWall / clips.length).toFixed(2)} s per clip), CPU ${(cpuAfter.own - batchCpu.own).toFixed(2)} s node + ${(cpuAfter.children - batchCpu.children).toFixed(2)} s ffmpeg`,
 		);
 		const { maxRSS } = process.resourceUsage();
-		console.log(`peak memory of this process: ${(maxRSS / 1024).toFixed(0)} MB resident (heap now ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(0)} MB)`);
+		console.log(
+			`peak memory of this process: ${(maxRSS / 1024).toFixed(0)} MB resident (heap now ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(0)} MB)`,
+		);
 	} finally {
 		await fs.rm(dir, { recursive: true, force: true });
 	}

@@ -22,7 +22,10 @@ import { cpuSeconds } from './cpu';
 
 const RUNS = Number(process.argv[2] ?? 3);
 
-const load = () => loadavg().map((value) => value.toFixed(1)).join(' ');
+const load = () =>
+	loadavg()
+		.map((value) => value.toFixed(1))
+		.join(' ');
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1];
 
 /** The models, with the wall time spent in them added up. */
@@ -55,17 +58,28 @@ async function main(): Promise<void> {
 			[photo('astronaut'), blueCup],
 			[photo('camera'), photo('coffee')],
 		];
-		const clips = await Promise.all(layouts.map((photos, index) => photoClip(photos, path.join(dir, `clip-${index}.mp4`))));
+		const clips = await Promise.all(
+			layouts.map((photos, index) => photoClip(photos, path.join(dir, `clip-${index}.mp4`))),
+		);
 		const spec = photoShotSpec();
 		const subject = (clip: string): ScoringSubject => ({
 			bible: spec.bible,
 			shot: spec.shots[0],
 			clip: { path: clip, name: path.basename(clip) },
 			expectAudio: false,
-			references: [{ path: photo('astronaut'), name: 'astronaut.png', characterId: 'eileen', characterName: 'Eileen' }],
+			references: [
+				{
+					path: photo('astronaut'),
+					name: 'astronaut.png',
+					characterId: 'eileen',
+					characterName: 'Eileen',
+				},
+			],
 		});
 
-		console.log(`Offline character and prop checks, 8 s 720p clips, 4 frames each; ${availableParallelism()} cores, load average ${load()}`);
+		console.log(
+			`Offline character and prop checks, 8 s 720p clips, 4 frames each; ${availableParallelism()} cores, load average ${load()}`,
+		);
 		const rssBefore = process.memoryUsage().rss;
 		const [loadCpu, loadStart] = [cpuSeconds(), performance.now()];
 		const models = timed(await loadVisionModels());
@@ -89,7 +103,12 @@ async function main(): Promise<void> {
 				contactSheet: false,
 			});
 			const cpu = cpuSeconds();
-			return { wall: (performance.now() - started) / 1000, own: cpu.own - cpuBefore.own, children: cpu.children - cpuBefore.children, report };
+			return {
+				wall: (performance.now() - started) / 1000,
+				own: cpu.own - cpuBefore.own,
+				children: cpu.children - cpuBefore.children,
+				report,
+			};
 		};
 
 		const offlineWalls: number[] = [];
@@ -122,7 +141,9 @@ async function main(): Promise<void> {
 				`${median(modelSeconds).toFixed(2)} s of frame time in the model workers (they work in parallel); added to the local scoring: median ${median(added).toFixed(2)} s`,
 		);
 		const { maxRSS } = process.resourceUsage();
-		console.log(`peak memory of this process: ${(maxRSS / 1024).toFixed(0)} MB resident; load average now ${load()}`);
+		console.log(
+			`peak memory of this process: ${(maxRSS / 1024).toFixed(0)} MB resident; load average now ${load()}`,
+		);
 	} finally {
 		await stopVisionModels();
 		await fs.rm(dir, { recursive: true, force: true });

@@ -50,10 +50,22 @@ interface StandInProcess {
 
 async function startStandInProcess(): Promise<StandInProcess> {
 	const tsx = path.join(__dirname, '..', 'node_modules', '.bin', 'tsx');
-	const child = spawn(tsx, ['google-api-standin/cli.ts', '--port', '0', '--latency', String(LATENCY_S * 1000), '--quota', String(QUOTA)], {
-		cwd: path.join(__dirname, '..'),
-		stdio: ['ignore', 'pipe', 'inherit'],
-	});
+	const child = spawn(
+		tsx,
+		[
+			'google-api-standin/cli.ts',
+			'--port',
+			'0',
+			'--latency',
+			String(LATENCY_S * 1000),
+			'--quota',
+			String(QUOTA),
+		],
+		{
+			cwd: path.join(__dirname, '..'),
+			stdio: ['ignore', 'pipe', 'inherit'],
+		},
+	);
 	const url = await new Promise<string>((resolve, reject) => {
 		let output = '';
 		child.stdout!.on('data', (chunk: Buffer) => {
@@ -61,17 +73,23 @@ async function startStandInProcess(): Promise<StandInProcess> {
 			const match = /listening on (http:\/\/\S+)/.exec(output);
 			if (match) resolve(match[1]);
 		});
-		child.once('exit', (code) => reject(new Error(`the stand-in exited with code ${code}: ${output}`)));
+		child.once('exit', (code) =>
+			reject(new Error(`the stand-in exited with code ${code}: ${output}`)),
+		);
 	});
 	return { url, child };
 }
 
-async function standInStats(url: string): Promise<{ operationChecks: number; quotaRejections: number; maxConcurrentOperations: number }> {
+async function standInStats(
+	url: string,
+): Promise<{ operationChecks: number; quotaRejections: number; maxConcurrentOperations: number }> {
 	return (await (await fetch(`${url}/__standin/stats`)).json()) as never;
 }
 
 /** Peak resident and heap memory while `run` runs, sampled every 50 ms. */
-async function withPeakMemory<T>(run: () => Promise<T>): Promise<{ result: T; peakRssMb: number; peakHeapMb: number }> {
+async function withPeakMemory<T>(
+	run: () => Promise<T>,
+): Promise<{ result: T; peakRssMb: number; peakHeapMb: number }> {
 	let peakRss = 0;
 	let peakHeap = 0;
 	const sample = () => {
@@ -125,14 +143,18 @@ async function runNode(url: string): Promise<RunFigures> {
 	await fs.rm(mock.binaryDir, { recursive: true, force: true });
 	const takes = items.flatMap((item) => item.takes);
 	// Where the time beyond L went: clips seen late, and the work after the last one was seen.
-	const lateSeconds = takes.map((take) => (take.timings.generationSeconds ?? 0) - LATENCY_S).sort((a, b) => a - b);
+	const lateSeconds = takes
+		.map((take) => (take.timings.generationSeconds ?? 0) - LATENCY_S)
+		.sort((a, b) => a - b);
 	const lastSeenAt = Math.max(...takes.map((take) => Date.parse(take.timings.finishedAt ?? '')));
 	console.log(
 		`  clips seen after ready + ${lateSeconds[Math.floor(lateSeconds.length / 2)].toFixed(1)} s (median), ${lateSeconds.at(-1)!.toFixed(1)} s (max); ` +
 			`download, check and store after the last: ${seconds(endedAt - lastSeenAt)}`,
 	);
 	return {
-		clips: output.filter((entry, index) => entry.binary?.clip && items[index].status === 'generated').length,
+		clips: output.filter(
+			(entry, index) => entry.binary?.clip && items[index].status === 'generated',
+		).length,
 		pollCounts: takes.map((take) => take.timings.pollCount ?? 0),
 		clipBytes: takes.reduce((sum, take) => sum + (take.clip?.bytes ?? 0), 0),
 	};
@@ -149,7 +171,12 @@ async function runBaseline(url: string): Promise<RunFigures> {
 	let clipBytes = 0;
 	try {
 		for (let index = 0; index < items.length; index++) {
-			const { request } = await planRequest(mock.context, index, items[index].json as unknown as ShotItem, 'gemini');
+			const { request } = await planRequest(
+				mock.context,
+				index,
+				items[index].json as unknown as ShotItem,
+				'gemini',
+			);
 			const operationName = await submitVideo(client, request);
 			let state: OperationState = { done: false };
 			let polls = 0;
@@ -191,17 +218,31 @@ async function measure(name: string, url: string, run: (url: string) => Promise<
 
 async function main(): Promise<void> {
 	const idealMs = Math.ceil(SHOTS / QUOTA) * LATENCY_S * 1000;
-	console.log(`Veo Generate: ${SHOTS} shots, latency L = ${LATENCY_S} s, quota Q = ${QUOTA}; ideal ceil(${SHOTS}/${QUOTA}) * L = ${seconds(idealMs)}`);
-	console.log(`load average at start: ${loadavg().map((value) => value.toFixed(2)).join(' ')} (${process.env.HOSTNAME ?? 'this machine'})`);
+	console.log(
+		`Veo Generate: ${SHOTS} shots, latency L = ${LATENCY_S} s, quota Q = ${QUOTA}; ideal ceil(${SHOTS}/${QUOTA}) * L = ${seconds(idealMs)}`,
+	);
+	console.log(
+		`load average at start: ${loadavg()
+			.map((value) => value.toFixed(2))
+			.join(' ')} (${process.env.HOSTNAME ?? 'this machine'})`,
+	);
 	const standIn = await startStandInProcess();
 	try {
 		const nodeMs = await measure('node', standIn.url, runNode);
-		console.log(`  vs ideal: ${(((nodeMs - idealMs) / idealMs) * 100).toFixed(1)}% over (target <= 15%)`);
+		console.log(
+			`  vs ideal: ${(((nodeMs - idealMs) / idealMs) * 100).toFixed(1)}% over (target <= 15%)`,
+		);
 		if (!values['no-baseline']) {
 			const baselineMs = await measure('baseline', standIn.url, runBaseline);
-			console.log(`  node is ${(baselineMs / nodeMs).toFixed(2)}x faster than the baseline (target >= ${QUOTA - 1}x)`);
+			console.log(
+				`  node is ${(baselineMs / nodeMs).toFixed(2)}x faster than the baseline (target >= ${QUOTA - 1}x)`,
+			);
 		}
-		console.log(`load average at end: ${loadavg().map((value) => value.toFixed(2)).join(' ')}`);
+		console.log(
+			`load average at end: ${loadavg()
+				.map((value) => value.toFixed(2))
+				.join(' ')}`,
+		);
 	} finally {
 		standIn.child.kill('SIGTERM');
 	}

@@ -3,7 +3,12 @@ import { promises as fs } from 'fs';
 import path from 'path';
 import { parseArgs } from 'util';
 
-import { describeError, InvalidInputError, NonRetryableFailure, RetryableFailure } from '../core/failures';
+import {
+	describeError,
+	InvalidInputError,
+	NonRetryableFailure,
+	RetryableFailure,
+} from '../core/failures';
 import { findVeoModel } from '../core/models';
 import { parseSceneSpec } from '../core/schema';
 import { DEFAULT_THRESHOLDS } from '../core/scoring/report';
@@ -57,21 +62,33 @@ async function readTarget(specPath: string, shotId: string | undefined): Promise
 		throw new UsageError(`--spec ${specPath}: ${describeError(error)}`);
 	}
 	const shots = (json.shot ? [json.shot] : json.shots) as Array<{ id?: string }> | undefined;
-	if (!Array.isArray(shots) || !shots.length) throw new UsageError(`--spec ${specPath}: has no "shot" or "shots"`);
+	if (!Array.isArray(shots) || !shots.length)
+		throw new UsageError(`--spec ${specPath}: has no "shot" or "shots"`);
 	const wanted = shotId ? shots.filter((shot) => shot.id === shotId) : shots;
 	if (wanted.length !== 1) {
-		throw new UsageError(`--spec ${specPath}: ${shotId ? `has no shot "${shotId}"` : 'has several shots; pick one with --shot'} (shots: ${shots.map((shot) => shot.id).join(', ')})`);
+		throw new UsageError(
+			`--spec ${specPath}: ${shotId ? `has no shot "${shotId}"` : 'has several shots; pick one with --shot'} (shots: ${shots.map((shot) => shot.id).join(', ')})`,
+		);
 	}
 	const spec = parseSceneSpec({ bible: json.bible, shots: wanted }, { wholeShotList: false });
 	const takes = Array.isArray(json.takes) ? (json.takes as Array<{ model?: string }>) : [];
-	return { bible: spec.bible, shot: spec.shots[0], model: takes[takes.length - 1]?.model ?? (json.model as string | undefined) };
+	return {
+		bible: spec.bible,
+		shot: spec.shots[0],
+		model: takes[takes.length - 1]?.model ?? (json.model as string | undefined),
+	};
 }
 
 function referencesFor(target: Target, values: string[]): ScoringSubject['references'] {
 	return values.map((value) => {
-		const [id, file] = value.includes('=') ? [value.slice(0, value.indexOf('=')), value.slice(value.indexOf('=') + 1)] : [target.shot.characters[0], value];
+		const [id, file] = value.includes('=')
+			? [value.slice(0, value.indexOf('=')), value.slice(value.indexOf('=') + 1)]
+			: [target.shot.characters[0], value];
 		const character = target.bible.characters.find((candidate) => candidate.id === id);
-		if (!character) throw new UsageError(`--reference ${value}: the bible has no character "${id ?? ''}" (characters: ${target.bible.characters.map((c) => c.id).join(', ') || 'none'})`);
+		if (!character)
+			throw new UsageError(
+				`--reference ${value}: the bible has no character "${id ?? ''}" (characters: ${target.bible.characters.map((c) => c.id).join(', ') || 'none'})`,
+			);
 		return { path: file, name: file, characterId: character.id, characterName: character.name };
 	});
 }
@@ -79,11 +96,17 @@ function referencesFor(target: Target, values: string[]): ScoringSubject['refere
 function threshold(value: string | undefined, fallback: number, flag: string): number {
 	if (value === undefined) return fallback;
 	const number = Number(value);
-	if (!(number >= 0 && number <= 1)) throw new UsageError(`${flag} must be a number from 0 to 1 (got ${value})`);
+	if (!(number >= 0 && number <= 1))
+		throw new UsageError(`${flag} must be a number from 0 to 1 (got ${value})`);
 	return number;
 }
 
-const VIDEO_TYPES: Record<string, string> = { '.mp4': 'video/mp4', '.mov': 'video/quicktime', '.webm': 'video/webm', '.mkv': 'video/x-matroska' };
+const VIDEO_TYPES: Record<string, string> = {
+	'.mp4': 'video/mp4',
+	'.mov': 'video/quicktime',
+	'.webm': 'video/webm',
+	'.mkv': 'video/x-matroska',
+};
 
 async function drift(args: string[]): Promise<void> {
 	const { values, positionals } = parseArgs({
@@ -107,7 +130,8 @@ async function drift(args: string[]): Promise<void> {
 			'no-look': { type: 'boolean', default: false },
 		},
 	});
-	if (!values.spec || positionals.length !== 1) throw new UsageError('give --spec and exactly one clip');
+	if (!values.spec || positionals.length !== 1)
+		throw new UsageError('give --spec and exactly one clip');
 	const clipPath = positionals[0];
 	const target = await readTarget(values.spec, values.shot);
 	const model = values.model ?? target.model;
@@ -116,20 +140,37 @@ async function drift(args: string[]): Promise<void> {
 		const apiKey = process.env.GEMINI_API_KEY ?? process.env.GOOGLE_API_KEY ?? '';
 		if (!apiKey) throw new UsageError('--judge needs an API key in GEMINI_API_KEY');
 		const client = createGoogleClient({ backend: 'gemini', apiKey, baseUrl: values['base-url'] });
-		judge = geminiDriftJudge(client, values.judge, (ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+		judge = geminiDriftJudge(
+			client,
+			values.judge,
+			(ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+		);
 	}
-	const offlineMode = ({ on: 'on', 'when-available': 'whenAvailable', off: 'off' } as const)[values['offline-checks'] as string] as OfflineChecks | undefined;
-	if (!offlineMode) throw new UsageError(`--offline-checks must be on, when-available or off (got ${values['offline-checks']})`);
+	const offlineMode = ({ on: 'on', 'when-available': 'whenAvailable', off: 'off' } as const)[
+		values['offline-checks'] as string
+	] as OfflineChecks | undefined;
+	if (!offlineMode)
+		throw new UsageError(
+			`--offline-checks must be on, when-available or off (got ${values['offline-checks']})`,
+		);
 	const thresholds = {
 		pass: threshold(values.pass, DEFAULT_THRESHOLDS.pass, '--pass'),
 		fail: threshold(values.fail, DEFAULT_THRESHOLDS.fail, '--fail'),
-		minConfidence: threshold(values['min-confidence'], DEFAULT_THRESHOLDS.minConfidence, '--min-confidence'),
+		minConfidence: threshold(
+			values['min-confidence'],
+			DEFAULT_THRESHOLDS.minConfidence,
+			'--min-confidence',
+		),
 	};
 	const { report, contactSheet } = await scoreDrift(
 		{
 			bible: target.bible,
 			shot: target.shot,
-			clip: { path: clipPath, name: clipPath, mimeType: VIDEO_TYPES[path.extname(clipPath).toLowerCase()] },
+			clip: {
+				path: clipPath,
+				name: clipPath,
+				mimeType: VIDEO_TYPES[path.extname(clipPath).toLowerCase()],
+			},
 			expectAudio: Boolean(model && findVeoModel(model)?.nativeAudio),
 			previousClip: values.previous ? { path: values.previous, name: values.previous } : undefined,
 			references: referencesFor(target, values.reference ?? []),
@@ -139,14 +180,17 @@ async function drift(args: string[]): Promise<void> {
 				technical: !values['no-technical'],
 				look: !values['no-look'],
 				judge,
-				offline: offlineVision(offlineMode, 'switched off (--offline-checks off)', { modelsDir: values['models-dir'] }),
+				offline: offlineVision(offlineMode, 'switched off (--offline-checks off)', {
+					modelsDir: values['models-dir'],
+				}),
 			}),
 			media: ffmpegMediaReader(),
 			thresholds,
 			contactSheet: Boolean(values['contact-sheet']),
 		},
 	);
-	if (contactSheet && values['contact-sheet']) await fs.writeFile(values['contact-sheet'], contactSheet);
+	if (contactSheet && values['contact-sheet'])
+		await fs.writeFile(values['contact-sheet'], contactSheet);
 	process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
 }
 
@@ -157,14 +201,25 @@ async function main(argv: string[]): Promise<number> {
 			await drift(args);
 			return 0;
 		}
-		process.stderr.write(`${command && command !== '--help' ? `Unknown command "${command}".\n\n` : ''}${USAGE}\n`);
+		process.stderr.write(
+			`${command && command !== '--help' ? `Unknown command "${command}".\n\n` : ''}${USAGE}\n`,
+		);
 		return command === '--help' ? 0 : 2;
 	} catch (error) {
-		if (error instanceof UsageError || (error instanceof TypeError && (error as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS'))) {
+		if (
+			error instanceof UsageError ||
+			(error instanceof TypeError &&
+				(error as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS'))
+		) {
 			process.stderr.write(`veo-pipeline drift: ${error.message}\n\n${USAGE}\n`);
 			return 2;
 		}
-		const hint = error instanceof InvalidInputError || error instanceof NonRetryableFailure || error instanceof RetryableFailure ? error.hint : undefined;
+		const hint =
+			error instanceof InvalidInputError ||
+			error instanceof NonRetryableFailure ||
+			error instanceof RetryableFailure
+				? error.hint
+				: undefined;
 		process.stderr.write(`veo-pipeline drift: ${describeError(error)}\n${hint ? `${hint}\n` : ''}`);
 		return 1;
 	}

@@ -51,11 +51,18 @@ export interface BriefPrompt {
 
 export function validateBriefInput(input: BriefInput): Problem[] {
 	const problems: Problem[] = [];
-	if (!input.brief.trim()) problems.push({ path: 'brief', message: 'is empty: describe the story, tone and characters' });
-	if (input.brief.length > 20_000) problems.push({ path: 'brief', message: `is ${input.brief.length} characters; keep it under 20,000` });
+	if (!input.brief.trim())
+		problems.push({ path: 'brief', message: 'is empty: describe the story, tone and characters' });
+	if (input.brief.length > 20_000)
+		problems.push({
+			path: 'brief',
+			message: `is ${input.brief.length} characters; keep it under 20,000`,
+		});
 	input.characters.forEach((character, index) => {
-		if (!character.name.trim()) problems.push({ path: `characters[${index}].name`, message: 'is empty' });
-		if (!character.description.trim()) problems.push({ path: `characters[${index}].description`, message: 'is empty' });
+		if (!character.name.trim())
+			problems.push({ path: `characters[${index}].name`, message: 'is empty' });
+		if (!character.description.trim())
+			problems.push({ path: `characters[${index}].description`, message: 'is empty' });
 	});
 	return problems;
 }
@@ -80,18 +87,34 @@ export function buildBriefPrompt(input: BriefInput): BriefPrompt {
 	if (input.characters.length) {
 		lines.push('Characters (use these ids):');
 		for (const character of input.characters) {
-			const reference = character.referenceImageProperty ? ' (a reference image will be supplied)' : '';
-			lines.push(`- ${character.id}: ${character.name.trim()} - ${character.description.trim()}${reference}`);
+			const reference = character.referenceImageProperty
+				? ' (a reference image will be supplied)'
+				: '';
+			lines.push(
+				`- ${character.id}: ${character.name.trim()} - ${character.description.trim()}${reference}`,
+			);
 		}
 	}
-	if (input.houseStyle?.trim()) lines.push(`House style and brand rules: ${input.houseStyle.trim()}`);
+	if (input.houseStyle?.trim())
+		lines.push(`House style and brand rules: ${input.houseStyle.trim()}`);
 	lines.push(`Brief: ${input.brief.trim()}`);
-	return { version: BRIEF_PROMPT_VERSION, systemInstruction: SYSTEM_INSTRUCTION, userText: lines.join('\n'), plannedDurations };
+	return {
+		version: BRIEF_PROMPT_VERSION,
+		systemInstruction: SYSTEM_INSTRUCTION,
+		userText: lines.join('\n'),
+		plannedDurations,
+	};
 }
 
 /** The one re-ask after an invalid answer: it quotes the problems so the model can fix them. */
-export function buildRepairText(prompt: BriefPrompt, previousAnswer: string, problems: Problem[]): string {
-	const listed = problems.slice(0, 20).map((problem) => `- ${problem.path || '(answer)'}: ${problem.message}`);
+export function buildRepairText(
+	prompt: BriefPrompt,
+	previousAnswer: string,
+	problems: Problem[],
+): string {
+	const listed = problems
+		.slice(0, 20)
+		.map((problem) => `- ${problem.path || '(answer)'}: ${problem.message}`);
 	return [
 		prompt.userText,
 		'',
@@ -126,7 +149,9 @@ export function applyBriefCharacters(spec: SceneSpec, characters: BriefCharacter
 					id: c.id,
 					name: c.name,
 					description: c.description,
-					...(c.referenceImageProperty ? { referenceImage: { binaryProperty: c.referenceImageProperty } } : {}),
+					...(c.referenceImageProperty
+						? { referenceImage: { binaryProperty: c.referenceImageProperty } }
+						: {}),
 				})),
 			],
 		},

@@ -4,8 +4,10 @@ import type { ConstraintDimension } from './types';
  * Which drift dimension a constraint a person typed is about, so checkers know where to look:
  * a prop's or character's name, lighting words, the palette's colours, or camera words.
  */
-const LIGHTING_WORDS = /\b(light|lighting|lit|dusk|dawn|sunset|sunrise|noon|night|shadow|backlit|golden hour|warm|cool)\b/i;
-const CAMERA_WORDS = /\b(camera|shot|close-up|closeup|wide|angle|pan|tilt|zoom|dolly|tracking|framing)\b/i;
+const LIGHTING_WORDS =
+	/\b(light|lighting|lit|dusk|dawn|sunset|sunrise|noon|night|shadow|backlit|golden hour|warm|cool)\b/i;
+const CAMERA_WORDS =
+	/\b(camera|shot|close-up|closeup|wide|angle|pan|tilt|zoom|dolly|tracking|framing)\b/i;
 
 const words = (text: string) => text.toLowerCase().match(/[a-z0-9]+/g) ?? [];
 
@@ -15,7 +17,10 @@ export interface ConstraintContext {
 	palette: string[];
 }
 
-export function inferConstraintDimension(text: string, bible: ConstraintContext): ConstraintDimension {
+export function inferConstraintDimension(
+	text: string,
+	bible: ConstraintContext,
+): ConstraintDimension {
 	const said = new Set(words(text));
 	const mentions = (name: string) => words(name).some((word) => word.length > 2 && said.has(word));
 	if (bible.props.some((prop) => mentions(prop.name))) return 'props';

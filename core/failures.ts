@@ -10,7 +10,9 @@ export interface Problem {
 }
 
 export function formatProblems(problems: Problem[]): string {
-	return problems.map((problem) => (problem.path ? `${problem.path}: ${problem.message}` : problem.message)).join('; ');
+	return problems
+		.map((problem) => (problem.path ? `${problem.path}: ${problem.message}` : problem.message))
+		.join('; ');
 }
 
 /** Input that can never succeed as it is: the message names the field and what to change. */

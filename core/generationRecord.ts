@@ -33,7 +33,12 @@ export function takeClipProperty(clipProperty: string, attempt: number, alternat
 	return `${clipProperty}_take${attempt}${alternate ? `_${alternate + 1}` : ''}`;
 }
 
-function takeFromAttempt(item: ShotItem, attempt: AttemptRecord, options: RecordOptions, attach: ClipToAttach[]): Take {
+function takeFromAttempt(
+	item: ShotItem,
+	attempt: AttemptRecord,
+	options: RecordOptions,
+	attach: ClipToAttach[],
+): Take {
 	const clips: ClipReference[] = attempt.clips.map((clip, index) => {
 		const binaryProperty = takeClipProperty(options.clipProperty, attempt.attempt, index);
 		attach.push({
@@ -70,7 +75,8 @@ function takeFromAttempt(item: ShotItem, attempt: AttemptRecord, options: Record
 		timings: {
 			submittedAt: attempt.submittedAt,
 			finishedAt: attempt.finishedAt,
-			generationSeconds: finishedMs !== undefined ? Math.round((finishedMs - submittedMs) / 100) / 10 : undefined,
+			generationSeconds:
+				finishedMs !== undefined ? Math.round((finishedMs - submittedMs) / 100) / 10 : undefined,
 			pollCount: attempt.pollCount,
 		},
 	};
@@ -83,7 +89,11 @@ export interface RecordedGeneration {
 	newestClip?: string;
 }
 
-export function recordGeneration(item: ShotItem, result: JobResult, options: RecordOptions): RecordedGeneration {
+export function recordGeneration(
+	item: ShotItem,
+	result: JobResult,
+	options: RecordOptions,
+): RecordedGeneration {
 	const attach: ClipToAttach[] = [];
 	const takes = [...item.takes];
 	let newestClip: string | undefined;
@@ -94,7 +104,14 @@ export function recordGeneration(item: ShotItem, result: JobResult, options: Rec
 		if (attempt.resumed && existing >= 0) {
 			// Keep what was recorded at submission, add what happened since.
 			const { prompt, negativePrompt, model, requestedDurationSeconds, costUsd } = takes[existing];
-			takes[existing] = { ...take, prompt, negativePrompt, model, requestedDurationSeconds, costUsd: take.outcome === 'safety_filtered' ? 0 : costUsd };
+			takes[existing] = {
+				...take,
+				prompt,
+				negativePrompt,
+				model,
+				requestedDurationSeconds,
+				costUsd: take.outcome === 'safety_filtered' ? 0 : costUsd,
+			};
 		} else {
 			takes.push(take);
 		}

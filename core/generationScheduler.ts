@@ -4,7 +4,13 @@ import { describeError, isRetryable, NonRetryableFailure } from './failures';
 import { PollTiming } from './pollTiming';
 import { retryDelay, withRetries, type Sleep } from './retry';
 import type { TakeOutcome } from './types';
-import type { ClipInfo, GeneratedVideoHandle, OperationState, VideoRequest, VideoService } from './videoJobs';
+import type {
+	ClipInfo,
+	GeneratedVideoHandle,
+	OperationState,
+	VideoRequest,
+	VideoService,
+} from './videoJobs';
 
 /**
  * Runs many Veo generations at once within a quota, and loses none of them.
@@ -128,7 +134,11 @@ const REQUEST_REFUSAL_STATUSES = new Set([400, 413]);
 
 const toIso = (ms: number) => new Date(ms).toISOString();
 
-export async function runGenerationBatch(jobs: GenerationJob[], service: VideoService, options: SchedulerOptions): Promise<BatchReport> {
+export async function runGenerationBatch(
+	jobs: GenerationJob[],
+	service: VideoService,
+	options: SchedulerOptions,
+): Promise<BatchReport> {
 	return new GenerationBatch(jobs, service, options).run();
 }
 
@@ -160,7 +170,9 @@ class GenerationBatch {
 		private readonly options: SchedulerOptions,
 	) {
 		this.now = options.now ?? Date.now;
-		this.results = new Map(jobs.map((job) => [job.key, { key: job.key, end: 'not_started', attempts: [] }]));
+		this.results = new Map(
+			jobs.map((job) => [job.key, { key: job.key, end: 'not_started', attempts: [] }]),
+		);
 		this.queue = jobs.filter((job) => !job.inFlight);
 		this.allowedInFlight = Math.max(1, options.concurrency);
 		this.fetchSlots = new Limiter(this.allowedInFlight);
@@ -195,14 +207,18 @@ class GenerationBatch {
 		while (this.queue.length || this.running.length || this.tasks.size) {
 			await this.fillSlots();
 			const waiting = this.running.filter((entry) => !entry.checking);
-			for (const entry of waiting) if (entry.nextCheckAtMs <= this.now()) this.spawn(this.check(entry));
+			for (const entry of waiting)
+				if (entry.nextCheckAtMs <= this.now()) this.spawn(this.check(entry));
 			const wakeAt = Math.min(
 				...waiting.filter((entry) => !entry.checking).map((entry) => entry.nextCheckAtMs),
-				this.queue.length && this.running.length < this.allowedInFlight ? this.throttledUntil : Infinity,
+				this.queue.length && this.running.length < this.allowedInFlight
+					? this.throttledUntil
+					: Infinity,
 			);
 			// A finished check or download may free a slot or queue a retry: it wakes the loop as a timer does.
 			const wakers = [...this.tasks];
-			if (Number.isFinite(wakeAt)) wakers.push(this.options.sleep(Math.max(0, wakeAt - this.now())));
+			if (Number.isFinite(wakeAt))
+				wakers.push(this.options.sleep(Math.max(0, wakeAt - this.now())));
 			if (!wakers.length) break;
 			await Promise.race(wakers);
 			if (this.taskError) return;
@@ -230,7 +246,9 @@ class GenerationBatch {
 	}
 
 	private attemptsOf(job: GenerationJob): number {
-		return job.attemptsUsed + this.result(job).attempts.filter((attempt) => !attempt.resumed).length;
+		return (
+			job.attemptsUsed + this.result(job).attempts.filter((attempt) => !attempt.resumed).length
+		);
 	}
 
 	private resume(job: GenerationJob, inFlight: InFlightOperation): void {
@@ -261,7 +279,11 @@ class GenerationBatch {
 	/** Submits queued jobs, together, while slots are free and the server has not asked to slow down. */
 	private async fillSlots(): Promise<void> {
 		const submissions: Array<Promise<void>> = [];
-		while (this.queue.length && this.running.length + this.submitting < this.allowedInFlight && this.now() >= this.throttledUntil) {
+		while (
+			this.queue.length &&
+			this.running.length + this.submitting < this.allowedInFlight &&
+			this.now() >= this.throttledUntil
+		) {
 			const job = this.queue[0];
 			const budget = this.options.budgetUsd;
 			if (budget !== undefined && this.spentUsd + job.costUsd > budget + 1e-9) {
@@ -326,14 +348,20 @@ class GenerationBatch {
 		this.rateLimited += 1;
 		this.consecutiveThrottles += 1;
 		this.allowedInFlight = Math.max(1, Math.min(this.allowedInFlight, this.running.length));
-		const delay = retryDelay(error, this.consecutiveThrottles, { initialDelayMs: 1000, maxDelayMs: 60_000 });
+		const delay = retryDelay(error, this.consecutiveThrottles, {
+			initialDelayMs: 1000,
+			maxDelayMs: 60_000,
+		});
 		// At least one poll step, so an advertised 0 s cannot turn into a burst of submissions.
 		this.throttledUntil = this.now() + Math.max(delay, this.options.pollMinMs);
 	}
 
 	/** Google refused a submission: the shot fails when its request is at fault, else submitting stops. */
 	private refuse(job: GenerationJob, error: unknown, submittedAtMs: number): void {
-		const failure = error instanceof NonRetryableFailure ? error : new NonRetryableFailure(describeError(error), { cause: error });
+		const failure =
+			error instanceof NonRetryableFailure
+				? error
+				: new NonRetryableFailure(describeError(error), { cause: error });
 		if (!failure.status || !REQUEST_REFUSAL_STATUSES.has(failure.status)) {
 			this.refusal = failure;
 			this.queue.unshift(job);
@@ -375,7 +403,11 @@ class GenerationBatch {
 	private retryOrFail(job: GenerationJob, reason: string): void {
 		const used = this.attemptsOf(job);
 		if (used >= job.maxAttempts) {
-			this.finish(job, 'failed', `${reason} (attempt ${used} of ${job.maxAttempts}; no attempts left)`);
+			this.finish(
+				job,
+				'failed',
+				`${reason} (attempt ${used} of ${job.maxAttempts}; no attempts left)`,
+			);
 		} else if (this.options.mode === 'wait') {
 			this.queue.unshift({ ...job, inFlight: undefined });
 		} else {
@@ -385,7 +417,8 @@ class GenerationBatch {
 
 	private leave(entry: Running): void {
 		this.running.splice(this.running.indexOf(entry), 1);
-		if (this.allowedInFlight < this.options.concurrency && this.now() >= this.throttledUntil) this.allowedInFlight += 1;
+		if (this.allowedInFlight < this.options.concurrency && this.now() >= this.throttledUntil)
+			this.allowedInFlight += 1;
 	}
 
 	private async check(entry: Running): Promise<void> {
@@ -407,7 +440,12 @@ class GenerationBatch {
 		const elapsed = at - entry.submittedAtMs;
 		if (checkError && !isRetryable(checkError)) {
 			// Lost or refused (expired, deleted): a new attempt may still make the clip.
-			state = { done: true, kind: 'failed', message: `the operation could not be checked: ${describeError(checkError)}`, retryable: true };
+			state = {
+				done: true,
+				kind: 'failed',
+				message: `the operation could not be checked: ${describeError(checkError)}`,
+				retryable: true,
+			};
 		} else if (state?.done) {
 			this.timing.observe(entry.lastPendingMs, elapsedAtSend);
 			this.bringChecksForward(at);
@@ -427,7 +465,12 @@ class GenerationBatch {
 			return;
 		}
 		if (checkError) {
-			entry.nextCheckAtMs = at + retryDelay(checkError, 1, { initialDelayMs: this.options.pollMinMs, maxDelayMs: this.options.pollMaxMs });
+			entry.nextCheckAtMs =
+				at +
+				retryDelay(checkError, 1, {
+					initialDelayMs: this.options.pollMinMs,
+					maxDelayMs: this.options.pollMaxMs,
+				});
 			return;
 		}
 		entry.lastPendingMs = elapsedAtSend;
@@ -439,7 +482,10 @@ class GenerationBatch {
 		for (const entry of this.running) {
 			if (entry.checking) continue;
 			const elapsed = at - entry.submittedAtMs;
-			entry.nextCheckAtMs = Math.min(entry.nextCheckAtMs, at + this.timing.delayAfterLearning(elapsed, elapsed - entry.lastPendingMs));
+			entry.nextCheckAtMs = Math.min(
+				entry.nextCheckAtMs,
+				at + this.timing.delayAfterLearning(elapsed, elapsed - entry.lastPendingMs),
+			);
 		}
 	}
 
@@ -478,10 +524,16 @@ class GenerationBatch {
 	}
 
 	/** Downloads and verifies every video; returns what was wrong, or undefined when all are whole. */
-	private async fetchClips(entry: Running, videos: GeneratedVideoHandle[]): Promise<string | undefined> {
+	private async fetchClips(
+		entry: Running,
+		videos: GeneratedVideoHandle[],
+	): Promise<string | undefined> {
 		const clips: AttemptRecord['clips'] = [];
 		for (const [index, video] of videos.entries()) {
-			const filePath = path.join(this.options.workDir, `${entry.job.key}-${entry.attempt.attempt}-${index}.mp4`);
+			const filePath = path.join(
+				this.options.workDir,
+				`${entry.job.key}-${entry.attempt.attempt}-${index}.mp4`,
+			);
 			let problem = '';
 			let info: ClipInfo | undefined;
 			for (let download = 1; download <= this.options.downloadAttempts && !info; download++) {

@@ -20,7 +20,9 @@ export interface VeoFamily {
 	resolutions: Resolution[];
 	aspectRatios: VeoAspectRatio[];
 	/** Resolutions that only work with some durations or aspect ratios. */
-	resolutionLimits: Partial<Record<Resolution, { durations?: number[]; aspectRatios?: VeoAspectRatio[] }>>;
+	resolutionLimits: Partial<
+		Record<Resolution, { durations?: number[]; aspectRatios?: VeoAspectRatio[] }>
+	>;
 	maxReferenceImages: number;
 	supportsLastFrame: boolean;
 	supportsExtension: boolean;
@@ -232,26 +234,37 @@ export interface VideoRequestCheck extends VideoSettings {
 export function checkVideoRequest(request: VideoRequestCheck): Problem[] {
 	const model = findVeoModel(request.model);
 	if (!model) {
-		return [{ path: 'model', message: `"${request.model}" is not a Veo model id this package knows` }];
+		return [
+			{ path: 'model', message: `"${request.model}" is not a Veo model id this package knows` },
+		];
 	}
 	const name = `${model.displayName} (${model.id})`;
 	const problems: Problem[] = [];
-	const refuse = (path: string, message: string) => problems.push({ path, message: `${name} ${message}` });
+	const refuse = (path: string, message: string) =>
+		problems.push({ path, message: `${name} ${message}` });
 	const resolution = request.resolution as Resolution;
 
 	if (!model.backends.includes(request.backend)) {
 		refuse(
 			'model',
-			`is not served on the ${request.backend === 'vertex' ? 'Vertex AI' : 'Gemini API'}; use one of ${listKnownVeoModels(request.backend)
+			`is not served on the ${request.backend === 'vertex' ? 'Vertex AI' : 'Gemini API'}; use one of ${listKnownVeoModels(
+				request.backend,
+			)
 				.map((m) => m.id)
 				.join(', ')}`,
 		);
 	}
 	if (!model.resolutions.includes(resolution)) {
-		refuse('resolution', `does not offer ${request.resolution} (allowed: ${model.resolutions.join(', ')})`);
+		refuse(
+			'resolution',
+			`does not offer ${request.resolution} (allowed: ${model.resolutions.join(', ')})`,
+		);
 	}
 	if (!model.aspectRatios.includes(request.aspectRatio as VeoAspectRatio)) {
-		refuse('aspectRatio', `does not offer ${request.aspectRatio} (allowed: ${model.aspectRatios.join(', ')})`);
+		refuse(
+			'aspectRatio',
+			`does not offer ${request.aspectRatio} (allowed: ${model.aspectRatios.join(', ')})`,
+		);
 	}
 	if (!model.durations.includes(request.durationSeconds)) {
 		refuse(
@@ -263,7 +276,10 @@ export function checkVideoRequest(request: VideoRequestCheck): Problem[] {
 		if (limits?.durations && !limits.durations.includes(request.durationSeconds)) {
 			refuse('durationSeconds', `needs ${limits.durations.join(' or ')} seconds at ${resolution}`);
 		}
-		if (limits?.aspectRatios && !limits.aspectRatios.includes(request.aspectRatio as VeoAspectRatio)) {
+		if (
+			limits?.aspectRatios &&
+			!limits.aspectRatios.includes(request.aspectRatio as VeoAspectRatio)
+		) {
 			refuse('aspectRatio', `offers ${resolution} only at ${limits.aspectRatios.join(', ')}`);
 		}
 	}
@@ -298,12 +314,23 @@ export function checkVideoRequest(request: VideoRequestCheck): Problem[] {
 	}
 
 	const numberOfVideos = request.numberOfVideos ?? 1;
-	if (!Number.isInteger(numberOfVideos) || numberOfVideos < 1 || numberOfVideos > model.maxVideosPerRequest) {
-		refuse('numberOfVideos', `makes 1 to ${model.maxVideosPerRequest} videos per request (got ${numberOfVideos})`);
+	if (
+		!Number.isInteger(numberOfVideos) ||
+		numberOfVideos < 1 ||
+		numberOfVideos > model.maxVideosPerRequest
+	) {
+		refuse(
+			'numberOfVideos',
+			`makes 1 to ${model.maxVideosPerRequest} videos per request (got ${numberOfVideos})`,
+		);
 	}
 	if (request.personGeneration) {
-		const imageDriven = Boolean(request.hasFirstFrame || referenceImageCount || request.isExtension);
-		const allowed = imageDriven ? model.personGeneration.imageToVideo : model.personGeneration.textToVideo;
+		const imageDriven = Boolean(
+			request.hasFirstFrame || referenceImageCount || request.isExtension,
+		);
+		const allowed = imageDriven
+			? model.personGeneration.imageToVideo
+			: model.personGeneration.textToVideo;
 		if (!allowed.includes(request.personGeneration as PersonGeneration)) {
 			refuse(
 				'personGeneration',
@@ -322,14 +349,20 @@ export function checkVideoRequest(request: VideoRequestCheck): Problem[] {
 		}
 	}
 	if (request.seed !== undefined && request.backend === 'gemini') {
-		problems.push({ path: 'seed', message: 'the Gemini API does not take a seed; use Vertex AI for repeatable takes' });
+		problems.push({
+			path: 'seed',
+			message: 'the Gemini API does not take a seed; use Vertex AI for repeatable takes',
+		});
 	}
 	if (!request.prompt.trim()) {
 		problems.push({ path: 'prompt', message: 'is empty' });
 	}
 	const tokens = estimatePromptTokens(request.prompt);
 	if (tokens > model.maxPromptTokens) {
-		refuse('prompt', `takes prompts of about ${model.maxPromptTokens} tokens; this one is about ${tokens}`);
+		refuse(
+			'prompt',
+			`takes prompts of about ${model.maxPromptTokens} tokens; this one is about ${tokens}`,
+		);
 	}
 	return problems;
 }

@@ -47,7 +47,8 @@ export class PollTiming {
 	 */
 	delayAfterLearning(elapsedMs: number, sinceCheckMs: number): number {
 		const expected = this.expectedMs();
-		if (expected !== undefined && elapsedMs >= expected - this.step(expected)) return Math.max(0, this.step(expected) - sinceCheckMs);
+		if (expected !== undefined && elapsedMs >= expected - this.step(expected))
+			return Math.max(0, this.step(expected) - sinceCheckMs);
 		return this.nextDelay(elapsedMs);
 	}
 

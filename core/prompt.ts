@@ -40,16 +40,28 @@ function uniqueInOrder(texts: string[]): string[] {
 	});
 }
 
-function buildSections(shot: Shot, bible: SceneBible, notes: CorrectiveNote[], shotCount?: number): Section[] {
+function buildSections(
+	shot: Shot,
+	bible: SceneBible,
+	notes: CorrectiveNote[],
+	shotCount?: number,
+): Section[] {
 	const sections: Section[] = [];
 	const of = shotCount ? ` of ${shotCount}` : '';
-	sections.push({ field: 'shot.description', text: `Shot ${shot.sequence}${of}: ${sentence(shot.description)}` });
-	if (shot.camera.trim()) sections.push({ field: 'shot.camera', text: `Camera: ${sentence(shot.camera)}` });
+	sections.push({
+		field: 'shot.description',
+		text: `Shot ${shot.sequence}${of}: ${sentence(shot.description)}`,
+	});
+	if (shot.camera.trim())
+		sections.push({ field: 'shot.camera', text: `Camera: ${sentence(shot.camera)}` });
 
 	const location = shot.location ? bible.locations.find((l) => l.id === shot.location) : undefined;
 	if (location) {
 		const detail = location.description.trim() ? ` - ${location.description.trim()}` : '';
-		sections.push({ field: `bible.locations[${location.id}]`, text: `Setting: ${sentence(location.name + detail)}` });
+		sections.push({
+			field: `bible.locations[${location.id}]`,
+			text: `Setting: ${sentence(location.name + detail)}`,
+		});
 	}
 
 	const characters = shot.characters
@@ -81,23 +93,40 @@ function buildSections(shot: Shot, bible: SceneBible, notes: CorrectiveNote[], s
 
 	const lighting = (shot.lighting ?? bible.style.lighting).trim();
 	if (lighting) {
-		sections.push({ field: shot.lighting ? 'shot.lighting' : 'bible.style.lighting', text: `Lighting: ${sentence(lighting)}` });
+		sections.push({
+			field: shot.lighting ? 'shot.lighting' : 'bible.style.lighting',
+			text: `Lighting: ${sentence(lighting)}`,
+		});
 	}
-	const look = [bible.style.look.trim() ? sentence(bible.style.look) : '', bible.style.palette.length ? `Palette: ${bible.style.palette.join(', ')}.` : '']
+	const look = [
+		bible.style.look.trim() ? sentence(bible.style.look) : '',
+		bible.style.palette.length ? `Palette: ${bible.style.palette.join(', ')}.` : '',
+	]
 		.filter(Boolean)
 		.join(' ');
 	if (look) sections.push({ field: 'bible.style.look', text: `Look: ${look}` });
 
 	if (shot.continuousWithPrevious || shot.continuityNotes?.trim()) {
-		const continues = shot.continuousWithPrevious ? 'Continues directly from the previous shot, same moment and place.' : '';
+		const continues = shot.continuousWithPrevious
+			? 'Continues directly from the previous shot, same moment and place.'
+			: '';
 		const notesText = shot.continuityNotes?.trim() ? sentence(shot.continuityNotes) : '';
-		sections.push({ field: 'shot.continuityNotes', text: `Continuity: ${[continues, notesText].filter(Boolean).join(' ')}` });
+		sections.push({
+			field: 'shot.continuityNotes',
+			text: `Continuity: ${[continues, notesText].filter(Boolean).join(' ')}`,
+		});
 	}
 	if (shot.dialogue?.trim()) {
-		sections.push({ field: 'shot.dialogue', text: `Dialogue: "${shot.dialogue.trim().replace(/"/g, "'")}"` });
+		sections.push({
+			field: 'shot.dialogue',
+			text: `Dialogue: "${shot.dialogue.trim().replace(/"/g, "'")}"`,
+		});
 	}
 	if (bible.rules.length) {
-		sections.push({ field: 'bible.rules', text: `Rules: ${uniqueInOrder(bible.rules).map(sentence).join(' ')}` });
+		sections.push({
+			field: 'bible.rules',
+			text: `Rules: ${uniqueInOrder(bible.rules).map(sentence).join(' ')}`,
+		});
 	}
 	const constraintTexts = shot.constraints.map((c) => sentence(c.text));
 	if (constraintTexts.length) {

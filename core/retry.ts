@@ -21,7 +21,11 @@ export const DEFAULT_RETRY_POLICY: Omit<RetryPolicy, 'sleep'> = {
 };
 
 /** The wait before the next attempt: the server's advertised delay when it gave one, else backoff. */
-export function retryDelay(error: unknown, attempt: number, policy: Omit<RetryPolicy, 'sleep' | 'maxAttempts'>): number {
+export function retryDelay(
+	error: unknown,
+	attempt: number,
+	policy: Omit<RetryPolicy, 'sleep' | 'maxAttempts'>,
+): number {
 	const advertised = isRetryable(error) ? error.retryAfterMs : undefined;
 	if (advertised !== undefined) return Math.min(advertised, policy.maxDelayMs);
 	return Math.min(policy.initialDelayMs * 2 ** (attempt - 1), policy.maxDelayMs);

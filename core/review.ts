@@ -2,7 +2,13 @@ import { InvalidInputError, type Problem } from './failures';
 import { shortHash } from './ids';
 import { latestTake } from './shotItems';
 import { transition } from './status';
-import { REVIEW_TAGS, type ReviewDecision, type ReviewTag, type ShotItem, type ShotStatus } from './types';
+import {
+	REVIEW_TAGS,
+	type ReviewDecision,
+	type ReviewTag,
+	type ShotItem,
+	type ShotStatus,
+} from './types';
 
 /**
  * The human checkpoint, without n8n: which shots go on the review board, what a submitted board
@@ -13,11 +19,20 @@ export type ReviewScope = 'needsReview' | 'all';
 export type UndecidedPolicy = 'keep' | 'reject';
 
 /** Clips an editor can look at: the newest take has a clip (or was withheld by Google's filter). */
-const REVIEWABLE_IN_SCOPE_ALL: readonly ShotStatus[] = ['generated', 'scored', 'approved', 'needs_review'];
+const REVIEWABLE_IN_SCOPE_ALL: readonly ShotStatus[] = [
+	'generated',
+	'scored',
+	'approved',
+	'needs_review',
+];
 
 export function needsReview(item: ShotItem, scope: ReviewScope): boolean {
 	if (item.status === 'needs_review') return true;
-	return scope === 'all' && REVIEWABLE_IN_SCOPE_ALL.includes(item.status) && Boolean(latestTake(item)?.clip);
+	return (
+		scope === 'all' &&
+		REVIEWABLE_IN_SCOPE_ALL.includes(item.status) &&
+		Boolean(latestTake(item)?.clip)
+	);
 }
 
 /** A clip on the board: which item, which take. The key ties a submitted decision to its clip. */
@@ -40,8 +55,14 @@ export type Batch = ReadonlyArray<ShotItem | undefined>;
 
 export function boardEntries(items: Batch, scope: ReviewScope): BoardEntry[] {
 	return items
-		.flatMap((item, itemIndex) => (item && needsReview(item, scope) ? [{ itemIndex, key: clipKey(item), item }] : []))
-		.sort((a, b) => a.item.pipelineId.localeCompare(b.item.pipelineId) || a.item.shot.sequence - b.item.shot.sequence);
+		.flatMap((item, itemIndex) =>
+			item && needsReview(item, scope) ? [{ itemIndex, key: clipKey(item), item }] : [],
+		)
+		.sort(
+			(a, b) =>
+				a.item.pipelineId.localeCompare(b.item.pipelineId) ||
+				a.item.shot.sequence - b.item.shot.sequence,
+		);
 }
 
 /**
@@ -66,7 +87,9 @@ export interface ReviewSubmission {
 type FormBody = Record<string, unknown>;
 
 const asList = (value: unknown): string[] =>
-	value === undefined || value === null ? [] : (Array.isArray(value) ? value : [value]).map((entry) => String(entry));
+	value === undefined || value === null
+		? []
+		: (Array.isArray(value) ? value : [value]).map((entry) => String(entry));
 
 /**
  * Reads the board's form: for board position n, `clip-n` names the clip, `decision-n` is
@@ -85,29 +108,57 @@ export function parseReviewSubmission(body: FormBody, entries: BoardEntry[]): Re
 	for (const position of [...positions].sort((a, b) => Number(a) - Number(b))) {
 		const key = asList(body[`clip-${position}`])[0];
 		if (!key || !byKey.has(key)) {
-			problems.push({ path: `clip-${position}`, message: `names a clip that is not on this board (${key ?? 'none'})` });
+			problems.push({
+				path: `clip-${position}`,
+				message: `names a clip that is not on this board (${key ?? 'none'})`,
+			});
 			continue;
 		}
 		const rawDecision = asList(body[`decision-${position}`])[0] ?? 'undecided';
-		const decision = rawDecision === 'approve' ? 'approved' : rawDecision === 'reject' ? 'rejected' : rawDecision === 'undecided' ? 'undecided' : undefined;
+		const decision =
+			rawDecision === 'approve'
+				? 'approved'
+				: rawDecision === 'reject'
+					? 'rejected'
+					: rawDecision === 'undecided'
+						? 'undecided'
+						: undefined;
 		if (!decision) {
-			problems.push({ path: `decision-${position}`, message: `"${rawDecision}" is not approve, reject or undecided` });
+			problems.push({
+				path: `decision-${position}`,
+				message: `"${rawDecision}" is not approve, reject or undecided`,
+			});
 			continue;
 		}
 		const tags = asList(body[`tags-${position}`]);
 		const unknownTag = tags.find((tag) => !REVIEW_TAGS.includes(tag as ReviewTag));
 		if (unknownTag) {
-			problems.push({ path: `tags-${position}`, message: `"${unknownTag}" is not one of ${REVIEW_TAGS.join(', ')}` });
+			problems.push({
+				path: `tags-${position}`,
+				message: `"${unknownTag}" is not one of ${REVIEW_TAGS.join(', ')}`,
+			});
 			continue;
 		}
-		decisions.set(key, { decision, note: asList(body[`note-${position}`])[0]?.trim().slice(0, 2000) ?? '', tags: tags as ReviewTag[] });
+		decisions.set(key, {
+			decision,
+			note: asList(body[`note-${position}`])[0]?.trim().slice(0, 2000) ?? '',
+			tags: tags as ReviewTag[],
+		});
 	}
-	if (problems.length) throw new InvalidInputError(problems, 'Reload the review page and submit again.');
+	if (problems.length)
+		throw new InvalidInputError(problems, 'Reload the review page and submit again.');
 	if (asList(body.action)[0] === 'approvePassed') {
 		for (const entry of entries) {
 			const current = decisions.get(entry.key);
-			if ((!current || current.decision === 'undecided') && latestTake(entry.item)?.drift?.route === 'pass') {
-				decisions.set(entry.key, { decision: 'approved', note: current?.note ?? '', tags: current?.tags ?? [] });
+			if (
+				(!current || current.decision === 'undecided') &&
+				latestTake(entry.item)?.drift?.route === 'pass'
+			) {
+				decisions.set(entry.key, {
+					decision: 'approved',
+					note: current?.note ?? '',
+					tags: current?.tags ?? [],
+				});
 			}
 		}
 	}
@@ -118,7 +169,8 @@ export function parseReviewSubmission(body: FormBody, entries: BoardEntry[]): Re
 /** The corrective prompt a rejection sends back to generation: the editor's words first. */
 function correctionText(decision: ClipDecision, item: ShotItem): string {
 	const note = decision.note.trim();
-	if (note) return decision.tags.length ? `${note} (editor flagged: ${decision.tags.join(', ')})` : note;
+	if (note)
+		return decision.tags.length ? `${note} (editor flagged: ${decision.tags.join(', ')})` : note;
 	const drift = latestTake(item)?.drift?.correctivePrompt;
 	if (drift) return drift;
 	return decision.tags.length
@@ -150,9 +202,15 @@ export function applyReview(
 		const entry = onBoard.get(itemIndex);
 		let item = original;
 		if (entry) {
-			const chosen = submission.decisions.get(entry.key) ?? { decision: 'undecided' as const, note: '', tags: [] };
+			const chosen = submission.decisions.get(entry.key) ?? {
+				decision: 'undecided' as const,
+				note: '',
+				tags: [],
+			};
 			const decision =
-				chosen.decision === 'undecided' && options.undecided === 'reject' ? { ...chosen, decision: 'rejected' as const } : chosen;
+				chosen.decision === 'undecided' && options.undecided === 'reject'
+					? { ...chosen, decision: 'rejected' as const }
+					: chosen;
 			const review: ReviewDecision = {
 				decision: decision.decision,
 				...(decision.note ? { note: decision.note } : {}),
@@ -166,17 +224,38 @@ export function applyReview(
 			if (decision.decision === 'approved') {
 				if (!take?.clip) {
 					// Nothing to approve: a safety-filtered take has no clip; it goes back for another take.
-					item = transition(item, 'needs_regeneration', 'approved without a clip: generate another take', now);
+					item = transition(
+						item,
+						'needs_regeneration',
+						'approved without a clip: generate another take',
+						now,
+					);
 				} else if (item.status !== 'approved') {
-					item = transition(item, 'approved', `approved by ${submission.reviewer ?? 'the editor'}`, now);
+					item = transition(
+						item,
+						'approved',
+						`approved by ${submission.reviewer ?? 'the editor'}`,
+						now,
+					);
 				}
 			} else if (decision.decision === 'rejected') {
-				item = transition(item, 'needs_regeneration', `rejected by ${submission.reviewer ?? 'the editor'}`, now);
+				item = transition(
+					item,
+					'needs_regeneration',
+					`rejected by ${submission.reviewer ?? 'the editor'}`,
+					now,
+				);
 				item = {
 					...item,
 					correctiveNotes: [
 						...item.correctiveNotes,
-						{ source: 'review', text: correctionText(decision, item), takeId: take?.id, tags: decision.tags, at: now.toISOString() },
+						{
+							source: 'review',
+							text: correctionText(decision, item),
+							takeId: take?.id,
+							tags: decision.tags,
+							at: now.toISOString(),
+						},
 					],
 				};
 			}
@@ -194,14 +273,28 @@ export type TimeoutPolicy = 'approvePassed' | 'rejectAll';
  * that is not approved yet (including "Every Clip" reviews' generated ones, which would otherwise
  * come back to the next board unchanged).
  */
-export function decideTimedOut(items: Batch, policy: TimeoutPolicy, now: Date = new Date()): RoutedReview {
+export function decideTimedOut(
+	items: Batch,
+	policy: TimeoutPolicy,
+	now: Date = new Date(),
+): RoutedReview {
 	// Whichever clips the board showed, only the approved ones were not waiting for a decision.
 	const entries = boardEntries(items, 'all').filter((entry) => entry.item.status !== 'approved');
 	const decisions = new Map<string, ClipDecision>();
 	for (const entry of entries) {
 		const passed = latestTake(entry.item)?.drift?.route === 'pass';
-		if (policy === 'rejectAll') decisions.set(entry.key, { decision: 'rejected', note: 'The review ran out of time; generate another take.', tags: [] });
+		if (policy === 'rejectAll')
+			decisions.set(entry.key, {
+				decision: 'rejected',
+				note: 'The review ran out of time; generate another take.',
+				tags: [],
+			});
 		else if (passed) decisions.set(entry.key, { decision: 'approved', note: '', tags: [] });
 	}
-	return applyReview(items, entries, { reviewer: 'wait limit', decisions }, { undecided: 'keep', now });
+	return applyReview(
+		items,
+		entries,
+		{ reviewer: 'wait limit', decisions },
+		{ undecided: 'keep', now },
+	);
 }

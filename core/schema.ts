@@ -148,7 +148,10 @@ export function pointerToPath(pointer: string): string {
 		.split('/')
 		.slice(1)
 		.map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'))
-		.reduce((path, part) => (/^\d+$/.test(part) ? `${path}[${part}]` : path ? `${path}.${part}` : part), '');
+		.reduce(
+			(path, part) => (/^\d+$/.test(part) ? `${path}[${part}]` : path ? `${path}.${part}` : part),
+			'',
+		);
 }
 
 function describeAjvError(error: ErrorObject): Problem {
@@ -170,7 +173,8 @@ function describeAjvError(error: ErrorObject): Problem {
 		case 'pattern':
 			return {
 				path: base,
-				message: 'must be a lowercase id of letters, digits, "-" or "_" (for example "mya" or "blue-mug")',
+				message:
+					'must be a lowercase id of letters, digits, "-" or "_" (for example "mya" or "blue-mug")',
 			};
 		default:
 			return { path: base, message: error.message ?? 'is invalid' };
@@ -253,7 +257,8 @@ function checkReferences(spec: SceneSpec, wholeShotList: boolean): Problem[] {
 		prop: new Set(bible.props.map((p) => p.id)),
 		location: new Set(bible.locations.map((l) => l.id)),
 	};
-	const listOf = (set: Set<string>) => (set.size ? [...set].map((id) => `"${id}"`).join(', ') : 'none defined');
+	const listOf = (set: Set<string>) =>
+		set.size ? [...set].map((id) => `"${id}"`).join(', ') : 'none defined';
 	const firstSequence = Math.min(...shots.map((shot) => shot.sequence));
 	shots.forEach((shot, shotIndex) => {
 		shot.characters.forEach((id, index) => {
@@ -284,7 +289,9 @@ function checkReferences(spec: SceneSpec, wholeShotList: boolean): Problem[] {
 				message: 'the first shot has no previous shot to continue',
 			});
 		}
-		for (const [id, indexes] of findDuplicates(shot.constraints.map((constraint) => constraint.id))) {
+		for (const [id, indexes] of findDuplicates(
+			shot.constraints.map((constraint) => constraint.id),
+		)) {
 			problems.push({
 				path: `shots[${shotIndex}].constraints[${indexes[1]}].id`,
 				message: `duplicate constraint id "${id}"`,
@@ -311,7 +318,9 @@ export function parseSceneSpec(input: unknown, { wholeShotList = true } = {}): S
 		}
 	}
 	if (!input || typeof input !== 'object' || Array.isArray(input)) {
-		throw new InvalidInputError([{ path: '', message: 'must be an object with "bible" and "shots"' }]);
+		throw new InvalidInputError([
+			{ path: '', message: 'must be an object with "bible" and "shots"' },
+		]);
 	}
 	const spec = structuredClone(input) as SceneSpec;
 	fillMissingIds(spec);
@@ -330,7 +339,13 @@ export function parseSceneSpec(input: unknown, { wholeShotList = true } = {}): S
  * still validated against the full schema by `parseSceneSpec`.
  */
 export function sceneSpecResponseSchema(): Record<string, unknown> {
-	const dropKeys = new Set(['$id', 'default', 'pattern', 'additionalProperties', 'exclusiveMinimum']);
+	const dropKeys = new Set([
+		'$id',
+		'default',
+		'pattern',
+		'additionalProperties',
+		'exclusiveMinimum',
+	]);
 	const strip = (node: unknown): unknown => {
 		if (Array.isArray(node)) return node.map(strip);
 		if (!node || typeof node !== 'object') return node;

@@ -1,10 +1,21 @@
 import { InvalidInputError, type Problem } from './failures';
 import { pipelineIdFor } from './ids';
 import { parseSceneSpec } from './schema';
-import { SHOT_STATUSES, type SceneSpec, type ShotItem, type ShotStatus, type SpecProvenance, type Take } from './types';
+import {
+	SHOT_STATUSES,
+	type SceneSpec,
+	type ShotItem,
+	type ShotStatus,
+	type SpecProvenance,
+	type Take,
+} from './types';
 
 /** One item per shot, in sequence order, each carrying the whole bible: the batch the nodes pass on. */
-export function createShotItems(spec: SceneSpec, model: string, provenance?: SpecProvenance): ShotItem[] {
+export function createShotItems(
+	spec: SceneSpec,
+	model: string,
+	provenance?: SpecProvenance,
+): ShotItem[] {
 	const pipelineId = pipelineIdFor({ spec, model });
 	const allShotIds = spec.shots.map((shot) => shot.id);
 	return spec.shots.map((shot) => ({
@@ -42,7 +53,10 @@ export function parseShotItem(json: unknown): ShotItem {
 	}
 	if (!SHOT_STATUSES.includes(item.status as ShotStatus)) {
 		throw new InvalidInputError([
-			{ path: 'status', message: `"${String(item.status)}" is not a shot status (${SHOT_STATUSES.join(', ')})` },
+			{
+				path: 'status',
+				message: `"${String(item.status)}" is not a shot status (${SHOT_STATUSES.join(', ')})`,
+			},
 		]);
 	}
 	const spec = parseSceneSpec({ bible: item.bible, shots: [item.shot] }, { wholeShotList: false });

@@ -15,7 +15,11 @@ export interface ShotPlanLimits {
  * the style's resolution and aspect ratio offered, and (when a target is given) the total within
  * one shot length of it.
  */
-export function checkSpecAgainstModel(spec: SceneSpec, modelId: string, limits: ShotPlanLimits = {}): Problem[] {
+export function checkSpecAgainstModel(
+	spec: SceneSpec,
+	modelId: string,
+	limits: ShotPlanLimits = {},
+): Problem[] {
 	const model = getVeoModel(modelId);
 	const problems: Problem[] = [];
 	const { resolution, aspectRatio } = spec.bible.style;
@@ -60,7 +64,11 @@ export function checkSpecAgainstModel(spec: SceneSpec, modelId: string, limits: 
 	return problems;
 }
 
-export function assertSpecFitsModel(spec: SceneSpec, modelId: string, limits: ShotPlanLimits = {}): void {
+export function assertSpecFitsModel(
+	spec: SceneSpec,
+	modelId: string,
+	limits: ShotPlanLimits = {},
+): void {
 	const problems = checkSpecAgainstModel(spec, modelId, limits);
 	if (problems.length) throw new InvalidInputError(problems);
 }
@@ -96,7 +104,9 @@ export function planShotDurations(
 			]);
 		}
 		const perShot = targetDurationSeconds / shotCount;
-		const closest = durations.reduce((best, d) => (Math.abs(d - perShot) < Math.abs(best - perShot) ? d : best));
+		const closest = durations.reduce((best, d) =>
+			Math.abs(d - perShot) < Math.abs(best - perShot) ? d : best,
+		);
 		const planned = Array<number>(shotCount).fill(closest);
 		const total = closest * shotCount;
 		if (Math.abs(total - targetDurationSeconds) > longest) {
@@ -126,7 +136,9 @@ export function planShotDurations(
 		remaining -= longest;
 	}
 	if (remaining > 0) {
-		const filler = durations.reduce((best, d) => (Math.abs(d - remaining) < Math.abs(best - remaining) ? d : best));
+		const filler = durations.reduce((best, d) =>
+			Math.abs(d - remaining) < Math.abs(best - remaining) ? d : best,
+		);
 		if (remaining >= filler / 2 || planned.length === 0) planned.push(filler);
 	}
 	if (planned.length > maxShots) {

@@ -1,4 +1,9 @@
-import { applyBriefCharacters, buildBriefPrompt, buildRepairText, type BriefInput } from './briefPrompt';
+import {
+	applyBriefCharacters,
+	buildBriefPrompt,
+	buildRepairText,
+	type BriefInput,
+} from './briefPrompt';
 import { formatProblems, InvalidInputError, NonRetryableFailure, type Problem } from './failures';
 import { parseSceneSpec, sceneSpecResponseSchema } from './schema';
 import { checkSpecAgainstModel } from './shotPlan';
@@ -23,7 +28,8 @@ function problemsOf(
 	input: BriefInput,
 ): { spec?: SceneSpec; problems: Problem[] } {
 	if (answer.value === undefined) {
-		const cutOff = answer.finishReason === 'MAX_TOKENS' ? ' (it was cut off at the output limit)' : '';
+		const cutOff =
+			answer.finishReason === 'MAX_TOKENS' ? ' (it was cut off at the output limit)' : '';
 		return { problems: [{ path: '', message: `the answer is not valid JSON${cutOff}` }] };
 	}
 	let spec: SceneSpec;
@@ -47,7 +53,11 @@ function problemsOf(
 export async function draftSpecFromBrief(input: BriefInput, ask: AskForJson): Promise<DraftedSpec> {
 	const prompt = buildBriefPrompt(input);
 	const responseJsonSchema = sceneSpecResponseSchema();
-	const first = await ask({ systemInstruction: prompt.systemInstruction, userText: prompt.userText, responseJsonSchema });
+	const first = await ask({
+		systemInstruction: prompt.systemInstruction,
+		userText: prompt.userText,
+		responseJsonSchema,
+	});
 	const firstCheck = problemsOf(first, input);
 	if (firstCheck.spec) return { spec: firstCheck.spec, promptVersion: prompt.version, attempts: 1 };
 
@@ -57,9 +67,12 @@ export async function draftSpecFromBrief(input: BriefInput, ask: AskForJson): Pr
 		responseJsonSchema,
 	});
 	const secondCheck = problemsOf(second, input);
-	if (secondCheck.spec) return { spec: secondCheck.spec, promptVersion: prompt.version, attempts: 2 };
+	if (secondCheck.spec)
+		return { spec: secondCheck.spec, promptVersion: prompt.version, attempts: 2 };
 	throw new NonRetryableFailure(
 		`The model's scene spec was invalid twice (after one re-ask quoting the problems): ${formatProblems(secondCheck.problems.slice(0, 10))}`,
-		{ hint: 'Run again, simplify the brief, or switch the node to "From JSON" and edit a spec by hand.' },
+		{
+			hint: 'Run again, simplify the brief, or switch the node to "From JSON" and edit a spec by hand.',
+		},
 	);
 }

@@ -32,7 +32,12 @@ export function isFinal(status: ShotStatus): boolean {
 }
 
 /** Returns a copy of the item in its new status; throws when the step is not allowed. */
-export function transition(item: ShotItem, to: ShotStatus, reason?: string, now: Date = new Date()): ShotItem {
+export function transition(
+	item: ShotItem,
+	to: ShotStatus,
+	reason?: string,
+	now: Date = new Date(),
+): ShotItem {
 	if (!canTransition(item.status, to)) {
 		const allowed = ALLOWED_TRANSITIONS[item.status];
 		throw new InvalidInputError(
@@ -49,7 +54,10 @@ export function transition(item: ShotItem, to: ShotStatus, reason?: string, now:
 		...item,
 		status: to,
 		statusReason: reason,
-		statusHistory: [...item.statusHistory, { from: item.status, to, reason, at: now.toISOString() }],
+		statusHistory: [
+			...item.statusHistory,
+			{ from: item.status, to, reason, at: now.toISOString() },
+		],
 	};
 }
 

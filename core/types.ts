@@ -58,7 +58,13 @@ export interface SceneBible {
 	negativePrompt: string;
 }
 
-export type ConstraintDimension = 'character' | 'props' | 'lighting' | 'palette' | 'camera' | 'other';
+export type ConstraintDimension =
+	| 'character'
+	| 'props'
+	| 'lighting'
+	| 'palette'
+	| 'camera'
+	| 'other';
 
 /** Something a checker (a person or the Gemini judge) can verify by looking at the clip. */
 export interface CheckableConstraint {

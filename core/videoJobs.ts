@@ -48,5 +48,8 @@ export interface VideoService {
 	check(operationName: string): Promise<OperationState>;
 	download(video: GeneratedVideoHandle, destinationPath: string): Promise<void>;
 	/** Whether the downloaded file is a whole, playable clip of the expected length. */
-	verify(filePath: string, expectedDurationSeconds: number): Promise<{ ok: true; info: ClipInfo } | { ok: false; reason: string }>;
+	verify(
+		filePath: string,
+		expectedDurationSeconds: number,
+	): Promise<{ ok: true; info: ClipInfo } | { ok: false; reason: string }>;
 }

@@ -1,4 +1,9 @@
-import type { IAuthenticateGeneric, ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
+import type {
+	IAuthenticateGeneric,
+	ICredentialTestRequest,
+	ICredentialType,
+	INodeProperties,
+} from 'n8n-workflow';
 
 /**
  * An API key for Google's Gemini Developer API (Veo and Gemini). The key travels only in the
@@ -21,7 +26,8 @@ export class VeoPipelineGeminiApi implements ICredentialType {
 			typeOptions: { password: true },
 			required: true,
 			default: '',
-			description: 'A key from Google AI Studio (aistudio.google.com/apikey). Veo needs a project with billing enabled.',
+			description:
+				'A key from Google AI Studio (aistudio.google.com/apikey). Veo needs a project with billing enabled.',
 		},
 		{
 			displayName: 'Base URL',

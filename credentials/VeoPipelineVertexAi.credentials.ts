@@ -18,11 +18,21 @@ function base64Url(text: string | Buffer): string {
  * token), so the credential test needs no token exchange.
  */
 function selfSignedJwt(privateKeyJson: string): string {
-	const key = JSON.parse(privateKeyJson) as { client_email: string; private_key: string; private_key_id?: string };
+	const key = JSON.parse(privateKeyJson) as {
+		client_email: string;
+		private_key: string;
+		private_key_id?: string;
+	};
 	const now = Math.floor(Date.now() / 1000);
 	const header = base64Url(JSON.stringify({ alg: 'RS256', typ: 'JWT', kid: key.private_key_id }));
 	const payload = base64Url(
-		JSON.stringify({ iss: key.client_email, sub: key.client_email, scope: CLOUD_PLATFORM_SCOPE, iat: now, exp: now + 3600 }),
+		JSON.stringify({
+			iss: key.client_email,
+			sub: key.client_email,
+			scope: CLOUD_PLATFORM_SCOPE,
+			iat: now,
+			exp: now + 3600,
+		}),
 	);
 	const signature = createSign('RSA-SHA256').update(`${header}.${payload}`).sign(key.private_key);
 	return `${header}.${payload}.${base64Url(signature)}`;
@@ -36,7 +46,8 @@ export class VeoPipelineVertexAi implements ICredentialType {
 
 	icon = { light: 'file:icons/vertexAi.svg', dark: 'file:icons/vertexAi.dark.svg' } as const;
 
-	documentationUrl = 'https://cloud.google.com/vertex-ai/generative-ai/docs/model-reference/veo-video-generation';
+	documentationUrl =
+		'https://cloud.google.com/vertex-ai/generative-ai/docs/model-reference/veo-video-generation';
 
 	properties: INodeProperties[] = [
 		{
@@ -44,8 +55,16 @@ export class VeoPipelineVertexAi implements ICredentialType {
 			name: 'authentication',
 			type: 'options',
 			options: [
-				{ name: 'Service Account', value: 'serviceAccount', description: 'A JSON key file of a service account with the Vertex AI User role' },
-				{ name: 'Express Mode API Key', value: 'expressApiKey', description: 'An API key from Vertex AI Express mode' },
+				{
+					name: 'Service Account',
+					value: 'serviceAccount',
+					description: 'A JSON key file of a service account with the Vertex AI User role',
+				},
+				{
+					name: 'Express Mode API Key',
+					value: 'expressApiKey',
+					description: 'An API key from Vertex AI Express mode',
+				},
 			],
 			default: 'serviceAccount',
 		},
@@ -56,7 +75,8 @@ export class VeoPipelineVertexAi implements ICredentialType {
 			typeOptions: { password: true, rows: 6 },
 			default: '',
 			required: true,
-			description: 'The whole JSON key file Google Cloud gives when you create a key for the service account',
+			description:
+				'The whole JSON key file Google Cloud gives when you create a key for the service account',
 			displayOptions: { show: { authentication: ['serviceAccount'] } },
 		},
 		{
@@ -91,11 +111,15 @@ export class VeoPipelineVertexAi implements ICredentialType {
 			type: 'string',
 			default: '',
 			placeholder: 'https://us-central1-aiplatform.googleapis.com',
-			description: "Leave empty for Google's own endpoint. Set it for a proxy or the package's local stand-in.",
+			description:
+				"Leave empty for Google's own endpoint. Set it for a proxy or the package's local stand-in.",
 		},
 	];
 
-	async authenticate(credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
+	async authenticate(
+		credentials: ICredentialDataDecryptedObject,
+		requestOptions: IHttpRequestOptions,
+	): Promise<IHttpRequestOptions> {
 		const headers: Record<string, string> =
 			credentials.authentication === 'expressApiKey'
 				? { 'x-goog-api-key': String(credentials.apiKey) }

@@ -29,7 +29,9 @@ export function exampleOf(schema: JsonSchema | undefined): unknown {
 				Object.entries(schema.properties ?? {}).map(([key, value]) => [key, exampleOf(value)]),
 			);
 		case 'array':
-			return Array.from({ length: Math.max(1, schema.minItems ?? 1) }, () => exampleOf(schema.items));
+			return Array.from({ length: Math.max(1, schema.minItems ?? 1) }, () =>
+				exampleOf(schema.items),
+			);
 		case 'integer':
 		case 'number':
 			return schema.minimum ?? 1;
@@ -43,7 +45,10 @@ export function exampleOf(schema: JsonSchema | undefined): unknown {
 }
 
 /** The text of all parts of the request that are text. */
-export function promptText(body: { contents?: Array<{ parts?: Array<{ text?: string }> }>; systemInstruction?: unknown }): string {
+export function promptText(body: {
+	contents?: Array<{ parts?: Array<{ text?: string }> }>;
+	systemInstruction?: unknown;
+}): string {
 	return (body.contents ?? [])
 		.flatMap((content) => content.parts ?? [])
 		.map((part) => part.text ?? '')
@@ -55,10 +60,17 @@ function labelled(prompt: string, label: string): string | undefined {
 }
 
 function slug(text: string): string {
-	return text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40) || 'item';
+	return (
+		text
+			.toLowerCase()
+			.replace(/[^a-z0-9]+/g, '-')
+			.replace(/^-+|-+$/g, '')
+			.slice(0, 40) || 'item'
+	);
 }
 
-const LIGHTING_WORDS = /\b(golden hour|blue hour|dusk|sunset|twilight|dawn|sunrise|morning|noon|midday|daylight|night|moonlight|overcast|warm|cool)\b/i;
+const LIGHTING_WORDS =
+	/\b(golden hour|blue hour|dusk|sunset|twilight|dawn|sunrise|morning|noon|midday|daylight|night|moonlight|overcast|warm|cool)\b/i;
 
 /**
  * A scene spec for the brief in the prompt, following the lines this package's brief template
@@ -66,7 +78,9 @@ const LIGHTING_WORDS = /\b(golden hour|blue hour|dusk|sunset|twilight|dawn|sunri
  * lines under "Characters".
  */
 export function sceneSpecFor(prompt: string): unknown {
-	const brief = /^Brief:\s*([\s\S]*?)(?:\n[A-Z][A-Za-z ()]+:|$)/m.exec(prompt)?.[1]?.trim() || prompt.slice(0, 400);
+	const brief =
+		/^Brief:\s*([\s\S]*?)(?:\n[A-Z][A-Za-z ()]+:|$)/m.exec(prompt)?.[1]?.trim() ||
+		prompt.slice(0, 400);
 	const durations = (labelled(prompt, 'Shot durations \\(seconds, in order\\)') ?? '8, 8, 8')
 		.split(/[,\s]+/)
 		.map(Number)
@@ -77,14 +91,34 @@ export function sceneSpecFor(prompt: string): unknown {
 
 	const characterLines = [...prompt.matchAll(/^- ([a-z0-9][a-z0-9_-]*): ([^-\n]+?) - (.+)$/gm)];
 	const characters = characterLines.length
-		? characterLines.map(([, id, name, description]) => ({ id, name: name.trim(), description: description.trim() }))
-		: [{ id: 'lead', name: 'The Lead', description: 'a person in their thirties in a plain navy jacket' }];
+		? characterLines.map(([, id, name, description]) => ({
+				id,
+				name: name.trim(),
+				description: description.trim(),
+			}))
+		: [
+				{
+					id: 'lead',
+					name: 'The Lead',
+					description: 'a person in their thirties in a plain navy jacket',
+				},
+			];
 
-	const props: Array<{ id: string; name: string; description: string; color: string; constraints: string[] }> = [];
+	const props: Array<{
+		id: string;
+		name: string;
+		description: string;
+		color: string;
+		constraints: string[];
+	}> = [];
 	// Overlapping word pairs: "the blue mug" gives (the, blue) and (blue, mug).
 	for (const match of brief.matchAll(/\b([a-z]+)\s+(?=([a-z]+)\b)/gi)) {
 		const [, colorWord, noun] = match;
-		if (COLOR_NAMES[colorWord.toLowerCase()] && !COLOR_NAMES[noun.toLowerCase()] && !props.some((p) => p.id === slug(noun))) {
+		if (
+			COLOR_NAMES[colorWord.toLowerCase()] &&
+			!COLOR_NAMES[noun.toLowerCase()] &&
+			!props.some((p) => p.id === slug(noun))
+		) {
 			props.push({
 				id: slug(noun),
 				name: noun.toLowerCase(),
@@ -106,7 +140,12 @@ export function sceneSpecFor(prompt: string): unknown {
 			id: `shot-${String(index + 1).padStart(2, '0')}`,
 			sequence: index + 1,
 			description: sentences[index % Math.max(1, sentences.length)] ?? brief,
-			camera: index === 0 ? 'wide establishing shot' : index % 2 ? 'medium shot, slow push in' : 'close-up',
+			camera:
+				index === 0
+					? 'wide establishing shot'
+					: index % 2
+						? 'medium shot, slow push in'
+						: 'close-up',
 			durationSeconds,
 			characters: characters.map((character) => character.id),
 			props: props.map((prop) => prop.id),
@@ -118,7 +157,13 @@ export function sceneSpecFor(prompt: string): unknown {
 		bible: {
 			title,
 			logline: sentences[0] ?? title,
-			style: { look: 'cinematic, shallow depth of field', palette: props.map((p) => p.color).slice(0, 3), lighting, aspectRatio, resolution },
+			style: {
+				look: 'cinematic, shallow depth of field',
+				palette: props.map((p) => p.color).slice(0, 3),
+				lighting,
+				aspectRatio,
+				resolution,
+			},
 			characters,
 			locations: [],
 			props,

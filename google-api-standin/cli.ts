@@ -28,10 +28,14 @@ async function main(): Promise<void> {
 		Number(values.port),
 	);
 	console.log(`Google API stand-in listening on ${standIn.url}`);
-	console.log('  A local stand-in for rehearsing pipelines for free - not Google\'s model.');
+	console.log("  A local stand-in for rehearsing pipelines for free - not Google's model.");
 	console.log(`  Credential Base URL: ${standIn.url}  (any API key works)`);
-	console.log(`  Props drawn as photographs: ${values.photos ?? 'no (pass --photos <scikit-image data folder>)'}`);
-	console.log(`  Settings: GET/POST ${standIn.url}/__standin/config   Counters: GET ${standIn.url}/__standin/stats`);
+	console.log(
+		`  Props drawn as photographs: ${values.photos ?? 'no (pass --photos <scikit-image data folder>)'}`,
+	);
+	console.log(
+		`  Settings: GET/POST ${standIn.url}/__standin/config   Counters: GET ${standIn.url}/__standin/stats`,
+	);
 	const stop = async () => {
 		await standIn.stop();
 		process.exit(0);

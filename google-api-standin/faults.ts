@@ -6,7 +6,13 @@ import type { DriftKind } from './picture';
  * whose prompt contains a text (for example "Shot 3").
  */
 
-export type FaultPoint = 'predict' | 'operation' | 'download' | 'generateContent' | 'upload' | 'list';
+export type FaultPoint =
+	| 'predict'
+	| 'operation'
+	| 'download'
+	| 'generateContent'
+	| 'upload'
+	| 'list';
 
 export type FaultEffect =
 	| 'http_400'
@@ -83,7 +89,11 @@ export class FaultInjector {
 	}
 
 	/** Every rule that strikes this request (each strike uses up one of its `times`). */
-	strike(point: FaultPoint, context: string, filter: (rule: FaultRule) => boolean = () => true): FaultRule[] {
+	strike(
+		point: FaultPoint,
+		context: string,
+		filter: (rule: FaultRule) => boolean = () => true,
+	): FaultRule[] {
 		const struck: FaultRule[] = [];
 		for (const rule of this.rules) {
 			if (rule.on !== point || !filter(rule)) continue;

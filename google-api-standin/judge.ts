@@ -23,10 +23,13 @@ interface Verdict {
 
 const SURE = 0.95;
 const UNSURE = 0.5;
-const LIGHTING_WORDS = /\b(light|lighting|lit|dusk|dawn|noon|night|sunset|sunrise|daylight|warm|cool|golden|overcast)\b/i;
+const LIGHTING_WORDS =
+	/\b(light|lighting|lit|dusk|dawn|noon|night|sunset|sunrise|daylight|warm|cool|golden|overcast)\b/i;
 
 export function askedConstraints(prompt: string): AskedConstraint[] {
-	return [...prompt.matchAll(/^- \[([^\]]+)\] \(([a-z]+)\) (.+)$/gm)].map(([, id, dimension, text]) => ({ id, dimension, text: text.trim() }));
+	return [...prompt.matchAll(/^- \[([^\]]+)\] \(([a-z]+)\) (.+)$/gm)].map(
+		([, id, dimension, text]) => ({ id, dimension, text: text.trim() }),
+	);
 }
 
 function mentionsColor(text: string): boolean {
@@ -38,18 +41,32 @@ function verdictOn(constraint: AskedConstraint, picture: Picture): Verdict {
 	const prop = picture.props.find((candidate) => text.includes(candidate.name.toLowerCase()));
 	if (prop && mentionsColor(text)) {
 		return prop.askedColor
-			? { passed: false, evidence: `the ${prop.name} is ${prop.color}, not ${prop.askedColor}`, fix: `the ${prop.name} must be ${prop.askedColor}, not ${prop.color}` }
+			? {
+					passed: false,
+					evidence: `the ${prop.name} is ${prop.color}, not ${prop.askedColor}`,
+					fix: `the ${prop.name} must be ${prop.askedColor}, not ${prop.color}`,
+				}
 			: { passed: true, evidence: `the ${prop.name} is ${prop.color}` };
 	}
-	const character = picture.characters.find((candidate) => text.includes(candidate.name.toLowerCase()));
+	const character = picture.characters.find((candidate) =>
+		text.includes(candidate.name.toLowerCase()),
+	);
 	if (character) {
 		return character.drifted
-			? { passed: false, evidence: `${character.name} looks like someone else than in the other shots`, fix: `${character.name} must look exactly as the bible describes` }
+			? {
+					passed: false,
+					evidence: `${character.name} looks like someone else than in the other shots`,
+					fix: `${character.name} must look exactly as the bible describes`,
+				}
 			: { passed: true, evidence: `${character.name} looks as described` };
 	}
 	if (constraint.dimension === 'lighting' || LIGHTING_WORDS.test(text)) {
 		return picture.drift.includes('lighting')
-			? { passed: false, evidence: `the light is ${picture.lighting.name}, not ${picture.askedLighting.name}`, fix: `light the shot as ${picture.askedLighting.name}` }
+			? {
+					passed: false,
+					evidence: `the light is ${picture.lighting.name}, not ${picture.askedLighting.name}`,
+					fix: `light the shot as ${picture.askedLighting.name}`,
+				}
 			: { passed: true, evidence: `the light is ${picture.lighting.name}` };
 	}
 	return { passed: true, evidence: 'the clip shows it' };
@@ -58,7 +75,9 @@ function verdictOn(constraint: AskedConstraint, picture: Picture): Verdict {
 export function driftJudgementFor({ prompt, clips }: AnswerContext): unknown {
 	const picture = clips[0]?.picture;
 	const answers = askedConstraints(prompt).map((constraint) => {
-		const verdict = picture ? verdictOn(constraint, picture) : { passed: true, evidence: 'the stand-in did not render this clip and cannot tell' };
+		const verdict = picture
+			? verdictOn(constraint, picture)
+			: { passed: true, evidence: 'the stand-in did not render this clip and cannot tell' };
 		return { constraint, verdict };
 	});
 	const fixes = answers.map(({ verdict }) => verdict.fix).filter(Boolean) as string[];
@@ -70,6 +89,8 @@ export function driftJudgementFor({ prompt, clips }: AnswerContext): unknown {
 			evidence: verdict.evidence,
 			atSeconds: 1,
 		})),
-		correctivePrompt: fixes.length ? `${fixes.join('; ').replace(/^./, (first) => first.toUpperCase())}.` : '',
+		correctivePrompt: fixes.length
+			? `${fixes.join('; ').replace(/^./, (first) => first.toUpperCase())}.`
+			: '',
 	};
 }

@@ -49,13 +49,28 @@ export interface LightingLook {
 }
 
 const LIGHTING_LOOKS: Array<{ words: RegExp; look: LightingLook }> = [
-	{ words: /\b(night|midnight|moonlit|moonlight)\b/i, look: { name: 'night', luma: 45, kelvin: 9000 } },
-	{ words: /\b(dusk|sunset|golden hour|twilight|evening)\b/i, look: { name: 'dusk', luma: 95, kelvin: 2800 } },
+	{
+		words: /\b(night|midnight|moonlit|moonlight)\b/i,
+		look: { name: 'night', luma: 45, kelvin: 9000 },
+	},
+	{
+		words: /\b(dusk|sunset|golden hour|twilight|evening)\b/i,
+		look: { name: 'dusk', luma: 95, kelvin: 2800 },
+	},
 	{ words: /\b(dawn|sunrise|morning)\b/i, look: { name: 'dawn', luma: 140, kelvin: 4200 } },
-	{ words: /\b(noon|midday|daylight|sunny|bright)\b/i, look: { name: 'noon', luma: 175, kelvin: 5800 } },
-	{ words: /\b(overcast|cloudy|grey|gray)\b/i, look: { name: 'overcast', luma: 130, kelvin: 6800 } },
+	{
+		words: /\b(noon|midday|daylight|sunny|bright)\b/i,
+		look: { name: 'noon', luma: 175, kelvin: 5800 },
+	},
+	{
+		words: /\b(overcast|cloudy|grey|gray)\b/i,
+		look: { name: 'overcast', luma: 130, kelvin: 6800 },
+	},
 	{ words: /\b(cool|cold|blue hour)\b/i, look: { name: 'cool', luma: 120, kelvin: 8000 } },
-	{ words: /\b(warm|candle|tungsten|firelight)\b/i, look: { name: 'warm', luma: 115, kelvin: 3000 } },
+	{
+		words: /\b(warm|candle|tungsten|firelight)\b/i,
+		look: { name: 'warm', luma: 115, kelvin: 3000 },
+	},
 ];
 
 const NEUTRAL_LOOK: LightingLook = { name: 'neutral', luma: 130, kelvin: 5500 };
@@ -76,7 +91,11 @@ export function kelvinToRgb(kelvin: number, luma: number): [number, number, numb
 	const rgb = [red, green, blue].map((v) => Math.max(0, Math.min(255, v)));
 	const currentLuma = 0.299 * rgb[0] + 0.587 * rgb[1] + 0.114 * rgb[2];
 	const scale = luma / Math.max(1, currentLuma);
-	return rgb.map((v) => Math.round(Math.max(0, Math.min(255, v * scale)))) as [number, number, number];
+	return rgb.map((v) => Math.round(Math.max(0, Math.min(255, v * scale)))) as [
+		number,
+		number,
+		number,
+	];
 }
 
 export interface PictureProp {
@@ -129,15 +148,17 @@ function parseProps(prompt: string): PictureProp[] {
 		return splitEntries(propsLine).map((entry) => {
 			const name = entry.replace(/\s*\(.*$/, '').trim();
 			const explicit = /colou?r:\s*([a-z]+)/i.exec(entry)?.[1]?.toLowerCase();
-			const color = explicit && COLOR_NAMES[explicit] ? explicit : colorWordIn(entry) ?? 'white';
+			const color = explicit && COLOR_NAMES[explicit] ? explicit : (colorWordIn(entry) ?? 'white');
 			return { name, color };
 		});
 	}
 	// Plain prose: "a blue mug" -> a blue prop named mug.
-	const prose = /\b([a-z]+)\s+(mug|cup|bottle|car|bag|hat|umbrella|ball|book|phone|scarf|bike|box|can)\b/gi;
+	const prose =
+		/\b([a-z]+)\s+(mug|cup|bottle|car|bag|hat|umbrella|ball|book|phone|scarf|bike|box|can)\b/gi;
 	const props: PictureProp[] = [];
 	for (const match of prompt.matchAll(prose)) {
-		if (COLOR_NAMES[match[1].toLowerCase()]) props.push({ name: match[2].toLowerCase(), color: match[1].toLowerCase() });
+		if (COLOR_NAMES[match[1].toLowerCase()])
+			props.push({ name: match[2].toLowerCase(), color: match[1].toLowerCase() });
 	}
 	return props;
 }
@@ -161,7 +182,8 @@ function parsePalette(prompt: string): string[] {
 /** The picture a prompt asks for, with the given drifts applied. */
 export function pictureFor(prompt: string, drift: DriftKind[] = []): Picture {
 	const lightingText = line(prompt, 'Lighting') ?? prompt;
-	const asked = LIGHTING_LOOKS.find((entry) => entry.words.test(lightingText))?.look ?? NEUTRAL_LOOK;
+	const asked =
+		LIGHTING_LOOKS.find((entry) => entry.words.test(lightingText))?.look ?? NEUTRAL_LOOK;
 	const applied = new Set<DriftKind>();
 
 	const props = parseProps(prompt);
@@ -171,9 +193,17 @@ export function pictureFor(prompt: string, drift: DriftKind[] = []): Picture {
 		props[0] = { name: target.name, color: replacement, askedColor: target.color };
 		applied.add('prop_color');
 	}
-	const characters = parseCharacters(prompt).map((name) => ({ name, color: characterColor(name), drifted: false }));
+	const characters = parseCharacters(prompt).map((name) => ({
+		name,
+		color: characterColor(name),
+		drifted: false,
+	}));
 	if (drift.includes('character') && characters.length) {
-		characters[0] = { name: characters[0].name, color: characterColor(`${characters[0].name} (someone else)`), drifted: true };
+		characters[0] = {
+			name: characters[0].name,
+			color: characterColor(`${characters[0].name} (someone else)`),
+			drifted: true,
+		};
 		applied.add('character');
 	}
 	let lighting = asked;
@@ -181,7 +211,14 @@ export function pictureFor(prompt: string, drift: DriftKind[] = []): Picture {
 		lighting = driftedLighting(asked);
 		applied.add('lighting');
 	}
-	return { lighting, askedLighting: asked, palette: parsePalette(prompt), props, characters, drift: [...applied] };
+	return {
+		lighting,
+		askedLighting: asked,
+		palette: parsePalette(prompt),
+		props,
+		characters,
+		drift: [...applied],
+	};
 }
 
 function hex([r, g, b]: [number, number, number]): string {
@@ -194,14 +231,26 @@ function hex([r, g, b]: [number, number, number]): string {
  * nor flickering. (drawbox cannot move things: its `t` is the line thickness, so moving blocks are
  * overlaid colour sources.)
  */
-export function pictureFilter(picture: Picture, width: number, height: number, photos: PhotoInputs = {}): string {
+export function pictureFilter(
+	picture: Picture,
+	width: number,
+	height: number,
+	photos: PhotoInputs = {},
+): string {
 	const unit = Math.round(Math.min(width, height) / 12);
 	const paletteHeight = Math.round(height * 0.12);
 	const swatches = picture.palette.map((color, index) => {
 		const swatchWidth = Math.floor(width / picture.palette.length);
 		return `drawbox=x=${index * swatchWidth}:y=${height - paletteHeight}:w=${swatchWidth}:h=${paletteHeight}:color=${hex(COLOR_NAMES[color])}@1:t=fill`;
 	});
-	const moving: Array<{ color: string; w: number; h: number; x: string; y: number; photo?: string }> = [
+	const moving: Array<{
+		color: string;
+		w: number;
+		h: number;
+		x: string;
+		y: number;
+		photo?: string;
+	}> = [
 		...picture.characters.map((character, index) => ({
 			color: hex(character.color),
 			w: unit * 2,
@@ -211,13 +260,19 @@ export function pictureFilter(picture: Picture, width: number, height: number, p
 		})),
 		...picture.props.map((prop, index) => {
 			// The detector needs the cup large and on its saucer to be sure of it: the whole photograph, at 58% of the frame's height.
-			const photoHeight = Math.round(Math.min(height * 0.58, (width * 0.45) / CUP_PHOTO_ASPECT) / 2) * 2;
-			const photo = photos.cup !== undefined && isCup(prop.name) ? cupPhotoFilter(photos.cup, prop.color, photoHeight) : undefined;
+			const photoHeight =
+				Math.round(Math.min(height * 0.58, (width * 0.45) / CUP_PHOTO_ASPECT) / 2) * 2;
+			const photo =
+				photos.cup !== undefined && isCup(prop.name)
+					? cupPhotoFilter(photos.cup, prop.color, photoHeight)
+					: undefined;
 			return {
 				color: hex(COLOR_NAMES[prop.color]),
 				w: unit * 2,
 				h: unit * 2,
-				x: photo ? `${Math.round(width * 0.5)}-${Math.round(unit / 4)}*t` : `${Math.round(width * (0.7 - index * 0.12))}-${Math.round(unit / 4)}*t`,
+				x: photo
+					? `${Math.round(width * 0.5)}-${Math.round(unit / 4)}*t`
+					: `${Math.round(width * (0.7 - index * 0.12))}-${Math.round(unit / 4)}*t`,
 				y: photo ? Math.round((height - photoHeight) / 2) : Math.round(height * 0.55),
 				photo,
 			};
@@ -233,8 +288,14 @@ export function pictureFilter(picture: Picture, width: number, height: number, p
 	];
 	const graph: string[] = [`[0:v]${swatches.length ? swatches.join(',') : 'null'}[base0]`];
 	moving.forEach((block, index) => {
-		graph.push(block.photo ? `${block.photo}[block${index}]` : `color=c=${block.color}:s=${block.w}x${block.h}:r=24[block${index}]`);
-		graph.push(`[base${index}][block${index}]overlay=x='${block.x}':y=${block.y}:shortest=1[base${index + 1}]`);
+		graph.push(
+			block.photo
+				? `${block.photo}[block${index}]`
+				: `color=c=${block.color}:s=${block.w}x${block.h}:r=24[block${index}]`,
+		);
+		graph.push(
+			`[base${index}][block${index}]overlay=x='${block.x}':y=${block.y}:shortest=1[base${index + 1}]`,
+		);
 	});
 	graph.push(`[base${moving.length}]format=yuv420p[v]`);
 	return graph.join(';');
@@ -258,7 +319,10 @@ export function isCup(name: string): boolean {
 /** The photographed cup, turned round the hue circle to the prop's colour (grey for white, black...). */
 function cupPhotoFilter(input: number, color: string, height: number): string {
 	const { hue, saturation, value } = rgbToHsv(...COLOR_NAMES[color]);
-	const turn = saturation < 0.2 ? `hue=s=0,eq=brightness=${(value - 0.5).toFixed(2)}` : `hue=h=${Math.round(hue - CUP_PHOTO_HUE)}`;
+	const turn =
+		saturation < 0.2
+			? `hue=s=0,eq=brightness=${(value - 0.5).toFixed(2)}`
+			: `hue=h=${Math.round(hue - CUP_PHOTO_HUE)}`;
 	return `[${input}:v]scale=-2:${height},${turn},fps=24`;
 }
 

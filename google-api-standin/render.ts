@@ -7,7 +7,10 @@ import { backgroundColor, isCup, pictureFilter, type Picture } from './picture';
 
 /** Renders a real H.264 MP4 of a picture at the size and length Veo would deliver. */
 
-export function frameSize(aspectRatio: string, resolution: string): { width: number; height: number } {
+export function frameSize(
+	aspectRatio: string,
+	resolution: string,
+): { width: number; height: number } {
 	const long = resolution === '4k' ? 3840 : resolution === '1080p' ? 1920 : 1280;
 	const short = resolution === '4k' ? 2160 : resolution === '1080p' ? 1080 : 720;
 	return aspectRatio === '9:16' ? { width: short, height: long } : { width: long, height: short };
@@ -87,7 +90,14 @@ export class ClipRenderer {
 		let encoded = this.pictures.get(key);
 		if (!encoded) {
 			const picturePath = path.join(this.workDir, `picture-${key}.mp4`);
-			encoded = encodePicture(request.picture, width, height, request.durationSeconds, picturePath, cupPhoto).then(() => picturePath);
+			encoded = encodePicture(
+				request.picture,
+				width,
+				height,
+				request.durationSeconds,
+				picturePath,
+				cupPhoto,
+			).then(() => picturePath);
 			encoded.catch(() => this.pictures.delete(key));
 			this.pictures.set(key, encoded);
 		}
@@ -97,7 +107,9 @@ export class ClipRenderer {
 	private cupPhoto(picture: Picture): string | undefined {
 		const folder = this.photosDir();
 		const photo = folder ? path.join(folder, 'coffee.png') : undefined;
-		return photo && picture.props.some((prop) => isCup(prop.name)) && existsSync(photo) ? photo : undefined;
+		return photo && picture.props.some((prop) => isCup(prop.name)) && existsSync(photo)
+			? photo
+			: undefined;
 	}
 }
 
@@ -110,7 +122,9 @@ async function encodePicture(
 	cupPhoto: string | undefined,
 ): Promise<void> {
 	const duration = String(durationSeconds);
-	const photoInput = cupPhoto ? ['-loop', '1', '-framerate', '24', '-t', duration, '-i', cupPhoto] : [];
+	const photoInput = cupPhoto
+		? ['-loop', '1', '-framerate', '24', '-t', duration, '-i', cupPhoto]
+		: [];
 	await runFfmpeg([
 		'-y',
 		'-f',

@@ -44,7 +44,8 @@ export async function skimagePhotos(): Promise<(name: PhotoName) => string> {
 		await run('dpkg', ['-x', deb, path.join(work, 'x')]);
 		const staged = path.join(work, 'photos');
 		await fs.mkdir(staged);
-		for (const name of PHOTOS) await fs.copyFile(path.join(work, 'x', DATA_IN_PACKAGE, name), path.join(staged, name));
+		for (const name of PHOTOS)
+			await fs.copyFile(path.join(work, 'x', DATA_IN_PACKAGE, name), path.join(staged, name));
 		await fs.mkdir(path.dirname(PHOTOS_DIR), { recursive: true });
 		// Another test file may have fetched them meanwhile: the first to finish wins.
 		await fs.rename(staged, PHOTOS_DIR).catch((error: NodeJS.ErrnoException) => {
@@ -52,7 +53,9 @@ export async function skimagePhotos(): Promise<(name: PhotoName) => string> {
 		});
 		return photo;
 	} catch (error) {
-		throw new Error(`The vision tests need Debian's ${PACKAGE} photographs (apt-get download ${PACKAGE}, then dpkg -x), and fetching them failed: ${(error as Error).message}`);
+		throw new Error(
+			`The vision tests need Debian's ${PACKAGE} photographs (apt-get download ${PACKAGE}, then dpkg -x), and fetching them failed: ${(error as Error).message}`,
+		);
 	} finally {
 		await fs.rm(work, { recursive: true, force: true });
 	}

@@ -186,9 +186,15 @@ export class GoogleApiStandIn {
 	};
 	readonly operations = new Map<string, OperationRecord>();
 	private readonly files = new Map<string, StoredFile>();
-	private readonly uploadsInProgress = new Map<string, { chunks: Buffer[]; mimeType: string; displayName: string }>();
+	private readonly uploadsInProgress = new Map<
+		string,
+		{ chunks: Buffer[]; mimeType: string; displayName: string }
+	>();
 	private readonly truths = new Map<string, ClipTruth>();
-	private readonly answerers = new Map<string, Answerer>([['SceneSpec', ({ prompt }) => sceneSpecFor(prompt)], ['DriftJudgement', driftJudgementFor]]);
+	private readonly answerers = new Map<string, Answerer>([
+		['SceneSpec', ({ prompt }) => sceneSpecFor(prompt)],
+		['DriftJudgement', driftJudgementFor],
+	]);
 	private readonly faults: FaultInjector;
 	private driftRandom: () => number;
 	private server?: Server;
@@ -206,7 +212,8 @@ export class GoogleApiStandIn {
 	/** Changes behaviour while running (tests turn faults on and off between steps). */
 	configure(settings: Partial<StandInSettings>): void {
 		this.settings = { ...this.settings, ...settings };
-		if (settings.faults || settings.seed !== undefined) this.faults.setRules(this.settings.faults, settings.seed);
+		if (settings.faults || settings.seed !== undefined)
+			this.faults.setRules(this.settings.faults, settings.seed);
 		if (settings.seed !== undefined) this.driftRandom = seededRandom(settings.seed + 7);
 	}
 
@@ -255,7 +262,8 @@ export class GoogleApiStandIn {
 		const route = url.pathname;
 
 		if (route === '/healthz') return this.sendJson(response, 200, { status: 'ok' });
-		if (route.startsWith('/__standin/')) return this.handleControl(method, route, request, response);
+		if (route.startsWith('/__standin/'))
+			return this.handleControl(method, route, request, response);
 
 		if (url.searchParams.has('key')) this.stats.keysInUrl += 1;
 		this.authenticate(request, url);
@@ -264,7 +272,10 @@ export class GoogleApiStandIn {
 		if ((match = /^\/upload\/(v1beta|v1)\/files$/.exec(route)) && method === 'POST') {
 			return this.handleUpload(request, response, url);
 		}
-		if ((match = /^\/(v1beta|v1alpha|v1)\/files\/([a-z0-9]+):download$/.exec(route)) && method === 'GET') {
+		if (
+			(match = /^\/(v1beta|v1alpha|v1)\/files\/([a-z0-9]+):download$/.exec(route)) &&
+			method === 'GET'
+		) {
 			return this.handleDownload(match[2], response);
 		}
 		if ((match = /^\/(v1beta|v1alpha|v1)\/files\/([a-z0-9]+)$/.exec(route))) {
@@ -276,21 +287,34 @@ export class GoogleApiStandIn {
 		if ((match = /^\/(v1beta1|v1)\/publishers\/google\/models$/.exec(route)) && method === 'GET') {
 			return this.handleListModels('vertex', response);
 		}
-		if ((match = /^\/(v1beta|v1alpha|v1)\/models\/([^/:]+):(predictLongRunning|generateContent)$/.exec(route)) && method === 'POST') {
+		if (
+			(match =
+				/^\/(v1beta|v1alpha|v1)\/models\/([^/:]+):(predictLongRunning|generateContent)$/.exec(
+					route,
+				)) &&
+			method === 'POST'
+		) {
 			const body = parseJson(await readBody(request));
 			return match[3] === 'generateContent'
 				? this.handleGenerateContent(body, response)
 				: this.handlePredict('gemini', match[2], `models/${match[2]}`, body, response);
 		}
-		if ((match = /^\/(v1beta|v1alpha|v1)\/models\/([^/:]+)\/operations\/([a-z0-9]+)$/.exec(route)) && method === 'GET') {
+		if (
+			(match = /^\/(v1beta|v1alpha|v1)\/models\/([^/:]+)\/operations\/([a-z0-9]+)$/.exec(route)) &&
+			method === 'GET'
+		) {
 			return this.handleOperation(match[3], response);
 		}
-		const vertex = /^\/(v1beta1|v1)\/((?:projects\/[^/]+\/locations\/[^/]+\/)?publishers\/google\/models\/([^/:]+)):(predictLongRunning|fetchPredictOperation|generateContent)$/.exec(route);
+		const vertex =
+			/^\/(v1beta1|v1)\/((?:projects\/[^/]+\/locations\/[^/]+\/)?publishers\/google\/models\/([^/:]+)):(predictLongRunning|fetchPredictOperation|generateContent)$/.exec(
+				route,
+			);
 		if (vertex && method === 'POST') {
 			const body = parseJson(await readBody(request));
 			const [, , resource, model, action] = vertex;
 			if (action === 'generateContent') return this.handleGenerateContent(body, response);
-			if (action === 'predictLongRunning') return this.handlePredict('vertex', model, resource, body, response);
+			if (action === 'predictLongRunning')
+				return this.handlePredict('vertex', model, resource, body, response);
 			const operationName = String(body.operationName ?? '');
 			const id = /\/operations\/([a-z0-9]+)$/.exec(operationName)?.[1];
 			if (!id) throw new HttpError(400, 'operationName is required');
@@ -300,10 +324,16 @@ export class GoogleApiStandIn {
 	}
 
 	private authenticate(request: IncomingMessage, url: URL): void {
-		const key = (request.headers['x-goog-api-key'] as string | undefined) ?? url.searchParams.get('key') ?? undefined;
+		const key =
+			(request.headers['x-goog-api-key'] as string | undefined) ??
+			url.searchParams.get('key') ??
+			undefined;
 		const bearer = /^Bearer\s+(.+)$/i.exec(String(request.headers.authorization ?? ''))?.[1];
 		if (!key && !bearer) {
-			throw new HttpError(403, 'Method doesn\'t allow unregistered callers (callers without established identity). Please use API Key or other form of API consumer identity to call this API.');
+			throw new HttpError(
+				403,
+				"Method doesn't allow unregistered callers (callers without established identity). Please use API Key or other form of API consumer identity to call this API.",
+			);
 		}
 		if (key && this.settings.apiKey && key !== this.settings.apiKey) {
 			throw new HttpError(400, 'API key not valid. Please pass a valid API key.');
@@ -339,21 +369,32 @@ export class GoogleApiStandIn {
 		response: ServerResponse,
 	): Promise<void> {
 		this.stats.predictRequests += 1;
-		const instance = ((body.instances as unknown[]) ?? [])[0] as Record<string, unknown> | undefined;
+		const instance = ((body.instances as unknown[]) ?? [])[0] as
+			| Record<string, unknown>
+			| undefined;
 		const parameters = (body.parameters as Record<string, unknown>) ?? {};
 		const prompt = String(instance?.prompt ?? '');
-		if (Array.isArray(instance?.referenceImages) && instance.referenceImages.length) this.stats.predictRequestsWithReferenceImages += 1;
+		if (Array.isArray(instance?.referenceImages) && instance.referenceImages.length)
+			this.stats.predictRequestsWithReferenceImages += 1;
 		const known = backend === 'gemini' ? VEO_MODELS_GEMINI : VEO_MODELS_VERTEX;
 		if (!known.includes(model) && !/^veo-/.test(model)) {
-			throw new HttpError(404, `models/${model} is not found for API version v1beta, or is not supported for predictLongRunning. Call ListModels to see the list of available models and their supported methods.`);
+			throw new HttpError(
+				404,
+				`models/${model} is not found for API version v1beta, or is not supported for predictLongRunning. Call ListModels to see the list of available models and their supported methods.`,
+			);
 		}
-		if (!instance || (!prompt && !instance.image)) throw new HttpError(400, 'instances[0].prompt is required');
+		if (!instance || (!prompt && !instance.image))
+			throw new HttpError(400, 'instances[0].prompt is required');
 		const duration = Number(parameters.durationSeconds ?? 8);
 		if (![4, 5, 6, 8].includes(duration)) {
-			throw new HttpError(400, `The value of durationSeconds (${duration}) is out of bound. Supported values are 4, 6 and 8.`);
+			throw new HttpError(
+				400,
+				`The value of durationSeconds (${duration}) is out of bound. Supported values are 4, 6 and 8.`,
+			);
 		}
 		const aspectRatio = String(parameters.aspectRatio ?? '16:9');
-		if (!['16:9', '9:16'].includes(aspectRatio)) throw new HttpError(400, `Unsupported aspect ratio: ${aspectRatio}`);
+		if (!['16:9', '9:16'].includes(aspectRatio))
+			throw new HttpError(400, `Unsupported aspect ratio: ${aspectRatio}`);
 		const now = Date.now();
 		const running = this.runningOperations(now);
 		if (running >= this.settings.maxConcurrentOperations) {
@@ -373,14 +414,21 @@ export class GoogleApiStandIn {
 				.strike('predict', prompt, (rule) => Boolean(driftKindOf(rule.effect)))
 				.map((rule) => driftKindOf(rule.effect)!),
 		);
-		if (this.settings.driftRate > 0 && this.driftRandom() < this.settings.driftRate && this.settings.driftKinds.length) {
-			drift.add(this.settings.driftKinds[Math.floor(this.driftRandom() * this.settings.driftKinds.length)]);
+		if (
+			this.settings.driftRate > 0 &&
+			this.driftRandom() < this.settings.driftRate &&
+			this.settings.driftKinds.length
+		) {
+			drift.add(
+				this.settings.driftKinds[Math.floor(this.driftRandom() * this.settings.driftKinds.length)],
+			);
 		}
 
 		const id = newId();
 		const operation: OperationRecord = {
 			id,
-			name: backend === 'gemini' ? `models/${model}/operations/${id}` : `${resource}/operations/${id}`,
+			name:
+				backend === 'gemini' ? `models/${model}/operations/${id}` : `${resource}/operations/${id}`,
 			backend,
 			model,
 			prompt,
@@ -445,33 +493,48 @@ export class GoogleApiStandIn {
 		const resultFault = this.strikeFault('operation', operation.prompt);
 		if (resultFault?.effect === 'truncated_download') operation.truncated = true;
 
-		if (Date.now() < operation.dueAt) return this.sendJson(response, 200, { name: operation.name, done: false });
+		if (Date.now() < operation.dueAt)
+			return this.sendJson(response, 200, { name: operation.name, done: false });
 		await operation.render;
 		if (operation.renderError) {
-			return this.sendJson(response, 200, { name: operation.name, done: true, error: { code: 13, message: `Rendering failed: ${operation.renderError}` } });
+			return this.sendJson(response, 200, {
+				name: operation.name,
+				done: true,
+				error: { code: 13, message: `Rendering failed: ${operation.renderError}` },
+			});
 		}
 		if (operation.outcome === 'failed') {
 			return this.sendJson(response, 200, {
 				name: operation.name,
 				done: true,
-				error: { code: 13, message: 'Video generation failed due to an internal error. Please try again.' },
+				error: {
+					code: 13,
+					message: 'Video generation failed due to an internal error. Please try again.',
+				},
 			});
 		}
 		const filtered = operation.outcome === 'safety_filtered';
 		const reasons = filtered
-			? ["Unable to show generated videos. The prompt or its output may violate Google's Responsible AI practices. Support codes: 58061214"]
+			? [
+					"Unable to show generated videos. The prompt or its output may violate Google's Responsible AI practices. Support codes: 58061214",
+				]
 			: undefined;
 		if (operation.backend === 'gemini') {
 			return this.sendJson(response, 200, {
 				name: operation.name,
 				done: true,
 				response: {
-					'@type': 'type.googleapis.com/google.ai.generativelanguage.v1beta.PredictLongRunningResponse',
+					'@type':
+						'type.googleapis.com/google.ai.generativelanguage.v1beta.PredictLongRunningResponse',
 					generateVideoResponse: filtered
 						? { raiMediaFilteredCount: 1, raiMediaFilteredReasons: reasons }
 						: {
 								generatedSamples: [
-									{ video: { uri: `https://generativelanguage.googleapis.com/v1beta/files/${operation.fileId}:download?alt=media` } },
+									{
+										video: {
+											uri: `https://generativelanguage.googleapis.com/v1beta/files/${operation.fileId}:download?alt=media`,
+										},
+									},
 								],
 							},
 				},
@@ -499,20 +562,29 @@ export class GoogleApiStandIn {
 		this.stats.downloads += 1;
 		const file = this.files.get(fileId);
 		if (!file) throw new HttpError(404, `File ${fileId} not found.`);
-		const operation = [...this.operations.values()].find((candidate) => candidate.fileId === fileId);
+		const operation = [...this.operations.values()].find(
+			(candidate) => candidate.fileId === fileId,
+		);
 		const fault = this.strikeFault('download', operation?.prompt ?? '');
 		let bytes = await fs.readFile(file.path);
 		if (fault?.effect === 'cut_download') {
 			response.writeHead(200, { 'content-type': file.mimeType, 'content-length': bytes.length });
-			response.write(bytes.subarray(0, Math.floor(bytes.length / 2)), () => response.socket?.destroy());
+			response.write(bytes.subarray(0, Math.floor(bytes.length / 2)), () =>
+				response.socket?.destroy(),
+			);
 			return;
 		}
-		if (fault?.effect === 'truncated_download' || operation?.truncated) bytes = bytes.subarray(0, Math.floor(bytes.length / 2));
+		if (fault?.effect === 'truncated_download' || operation?.truncated)
+			bytes = bytes.subarray(0, Math.floor(bytes.length / 2));
 		response.writeHead(200, { 'content-type': file.mimeType, 'content-length': bytes.length });
 		response.end(bytes);
 	}
 
-	private async handleUpload(request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
+	private async handleUpload(
+		request: IncomingMessage,
+		response: ServerResponse,
+		url: URL,
+	): Promise<void> {
 		const command = String(request.headers['x-goog-upload-command'] ?? '');
 		const uploadId = url.searchParams.get('upload_id');
 		if (!uploadId) {
@@ -522,8 +594,14 @@ export class GoogleApiStandIn {
 			const id = newId();
 			this.uploadsInProgress.set(id, {
 				chunks: [],
-				mimeType: String(request.headers['x-goog-upload-header-content-type'] ?? fileInfo.mimeType ?? 'application/octet-stream'),
-				displayName: String(fileInfo.displayName ?? request.headers['x-goog-upload-file-name'] ?? id),
+				mimeType: String(
+					request.headers['x-goog-upload-header-content-type'] ??
+						fileInfo.mimeType ??
+						'application/octet-stream',
+				),
+				displayName: String(
+					fileInfo.displayName ?? request.headers['x-goog-upload-file-name'] ?? id,
+				),
 			});
 			response.writeHead(200, {
 				'x-goog-upload-url': `${this.url}/upload/v1beta/files?upload_id=${id}&upload_protocol=resumable`,
@@ -558,7 +636,10 @@ export class GoogleApiStandIn {
 			sha256: sha256(bytes),
 		};
 		this.files.set(id, file);
-		response.writeHead(200, { 'x-goog-upload-status': 'final', 'content-type': 'application/json' });
+		response.writeHead(200, {
+			'x-goog-upload-status': 'final',
+			'content-type': 'application/json',
+		});
 		response.end(JSON.stringify({ file: this.describeFile(file) }));
 	}
 
@@ -578,7 +659,11 @@ export class GoogleApiStandIn {
 		};
 	}
 
-	private async handleFileGet(fileId: string, method: string, response: ServerResponse): Promise<void> {
+	private async handleFileGet(
+		fileId: string,
+		method: string,
+		response: ServerResponse,
+	): Promise<void> {
 		const file = this.files.get(fileId);
 		if (!file) throw new HttpError(404, `File ${fileId} not found.`);
 		if (method === 'DELETE') {
@@ -598,7 +683,11 @@ export class GoogleApiStandIn {
 						displayName: id,
 						supportedGenerationMethods: ['generateContent', 'countTokens'],
 					})),
-					...VEO_MODELS_GEMINI.map((id) => ({ name: `models/${id}`, displayName: id, supportedGenerationMethods: ['predictLongRunning'] })),
+					...VEO_MODELS_GEMINI.map((id) => ({
+						name: `models/${id}`,
+						displayName: id,
+						supportedGenerationMethods: ['predictLongRunning'],
+					})),
 				],
 			});
 		}
@@ -611,19 +700,24 @@ export class GoogleApiStandIn {
 	}
 
 	private async clipsIn(body: Record<string, unknown>): Promise<ClipTruth[]> {
-		const parts = ((body.contents as Array<{ parts?: Array<Record<string, Record<string, string>>> }>) ?? []).flatMap(
-			(content) => content.parts ?? [],
-		);
+		const parts = (
+			(body.contents as Array<{ parts?: Array<Record<string, Record<string, string>>> }>) ?? []
+		).flatMap((content) => content.parts ?? []);
 		const truths: ClipTruth[] = [];
 		for (const part of parts) {
 			let hash: string | undefined;
 			if (part.inlineData?.data) hash = sha256(Buffer.from(part.inlineData.data, 'base64'));
-			const fileId = part.fileData?.fileUri ? /files\/([a-z0-9]+)/.exec(part.fileData.fileUri)?.[1] : undefined;
+			const fileId = part.fileData?.fileUri
+				? /files\/([a-z0-9]+)/.exec(part.fileData.fileUri)?.[1]
+				: undefined;
 			if (fileId) {
 				const file = this.files.get(fileId);
 				if (!file) throw new HttpError(400, `File ${fileId} is not found or not ACTIVE.`);
 				if (Date.now() - file.createdAt < this.settings.fileProcessingMs) {
-					throw new HttpError(400, `The File ${fileId} is not in an ACTIVE state and usage is not allowed.`);
+					throw new HttpError(
+						400,
+						`The File ${fileId} is not in an ACTIVE state and usage is not allowed.`,
+					);
 				}
 				hash = file.sha256;
 			}
@@ -633,7 +727,10 @@ export class GoogleApiStandIn {
 		return truths;
 	}
 
-	private async handleGenerateContent(body: Record<string, unknown>, response: ServerResponse): Promise<void> {
+	private async handleGenerateContent(
+		body: Record<string, unknown>,
+		response: ServerResponse,
+	): Promise<void> {
 		this.stats.generateContentRequests += 1;
 		const prompt = promptText(body as Parameters<typeof promptText>[0]);
 		const resultFault = this.strikeFault('generateContent', prompt);
@@ -642,7 +739,9 @@ export class GoogleApiStandIn {
 		let text: string;
 		if (config.responseMimeType === 'application/json') {
 			const answerer = schema.title ? this.answerers.get(schema.title) : undefined;
-			const answer = answerer ? answerer({ prompt, schema, clips: await this.clipsIn(body) }) : exampleOf(schema);
+			const answer = answerer
+				? answerer({ prompt, schema, clips: await this.clipsIn(body) })
+				: exampleOf(schema);
 			text = JSON.stringify(answer);
 			if (resultFault?.effect === 'invalid_json') text = text.slice(0, Math.floor(text.length / 2));
 			if (resultFault?.effect === 'schema_violation') {
@@ -662,17 +761,29 @@ export class GoogleApiStandIn {
 					index: 0,
 				},
 			],
-			usageMetadata: { promptTokenCount: Math.ceil(prompt.length / 4), candidatesTokenCount: Math.ceil(text.length / 4) },
+			usageMetadata: {
+				promptTokenCount: Math.ceil(prompt.length / 4),
+				candidatesTokenCount: Math.ceil(text.length / 4),
+			},
 			modelVersion: 'stand-in',
 		});
 	}
 
-	private async handleControl(method: string, route: string, request: IncomingMessage, response: ServerResponse): Promise<void> {
+	private async handleControl(
+		method: string,
+		route: string,
+		request: IncomingMessage,
+		response: ServerResponse,
+	): Promise<void> {
 		if (route === '/__standin/config' && method === 'POST') {
 			this.configure(parseJson(await readBody(request)) as Partial<StandInSettings>);
 		}
 		if (route === '/__standin/config') {
-			return this.sendJson(response, 200, { ...this.settings, apiKey: this.settings.apiKey ? '(set)' : undefined, faults: this.faults.activeRules });
+			return this.sendJson(response, 200, {
+				...this.settings,
+				apiKey: this.settings.apiKey ? '(set)' : undefined,
+				faults: this.faults.activeRules,
+			});
 		}
 		if (route === '/__standin/stats') return this.sendJson(response, 200, this.stats);
 		throw new HttpError(404, `Unknown control route ${route}`);
@@ -680,7 +791,10 @@ export class GoogleApiStandIn {
 
 	private sendJson(response: ServerResponse, status: number, body: unknown): void {
 		const text = JSON.stringify(body);
-		response.writeHead(status, { 'content-type': 'application/json; charset=UTF-8', 'content-length': Buffer.byteLength(text) });
+		response.writeHead(status, {
+			'content-type': 'application/json; charset=UTF-8',
+			'content-length': Buffer.byteLength(text),
+		});
 		response.end(text);
 	}
 
@@ -696,14 +810,29 @@ export class GoogleApiStandIn {
 		// Google puts the delay of a quota 429 in RetryInfo; front ends send Retry-After with a 503.
 		if (error instanceof HttpError && error.retryDelaySeconds !== undefined) {
 			if (status === 503) headers['retry-after'] = String(error.retryDelaySeconds);
-			else details.push({ '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: `${error.retryDelaySeconds}s` });
+			else
+				details.push({
+					'@type': 'type.googleapis.com/google.rpc.RetryInfo',
+					retryDelay: `${error.retryDelaySeconds}s`,
+				});
 		}
 		if (response.headersSent) {
 			response.destroy();
 			return;
 		}
-		const body = JSON.stringify({ error: { code: status, message, status: STATUS_NAMES[status] ?? 'UNKNOWN', ...(details.length ? { details } : {}) } });
-		response.writeHead(status, { ...headers, 'content-type': 'application/json; charset=UTF-8', 'content-length': Buffer.byteLength(body) });
+		const body = JSON.stringify({
+			error: {
+				code: status,
+				message,
+				status: STATUS_NAMES[status] ?? 'UNKNOWN',
+				...(details.length ? { details } : {}),
+			},
+		});
+		response.writeHead(status, {
+			...headers,
+			'content-type': 'application/json; charset=UTF-8',
+			'content-length': Buffer.byteLength(body),
+		});
 		response.end(body);
 	}
 }
@@ -711,7 +840,10 @@ export class GoogleApiStandIn {
 class ConnectionReset extends Error {}
 
 /** Starts a stand-in on a free loopback port. */
-export async function startStandIn(settings: Partial<StandInSettings> = {}, port = 0): Promise<GoogleApiStandIn> {
+export async function startStandIn(
+	settings: Partial<StandInSettings> = {},
+	port = 0,
+): Promise<GoogleApiStandIn> {
 	const standIn = new GoogleApiStandIn(settings);
 	await standIn.start(port);
 	return standIn;

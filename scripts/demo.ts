@@ -3,7 +3,15 @@ import os from 'os';
 import path from 'path';
 import { parseArgs } from 'util';
 
-import { REPOSITORY_ROOT, REVIEW_LINK, startN8n, TeamChat, withSettings, type RunningN8n, type WorkflowJson } from '../test/harness';
+import {
+	REPOSITORY_ROOT,
+	REVIEW_LINK,
+	startN8n,
+	TeamChat,
+	withSettings,
+	type RunningN8n,
+	type WorkflowJson,
+} from '../test/harness';
 import { skimagePhotos } from '../google-api-standin/samplePhotos';
 import { isPortFree } from '../test/harness/process';
 
@@ -29,7 +37,9 @@ async function createCredentials(n8n: RunningN8n): Promise<string> {
 	await n8n.api.createCredential({
 		name: CREDENTIAL_NAME,
 		type: 'veoPipelineGeminiApi',
-		data: key ? { apiKey: key, baseUrl: 'https://generativelanguage.googleapis.com' } : { apiKey: 'stand-in', baseUrl: n8n.standIn!.url },
+		data: key
+			? { apiKey: key, baseUrl: 'https://generativelanguage.googleapis.com' }
+			: { apiKey: 'stand-in', baseUrl: n8n.standIn!.url },
 	});
 	const vertexKey = process.env.VERTEX_API_KEY?.trim();
 	const serviceAccountFile = process.env.GOOGLE_APPLICATION_CREDENTIALS?.trim();
@@ -54,9 +64,15 @@ async function createCredentials(n8n: RunningN8n): Promise<string> {
 
 function triggerUrl(n8n: RunningN8n, workflow: WorkflowJson): string | undefined {
 	for (const node of workflow.nodes) {
-		const parameters = node.parameters as { path?: string; options?: { path?: string }; httpMethod?: string };
-		if (node.type === 'n8n-nodes-base.formTrigger') return `${n8n.baseUrl}/form/${parameters.options?.path ?? node.webhookId}`;
-		if (node.type === 'n8n-nodes-base.webhook') return `${parameters.httpMethod ?? 'GET'} ${n8n.baseUrl}/webhook/${parameters.path}`;
+		const parameters = node.parameters as {
+			path?: string;
+			options?: { path?: string };
+			httpMethod?: string;
+		};
+		if (node.type === 'n8n-nodes-base.formTrigger')
+			return `${n8n.baseUrl}/form/${parameters.options?.path ?? node.webhookId}`;
+		if (node.type === 'n8n-nodes-base.webhook')
+			return `${parameters.httpMethod ?? 'GET'} ${n8n.baseUrl}/webhook/${parameters.path}`;
 	}
 	return undefined;
 }
@@ -75,16 +91,28 @@ async function samplePhotosDir(): Promise<string | undefined> {
 }
 
 async function main(): Promise<void> {
-	const { values } = parseArgs({ options: { run: { type: 'boolean', default: false }, port: { type: 'string' } } });
+	const { values } = parseArgs({
+		options: { run: { type: 'boolean', default: false }, port: { type: 'string' } },
+	});
 	const useGoogle = Boolean(process.env.GEMINI_API_KEY?.trim());
 	const outputFolder = await fs.mkdtemp(path.join(os.tmpdir(), 'veo-pipeline-demo-'));
 	const chat = await TeamChat.start((text) => console.log(`\n[team chat] ${text}\n`));
 	const port = values.port ? Number(values.port) : (await isPortFree(5678)) ? 5678 : undefined;
 
 	const photosDir = useGoogle ? undefined : await samplePhotosDir();
-	console.log('Starting n8n with n8n-nodes-veo-pipeline (the first run installs Node 24 and n8n: about 5 minutes)...');
+	console.log(
+		'Starting n8n with n8n-nodes-veo-pipeline (the first run installs Node 24 and n8n: about 5 minutes)...',
+	);
 	const n8n = await startN8n({
-		standIn: useGoogle ? false : { latencyMs: 6000, maxConcurrentOperations: 4, driftRate: 0.35, driftKinds: ['prop_color', 'lighting'], photosDir },
+		standIn: useGoogle
+			? false
+			: {
+					latencyMs: 6000,
+					maxConcurrentOperations: 4,
+					driftRate: 0.35,
+					driftKinds: ['prop_color', 'lighting'],
+					photosDir,
+				},
 		env: { N8N_RESTRICT_FILE_ACCESS_TO: outputFolder },
 		ports: port ? { port } : undefined,
 	});
@@ -101,10 +129,14 @@ async function main(): Promise<void> {
 	process.on('SIGTERM', () => void stop());
 
 	const google = await createCredentials(n8n);
-	const templateFiles = (await fs.readdir(path.join(REPOSITORY_ROOT, 'workflows'))).filter((file) => file.endsWith('.json')).sort();
+	const templateFiles = (await fs.readdir(path.join(REPOSITORY_ROOT, 'workflows')))
+		.filter((file) => file.endsWith('.json'))
+		.sort();
 	const templates: Array<{ name: string; url?: string }> = [];
 	for (const file of templateFiles) {
-		const template = JSON.parse(await fs.readFile(path.join(REPOSITORY_ROOT, 'workflows', file), 'utf8')) as WorkflowJson;
+		const template = JSON.parse(
+			await fs.readFile(path.join(REPOSITORY_ROOT, 'workflows', file), 'utf8'),
+		) as WorkflowJson;
 		const workflow = withSettings(template, { chatWebhookUrl: chat.url, outputFolder });
 		await n8n.api.importWorkflow(workflow, { activate: true });
 		templates.push({ name: workflow.name, url: triggerUrl(n8n, workflow) });
@@ -128,9 +160,18 @@ Run the film template: open its form above, describe a film, and submit; or rest
 		if (!film?.url) throw new Error('No template with a form trigger was found in workflows/');
 		const reviewLink = chat.next(REVIEW_LINK, 15 * 60_000);
 		const formPath = film.url.split('/form/')[1];
-		const response = await n8n.api.submitForm(formPath, [DEMO_BRIEF.title, DEMO_BRIEF.brief, DEMO_BRIEF.seconds, DEMO_BRIEF.aspectRatio]);
-		console.log(`\nStarted "${film.name}" with a sample brief (form answered ${response.status}). Waiting for the review link...`);
-		console.log(`\nReview link: ${(await reviewLink)[0]}\nOpen it in a browser, decide the clips, and submit; the cut will be announced here.`);
+		const response = await n8n.api.submitForm(formPath, [
+			DEMO_BRIEF.title,
+			DEMO_BRIEF.brief,
+			DEMO_BRIEF.seconds,
+			DEMO_BRIEF.aspectRatio,
+		]);
+		console.log(
+			`\nStarted "${film.name}" with a sample brief (form answered ${response.status}). Waiting for the review link...`,
+		);
+		console.log(
+			`\nReview link: ${(await reviewLink)[0]}\nOpen it in a browser, decide the clips, and submit; the cut will be announced here.`,
+		);
 	}
 }
 

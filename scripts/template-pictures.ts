@@ -15,20 +15,40 @@ async function main(): Promise<void> {
 	const n8n = await startN8n({ standIn: true });
 	const browser = await chromium.launch({
 		executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-		args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+		args: [
+			'--headless',
+			'--no-sandbox',
+			'--disable-gpu',
+			'--disable-quic',
+			'--no-first-run',
+			'--disable-background-networking',
+			'--disable-component-update',
+			'--disable-sync',
+		],
 	});
 	try {
-		await n8n.api.createCredential({ name: 'Gemini API', type: 'veoPipelineGeminiApi', data: { apiKey: 'stand-in', baseUrl: n8n.standIn!.url } });
-		const page = await browser.newPage({ viewport: { width: 1800, height: 900 }, deviceScaleFactor: 1 });
+		await n8n.api.createCredential({
+			name: 'Gemini API',
+			type: 'veoPipelineGeminiApi',
+			data: { apiKey: 'stand-in', baseUrl: n8n.standIn!.url },
+		});
+		const page = await browser.newPage({
+			viewport: { width: 1800, height: 900 },
+			deviceScaleFactor: 1,
+		});
 		await page.goto(`${n8n.baseUrl}/signin`);
 		await page.fill('input[type=email]', n8n.owner.email);
 		await page.fill('input[type=password]', n8n.owner.password);
 		await page.keyboard.press('Enter');
 		await page.waitForURL((url) => !url.pathname.startsWith('/signin'), { timeout: 60_000 });
 		await fs.mkdir(PICTURES_DIR, { recursive: true });
-		const files = (await fs.readdir(path.join(REPOSITORY_ROOT, 'workflows'))).filter((file) => file.endsWith('.json'));
+		const files = (await fs.readdir(path.join(REPOSITORY_ROOT, 'workflows'))).filter((file) =>
+			file.endsWith('.json'),
+		);
 		for (const file of files) {
-			const template = JSON.parse(await fs.readFile(path.join(REPOSITORY_ROOT, 'workflows', file), 'utf8')) as WorkflowJson;
+			const template = JSON.parse(
+				await fs.readFile(path.join(REPOSITORY_ROOT, 'workflows', file), 'utf8'),
+			) as WorkflowJson;
 			const workflow = await n8n.api.importWorkflow(template);
 			await page.goto(`${n8n.baseUrl}/workflow/${workflow.id}`);
 			await page.waitForSelector('[data-test-id="canvas-node"]', { timeout: 60_000 });

@@ -12,7 +12,8 @@ export interface CubeLut {
 
 /** ffmpeg's lut3d filter takes tables up to this size per side. */
 const MAX_SIZE = 256;
-const HINT = 'Export the grade as a 3D LUT in .cube format (DaVinci Resolve: right-click the clip > Generate LUT > 33 Point Cube).';
+const HINT =
+	'Export the grade as a 3D LUT in .cube format (DaVinci Resolve: right-click the clip > Generate LUT > 33 Point Cube).';
 
 export function parseCubeLut(text: string, field: string): CubeLut {
 	const lines = text.replace(/^\uFEFF/, '').split(/\r\n?|\n/);
@@ -20,7 +21,8 @@ export function parseCubeLut(text: string, field: string): CubeLut {
 	let title: string | undefined;
 	let rows = 0;
 	const problems: Problem[] = [];
-	const fail = (lineIndex: number, message: string) => problems.push({ path: `${field} (line ${lineIndex + 1})`, message });
+	const fail = (lineIndex: number, message: string) =>
+		problems.push({ path: `${field} (line ${lineIndex + 1})`, message });
 
 	for (let index = 0; index < lines.length && problems.length < 5; index++) {
 		const line = lines[index].trim();
@@ -31,10 +33,16 @@ export function parseCubeLut(text: string, field: string): CubeLut {
 			else if (keyword === 'TITLE') title = line.slice(5).trim().replace(/^"|"$/g, '');
 			else if (keyword === 'LUT_3D_SIZE') {
 				size = Number(rest[0]);
-				if (!Number.isInteger(size) || size < 2 || size > MAX_SIZE) fail(index, `LUT_3D_SIZE must be a whole number from 2 to ${MAX_SIZE}, found "${rest[0] ?? ''}"`);
-			} else if (keyword === 'LUT_1D_SIZE') fail(index, 'is a 1D LUT; a 3D LUT (LUT_3D_SIZE) is needed');
+				if (!Number.isInteger(size) || size < 2 || size > MAX_SIZE)
+					fail(
+						index,
+						`LUT_3D_SIZE must be a whole number from 2 to ${MAX_SIZE}, found "${rest[0] ?? ''}"`,
+					);
+			} else if (keyword === 'LUT_1D_SIZE')
+				fail(index, 'is a 1D LUT; a 3D LUT (LUT_3D_SIZE) is needed');
 			else if (keyword === 'DOMAIN_MIN' || keyword === 'DOMAIN_MAX') {
-				if (rest.length !== 3 || rest.some((value) => !Number.isFinite(Number(value)))) fail(index, `${keyword} needs three numbers`);
+				if (rest.length !== 3 || rest.some((value) => !Number.isFinite(Number(value))))
+					fail(index, `${keyword} needs three numbers`);
 			} else if (keyword !== 'LUT_3D_INPUT_RANGE') fail(index, `unknown keyword ${keyword}`);
 			continue;
 		}
@@ -45,9 +53,13 @@ export function parseCubeLut(text: string, field: string): CubeLut {
 		}
 		rows++;
 	}
-	if (!problems.length && size === undefined) problems.push({ path: field, message: 'has no LUT_3D_SIZE line: it is not a 3D .cube LUT' });
+	if (!problems.length && size === undefined)
+		problems.push({ path: field, message: 'has no LUT_3D_SIZE line: it is not a 3D .cube LUT' });
 	if (!problems.length && size !== undefined && rows !== size ** 3) {
-		problems.push({ path: field, message: `has ${rows} rows of colour; LUT_3D_SIZE ${size} needs ${size ** 3} (${size}x${size}x${size})` });
+		problems.push({
+			path: field,
+			message: `has ${rows} rows of colour; LUT_3D_SIZE ${size} needs ${size ** 3} (${size}x${size}x${size})`,
+		});
 	}
 	if (problems.length) throw new InvalidInputError(problems, HINT);
 	return { title, size: size! };

@@ -1,7 +1,13 @@
 import type { DriftReport, ReviewDecision, Take, TakeOutcome } from '../types';
 import type { CutPlan } from './plan';
 import { secondsOf, timecode, type Timeline } from './timeline';
-import type { AssemblyInput, AssemblyOptions, CutSlot, PipelineCut, RenditionRequest } from './types';
+import type {
+	AssemblyInput,
+	AssemblyOptions,
+	CutSlot,
+	PipelineCut,
+	RenditionRequest,
+} from './types';
 import { slotShotId } from './types';
 
 /**
@@ -43,7 +49,16 @@ export interface ReportShot {
 	plannedSeconds: number | null;
 	status: string;
 	inCut:
-		| { kind: 'take'; takeId: string; itemIndex: number; chosenBy: string; binaryProperty: string; recordIn: string; recordOut: string; seconds: number }
+		| {
+				kind: 'take';
+				takeId: string;
+				itemIndex: number;
+				chosenBy: string;
+				binaryProperty: string;
+				recordIn: string;
+				recordOut: string;
+				seconds: number;
+		  }
 		| { kind: 'slate'; reason: string; recordIn: string; recordOut: string; seconds: number };
 	alsoApproved: Array<{ itemIndex: number; takeId: string }>;
 	takes: ReportTake[];
@@ -113,7 +128,11 @@ export interface ReportContext {
 	generatedAt: Date;
 }
 
-const figure = (passed: number, of: number): RateFigure => ({ passed, of, rate: of ? round(passed / of, 4) : null });
+const figure = (passed: number, of: number): RateFigure => ({
+	passed,
+	of,
+	rate: of ? round(passed / of, 4) : null,
+});
 const round = (value: number, digits: number) => Math.round(value * 10 ** digits) / 10 ** digits;
 const takeKey = (take: Take) => `${take.id}|${take.operationName ?? take.timings.submittedAt}`;
 
@@ -129,7 +148,8 @@ function distinctTakes(items: AssemblyInput[]): Take[] {
 /** The items of each shot, looked up once rather than searched per shot (a film has hundreds). */
 function itemsByShot(cut: PipelineCut): (shotId: string) => AssemblyInput[] {
 	const byShot = new Map<string, AssemblyInput[]>();
-	for (const input of cut.inputs) byShot.set(input.item.shot.id, [...(byShot.get(input.item.shot.id) ?? []), input]);
+	for (const input of cut.inputs)
+		byShot.set(input.item.shot.id, [...(byShot.get(input.item.shot.id) ?? []), input]);
 	return (shotId) => byShot.get(shotId) ?? [];
 }
 
@@ -139,7 +159,8 @@ function approvedTakeKeys(cut: PipelineCut): Set<string> {
 	for (const input of cut.inputs) {
 		const last = input.item.takes[input.item.takes.length - 1];
 		if (input.item.status === 'approved' && last) keys.add(takeKey(last));
-		for (const take of input.item.takes) if (take.review?.decision === 'approved') keys.add(takeKey(take));
+		for (const take of input.item.takes)
+			if (take.review?.decision === 'approved') keys.add(takeKey(take));
 	}
 	return keys;
 }
@@ -149,7 +170,13 @@ function shotStatus(items: AssemblyInput[]): string {
 	return items[items.length - 1]?.item.status ?? 'absent';
 }
 
-function reportShot(items: AssemblyInput[], slot: CutSlot, index: number, timeline: Timeline, approved: Set<string>): ReportShot {
+function reportShot(
+	items: AssemblyInput[],
+	slot: CutSlot,
+	index: number,
+	timeline: Timeline,
+	approved: Set<string>,
+): ReportShot {
 	const shotId = slotShotId(slot);
 	const shot = slot.shot;
 	const placed = timeline.shots[index];
@@ -166,7 +193,16 @@ function reportShot(items: AssemblyInput[], slot: CutSlot, index: number, timeli
 		status: shotStatus(items),
 		inCut:
 			slot.kind === 'clip'
-				? { kind: 'take', takeId: slot.take.id, itemIndex: slot.itemIndex, chosenBy: slot.chosenBy, binaryProperty: slot.binaryProperty, recordIn, recordOut, seconds }
+				? {
+						kind: 'take',
+						takeId: slot.take.id,
+						itemIndex: slot.itemIndex,
+						chosenBy: slot.chosenBy,
+						binaryProperty: slot.binaryProperty,
+						recordIn,
+						recordOut,
+						seconds,
+					}
 				: { kind: 'slate', reason: slot.reason, recordIn, recordOut, seconds },
 		alsoApproved: slot.kind === 'clip' ? slot.passedOver : [],
 		takes: distinctTakes(items).map((take) => ({
@@ -195,10 +231,16 @@ function passRates(takes: Take[], approved: Set<string>): ProductionReport['pass
 	const scored = generated.filter((take) => take.drift);
 	const qaPassed = scored.filter((take) => take.drift!.route !== 'regenerate');
 	// The approval step sees the clips QA let through (all generated clips where nothing scored them).
-	const reachedApproval = generated.filter((take) => !take.drift || take.drift.route !== 'regenerate');
+	const reachedApproval = generated.filter(
+		(take) => !take.drift || take.drift.route !== 'regenerate',
+	);
 	const approvedTakes = reachedApproval.filter((take) => approved.has(takeKey(take)));
-	const rejected = reachedApproval.filter((take) => !approved.has(takeKey(take)) && take.review?.decision === 'rejected');
-	const decidedByPeople = takes.filter((take) => take.review && take.review.decision !== 'undecided');
+	const rejected = reachedApproval.filter(
+		(take) => !approved.has(takeKey(take)) && take.review?.decision === 'rejected',
+	);
+	const decidedByPeople = takes.filter(
+		(take) => take.review && take.review.decision !== 'undecided',
+	);
 	const steps = {
 		generation: figure(generated.length, finished.length),
 		automaticQa: figure(qaPassed.length, scored.length),
@@ -207,9 +249,20 @@ function passRates(takes: Take[], approved: Set<string>): ProductionReport['pass
 	const measured = Object.values(steps).filter((step) => step.rate !== null);
 	return {
 		...steps,
-		humanApproval: figure(decidedByPeople.filter((take) => take.review!.decision === 'approved').length, decidedByPeople.length),
-		endToEnd: measured.length ? round(measured.reduce((product, step) => product * step.rate!, 1), 4) : null,
-		observedEndToEnd: figure(takes.filter((take) => approved.has(takeKey(take))).length, finished.length),
+		humanApproval: figure(
+			decidedByPeople.filter((take) => take.review!.decision === 'approved').length,
+			decidedByPeople.length,
+		),
+		endToEnd: measured.length
+			? round(
+					measured.reduce((product, step) => product * step.rate!, 1),
+					4,
+				)
+			: null,
+		observedEndToEnd: figure(
+			takes.filter((take) => approved.has(takeKey(take))).length,
+			finished.length,
+		),
 		explanation:
 			'generation: attempts that delivered a playable clip, of attempts finished. automaticQa: scored clips the drift score did not send back for regeneration. approval: of the clips that reached approval (passed QA, or unscored), those approved - automatically or by a person - against those a person rejected; clips still waiting are not counted. endToEnd multiplies the steps that were measured; observedEndToEnd counts approved clips per finished attempt directly.',
 	};
@@ -220,11 +273,23 @@ export function buildProductionReport(context: ReportContext): ProductionReport 
 	const { timeline, decision } = plan;
 	const approved = approvedTakeKeys(cut);
 	const ofShot = itemsByShot(cut);
-	const shots = cut.slots.map((slot, index) => reportShot(ofShot(slotShotId(slot)), slot, index, timeline, approved));
-	const takes = [...new Set(cut.slots.map(slotShotId))].flatMap((shotId) => distinctTakes(ofShot(shotId)));
-	const clipSlots = cut.slots.map((slot, index) => ({ slot, placed: timeline.shots[index] })).filter((entry) => entry.slot.kind === 'clip');
-	const approvedSeconds = round(clipSlots.reduce((sum, entry) => sum + secondsOf(entry.placed.frames, timeline.frameRate), 0), 3);
-	const costUsd = round(takes.reduce((sum, take) => sum + (take.costUsd || 0), 0), 4);
+	const shots = cut.slots.map((slot, index) =>
+		reportShot(ofShot(slotShotId(slot)), slot, index, timeline, approved),
+	);
+	const takes = [...new Set(cut.slots.map(slotShotId))].flatMap((shotId) =>
+		distinctTakes(ofShot(shotId)),
+	);
+	const clipSlots = cut.slots
+		.map((slot, index) => ({ slot, placed: timeline.shots[index] }))
+		.filter((entry) => entry.slot.kind === 'clip');
+	const approvedSeconds = round(
+		clipSlots.reduce((sum, entry) => sum + secondsOf(entry.placed.frames, timeline.frameRate), 0),
+		3,
+	);
+	const costUsd = round(
+		takes.reduce((sum, take) => sum + (take.costUsd || 0), 0),
+		4,
+	);
 	const reviews = takes.filter((take) => take.review && take.review.decision !== 'undecided');
 	const generated = takes.filter((take) => take.outcome === 'generated').length;
 	return {
@@ -243,12 +308,26 @@ export function buildProductionReport(context: ReportContext): ProductionReport 
 			video: decision.video,
 			audio: decision.audio,
 			reencodeReasons: decision.reasons,
-			transition: { kind: timeline.transition, seconds: options.transition.kind === 'cut' ? 0 : options.transition.durationSeconds },
+			transition: {
+				kind: timeline.transition,
+				seconds: options.transition.kind === 'cut' ? 0 : options.transition.durationSeconds,
+			},
 			grade: Boolean(options.lutProperty),
 			captions: plan.cues && options.captions ? options.captions.source : null,
 			audioTrack: options.audioTrack?.role ?? null,
-			loudness: options.loudness ? { targetLufs: options.loudness.integratedLufs, measuredLufs: context.measuredLufs ?? null } : null,
-			renditions: plan.renditions.map(({ aspectRatio, fit, shortSide, width, height }) => ({ aspectRatio, fit, shortSide, width, height })),
+			loudness: options.loudness
+				? {
+						targetLufs: options.loudness.integratedLufs,
+						measuredLufs: context.measuredLufs ?? null,
+					}
+				: null,
+			renditions: plan.renditions.map(({ aspectRatio, fit, shortSide, width, height }) => ({
+				aspectRatio,
+				fit,
+				shortSide,
+				width,
+				height,
+			})),
 		},
 		shots,
 		totals: {
@@ -257,7 +336,9 @@ export function buildProductionReport(context: ReportContext): ProductionReport 
 			slates: cut.slots.length - clipSlots.length,
 			takesTried: takes.length,
 			clipsGenerated: generated,
-			clipsApprovedOnFirstTry: clipSlots.filter((entry) => entry.slot.kind === 'clip' && entry.slot.take.attempt === 1).length,
+			clipsApprovedOnFirstTry: clipSlots.filter(
+				(entry) => entry.slot.kind === 'clip' && entry.slot.take.attempt === 1,
+			).length,
 			regenerations: shots.reduce((sum, shot) => sum + Math.max(0, shot.takes.length - 1), 0),
 			humanReviews: reviews.length,
 			humanReviewShareOfClips: generated ? round(reviews.length / generated, 4) : null,

@@ -16,8 +16,10 @@ export function escapeHtml(text: unknown): string {
 }
 
 // Figures from the items are not type-checked at run time: a malformed one is shown, not thrown on.
-const fixed = (value: unknown, digits: number) => (typeof value === 'number' && Number.isFinite(value) ? value.toFixed(digits) : escapeHtml(value));
-const percent = (rate: number | null) => (rate === null ? 'not measured' : `${fixed(rate * 100, 1)}%`);
+const fixed = (value: unknown, digits: number) =>
+	typeof value === 'number' && Number.isFinite(value) ? value.toFixed(digits) : escapeHtml(value);
+const percent = (rate: number | null) =>
+	rate === null ? 'not measured' : `${fixed(rate * 100, 1)}%`;
 const usd = (value: number | null) => (value === null ? '-' : `$${fixed(value, 2)}`);
 
 function rateRow(label: string, figure: RateFigure): string {
@@ -39,7 +41,10 @@ function takeBlock(take: ReportTake): string {
 					: ''
 			}`
 		: '<p><b>Review</b> none</p>';
-	const badges = [take.usedInCut ? '<span class="used">in the cut</span>' : '', take.approved && !take.usedInCut ? '<span class="ok">approved</span>' : ''].join(' ');
+	const badges = [
+		take.usedInCut ? '<span class="used">in the cut</span>' : '',
+		take.approved && !take.usedInCut ? '<span class="ok">approved</span>' : '',
+	].join(' ');
 	return `<details${take.usedInCut ? ' open' : ''}><summary>${escapeHtml(take.id)} - ${escapeHtml(take.outcome)}${take.reason ? `: ${escapeHtml(take.reason)}` : ''} - ${usd(take.costUsd)} ${badges}</summary>
 <p><b>Model</b> ${escapeHtml(take.model)}${take.generationSeconds !== undefined ? `, ${fixed(take.generationSeconds, 1)} s to generate` : ''}</p>
 <pre>${escapeHtml(take.prompt)}</pre>${take.negativePrompt ? `<p><b>Negative</b> ${escapeHtml(take.negativePrompt)}</p>` : ''}
@@ -48,7 +53,10 @@ ${review}</details>`;
 }
 
 function shotSection(shot: ReportShot): string {
-	const placed = shot.inCut.kind === 'take' ? `take ${escapeHtml(shot.inCut.takeId)} (${escapeHtml(shot.inCut.chosenBy)})` : `<span class="bad">slate: ${escapeHtml(shot.inCut.reason)}</span>`;
+	const placed =
+		shot.inCut.kind === 'take'
+			? `take ${escapeHtml(shot.inCut.takeId)} (${escapeHtml(shot.inCut.chosenBy)})`
+			: `<span class="bad">slate: ${escapeHtml(shot.inCut.reason)}</span>`;
 	return `<section><h3>${escapeHtml(shot.shotId)}${shot.sequence !== null ? ` (#${shot.sequence})` : ''} - ${escapeHtml(shot.inCut.recordIn)} to ${escapeHtml(shot.inCut.recordOut)}</h3>
 <p>${escapeHtml(shot.description ?? '')}</p>
 <p><b>In the cut:</b> ${placed}; status ${escapeHtml(shot.status)}; ${shot.takes.length} take(s)</p>

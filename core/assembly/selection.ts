@@ -1,6 +1,13 @@
 import type { Problem } from '../failures';
 import type { Shot, Take } from '../types';
-import { AssemblyInputError, type AssemblyInput, type AssemblyOptions, type ClipSlot, type CutSlot, type PipelineCut } from './types';
+import {
+	AssemblyInputError,
+	type AssemblyInput,
+	type AssemblyOptions,
+	type ClipSlot,
+	type CutSlot,
+	type PipelineCut,
+} from './types';
 
 /**
  * Which take fills each shot of a pipeline, in sequence order, with every shot accounted for: an
@@ -28,7 +35,9 @@ function orderedShotIds(inputs: AssemblyInput[]): { ids: string[]; shots: Map<st
 	for (const input of inputs) shots.set(input.item.shot.id, input.item.shot);
 	// A Set keeps insertion order: the longest list first, then ids only some items know.
 	const listed = new Set<string>();
-	const longestFirst = [...inputs].sort((a, b) => b.item.allShotIds.length - a.item.allShotIds.length);
+	const longestFirst = [...inputs].sort(
+		(a, b) => b.item.allShotIds.length - a.item.allShotIds.length,
+	);
 	for (const input of longestFirst) {
 		for (const id of input.item.allShotIds) listed.add(id);
 		listed.add(input.item.shot.id);
@@ -53,7 +62,13 @@ interface Candidate {
 
 function approvedAtOf(input: AssemblyInput, take: Take): string {
 	const change = [...input.item.statusHistory].reverse().find((entry) => entry.to === 'approved');
-	return change?.at ?? take.review?.decidedAt ?? take.timings.finishedAt ?? take.timings.submittedAt ?? '';
+	return (
+		change?.at ??
+		take.review?.decidedAt ??
+		take.timings.finishedAt ??
+		take.timings.submittedAt ??
+		''
+	);
 }
 
 /** The take an approved item was approved with: its newest take. */
@@ -69,7 +84,9 @@ function approvedCandidates(inputs: AssemblyInput[]): Candidate[] {
 /** Takes a reviewer approved, on any item of the shot: what an override may name besides the newest takes. */
 function reviewApprovedCandidates(inputs: AssemblyInput[]): Candidate[] {
 	return inputs.flatMap((input) =>
-		input.item.takes.filter((take) => take.review?.decision === 'approved').map((take) => ({ input, take, approvedAt: take.review!.decidedAt })),
+		input.item.takes
+			.filter((take) => take.review?.decision === 'approved')
+			.map((take) => ({ input, take, approvedAt: take.review!.decidedAt })),
 	);
 }
 
@@ -78,7 +95,10 @@ function clipPropertyOf(candidate: Candidate, options: AssemblyOptions): string 
 	if (recorded && candidate.input.binaryProperties.includes(recorded)) return recorded;
 	if (candidate.input.binaryProperties.includes(options.clipProperty)) return options.clipProperty;
 	const has = candidate.input.binaryProperties;
-	const looked = recorded && recorded !== options.clipProperty ? `"${recorded}" (recorded by the take) nor "${options.clipProperty}"` : `"${options.clipProperty}"`;
+	const looked =
+		recorded && recorded !== options.clipProperty
+			? `"${recorded}" (recorded by the take) nor "${options.clipProperty}"`
+			: `"${options.clipProperty}"`;
 	throw new AssemblyInputError(
 		[
 			{
@@ -91,12 +111,18 @@ function clipPropertyOf(candidate: Candidate, options: AssemblyOptions): string 
 	);
 }
 
-function chooseClip(shot: Shot, inputs: AssemblyInput[], options: AssemblyOptions): ClipSlot | undefined {
+function chooseClip(
+	shot: Shot,
+	inputs: AssemblyInput[],
+	options: AssemblyOptions,
+): ClipSlot | undefined {
 	const approved = approvedCandidates(inputs);
 	const overrideIds = new Set(options.takeOverrides);
 	const overridable = [...approved, ...reviewApprovedCandidates(inputs)];
 	const overridden = overridable.filter((candidate) => overrideIds.has(candidate.take.id));
-	const named = inputs.flatMap((input) => input.item.takes).find((take) => overrideIds.has(take.id));
+	const named = inputs
+		.flatMap((input) => input.item.takes)
+		.find((take) => overrideIds.has(take.id));
 	if (named && !overridden.length) {
 		const approvedIds = [...new Set(overridable.map((candidate) => candidate.take.id))];
 		throw new AssemblyInputError(
@@ -112,7 +138,12 @@ function chooseClip(shot: Shot, inputs: AssemblyInput[], options: AssemblyOption
 	}
 	if (new Set(overridden.map((candidate) => candidate.take.id)).size > 1) {
 		throw new AssemblyInputError(
-			[{ path: 'takeOverrides', message: `names more than one take of ${shot.id} (${[...new Set(overridden.map((c) => c.take.id))].join(', ')})` }],
+			[
+				{
+					path: 'takeOverrides',
+					message: `names more than one take of ${shot.id} (${[...new Set(overridden.map((c) => c.take.id))].join(', ')})`,
+				},
+			],
 			'Name one take per shot.',
 			inputs[0]?.itemIndex,
 		);
@@ -120,7 +151,13 @@ function chooseClip(shot: Shot, inputs: AssemblyInput[], options: AssemblyOption
 	const pool = overridden.length ? overridden : approved;
 	if (!pool.length) return undefined;
 	// Newest approval first; on a tie the later item, as n8n passes later items on after earlier ones.
-	const ranked = [...pool].sort((a, b) => (a.approvedAt < b.approvedAt ? 1 : a.approvedAt > b.approvedAt ? -1 : b.input.itemIndex - a.input.itemIndex));
+	const ranked = [...pool].sort((a, b) =>
+		a.approvedAt < b.approvedAt
+			? 1
+			: a.approvedAt > b.approvedAt
+				? -1
+				: b.input.itemIndex - a.input.itemIndex,
+	);
 	const chosen = ranked[0];
 	return {
 		kind: 'clip',
@@ -130,7 +167,9 @@ function chooseClip(shot: Shot, inputs: AssemblyInput[], options: AssemblyOption
 		binaryProperty: clipPropertyOf(chosen, options),
 		chosenBy: overridden.length ? 'override' : approved.length > 1 ? 'newest' : 'only',
 		passedOver: approved
-			.filter((candidate) => candidate.input !== chosen.input || candidate.take.id !== chosen.take.id)
+			.filter(
+				(candidate) => candidate.input !== chosen.input || candidate.take.id !== chosen.take.id,
+			)
 			.map((candidate) => ({ itemIndex: candidate.input.itemIndex, takeId: candidate.take.id })),
 	};
 }
@@ -142,8 +181,12 @@ function missingReason(inputs: AssemblyInput[]): string {
 	const lastTake = input.item.takes[input.item.takes.length - 1];
 	const parts = [`status ${input.item.status}`];
 	if (input.item.statusReason) parts.push(input.item.statusReason);
-	if (lastTake?.reason && lastTake.reason !== input.item.statusReason) parts.push(`last take ${lastTake.id}: ${lastTake.reason}`);
-	if (lastTake?.review?.decision === 'rejected') parts.push(`rejected by ${lastTake.review.reviewer ?? 'a reviewer'}${lastTake.review.note ? `: ${lastTake.review.note}` : ''}`);
+	if (lastTake?.reason && lastTake.reason !== input.item.statusReason)
+		parts.push(`last take ${lastTake.id}: ${lastTake.reason}`);
+	if (lastTake?.review?.decision === 'rejected')
+		parts.push(
+			`rejected by ${lastTake.review.reviewer ?? 'a reviewer'}${lastTake.review.note ? `: ${lastTake.review.note}` : ''}`,
+		);
 	return parts.join('; ');
 }
 
@@ -158,7 +201,10 @@ export function unknownOverrides(inputs: AssemblyInput[], takeOverrides: string[
 	const known = new Set(inputs.flatMap((input) => input.item.takes.map((take) => take.id)));
 	return takeOverrides
 		.filter((id) => !known.has(id))
-		.map((id) => ({ path: 'takeOverrides', message: `"${id}" is not a take of any item (take ids look like "shot-02-take-3")` }));
+		.map((id) => ({
+			path: 'takeOverrides',
+			message: `"${id}" is not a take of any item (take ids look like "shot-02-take-3")`,
+		}));
 }
 
 /** The cut of one pipeline: a slot per shot in sequence order. Throws when a shot is missing and slates are off. */
@@ -171,19 +217,27 @@ export function selectTakes(inputs: AssemblyInput[], options: AssemblyOptions): 
 	const typicalDuration = mostCommon([...shots.values()].map((shot) => shot.durationSeconds)) ?? 8;
 
 	const byShot = new Map<string, AssemblyInput[]>();
-	for (const input of inputs) byShot.set(input.item.shot.id, [...(byShot.get(input.item.shot.id) ?? []), input]);
+	for (const input of inputs)
+		byShot.set(input.item.shot.id, [...(byShot.get(input.item.shot.id) ?? []), input]);
 	for (const shotId of ids) {
 		const ofShot = byShot.get(shotId) ?? [];
 		const clip = chooseClip(shots.get(shotId)!, ofShot, options);
 		if (clip) {
 			slots.push(clip);
 			if (clip.passedOver.length) {
-				const how = clip.chosenBy === 'override' ? 'named in "Takes to Use"' : 'the newest approval';
-				const others = clip.passedOver.map((other) => `${other.takeId} (item ${other.itemIndex})`).join(', ');
-				notes.push(`${shotId}: used ${clip.take.id} from item ${clip.itemIndex} (${how}); also approved and not used: ${others}`);
+				const how =
+					clip.chosenBy === 'override' ? 'named in "Takes to Use"' : 'the newest approval';
+				const others = clip.passedOver
+					.map((other) => `${other.takeId} (item ${other.itemIndex})`)
+					.join(', ');
+				notes.push(
+					`${shotId}: used ${clip.take.id} from item ${clip.itemIndex} (${how}); also approved and not used: ${others}`,
+				);
 			}
 			for (const input of ofShot.filter((candidate) => candidate.item.status !== 'approved')) {
-				notes.push(`${shotId}: ${describeItem(input)} in status ${input.item.status} was not used: another item of the shot is approved`);
+				notes.push(
+					`${shotId}: ${describeItem(input)} in status ${input.item.status} was not used: another item of the shot is approved`,
+				);
 			}
 			continue;
 		}
@@ -193,18 +247,30 @@ export function selectTakes(inputs: AssemblyInput[], options: AssemblyOptions): 
 			const shot = shots.get(shotId);
 			const durationSeconds = shot?.durationSeconds ?? typicalDuration;
 			slots.push({ kind: 'slate', shotId, shot, durationSeconds, reason });
-			notes.push(`${shotId}: no approved take (${reason}); a ${durationSeconds} s slate stands in${shot ? '' : ' (the length of most shots: the shot is not in the batch)'}`);
+			notes.push(
+				`${shotId}: no approved take (${reason}); a ${durationSeconds} s slate stands in${shot ? '' : ' (the length of most shots: the shot is not in the batch)'}`,
+			);
 		}
 	}
 	if (missing.length && options.missingShots === 'fail') {
 		throw new AssemblyInputError(
 			missing.map((entry) => ({
-				path: entry.itemIndex === undefined ? entry.shotId : `${entry.shotId} (item ${entry.itemIndex})`,
+				path:
+					entry.itemIndex === undefined
+						? entry.shotId
+						: `${entry.shotId} (item ${entry.itemIndex})`,
 				message: `has no approved take: ${entry.reason}`,
 			})),
 			`${missing.length} of ${ids.length} shots of pipeline ${first.item.pipelineId} have no approved take. Finish them (approve or regenerate), or set "Missing Shots" to "Insert a Slate" to cut without them.`,
 			missing.find((entry) => entry.itemIndex !== undefined)?.itemIndex ?? first.itemIndex,
 		);
 	}
-	return { pipelineId: first.item.pipelineId, bible: first.item.bible, model: first.item.model, slots, inputs, notes };
+	return {
+		pipelineId: first.item.pipelineId,
+		bible: first.item.bible,
+		model: first.item.model,
+		slots,
+		inputs,
+		notes,
+	};
 }

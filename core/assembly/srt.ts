@@ -24,7 +24,10 @@ function parseTimecode(text: string): number | undefined {
 
 /** Parses SRT text; throws naming the cue and line of every problem under `field`. */
 export function parseSrt(text: string, field: string): Cue[] {
-	const lines = text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n').split('\n');
+	const lines = text
+		.replace(/^\uFEFF/, '')
+		.replace(/\r\n?/g, '\n')
+		.split('\n');
 	const cues: Cue[] = [];
 	const problems: Problem[] = [];
 	let index = 0;
@@ -40,23 +43,44 @@ export function parseSrt(text: string, field: string): Cue[] {
 		const end = timing ? parseTimecode(timing[2]) : undefined;
 		const where = `${field} (cue ${cueNumber}, line ${index + 1})`;
 		if (!timing) {
-			problems.push({ path: where, message: `expected a timing line like "00:00:01,000 --> 00:00:03,500", found "${timingLine.slice(0, 80)}"` });
+			problems.push({
+				path: where,
+				message: `expected a timing line like "00:00:01,000 --> 00:00:03,500", found "${timingLine.slice(0, 80)}"`,
+			});
 		} else if (start === undefined || end === undefined) {
 			const bad = start === undefined ? timing[1] : timing[2];
-			problems.push({ path: where, message: `"${bad}" is not a timecode (HH:MM:SS,mmm with minutes and seconds under 60)` });
+			problems.push({
+				path: where,
+				message: `"${bad}" is not a timecode (HH:MM:SS,mmm with minutes and seconds under 60)`,
+			});
 		} else if (end <= start) {
-			problems.push({ path: where, message: `ends (${timing[2]}) before or when it starts (${timing[1]})` });
+			problems.push({
+				path: where,
+				message: `ends (${timing[2]}) before or when it starts (${timing[1]})`,
+			});
 		}
 		index++;
 		const body: string[] = [];
 		while (index < lines.length && lines[index].trim()) body.push(lines[index++].trimEnd());
 		if (timing && start !== undefined && end !== undefined && end > start) {
-			if (!body.length) problems.push({ path: `${field} (cue ${cueNumber}, line ${blockStart + 1})`, message: 'has no text' });
+			if (!body.length)
+				problems.push({
+					path: `${field} (cue ${cueNumber}, line ${blockStart + 1})`,
+					message: 'has no text',
+				});
 			else cues.push({ startMs: start, endMs: end, text: body.join('\n') });
 		}
 	}
-	if (problems.length) throw new InvalidInputError(problems, 'Fix the captions: each cue is a number, a timing line "HH:MM:SS,mmm --> HH:MM:SS,mmm", then its text.');
-	if (!cues.length) throw new InvalidInputError([{ path: field, message: 'holds no captions' }], 'Give SubRip (.srt) text, or switch captions off.');
+	if (problems.length)
+		throw new InvalidInputError(
+			problems,
+			'Fix the captions: each cue is a number, a timing line "HH:MM:SS,mmm --> HH:MM:SS,mmm", then its text.',
+		);
+	if (!cues.length)
+		throw new InvalidInputError(
+			[{ path: field, message: 'holds no captions' }],
+			'Give SubRip (.srt) text, or switch captions off.',
+		);
 	return cues;
 }
 
@@ -67,12 +91,23 @@ function formatTimecode(ms: number): string {
 }
 
 export function formatSrt(cues: Cue[]): string {
-	return cues.map((cue, index) => `${index + 1}\n${formatTimecode(cue.startMs)} --> ${formatTimecode(cue.endMs)}\n${cue.text}\n`).join('\n');
+	return cues
+		.map(
+			(cue, index) =>
+				`${index + 1}\n${formatTimecode(cue.startMs)} --> ${formatTimecode(cue.endMs)}\n${cue.text}\n`,
+		)
+		.join('\n');
 }
 
 /** One cue per shot with dialogue, over the part of the shot no transition covers. */
-export function dialogueCues(shots: Array<{ dialogue?: string; startSeconds: number; endSeconds: number }>): Cue[] {
+export function dialogueCues(
+	shots: Array<{ dialogue?: string; startSeconds: number; endSeconds: number }>,
+): Cue[] {
 	return shots
 		.filter((shot) => shot.dialogue?.trim() && shot.endSeconds > shot.startSeconds)
-		.map((shot) => ({ startMs: Math.round(shot.startSeconds * 1000), endMs: Math.round(shot.endSeconds * 1000), text: shot.dialogue!.trim() }));
+		.map((shot) => ({
+			startMs: Math.round(shot.startSeconds * 1000),
+			endMs: Math.round(shot.endSeconds * 1000),
+			text: shot.dialogue!.trim(),
+		}));
 }

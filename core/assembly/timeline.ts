@@ -45,10 +45,16 @@ export function buildTimeline(
 	transition: { kind: TransitionKind; durationSeconds: number },
 ): Timeline {
 	const frames = durationsSeconds.map((seconds) => Math.max(1, framesOf(seconds, frameRate)));
-	const transitionFrames = transition.kind === 'cut' || frames.length < 2 ? 0 : Math.max(1, framesOf(transition.durationSeconds, frameRate));
+	const transitionFrames =
+		transition.kind === 'cut' || frames.length < 2
+			? 0
+			: Math.max(1, framesOf(transition.durationSeconds, frameRate));
 	if (transition.kind === 'crossfade') {
 		// A shot in the middle gives frames to the join before it and the one after it.
-		const tooShort = frames.findIndex((count, index) => count < transitionFrames * ((index > 0 ? 1 : 0) + (index < frames.length - 1 ? 1 : 0)) + 1);
+		const tooShort = frames.findIndex(
+			(count, index) =>
+				count < transitionFrames * ((index > 0 ? 1 : 0) + (index < frames.length - 1 ? 1 : 0)) + 1,
+		);
 		if (tooShort >= 0 && transitionFrames > 0) {
 			throw new InvalidInputError(
 				[
@@ -66,7 +72,12 @@ export function buildTimeline(
 		const tooShort = frames.findIndex((count) => count < transitionFrames);
 		if (tooShort >= 0) {
 			throw new InvalidInputError(
-				[{ path: 'transitionDuration', message: `${labels[tooShort]} is ${durationsSeconds[tooShort].toFixed(2)} s long, shorter than the ${transition.durationSeconds} s fade` }],
+				[
+					{
+						path: 'transitionDuration',
+						message: `${labels[tooShort]} is ${durationsSeconds[tooShort].toFixed(2)} s long, shorter than the ${transition.durationSeconds} s fade`,
+					},
+				],
 				'Shorten the transition, or use cuts.',
 			);
 		}
@@ -102,7 +113,10 @@ export function timecode(frames: number, frameRate: number): string {
 }
 
 /** The part of a shot no transition covers, in seconds: where its caption can stand. */
-export function clearSpanSeconds(timeline: Timeline, index: number): { start: number; end: number } {
+export function clearSpanSeconds(
+	timeline: Timeline,
+	index: number,
+): { start: number; end: number } {
 	const shot = timeline.shots[index];
 	const overlap = timeline.transition === 'crossfade' ? timeline.transitionFrames : 0;
 	const start = shot.startFrame + (index > 0 ? overlap : 0);
@@ -154,7 +168,13 @@ export function timelinePieces(timeline: Timeline): TimelinePiece[] {
 		}
 		const fromFrame = index > 0 ? overlap : 0;
 		const toFrame = index < last ? shot.frames - overlap : shot.frames;
-		pieces.push({ startFrame: shot.startFrame + fromFrame, frames: toFrame - fromFrame, shots: [{ index, fromFrame, toFrame }], fadeInFrames: 0, fadeOutFrames: 0 });
+		pieces.push({
+			startFrame: shot.startFrame + fromFrame,
+			frames: toFrame - fromFrame,
+			shots: [{ index, fromFrame, toFrame }],
+			fadeInFrames: 0,
+			fadeOutFrames: 0,
+		});
 	});
 	return pieces;
 }

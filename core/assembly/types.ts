@@ -101,7 +101,14 @@ export interface PipelineCut {
 /** What a probe says of a clip (from its MP4 header or from ffprobe). */
 export interface ClipFacts {
 	durationSeconds: number;
-	video: { codec: string; width: number; height: number; frameRate: number; frames?: number; configKey?: string };
+	video: {
+		codec: string;
+		width: number;
+		height: number;
+		frameRate: number;
+		frames?: number;
+		configKey?: string;
+	};
 	audio?: { codec: string; channels: number; sampleRate: number; configKey?: string };
 }
 

@@ -28,7 +28,7 @@ function rgbToXyz(r: number, g: number, b: number): [number, number, number] {
 }
 
 const WHITE = rgbToXyz(255, 255, 255);
-const labF = (t: number) => (t > 216 / 24389 ? Math.cbrt(t) : (24389 / 27 * t + 16) / 116);
+const labF = (t: number) => (t > 216 / 24389 ? Math.cbrt(t) : ((24389 / 27) * t + 16) / 116);
 
 export function rgbToLab(r: number, g: number, b: number): Lab {
 	const [x, y, z] = rgbToXyz(r, g, b);
@@ -118,7 +118,11 @@ export function colorOf(phrase: string): NamedColor | undefined {
 	const hex = /#([0-9a-f]{6})\b/i.exec(phrase)?.[1];
 	if (hex) {
 		const value = parseInt(hex, 16);
-		return { name: `#${hex.toLowerCase()}`, rgb: [value >> 16, (value >> 8) & 255, value & 255], exact: true };
+		return {
+			name: `#${hex.toLowerCase()}`,
+			rgb: [value >> 16, (value >> 8) & 255, value & 255],
+			exact: true,
+		};
 	}
 	const words = phrase.toLowerCase().match(/[a-z]+/g) ?? [];
 	const word = words.reverse().find((candidate) => COLOR_WORDS[candidate]);

@@ -71,7 +71,8 @@ const HUE_NAMES: Array<[number, string]> = [
 
 /** A colour in plain words; warm hues darken into browns, as people name them. */
 function colorWords(hue: number | undefined, saturation: number, value: number): string {
-	if (hue === undefined) return value < 0.25 ? 'black' : value > 0.75 && saturation < 0.15 ? 'white' : 'grey';
+	if (hue === undefined)
+		return value < 0.25 ? 'black' : value > 0.75 && saturation < 0.15 ? 'white' : 'grey';
 	const name = HUE_NAMES.find(([upTo]) => hue < upTo)![1];
 	const warm = ['red', 'orange', 'yellow'].includes(name);
 	if (warm && value < 0.6) return `${name}-brown`;
@@ -93,15 +94,31 @@ const add = (bins: HueBin[], key: keyof HueBin) => bins.reduce((total, bin) => t
 
 /** The dominant colour of the middles of an object's boxes in several frames, read together. */
 export function readColor(regions: Array<{ frame: Frame; box: Box }>): ColorReading {
-	const bins: HueBin[] = Array.from({ length: HUE_BINS }, () => ({ count: 0, x: 0, y: 0, saturation: 0, value: 0 }));
+	const bins: HueBin[] = Array.from({ length: HUE_BINS }, () => ({
+		count: 0,
+		x: 0,
+		y: 0,
+		saturation: 0,
+		value: 0,
+	}));
 	let pixels = 0;
 	let [plainSaturation, plainValue] = [0, 0];
 	for (const { frame, box } of regions) {
-		const [left, top] = [Math.max(0, Math.round(box.x + (box.width * (1 - CENTRE)) / 2)), Math.max(0, Math.round(box.y + (box.height * (1 - CENTRE)) / 2))];
-		const [right, bottom] = [Math.min(frame.width, Math.round(left + box.width * CENTRE)), Math.min(frame.height, Math.round(top + box.height * CENTRE))];
+		const [left, top] = [
+			Math.max(0, Math.round(box.x + (box.width * (1 - CENTRE)) / 2)),
+			Math.max(0, Math.round(box.y + (box.height * (1 - CENTRE)) / 2)),
+		];
+		const [right, bottom] = [
+			Math.min(frame.width, Math.round(left + box.width * CENTRE)),
+			Math.min(frame.height, Math.round(top + box.height * CENTRE)),
+		];
 		for (let y = top; y < bottom; y++) {
 			for (let x = left, offset = (y * frame.width + left) * 3; x < right; x++, offset += 3) {
-				const { hue, saturation, value } = rgbToHsv(frame.rgb[offset], frame.rgb[offset + 1], frame.rgb[offset + 2]);
+				const { hue, saturation, value } = rgbToHsv(
+					frame.rgb[offset],
+					frame.rgb[offset + 1],
+					frame.rgb[offset + 2],
+				);
 				pixels += 1;
 				if (saturation < MIN_SATURATION || value < MIN_VALUE) {
 					plainSaturation += saturation;
@@ -122,16 +139,33 @@ export function readColor(regions: Array<{ frame: Frame; box: Box }>): ColorRead
 	if (!pixels || colored / pixels < MIN_COLORED_SHARE) {
 		const plain = pixels - colored;
 		const [saturation, value] = plain ? [plainSaturation / plain, plainValue / plain] : [0, 0];
-		return { share: pixels ? plain / pixels : 0, saturation, value, words: colorWords(undefined, saturation, value) };
+		return {
+			share: pixels ? plain / pixels : 0,
+			saturation,
+			value,
+			words: colorWords(undefined, saturation, value),
+		};
 	}
 	// The peak is the bin that, with its two neighbours, holds the most pixels: a hue that straddles a bin edge still wins.
-	const around = (index: number) => [index - 1, index, index + 1].map((neighbour) => bins[(neighbour + HUE_BINS) % HUE_BINS]);
-	const peak = bins.map((_, index) => index).reduce((best, index) => (add(around(index), 'count') > add(around(best), 'count') ? index : best), 0);
+	const around = (index: number) =>
+		[index - 1, index, index + 1].map((neighbour) => bins[(neighbour + HUE_BINS) % HUE_BINS]);
+	const peak = bins
+		.map((_, index) => index)
+		.reduce(
+			(best, index) => (add(around(index), 'count') > add(around(best), 'count') ? index : best),
+			0,
+		);
 	const chosen = around(peak);
 	const count = add(chosen, 'count');
 	const hue = ((Math.atan2(add(chosen, 'y'), add(chosen, 'x')) * 180) / Math.PI + 360) % 360;
 	const [saturation, value] = [add(chosen, 'saturation') / count, add(chosen, 'value') / count];
-	return { hue, share: count / pixels, saturation, value, words: colorWords(hue, saturation, value) };
+	return {
+		hue,
+		share: count / pixels,
+		saturation,
+		value,
+		words: colorWords(hue, saturation, value),
+	};
 }
 
 /** Hue distances in degrees up to which two colours are the same, and from which they are different. */
@@ -159,7 +193,10 @@ export function checkColor(phrase: string, reading: ColorReading): ColorCheck | 
 	let drift: number;
 	if (achromatic) {
 		// White, grey and black differ by brightness alone.
-		drift = reading.hue === undefined ? clamp01((Math.abs(asked.value - reading.value) - 0.25) / 0.25) : 1;
+		drift =
+			reading.hue === undefined
+				? clamp01((Math.abs(asked.value - reading.value) - 0.25) / 0.25)
+				: 1;
 	} else if (reading.hue === undefined) {
 		// Beige or charcoal under a grade may read as without colour; blue may not.
 		drift = asked.saturation < MUTED_SATURATION ? 0 : 1;

@@ -46,12 +46,17 @@ export interface CharacterLikeness {
 }
 
 export function usableFaces(faces: FoundFace[]): FoundFace[] {
-	return faces.filter((face) => face.score >= FACE_MIN_SCORE && Math.min(face.box.width, face.box.height) >= FACE_MIN_SIDE);
+	return faces.filter(
+		(face) =>
+			face.score >= FACE_MIN_SCORE && Math.min(face.box.width, face.box.height) >= FACE_MIN_SIDE,
+	);
 }
 
 /** The face a reference image is of: its largest usable face. */
 export function referenceFace(faces: FoundFace[]): FoundFace | undefined {
-	return usableFaces(faces).sort((a, b) => b.box.width * b.box.height - a.box.width * a.box.height)[0];
+	return usableFaces(faces).sort(
+		(a, b) => b.box.width * b.box.height - a.box.width * a.box.height,
+	)[0];
 }
 
 export function characterLikeness(
@@ -60,12 +65,18 @@ export function characterLikeness(
 	frames: SampledDetections[],
 	similarity: (first: number[], second: number[]) => number,
 ): CharacterLikeness {
-	const likeness: CharacterLikeness = { name, found: false, facesSeen: 0, framesSampled: frames.length };
+	const likeness: CharacterLikeness = {
+		name,
+		found: false,
+		facesSeen: 0,
+		framesSampled: frames.length,
+	};
 	for (const { atSeconds, detections } of frames) {
 		for (const face of usableFaces(detections.faces)) {
 			likeness.facesSeen += 1;
 			const value = similarity(reference.embedding, face.embedding);
-			if (likeness.similarity === undefined || value > likeness.similarity) Object.assign(likeness, { similarity: value, atSeconds });
+			if (likeness.similarity === undefined || value > likeness.similarity)
+				Object.assign(likeness, { similarity: value, atSeconds });
 		}
 	}
 	likeness.found = likeness.similarity !== undefined && likeness.similarity >= FACE_MATCH;
@@ -79,23 +90,39 @@ function describe(likeness: CharacterLikeness): string {
 	if (similarity === undefined) {
 		return `${name} not found: no face in the ${framesSampled} sampled frames (a face counts from detector score ${FACE_MIN_SCORE} and ${FACE_MIN_SIDE} pixels)`;
 	}
-	if (likeness.found) return `${name} found at ${seconds(atSeconds!)}: face similarity ${similarity.toFixed(2)} to the reference image (a match from ${FACE_MATCH})`;
+	if (likeness.found)
+		return `${name} found at ${seconds(atSeconds!)}: face similarity ${similarity.toFixed(2)} to the reference image (a match from ${FACE_MATCH})`;
 	return `${name} not found: the closest of ${facesSeen} face${facesSeen > 1 ? 's' : ''} in the clip (at ${seconds(atSeconds!)}) has similarity ${similarity.toFixed(2)} to the reference image, below the match threshold ${FACE_MATCH}`;
 }
 
 function scoreOf(likeness: CharacterLikeness): ScoreWithCorrection {
 	const { name, similarity } = likeness;
-	const drift = similarity === undefined ? 1 : clamp01((FACE_MATCH - similarity) / (FACE_MATCH - FACE_STRANGER));
-	const confidence = similarity === undefined ? NOT_SEEN_CONFIDENCE : 0.5 + (CLEAR_CONFIDENCE - 0.5) * Math.abs(2 * drift - 1);
+	const drift =
+		similarity === undefined
+			? 1
+			: clamp01((FACE_MATCH - similarity) / (FACE_MATCH - FACE_STRANGER));
+	const confidence =
+		similarity === undefined
+			? NOT_SEEN_CONFIDENCE
+			: 0.5 + (CLEAR_CONFIDENCE - 0.5) * Math.abs(2 * drift - 1);
 	return {
 		drift: round(drift, 3),
 		confidence: round(confidence, 3),
 		reasons: [describe(likeness)],
 		measures: {
 			[`faceFound_${name}`]: likeness.found,
-			...(similarity === undefined ? {} : { [`faceSimilarity_${name}`]: round(similarity, 3), [`faceAtSeconds_${name}`]: round(likeness.atSeconds!, 2) }),
+			...(similarity === undefined
+				? {}
+				: {
+						[`faceSimilarity_${name}`]: round(similarity, 3),
+						[`faceAtSeconds_${name}`]: round(likeness.atSeconds!, 2),
+					}),
 		},
-		correction: likeness.found ? undefined : similarity === undefined ? `Show ${name}'s face clearly, as in the reference image.` : `${name} must have the face in the reference image.`,
+		correction: likeness.found
+			? undefined
+			: similarity === undefined
+				? `Show ${name}'s face clearly, as in the reference image.`
+				: `${name} must have the face in the reference image.`,
 	};
 }
 

@@ -2,7 +2,14 @@ import Ajv from 'ajv';
 
 import { NonRetryableFailure } from '../failures';
 import { pointerToPath } from '../schema';
-import type { CheckableConstraint, ConstraintVerdict, DimensionScore, DriftDimension, SceneBible, Shot } from '../types';
+import type {
+	CheckableConstraint,
+	ConstraintVerdict,
+	DimensionScore,
+	DriftDimension,
+	SceneBible,
+	Shot,
+} from '../types';
 import { round } from './numbers';
 
 /**
@@ -17,16 +24,36 @@ export function judgeConstraints(shot: Shot, bible: SceneBible): CheckableConstr
 	const constraints: CheckableConstraint[] = [...shot.constraints];
 	for (const prop of shot.props.map((id) => bible.props.find((candidate) => candidate.id === id))) {
 		if (!prop) continue;
-		if (prop.color) constraints.push({ id: `prop-${prop.id}-color`, text: `The ${prop.name} is ${prop.color}`, dimension: 'props' });
-		prop.constraints.forEach((rule, index) => constraints.push({ id: `prop-${prop.id}-${index + 1}`, text: `The ${prop.name}: ${rule}`, dimension: 'props' }));
+		if (prop.color)
+			constraints.push({
+				id: `prop-${prop.id}-color`,
+				text: `The ${prop.name} is ${prop.color}`,
+				dimension: 'props',
+			});
+		prop.constraints.forEach((rule, index) =>
+			constraints.push({
+				id: `prop-${prop.id}-${index + 1}`,
+				text: `The ${prop.name}: ${rule}`,
+				dimension: 'props',
+			}),
+		);
 	}
-	for (const character of shot.characters.map((id) => bible.characters.find((candidate) => candidate.id === id))) {
+	for (const character of shot.characters.map((id) =>
+		bible.characters.find((candidate) => candidate.id === id),
+	)) {
 		if (!character) continue;
-		constraints.push({ id: `character-${character.id}`, text: `${character.name} looks like this: ${character.description}`, dimension: 'character' });
+		constraints.push({
+			id: `character-${character.id}`,
+			text: `${character.name} looks like this: ${character.description}`,
+			dimension: 'character',
+		});
 	}
 	const seen = new Set<string>();
 	return constraints.filter((constraint) => {
-		const key = constraint.text.trim().toLowerCase().replace(/[.!]+$/, '');
+		const key = constraint.text
+			.trim()
+			.toLowerCase()
+			.replace(/[.!]+$/, '');
 		if (seen.has(key)) return false;
 		seen.add(key);
 		return true;
@@ -49,18 +76,25 @@ const DRIFT_JUDGEMENT_SCHEMA = {
 					passed: { type: 'boolean' },
 					confidence: { type: 'number', minimum: 0, maximum: 1 },
 					evidence: { type: 'string', description: 'What the clip shows, in one short sentence' },
-					atSeconds: { type: 'number', minimum: 0, description: 'The moment of the clip that shows it' },
+					atSeconds: {
+						type: 'number',
+						minimum: 0,
+						description: 'The moment of the clip that shows it',
+					},
 				},
 			},
 		},
 		correctivePrompt: {
 			type: 'string',
-			description: 'One sentence telling the video model what to change so the failed constraints hold; empty when all hold',
+			description:
+				'One sentence telling the video model what to change so the failed constraints hold; empty when all hold',
 		},
 	},
 } as const;
 
-const validateJudgement = new Ajv({ allErrors: true, strict: false }).compile(DRIFT_JUDGEMENT_SCHEMA);
+const validateJudgement = new Ajv({ allErrors: true, strict: false }).compile(
+	DRIFT_JUDGEMENT_SCHEMA,
+);
 
 export interface JudgeRequest {
 	systemInstruction: string;
@@ -78,16 +112,26 @@ const SYSTEM_INSTRUCTION = [
 ].join(' ');
 
 /** The request for one clip: the shot in words, and its constraints one per line as `- [id] (dimension) text`. */
-export function judgeRequest(shot: Shot, bible: SceneBible, constraints: CheckableConstraint[]): JudgeRequest {
+export function judgeRequest(
+	shot: Shot,
+	bible: SceneBible,
+	constraints: CheckableConstraint[],
+): JudgeRequest {
 	const lines = [
 		`Scene: "${bible.title}". Shot ${shot.sequence}: ${shot.description}`,
 		shot.camera ? `Camera: ${shot.camera}` : '',
 		`Lighting asked for: ${shot.lighting ?? bible.style.lighting}`,
 		`Clip length asked for: ${shot.durationSeconds} s`,
 		'Constraints:',
-		...constraints.map((constraint) => `- [${constraint.id}] (${constraint.dimension}) ${constraint.text}`),
+		...constraints.map(
+			(constraint) => `- [${constraint.id}] (${constraint.dimension}) ${constraint.text}`,
+		),
 	];
-	return { systemInstruction: SYSTEM_INSTRUCTION, text: lines.filter(Boolean).join('\n'), responseJsonSchema: DRIFT_JUDGEMENT_SCHEMA as unknown as Record<string, unknown> };
+	return {
+		systemInstruction: SYSTEM_INSTRUCTION,
+		text: lines.filter(Boolean).join('\n'),
+		responseJsonSchema: DRIFT_JUDGEMENT_SCHEMA as unknown as Record<string, unknown>,
+	};
 }
 
 export interface JudgeAnswer {
@@ -101,26 +145,57 @@ export interface Judgement {
 	correctivePrompt: string;
 }
 
-const HINT = 'Run the node again; if it keeps happening, pick another Gemini model or switch the semantic judge off.';
+const HINT =
+	'Run the node again; if it keeps happening, pick another Gemini model or switch the semantic judge off.';
 
 /** The judge's answer, checked: valid JSON, the schema, and a verdict for every constraint asked. */
-export function parseJudgement(answer: JudgeAnswer, constraints: CheckableConstraint[], model: string): Judgement {
+export function parseJudgement(
+	answer: JudgeAnswer,
+	constraints: CheckableConstraint[],
+	model: string,
+): Judgement {
 	if (answer.value === undefined) {
-		const cutOff = answer.finishReason === 'MAX_TOKENS' ? ' (it was cut off at the output limit)' : '';
-		throw new NonRetryableFailure(`The drift judge (${model}) did not answer valid JSON${cutOff}: ${JSON.stringify(answer.text.slice(0, 200))}`, { hint: HINT });
+		const cutOff =
+			answer.finishReason === 'MAX_TOKENS' ? ' (it was cut off at the output limit)' : '';
+		throw new NonRetryableFailure(
+			`The drift judge (${model}) did not answer valid JSON${cutOff}: ${JSON.stringify(answer.text.slice(0, 200))}`,
+			{ hint: HINT },
+		);
 	}
 	if (!validateJudgement(answer.value)) {
-		const problems = (validateJudgement.errors ?? []).map((error) => `${pointerToPath(error.instancePath) || 'answer'} ${error.message ?? 'is invalid'}`);
-		throw new NonRetryableFailure(`The drift judge (${model}) answered outside its schema: ${problems.slice(0, 5).join('; ')}`, { hint: HINT });
+		const problems = (validateJudgement.errors ?? []).map(
+			(error) =>
+				`${pointerToPath(error.instancePath) || 'answer'} ${error.message ?? 'is invalid'}`,
+		);
+		throw new NonRetryableFailure(
+			`The drift judge (${model}) answered outside its schema: ${problems.slice(0, 5).join('; ')}`,
+			{ hint: HINT },
+		);
 	}
-	const value = answer.value as { constraints: Array<Omit<ConstraintVerdict, 'text' | 'dimension'>>; correctivePrompt: string };
-	const missing = constraints.filter((constraint) => !value.constraints.some((entry) => entry.id === constraint.id));
+	const value = answer.value as {
+		constraints: Array<Omit<ConstraintVerdict, 'text' | 'dimension'>>;
+		correctivePrompt: string;
+	};
+	const missing = constraints.filter(
+		(constraint) => !value.constraints.some((entry) => entry.id === constraint.id),
+	);
 	if (missing.length) {
-		throw new NonRetryableFailure(`The drift judge (${model}) gave no verdict on ${missing.map((constraint) => `"${constraint.id}"`).join(', ')}`, { hint: HINT });
+		throw new NonRetryableFailure(
+			`The drift judge (${model}) gave no verdict on ${missing.map((constraint) => `"${constraint.id}"`).join(', ')}`,
+			{ hint: HINT },
+		);
 	}
 	const verdicts = constraints.map((constraint) => {
 		const entry = value.constraints.find((candidate) => candidate.id === constraint.id)!;
-		return { id: constraint.id, text: constraint.text, dimension: constraint.dimension, passed: entry.passed, confidence: entry.confidence, evidence: entry.evidence, atSeconds: entry.atSeconds };
+		return {
+			id: constraint.id,
+			text: constraint.text,
+			dimension: constraint.dimension,
+			passed: entry.passed,
+			confidence: entry.confidence,
+			evidence: entry.evidence,
+			atSeconds: entry.atSeconds,
+		};
 	});
 	return { verdicts, correctivePrompt: value.correctivePrompt.trim() };
 }
@@ -133,7 +208,8 @@ const JUDGED_DIMENSIONS: Partial<Record<CheckableConstraint['dimension'], DriftD
 };
 
 /** The chance the constraint fails, from the judge's verdict and confidence. */
-const failureChance = (verdict: ConstraintVerdict) => (verdict.passed ? 1 - verdict.confidence : verdict.confidence);
+const failureChance = (verdict: ConstraintVerdict) =>
+	verdict.passed ? 1 - verdict.confidence : verdict.confidence;
 
 function describe(verdict: ConstraintVerdict): string {
 	const when = verdict.atSeconds !== undefined ? ` at ${verdict.atSeconds.toFixed(1)} s` : '';
@@ -147,8 +223,15 @@ function scoreOf(verdicts: ConstraintVerdict[], reasonsFrom: ConstraintVerdict[]
 	return {
 		drift: round(failureChance(worst), 3),
 		confidence: round(worst.confidence, 3),
-		reasons: failed.length ? failed.map(describe) : [`${verdicts.filter((verdict) => verdict.passed).length} of ${verdicts.length} constraints hold`],
-		measures: { constraintsChecked: verdicts.length, constraintsFailed: verdicts.filter((verdict) => !verdict.passed).length },
+		reasons: failed.length
+			? failed.map(describe)
+			: [
+					`${verdicts.filter((verdict) => verdict.passed).length} of ${verdicts.length} constraints hold`,
+				],
+		measures: {
+			constraintsChecked: verdicts.length,
+			constraintsFailed: verdicts.filter((verdict) => !verdict.passed).length,
+		},
 	};
 }
 
@@ -157,11 +240,15 @@ function scoreOf(verdicts: ConstraintVerdict[], reasonsFrom: ConstraintVerdict[]
  * `semantic` over every constraint (its reasons name only the camera and other constraints, which
  * no other dimension covers).
  */
-export function judgementDimensions(judgement: Judgement): Partial<Record<DriftDimension, DimensionScore>> {
+export function judgementDimensions(
+	judgement: Judgement,
+): Partial<Record<DriftDimension, DimensionScore>> {
 	const dimensions: Partial<Record<DriftDimension, DimensionScore>> = {};
 	if (!judgement.verdicts.length) return dimensions;
 	for (const [constraintDimension, dimension] of Object.entries(JUDGED_DIMENSIONS)) {
-		const verdicts = judgement.verdicts.filter((verdict) => verdict.dimension === constraintDimension);
+		const verdicts = judgement.verdicts.filter(
+			(verdict) => verdict.dimension === constraintDimension,
+		);
 		if (verdicts.length) dimensions[dimension] = scoreOf(verdicts, verdicts);
 	}
 	const unassigned = judgement.verdicts.filter((verdict) => !JUDGED_DIMENSIONS[verdict.dimension]);

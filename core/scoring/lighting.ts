@@ -33,11 +33,23 @@ interface LightingWord {
 const LOOKS: LightingWord[] = [
 	{ pattern: /\bblue hour\b/i, kelvin: [7000, 14000], luma: [30, 120] },
 	{ pattern: /\b(night|midnight|moonlit|moonlight|nocturnal)\b/i, luma: [10, 80] },
-	{ pattern: /\b(dusk|sunset|golden hour|twilight|evening)\b/i, kelvin: [2000, 3800], luma: [45, 140] },
+	{
+		pattern: /\b(dusk|sunset|golden hour|twilight|evening)\b/i,
+		kelvin: [2000, 3800],
+		luma: [45, 140],
+	},
 	{ pattern: /\b(dawn|sunrise|morning)\b/i, kelvin: [3000, 5500], luma: [80, 190] },
-	{ pattern: /\b(noon|midday|daylight|sunny|sunlit|bright sun)\b/i, kelvin: [4800, 7000], luma: [120, 230] },
+	{
+		pattern: /\b(noon|midday|daylight|sunny|sunlit|bright sun)\b/i,
+		kelvin: [4800, 7000],
+		luma: [120, 230],
+	},
 	{ pattern: /\b(overcast|cloudy)\b/i, kelvin: [5500, 8500], luma: [90, 180] },
-	{ pattern: /\b(candle ?lit|candlelight|firelight|fireside)\b/i, kelvin: [1700, 2800], luma: [20, 110] },
+	{
+		pattern: /\b(candle ?lit|candlelight|firelight|fireside)\b/i,
+		kelvin: [1700, 2800],
+		luma: [20, 110],
+	},
 	{ pattern: /\b(tungsten|incandescent)\b/i, kelvin: [2500, 3500] },
 	{ pattern: /\b(fluorescent|office light)\b/i, kelvin: [4000, 6500] },
 ];
@@ -119,7 +131,8 @@ export function measureLighting(frames: Frame[]): MeasuredLighting {
 		contrasts.push(Math.sqrt(Math.max(0, sumSquares / pixels - mean * mean)));
 		const [r, g, b] = histograms.map((histogram) => {
 			let seen = 0;
-			for (let value = 0; value < 256; value++) if ((seen += histogram[value]) >= pixels / 2) return value;
+			for (let value = 0; value < 256; value++)
+				if ((seen += histogram[value]) >= pixels / 2) return value;
 			return 255;
 		});
 		const kelvin = luma(r, g, b) >= MIN_LUMA_FOR_COLOR ? colorTemperature(r, g, b) : undefined;
@@ -139,7 +152,8 @@ const FULL_DRIFT_MIREDS = 120;
 const FULL_DRIFT_LUMA = 60;
 const FULL_DRIFT_CONTRAST = 25;
 
-const thousands = (kelvin: number) => `${(Math.round(kelvin / 100) * 100).toLocaleString('en-US')} K`;
+const thousands = (kelvin: number) =>
+	`${(Math.round(kelvin / 100) * 100).toLocaleString('en-US')} K`;
 const percent = (lumaValue: number) => `${Math.round((lumaValue / 255) * 100)}%`;
 
 function outside(value: number, [low, high]: Range): number {
@@ -147,20 +161,31 @@ function outside(value: number, [low, high]: Range): number {
 }
 
 /** The lighting dimension: how far the measured light is from what the words ask for, in words too. */
-export function lightingScore(target: LightingTarget, measured: MeasuredLighting): DimensionScore & { correction?: string } {
+export function lightingScore(
+	target: LightingTarget,
+	measured: MeasuredLighting,
+): DimensionScore & { correction?: string } {
 	const reasons: string[] = [];
 	const fixes: string[] = [];
 	const drifts: number[] = [0];
-	const measures: Record<string, number | string> = { meanLumaPercent: round((measured.luma / 255) * 100, 1), contrast: round(measured.contrast, 1) };
+	const measures: Record<string, number | string> = {
+		meanLumaPercent: round((measured.luma / 255) * 100, 1),
+		contrast: round(measured.contrast, 1),
+	};
 	let confidence = LIGHTING_CONFIDENCE;
 	if (target.kelvin) {
 		if (measured.kelvin === undefined) {
 			confidence = 0.4;
-			reasons.push(`the picture is too dark to tell its colour temperature ('${target.words}' asks for ${thousands(target.kelvin[0])}-${thousands(target.kelvin[1])})`);
+			reasons.push(
+				`the picture is too dark to tell its colour temperature ('${target.words}' asks for ${thousands(target.kelvin[0])}-${thousands(target.kelvin[1])})`,
+			);
 		} else {
 			measures.kelvin = Math.round(measured.kelvin);
 			const asked = 1_000_000 / ((mired(target.kelvin[0]) + mired(target.kelvin[1])) / 2);
-			const excess = outside(mired(measured.kelvin), [mired(target.kelvin[1]), mired(target.kelvin[0])]);
+			const excess = outside(mired(measured.kelvin), [
+				mired(target.kelvin[1]),
+				mired(target.kelvin[0]),
+			]);
 			drifts.push(clamp01(excess / FULL_DRIFT_MIREDS));
 			if (excess > 0) {
 				const cooler = measured.kelvin > asked;
@@ -183,11 +208,18 @@ export function lightingScore(target: LightingTarget, measured: MeasuredLighting
 		}
 	}
 	if (target.contrast) {
-		const excess = target.contrast === 'high' ? Math.max(0, HIGH_CONTRAST_MIN - measured.contrast) : Math.max(0, measured.contrast - LOW_CONTRAST_MAX);
+		const excess =
+			target.contrast === 'high'
+				? Math.max(0, HIGH_CONTRAST_MIN - measured.contrast)
+				: Math.max(0, measured.contrast - LOW_CONTRAST_MAX);
 		drifts.push(clamp01(excess / FULL_DRIFT_CONTRAST));
 		if (excess > 0) {
-			reasons.push(`the contrast is ${target.contrast === 'high' ? 'lower' : 'higher'} than '${target.words}' asks for`);
-			fixes.push(target.contrast === 'high' ? 'harder light with deep shadows' : 'softer, flatter light');
+			reasons.push(
+				`the contrast is ${target.contrast === 'high' ? 'lower' : 'higher'} than '${target.words}' asks for`,
+			);
+			fixes.push(
+				target.contrast === 'high' ? 'harder light with deep shadows' : 'softer, flatter light',
+			);
 		}
 	}
 	const drift = Math.max(...drifts);
@@ -197,6 +229,8 @@ export function lightingScore(target: LightingTarget, measured: MeasuredLighting
 		confidence,
 		reasons,
 		measures,
-		correction: fixes.length ? `Light the shot as '${target.words}': ${fixes.join(', ')}.` : undefined,
+		correction: fixes.length
+			? `Light the shot as '${target.words}': ${fixes.join(', ')}.`
+			: undefined,
 	};
 }

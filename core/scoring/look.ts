@@ -2,7 +2,15 @@ import type { DimensionScore } from '../types';
 import { rgbToLab, type Lab } from './color';
 import { clamp01, round } from './numbers';
 import { DEFAULT_THRESHOLDS } from './report';
-import { colorHistogram, colorPresence, colorShare, histogramDistance, structuralSimilarity, type ColorSpread, type Frame } from './similarity';
+import {
+	colorHistogram,
+	colorPresence,
+	colorShare,
+	histogramDistance,
+	structuralSimilarity,
+	type ColorSpread,
+	type Frame,
+} from './similarity';
 
 /**
  * Palette, continuity and likeness to a reference image, measured from decoded frames. Each
@@ -20,7 +28,11 @@ export function worstScore(scores: ScoreWithCorrection[]): ScoreWithCorrection {
 		confidence: worst.confidence,
 		reasons: scores.flatMap((score) => score.reasons),
 		measures: Object.assign({}, ...scores.map((score) => score.measures ?? {})),
-		correction: scores.map((score) => score.correction).filter(Boolean).join(' ') || undefined,
+		correction:
+			scores
+				.map((score) => score.correction)
+				.filter(Boolean)
+				.join(' ') || undefined,
 	};
 }
 
@@ -33,10 +45,14 @@ const PALETTE_MIN_SHARE = 0.003;
 const PALETTE_CONFIDENCE = 0.6;
 
 const percentOf = (share: number) => `${(share * 100).toFixed(share < 0.01 ? 1 : 0)}%`;
-const list = (names: string[]) => (names.length > 1 ? `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}` : names[0]);
+const list = (names: string[]) =>
+	names.length > 1 ? `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}` : names[0];
 
 /** Which colours of the bible's palette appear in the frames. Undefined when it names no colour. */
-export function paletteScore(palette: string[], frames: ColorSpread[]): ScoreWithCorrection | undefined {
+export function paletteScore(
+	palette: string[],
+	frames: ColorSpread[],
+): ScoreWithCorrection | undefined {
 	const presence = colorPresence(frames, palette);
 	if (!presence.length) return undefined;
 	const missing = presence.filter((entry) => entry.share < PALETTE_MIN_SHARE);
@@ -45,10 +61,18 @@ export function paletteScore(palette: string[], frames: ColorSpread[]): ScoreWit
 		drift: round(missing.length / presence.length, 3),
 		confidence: PALETTE_CONFIDENCE,
 		reasons: missing.length
-			? [`${list(names(missing))} from the bible's palette ${missing.length > 1 ? 'are' : 'is'} missing from the clip (palette: ${palette.join(', ')})`]
-			: [`every palette colour appears (${presence.map((entry) => `${entry.color.name} ${percentOf(entry.share)}`).join(', ')} of the picture)`],
-		measures: Object.fromEntries(presence.map((entry) => [`share_${entry.color.name}`, round(entry.share, 4)])),
-		correction: missing.length ? `Bring the bible's palette into the frame: ${list(names(missing))}.` : undefined,
+			? [
+					`${list(names(missing))} from the bible's palette ${missing.length > 1 ? 'are' : 'is'} missing from the clip (palette: ${palette.join(', ')})`,
+				]
+			: [
+					`every palette colour appears (${presence.map((entry) => `${entry.color.name} ${percentOf(entry.share)}`).join(', ')} of the picture)`,
+				],
+		measures: Object.fromEntries(
+			presence.map((entry) => [`share_${entry.color.name}`, round(entry.share, 4)]),
+		),
+		correction: missing.length
+			? `Bring the bible's palette into the frame: ${list(names(missing))}.`
+			: undefined,
 	};
 }
 
@@ -72,21 +96,37 @@ export function continuityScore(previousLast: Frame, first: Frame): ScoreWithCor
 	const distance = histogramDistance(colorHistogram(previousLast), colorHistogram(first));
 	const sameSize = previousLast.width === first.width && previousLast.height === first.height;
 	const structure = sameSize ? structuralSimilarity(previousLast, first) : undefined;
-	const colorDrift = clamp01((distance - CONTINUITY_SAME) / (CONTINUITY_UNRELATED - CONTINUITY_SAME));
-	const structureDrift = structure === undefined ? 0 : clamp01((CONTINUITY_STRUCTURE_FLOOR - structure) / CONTINUITY_STRUCTURE_FLOOR);
+	const colorDrift = clamp01(
+		(distance - CONTINUITY_SAME) / (CONTINUITY_UNRELATED - CONTINUITY_SAME),
+	);
+	const structureDrift =
+		structure === undefined
+			? 0
+			: clamp01((CONTINUITY_STRUCTURE_FLOOR - structure) / CONTINUITY_STRUCTURE_FLOOR);
 	// Colour decides; a changed framing alone adds at most the structure's weight.
-	const drift = Math.max(colorDrift, (1 - CONTINUITY_STRUCTURE_WEIGHT) * colorDrift + CONTINUITY_STRUCTURE_WEIGHT * structureDrift);
+	const drift = Math.max(
+		colorDrift,
+		(1 - CONTINUITY_STRUCTURE_WEIGHT) * colorDrift + CONTINUITY_STRUCTURE_WEIGHT * structureDrift,
+	);
 	const colorsInCommon = Math.round((1 - distance * distance) * 100);
 	const reasons =
 		drift > NOTICEABLE_DRIFT
-			? [`the first frame does not continue the previous shot's last frame: ${colorsInCommon}% of their colours in common${structure === undefined ? '' : `, shapes ${Math.round(structure * 100)}% alike`}`]
+			? [
+					`the first frame does not continue the previous shot's last frame: ${colorsInCommon}% of their colours in common${structure === undefined ? '' : `, shapes ${Math.round(structure * 100)}% alike`}`,
+				]
 			: ['the first frame continues the previous shot'];
 	return {
 		drift: round(drift, 3),
 		confidence: CONTINUITY_CONFIDENCE,
 		reasons,
-		measures: { histogramDistance: round(distance, 3), ...(structure === undefined ? {} : { structuralSimilarity: round(structure, 3) }) },
-		correction: drift > NOTICEABLE_DRIFT ? 'Start exactly where the previous shot ends: the same light, colours and framing.' : undefined,
+		measures: {
+			histogramDistance: round(distance, 3),
+			...(structure === undefined ? {} : { structuralSimilarity: round(structure, 3) }),
+		},
+		correction:
+			drift > NOTICEABLE_DRIFT
+				? 'Start exactly where the previous shot ends: the same light, colours and framing.'
+				: undefined,
 	};
 }
 
@@ -118,7 +158,10 @@ const REFERENCE_CONFIDENCE = 0.4;
 /** The main colours of the centre of a reference image, each with the share it covers. */
 function colorSignature(reference: Frame): SignatureColor[] {
 	const { width, height, rgb } = reference;
-	const [left, top] = [Math.floor((width * (1 - REFERENCE_CENTRE)) / 2), Math.floor((height * (1 - REFERENCE_CENTRE)) / 2)];
+	const [left, top] = [
+		Math.floor((width * (1 - REFERENCE_CENTRE)) / 2),
+		Math.floor((height * (1 - REFERENCE_CENTRE)) / 2),
+	];
 	const centre: number[] = [];
 	for (let y = top; y < height - top; y++) {
 		for (let x = left; x < width - left; x++) {
@@ -128,7 +171,8 @@ function colorSignature(reference: Frame): SignatureColor[] {
 	}
 	const cells = new Map<number, { sum: [number, number, number]; count: number }>();
 	for (let offset = 0; offset < centre.length; offset += 3) {
-		const key = ((centre[offset] >> 5) << 6) | ((centre[offset + 1] >> 5) << 3) | (centre[offset + 2] >> 5);
+		const key =
+			((centre[offset] >> 5) << 6) | ((centre[offset + 1] >> 5) << 3) | (centre[offset + 2] >> 5);
 		const cell = cells.get(key) ?? { sum: [0, 0, 0], count: 0 };
 		cell.sum[0] += centre[offset];
 		cell.sum[1] += centre[offset + 1];
@@ -139,19 +183,35 @@ function colorSignature(reference: Frame): SignatureColor[] {
 	const pixels = centre.length / 3;
 	return [...cells.values()]
 		.filter((cell) => cell.count / pixels >= SIGNATURE_MIN_SHARE)
-		.map((cell) => ({ lab: rgbToLab(...(cell.sum.map((value) => Math.round(value / cell.count)) as [number, number, number])), weight: cell.count / pixels }));
+		.map((cell) => ({
+			lab: rgbToLab(
+				...(cell.sum.map((value) => Math.round(value / cell.count)) as [number, number, number]),
+			),
+			weight: cell.count / pixels,
+		}));
 }
 
 /** How much of a character's reference-image colouring the clip shows. */
-export function referenceScore(name: string, reference: Frame, frames: ColorSpread[]): ScoreWithCorrection {
+export function referenceScore(
+	name: string,
+	reference: Frame,
+	frames: ColorSpread[],
+): ScoreWithCorrection {
 	const signature = colorSignature(reference);
 	const total = signature.reduce((sum, color) => sum + color.weight, 0);
 	const found = signature
-		.filter((color) => frames.some((spread) => colorShare(spread, color.lab, SIGNATURE_TOLERANCE) >= SIGNATURE_PRESENT_SHARE))
+		.filter((color) =>
+			frames.some(
+				(spread) => colorShare(spread, color.lab, SIGNATURE_TOLERANCE) >= SIGNATURE_PRESENT_SHARE,
+			),
+		)
 		.reduce((sum, color) => sum + color.weight, 0);
 	const coverage = total ? found / total : 1;
 	// Nine tenths of the colouring found is a match (lighting shifts some); three tenths or less, a stranger.
-	const drift = clamp01((REFERENCE_MATCH_COVERAGE - coverage) / (REFERENCE_MATCH_COVERAGE - REFERENCE_STRANGER_COVERAGE));
+	const drift = clamp01(
+		(REFERENCE_MATCH_COVERAGE - coverage) /
+			(REFERENCE_MATCH_COVERAGE - REFERENCE_STRANGER_COVERAGE),
+	);
 	return {
 		drift: round(drift, 3),
 		confidence: REFERENCE_CONFIDENCE,
@@ -161,6 +221,7 @@ export function referenceScore(name: string, reference: Frame, frames: ColorSpre
 				: `${name}'s colouring in the reference image appears in the clip`,
 		],
 		measures: { [`referenceCoverage_${name}`]: round(coverage, 3) },
-		correction: drift > NOTICEABLE_DRIFT ? `${name} must look exactly like the reference image.` : undefined,
+		correction:
+			drift > NOTICEABLE_DRIFT ? `${name} must look exactly like the reference image.` : undefined,
 	};
 }

@@ -70,8 +70,18 @@ export interface DetailRequest {
 }
 
 /** Which decoded frames (by index) are nearest the middles of `count` equal parts of the clip, each once. */
-export function sampleFrameIndices(durationSeconds: number, count: number, frameRate: number): number[] {
-	return [...new Set(sampleTimes(durationSeconds, count).map((seconds) => Math.max(0, Math.ceil(seconds * frameRate - 0.5))))];
+export function sampleFrameIndices(
+	durationSeconds: number,
+	count: number,
+	frameRate: number,
+): number[] {
+	return [
+		...new Set(
+			sampleTimes(durationSeconds, count).map((seconds) =>
+				Math.max(0, Math.ceil(seconds * frameRate - 0.5)),
+			),
+		),
+	];
 }
 
 /** Per-frame statistics, fed one decoded frame at a time. */
@@ -114,7 +124,8 @@ export class FrameAnalyser {
 			counts[histogramCell(r, g, b)]++;
 		}
 		const histogram = Float64Array.from(counts, (count) => count / pixels);
-		const before = this.lumas.length >= this.lag ? this.lumas[this.lumas.length - this.lag] : undefined;
+		const before =
+			this.lumas.length >= this.lag ? this.lumas[this.lumas.length - this.lag] : undefined;
 		let moved = 0;
 		if (before) {
 			for (let pixel = 0; pixel < pixels; pixel++) {
@@ -122,7 +133,10 @@ export class FrameAnalyser {
 				if (change > MOTION_PIXEL_DELTA || change < -MOTION_PIXEL_DELTA) moved++;
 			}
 		}
-		const [previous, twoBefore] = [this.histograms[this.histograms.length - 1], this.histograms[this.histograms.length - 2]];
+		const [previous, twoBefore] = [
+			this.histograms[this.histograms.length - 1],
+			this.histograms[this.histograms.length - 2],
+		];
 		this.frames.push({
 			atSeconds,
 			meanLuma: sum / pixels,
@@ -138,7 +152,10 @@ export class FrameAnalyser {
 
 		this.first ??= frame;
 		this.last = frame;
-		while (this.nextSample < this.keepAt.length && atSeconds + 0.5 / this.frameRate >= this.keepAt[this.nextSample]) {
+		while (
+			this.nextSample < this.keepAt.length &&
+			atSeconds + 0.5 / this.frameRate >= this.keepAt[this.nextSample]
+		) {
 			if (this.samples[this.samples.length - 1] !== frame) this.samples.push(frame);
 			this.nextSample += 1;
 		}

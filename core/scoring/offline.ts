@@ -1,6 +1,12 @@
 import { describeError } from '../failures';
 import type { Prop } from '../types';
-import { characterLikeness, identityScore, referenceFace, type CharacterLikeness, type SampledDetections } from './identity';
+import {
+	characterLikeness,
+	identityScore,
+	referenceFace,
+	type CharacterLikeness,
+	type SampledDetections,
+} from './identity';
 import type { DetailRequest } from './measurements';
 import { detectorClassOf, propsScore, sightProp } from './props';
 import type { Findings } from './report';
@@ -38,7 +44,10 @@ function shotProps(subject: ScoringSubject): ShotProp[] {
 }
 
 function wanted(subject: ScoringSubject): DetectionWanted {
-	return { faces: subject.references.length > 0, objects: shotProps(subject).some((entry) => entry.label) };
+	return {
+		faces: subject.references.length > 0,
+		objects: shotProps(subject).some((entry) => entry.label),
+	};
 }
 
 type FrameDetections = SampledDetections & { frame: Frame };
@@ -48,34 +57,57 @@ type FindingsWithSkips = Findings & Required<Pick<Findings, 'skipped'>>;
 
 function visionScorers(vision: LoadableVision, judged: boolean): Scorer[] {
 	/** The models, or (when that is allowed) undefined with the reason they did not load among the findings. */
-	const loaded = async (findings: FindingsWithSkips, checks: string): Promise<VisionModels | undefined> => {
+	const loaded = async (
+		findings: FindingsWithSkips,
+		checks: string,
+	): Promise<VisionModels | undefined> => {
 		try {
 			return await vision.models();
 		} catch (error) {
 			if (!vision.skipUnavailable) throw error;
-			findings.skipped.push(`${checks} not checked offline: the models could not load: ${describeError(error)}`);
+			findings.skipped.push(
+				`${checks} not checked offline: the models could not load: ${describeError(error)}`,
+			);
 			return undefined;
 		}
 	};
 	// A batch's shots mostly share their references: each reference image is looked at once.
 	const referenceFaces = new Map<string, Promise<FoundFace | undefined>>();
-	const referenceFaceOf = (context: ScoringContext, file: MediaFile, models: VisionModels): Promise<FoundFace | undefined> => {
+	const referenceFaceOf = (
+		context: ScoringContext,
+		file: MediaFile,
+		models: VisionModels,
+	): Promise<FoundFace | undefined> => {
 		if (!referenceFaces.has(file.path)) {
-			const found = context.reference(file, OFFLINE_DETAIL.maxSide).then((image) => models.detect(image, { faces: true, objects: false }));
-			referenceFaces.set(file.path, found.then((detections) => referenceFace(detections.faces)));
+			const found = context
+				.reference(file, OFFLINE_DETAIL.maxSide)
+				.then((image) => models.detect(image, { faces: true, objects: false }));
+			referenceFaces.set(
+				file.path,
+				found.then((detections) => referenceFace(detections.faces)),
+			);
 		}
 		return referenceFaces.get(file.path)!;
 	};
 	// Both scorers of one clip share one pass of its frames through the models.
 	const detected = new WeakMap<ScoringContext, Promise<FrameDetections[]>>();
-	const detectionsOf = (context: ScoringContext, models: VisionModels): Promise<FrameDetections[]> => {
+	const detectionsOf = (
+		context: ScoringContext,
+		models: VisionModels,
+	): Promise<FrameDetections[]> => {
 		if (!detected.has(context)) {
 			detected.set(
 				context,
 				(async () => {
 					const frames = (await context.measurements()).detail ?? [];
 					// All at once: the models may look at several frames in parallel.
-					return Promise.all(frames.map(async (frame) => ({ frame, atSeconds: frame.atSeconds, detections: await models.detect(frame, wanted(context.subject)) })));
+					return Promise.all(
+						frames.map(async (frame) => ({
+							frame,
+							atSeconds: frame.atSeconds,
+							detections: await models.detect(frame, wanted(context.subject)),
+						})),
+					);
 				})(),
 			);
 		}
@@ -93,10 +125,15 @@ function visionScorers(vision: LoadableVision, judged: boolean): Scorer[] {
 			const { subject } = context;
 			const findings: FindingsWithSkips = { scorer: IDENTITY, dimensions: {}, skipped: [] };
 			const withReference = new Set(subject.references.map((reference) => reference.characterId));
-			for (const character of subject.bible.characters.filter((candidate) => subject.shot.characters.includes(candidate.id) && !withReference.has(candidate.id))) {
+			for (const character of subject.bible.characters.filter(
+				(candidate) =>
+					subject.shot.characters.includes(candidate.id) && !withReference.has(candidate.id),
+			)) {
 				findings.skipped.push(`${character.name} has no reference image to compare faces with`);
 			}
-			const models = subject.references.length ? await loaded(findings, 'character identity') : undefined;
+			const models = subject.references.length
+				? await loaded(findings, 'character identity')
+				: undefined;
 			if (!models) return findings;
 			const frames = await detectionsOf(context, models);
 			if (!frames.length) {
@@ -106,8 +143,14 @@ function visionScorers(vision: LoadableVision, judged: boolean): Scorer[] {
 			const likenesses: CharacterLikeness[] = [];
 			for (const reference of subject.references) {
 				const face = await referenceFaceOf(context, reference, models);
-				if (face) likenesses.push(characterLikeness(reference.characterName, face, frames, models.faceSimilarity));
-				else findings.skipped.push(`${reference.characterName}: the face model finds no face in the reference image (${reference.name}) to compare with`);
+				if (face)
+					likenesses.push(
+						characterLikeness(reference.characterName, face, frames, models.faceSimilarity),
+					);
+				else
+					findings.skipped.push(
+						`${reference.characterName}: the face model finds no face in the reference image (${reference.name}) to compare with`,
+					);
 			}
 			if (likenesses.length) {
 				const { correction, ...score } = identityScore(likenesses);
@@ -129,7 +172,9 @@ function visionScorers(vision: LoadableVision, judged: boolean): Scorer[] {
 					`the ${prop.name} is not checkable offline (it is none of the object detector's classes): left to the Gemini judge${judged ? '' : ', which is off'}`,
 				);
 			}
-			const checkable = entries.filter((entry): entry is Required<ShotProp> => Boolean(entry.label));
+			const checkable = entries.filter((entry): entry is Required<ShotProp> =>
+				Boolean(entry.label),
+			);
 			const models = checkable.length ? await loaded(findings, 'props') : undefined;
 			if (!models) return findings;
 			const frames = await detectionsOf(context, models);
@@ -137,7 +182,9 @@ function visionScorers(vision: LoadableVision, judged: boolean): Scorer[] {
 				findings.skipped.push('the clip has no frame to look at');
 				return findings;
 			}
-			const { correction, ...score } = propsScore(checkable.map(({ prop, label }) => sightProp(prop, label, frames)));
+			const { correction, ...score } = propsScore(
+				checkable.map(({ prop, label }) => sightProp(prop, label, frames)),
+			);
 			findings.dimensions.props = score;
 			findings.corrections = { props: correction };
 			return findings;
@@ -151,8 +198,15 @@ function skippedScorer(reason: string): Scorer {
 	return {
 		name: 'offline checks',
 		async score({ subject }) {
-			const checks = [subject.shot.characters.length ? 'character identity' : '', subject.shot.props.length ? 'props' : ''].filter(Boolean);
-			return { scorer: 'offline checks', dimensions: {}, skipped: checks.length ? [`${checks.join(' and ')} not checked offline: ${reason}`] : [] };
+			const checks = [
+				subject.shot.characters.length ? 'character identity' : '',
+				subject.shot.props.length ? 'props' : '',
+			].filter(Boolean);
+			return {
+				scorer: 'offline checks',
+				dimensions: {},
+				skipped: checks.length ? [`${checks.join(' and ')} not checked offline: ${reason}`] : [],
+			};
 		},
 	};
 }

@@ -99,16 +99,21 @@ const DETECTOR_CLASSES: Record<string, string[]> = {
 
 /** Every word for a class, longest first, so "wine glass" wins over "glass" and "teddy bear" over "bear". */
 const CLASS_WORDS = Object.entries(DETECTOR_CLASSES)
-	.flatMap(([label, words]) => words.map((word) => ({ label, pattern: new RegExp(`\\b${word}(e?s)?\\b`) })))
+	.flatMap(([label, words]) =>
+		words.map((word) => ({ label, pattern: new RegExp(`\\b${word}(e?s)?\\b`) })),
+	)
 	.sort((a, b) => b.pattern.source.length - a.pattern.source.length);
 
 /** The detector class a prop is, from its name or else its description; undefined when it is none of them. */
 export function detectorClassOf(prop: Pick<Prop, 'name' | 'description'>): string | undefined {
 	for (const text of [prop.name, prop.description]) {
 		const words = text.toLowerCase();
-		const found = CLASS_WORDS.filter(({ pattern }) => pattern.test(words)).map(({ label, pattern }) => ({ label, at: words.search(pattern) }));
+		const found = CLASS_WORDS.filter(({ pattern }) => pattern.test(words)).map(
+			({ label, pattern }) => ({ label, at: words.search(pattern) }),
+		);
 		// The first thing named is what the prop is: "a mug on a table" is a mug.
-		if (found.length) return found.reduce((first, entry) => (entry.at < first.at ? entry : first)).label;
+		if (found.length)
+			return found.reduce((first, entry) => (entry.at < first.at ? entry : first)).label;
 	}
 	return undefined;
 }
@@ -140,15 +145,24 @@ export interface PropSighting {
 }
 
 /** Where a prop of a detector class shows in the sampled frames. */
-export function sightProp(prop: Prop, label: string, frames: Array<SampledDetections & { frame: Frame }>): PropSighting {
+export function sightProp(
+	prop: Prop,
+	label: string,
+	frames: Array<SampledDetections & { frame: Frame }>,
+): PropSighting {
 	const found = frames.flatMap(({ frame, detections }) => {
-		const best = detections.objects.filter((object) => object.label === label && object.score >= OBJECT_MIN_SCORE).sort((a, b) => b.score - a.score)[0];
+		const best = detections.objects
+			.filter((object) => object.label === label && object.score >= OBJECT_MIN_SCORE)
+			.sort((a, b) => b.score - a.score)[0];
 		return best ? [{ frame, object: best }] : [];
 	});
 	return { prop, label, found, framesSampled: frames.length };
 }
 
-const kind = (sighting: PropSighting) => (sighting.prop.name.toLowerCase().includes(sighting.label) ? '' : ` (a ${sighting.label} to the detector)`);
+const kind = (sighting: PropSighting) =>
+	sighting.prop.name.toLowerCase().includes(sighting.label)
+		? ''
+		: ` (a ${sighting.label} to the detector)`;
 
 /** Presence and colour of one prop. */
 export function propScore(sighting: PropSighting): ScoreWithCorrection {
@@ -159,29 +173,52 @@ export function propScore(sighting: PropSighting): ScoreWithCorrection {
 		return {
 			drift: 1,
 			confidence: MISSING_CONFIDENCE,
-			reasons: [`the ${prop.name}${kind(sighting)} is missing: in none of the ${framesSampled} sampled frames`],
+			reasons: [
+				`the ${prop.name}${kind(sighting)} is missing: in none of the ${framesSampled} sampled frames`,
+			],
 			measures: { [key('Frames')]: 0 },
 			correction: `Show the ${prop.name} clearly in the shot.`,
 		};
 	}
-	const measures: Record<string, number | string> = { [key('Frames')]: found.length, [key('Score')]: round(Math.max(...found.map(({ object }) => object.score)), 3) };
-	const reading: ColorReading = readColor(found.map(({ frame, object }) => ({ frame, box: object.box })));
+	const measures: Record<string, number | string> = {
+		[key('Frames')]: found.length,
+		[key('Score')]: round(Math.max(...found.map(({ object }) => object.score)), 3),
+	};
+	const reading: ColorReading = readColor(
+		found.map(({ frame, object }) => ({ frame, box: object.box })),
+	);
 	const check = prop.color ? checkColor(prop.color, reading) : undefined;
 	if (!check) {
-		return { drift: 0, confidence: PRESENT_CONFIDENCE, reasons: [`the ${prop.name}${kind(sighting)} is in ${seen}`], measures };
+		return {
+			drift: 0,
+			confidence: PRESENT_CONFIDENCE,
+			reasons: [`the ${prop.name}${kind(sighting)} is in ${seen}`],
+			measures,
+		};
 	}
-	Object.assign(measures, { [key('Color')]: reading.words, [key('ColorAsked')]: check.asked, ...(reading.hue === undefined ? {} : { [key('Hue')]: Math.round(reading.hue) }) });
-	const hues = reading.hue !== undefined && check.askedHue !== undefined ? ` (hue ${Math.round(reading.hue)}° against ${Math.round(check.askedHue)}°)` : '';
+	Object.assign(measures, {
+		[key('Color')]: reading.words,
+		[key('ColorAsked')]: check.asked,
+		...(reading.hue === undefined ? {} : { [key('Hue')]: Math.round(reading.hue) }),
+	});
+	const hues =
+		reading.hue !== undefined && check.askedHue !== undefined
+			? ` (hue ${Math.round(reading.hue)}° against ${Math.round(check.askedHue)}°)`
+			: '';
 	return {
 		drift: round(check.drift, 3),
-		confidence: reading.share >= CLEAR_COLOR_SHARE ? CLEAR_COLOR_CONFIDENCE : SPLIT_COLOR_CONFIDENCE,
+		confidence:
+			reading.share >= CLEAR_COLOR_SHARE ? CLEAR_COLOR_CONFIDENCE : SPLIT_COLOR_CONFIDENCE,
 		reasons: [
 			check.drift > 0.5
 				? `the ${prop.name} reads ${reading.words}, the bible asks for ${prop.color}${hues}; in ${seen}`
 				: `the ${prop.name} reads ${reading.words}, as the bible asks (${prop.color}); in ${seen}`,
 		],
 		measures,
-		correction: check.drift > 0.5 ? `The ${prop.name} must be ${prop.color}, not ${reading.words}.` : undefined,
+		correction:
+			check.drift > 0.5
+				? `The ${prop.name} must be ${prop.color}, not ${reading.words}.`
+				: undefined,
 	};
 }
 

@@ -29,10 +29,23 @@ export function takeToScore(item: ShotItem): NonNullable<ReturnType<typeof lates
 
 export function recordDrift(item: ShotItem, report: DriftReport, now: Date = new Date()): ShotItem {
 	const take = takeToScore(item);
-	const takes = item.takes.map((candidate) => (candidate === take ? { ...candidate, drift: report } : candidate));
-	const scored = transition({ ...item, takes }, 'scored', `drift ${report.drift.toFixed(2)}, ${Math.round(report.confidence * 100)}% sure`, now);
+	const takes = item.takes.map((candidate) =>
+		candidate === take ? { ...candidate, drift: report } : candidate,
+	);
+	const scored = transition(
+		{ ...item, takes },
+		'scored',
+		`drift ${report.drift.toFixed(2)}, ${Math.round(report.confidence * 100)}% sure`,
+		now,
+	);
 	const routed = transition(scored, STATUS_FOR_ROUTE[report.route], report.reasons[0], now);
 	if (report.route !== 'regenerate') return routed;
 	const text = report.correctivePrompt || report.reasons.slice(1).join(' ') || report.reasons[0];
-	return { ...routed, correctiveNotes: [...routed.correctiveNotes, { source: 'drift', text, takeId: take.id, at: now.toISOString() }] };
+	return {
+		...routed,
+		correctiveNotes: [
+			...routed.correctiveNotes,
+			{ source: 'drift', text, takeId: take.id, at: now.toISOString() },
+		],
+	};
 }

@@ -1,4 +1,10 @@
-import type { ConstraintVerdict, DimensionScore, DriftDimension, DriftReport, DriftRoute } from '../types';
+import type {
+	ConstraintVerdict,
+	DimensionScore,
+	DriftDimension,
+	DriftReport,
+	DriftRoute,
+} from '../types';
 import { round } from './numbers';
 import type { TechnicalDefect } from './technical';
 
@@ -52,7 +58,10 @@ export function mergeScores(scores: DimensionScore[]): DimensionScore {
 	const drifts = scores.map((score) => score.drift);
 	const spread = Math.max(...drifts) - Math.min(...drifts);
 	return {
-		drift: round(scores.reduce((sum, score) => sum + score.drift * score.confidence, 0) / weight, 3),
+		drift: round(
+			scores.reduce((sum, score) => sum + score.drift * score.confidence, 0) / weight,
+			3,
+		),
 		confidence: round(Math.max(...scores.map((score) => score.confidence)) * (1 - spread / 2), 3),
 		reasons: scores.flatMap((score) => score.reasons),
 		measures: Object.assign({}, ...scores.map((score) => score.measures ?? {})),
@@ -69,15 +78,25 @@ const TECHNICAL_ONLY_CONFIDENCE = 0.5;
 
 const percent = (value: number) => `${Math.round(value * 100)}%`;
 
-export function buildReport(findings: Findings[], thresholds: Thresholds, now: Date = new Date()): DriftReport {
+export function buildReport(
+	findings: Findings[],
+	thresholds: Thresholds,
+	now: Date = new Date(),
+): DriftReport {
 	const grouped = new Map<DriftDimension, DimensionScore[]>();
 	for (const finding of findings) {
-		for (const [dimension, score] of Object.entries(finding.dimensions) as Array<[DriftDimension, DimensionScore]>) {
+		for (const [dimension, score] of Object.entries(finding.dimensions) as Array<
+			[DriftDimension, DimensionScore]
+		>) {
 			grouped.set(dimension, [...(grouped.get(dimension) ?? []), score]);
 		}
 	}
-	const dimensions = Object.fromEntries([...grouped].map(([dimension, scores]) => [dimension, mergeScores(scores)])) as Partial<Record<DriftDimension, DimensionScore>>;
-	const ranked = (Object.entries(dimensions) as Array<[DriftDimension, DimensionScore]>).sort(([, a], [, b]) => b.drift - a.drift);
+	const dimensions = Object.fromEntries(
+		[...grouped].map(([dimension, scores]) => [dimension, mergeScores(scores)]),
+	) as Partial<Record<DriftDimension, DimensionScore>>;
+	const ranked = (Object.entries(dimensions) as Array<[DriftDimension, DimensionScore]>).sort(
+		([, a], [, b]) => b.drift - a.drift,
+	);
 	const defects = findings.flatMap((finding) => finding.defects ?? []);
 	const content = ranked.filter(([dimension]) => dimension !== 'technical');
 	const drift = ranked.length ? ranked[0][1].drift : 0;
@@ -85,7 +104,9 @@ export function buildReport(findings: Findings[], thresholds: Thresholds, now: D
 	let route: DriftRoute;
 	let confidence: number;
 	let verdict: string;
-	const confidentFailure = ranked.find(([, score]) => score.drift >= thresholds.fail && score.confidence >= thresholds.minConfidence);
+	const confidentFailure = ranked.find(
+		([, score]) => score.drift >= thresholds.fail && score.confidence >= thresholds.minConfidence,
+	);
 	if (defects.length) {
 		route = 'regenerate';
 		confidence = dimensions.technical?.confidence ?? 1;
@@ -96,7 +117,9 @@ export function buildReport(findings: Findings[], thresholds: Thresholds, now: D
 		confidence = score.confidence;
 		verdict = `Regenerate: ${DIMENSION_NAMES[dimension]} drift ${score.drift.toFixed(2)} (${percent(score.confidence)} sure) is at or above the fail threshold ${thresholds.fail}`;
 	} else if (ranked.every(([, score]) => score.drift < thresholds.pass)) {
-		confidence = content.length ? combinedConfidence(content.map(([, score]) => score)) : TECHNICAL_ONLY_CONFIDENCE;
+		confidence = content.length
+			? combinedConfidence(content.map(([, score]) => score))
+			: TECHNICAL_ONLY_CONFIDENCE;
 		route = confidence >= thresholds.minConfidence ? 'pass' : 'review';
 		verdict =
 			route === 'pass'
@@ -115,21 +138,38 @@ export function buildReport(findings: Findings[], thresholds: Thresholds, now: D
 	const drifted = ranked.filter(([, score]) => score.drift >= thresholds.pass);
 	const corrections = new Map<DriftDimension, string>();
 	for (const finding of findings) {
-		for (const [dimension, text] of Object.entries(finding.corrections ?? {}) as Array<[DriftDimension, string]>) {
-			if (text && dimensions[dimension] && dimensions[dimension]!.drift >= thresholds.pass && !corrections.has(dimension)) corrections.set(dimension, text);
+		for (const [dimension, text] of Object.entries(finding.corrections ?? {}) as Array<
+			[DriftDimension, string]
+		>) {
+			if (
+				text &&
+				dimensions[dimension] &&
+				dimensions[dimension]!.drift >= thresholds.pass &&
+				!corrections.has(dimension)
+			)
+				corrections.set(dimension, text);
 		}
 	}
-	const correctivePrompt = [...new Set(drifted.map(([dimension]) => corrections.get(dimension)).filter(Boolean))].join(' ');
+	const correctivePrompt = [
+		...new Set(drifted.map(([dimension]) => corrections.get(dimension)).filter(Boolean)),
+	].join(' ');
 	const constraints = findings.flatMap((finding) => finding.constraints ?? []);
 	return {
 		drift: round(drift, 3),
 		confidence: round(confidence, 3),
 		dimensions,
-		reasons: [verdict, ...drifted.flatMap(([dimension, score]) => score.reasons.map((reason) => `${DIMENSION_NAMES[dimension]}: ${reason}`))],
+		reasons: [
+			verdict,
+			...drifted.flatMap(([dimension, score]) =>
+				score.reasons.map((reason) => `${DIMENSION_NAMES[dimension]}: ${reason}`),
+			),
+		],
 		...(correctivePrompt ? { correctivePrompt } : {}),
 		route,
 		technicalDefects: defects.map((defect) => defect.text),
-		skipped: findings.flatMap((finding) => (finding.skipped ?? []).map((reason) => ({ scorer: finding.scorer, reason }))),
+		skipped: findings.flatMap((finding) =>
+			(finding.skipped ?? []).map((reason) => ({ scorer: finding.scorer, reason })),
+		),
 		...(constraints.length ? { constraints } : {}),
 		scoredAt: now.toISOString(),
 	};

@@ -1,6 +1,13 @@
 import type { DriftReport, SceneBible, Shot } from '../types';
 import { renderContactSheet } from './contactSheet';
-import { judgeConstraints, judgementDimensions, judgeRequest, parseJudgement, type JudgeAnswer, type JudgeRequest } from './judge';
+import {
+	judgeConstraints,
+	judgementDimensions,
+	judgeRequest,
+	parseJudgement,
+	type JudgeAnswer,
+	type JudgeRequest,
+} from './judge';
 import { lightingScore, lightingTarget, measureLighting } from './lighting';
 import { continuityScore, paletteScore, referenceScore, worstScore } from './look';
 import { MOTION_LAG_SECONDS, type ClipMeasurements, type DetailRequest } from './measurements';
@@ -74,14 +81,24 @@ const technicalScorer: Scorer = {
 	async score({ subject, measurements }) {
 		const { defects, score } = technicalVerdict(
 			await measurements(),
-			{ durationSeconds: subject.shot.durationSeconds, aspectRatio: subject.bible.style.aspectRatio, resolution: subject.bible.style.resolution, expectAudio: subject.expectAudio },
+			{
+				durationSeconds: subject.shot.durationSeconds,
+				aspectRatio: subject.bible.style.aspectRatio,
+				resolution: subject.bible.style.resolution,
+				expectAudio: subject.expectAudio,
+			},
 			MOTION_LAG_SECONDS,
 		);
 		return {
 			scorer: 'technical',
 			dimensions: { technical: score },
 			defects,
-			corrections: defects.length ? { technical: 'Deliver one continuous, steadily lit and moving shot at the asked length, with clean sound.' } : undefined,
+			corrections: defects.length
+				? {
+						technical:
+							'Deliver one continuous, steadily lit and moving shot at the asked length, with clean sound.',
+					}
+				: undefined,
 		};
 	},
 };
@@ -90,7 +107,12 @@ const lookScorer: Scorer = {
 	name: 'look',
 	async score(context) {
 		const { subject } = context;
-		const findings: Findings & Required<Pick<Findings, 'corrections' | 'skipped'>> = { scorer: 'look', dimensions: {}, corrections: {}, skipped: [] };
+		const findings: Findings & Required<Pick<Findings, 'corrections' | 'skipped'>> = {
+			scorer: 'look',
+			dimensions: {},
+			corrections: {},
+			skipped: [],
+		};
 		const measured = await context.measurements();
 		if (!measured.readable || !measured.samples.length) {
 			findings.skipped.push('the clip has no frame to look at');
@@ -103,7 +125,9 @@ const lookScorer: Scorer = {
 			findings.dimensions.lighting = score;
 			findings.corrections.lighting = correction;
 		} else {
-			findings.skipped.push(`lighting: '${lightingWords}' names no time of day, light source or warmth that can be measured`);
+			findings.skipped.push(
+				`lighting: '${lightingWords}' names no time of day, light source or warmth that can be measured`,
+			);
 		}
 
 		const palette = paletteScore(subject.bible.style.palette, await context.sampledColors());
@@ -112,7 +136,9 @@ const lookScorer: Scorer = {
 			findings.dimensions.palette = score;
 			findings.corrections.palette = correction;
 		} else if (subject.bible.style.palette.length) {
-			findings.skipped.push(`palette: '${subject.bible.style.palette.join(', ')}' names no colour that can be measured`);
+			findings.skipped.push(
+				`palette: '${subject.bible.style.palette.join(', ')}' names no colour that can be measured`,
+			);
 		}
 
 		if (subject.shot.continuousWithPrevious) {
@@ -122,13 +148,21 @@ const lookScorer: Scorer = {
 				findings.dimensions.continuity = score;
 				findings.corrections.continuity = correction;
 			} else {
-				findings.skipped.push(`continuity: the previous shot (sequence ${subject.shot.sequence - 1}) has no clip in this batch to compare with`);
+				findings.skipped.push(
+					`continuity: the previous shot (sequence ${subject.shot.sequence - 1}) has no clip in this batch to compare with`,
+				);
 			}
 		}
 
 		const likeness = [];
 		for (const reference of subject.references) {
-			likeness.push(referenceScore(reference.characterName, await context.reference(reference), await context.sampledColors()));
+			likeness.push(
+				referenceScore(
+					reference.characterName,
+					await context.reference(reference),
+					await context.sampledColors(),
+				),
+			);
 		}
 		if (likeness.length) {
 			const { correction, ...score } = worstScore(likeness);
@@ -145,19 +179,29 @@ function judgeScorer(judge: DriftJudge): Scorer {
 		async score({ subject }) {
 			const constraints = judgeConstraints(subject.shot, subject.bible);
 			if (!constraints.length) {
-				return { scorer: 'judge', dimensions: {}, skipped: ['the shot has no checkable constraints, props or characters to judge'] };
+				return {
+					scorer: 'judge',
+					dimensions: {},
+					skipped: ['the shot has no checkable constraints, props or characters to judge'],
+				};
 			}
-			const answer = await judge.ask(subject.clip, judgeRequest(subject.shot, subject.bible, constraints));
+			const answer = await judge.ask(
+				subject.clip,
+				judgeRequest(subject.shot, subject.bible, constraints),
+			);
 			const judgement = parseJudgement(answer, constraints, judge.model);
 			const failed = judgement.verdicts.some((verdict) => !verdict.passed);
 			// One corrective sentence covers every judged dimension that drifted.
-			const correction = failed && judgement.correctivePrompt ? judgement.correctivePrompt : undefined;
+			const correction =
+				failed && judgement.correctivePrompt ? judgement.correctivePrompt : undefined;
 			const dimensions = judgementDimensions(judgement);
 			return {
 				scorer: `judge (${judge.model})`,
 				dimensions,
 				constraints: judgement.verdicts,
-				corrections: correction ? Object.fromEntries(Object.keys(dimensions).map((dimension) => [dimension, correction])) : undefined,
+				corrections: correction
+					? Object.fromEntries(Object.keys(dimensions).map((dimension) => [dimension, correction]))
+					: undefined,
 			};
 		},
 	};
@@ -183,8 +227,15 @@ export function driftScorers(choice: ScorerChoice): Scorer[] {
 
 /** The most and largest detail frames any scorer asks for: one decoding pass serves them all. */
 function detailWanted(scorers: Scorer[], subject: ScoringSubject): DetailRequest | undefined {
-	const requests = scorers.map((scorer) => scorer.detail?.(subject)).filter((request): request is DetailRequest => Boolean(request));
-	return requests.length ? { count: Math.max(...requests.map((request) => request.count)), maxSide: Math.max(...requests.map((request) => request.maxSide)) } : undefined;
+	const requests = scorers
+		.map((scorer) => scorer.detail?.(subject))
+		.filter((request): request is DetailRequest => Boolean(request));
+	return requests.length
+		? {
+				count: Math.max(...requests.map((request) => request.count)),
+				maxSide: Math.max(...requests.map((request) => request.maxSide)),
+			}
+		: undefined;
 }
 
 export interface ScoreOptions {
@@ -206,7 +257,10 @@ function once<T>(load: () => Promise<T>): () => Promise<T> {
 	return () => (loaded ??= load());
 }
 
-export async function scoreDrift(subject: ScoringSubject, options: ScoreOptions): Promise<ScoredClip> {
+export async function scoreDrift(
+	subject: ScoringSubject,
+	options: ScoreOptions,
+): Promise<ScoredClip> {
 	const { media } = options;
 	const detail = detailWanted(options.scorers, subject);
 	const measurements = once(() => media.measureClip(subject.clip, detail));
@@ -217,7 +271,9 @@ export async function scoreDrift(subject: ScoringSubject, options: ScoreOptions)
 		sampledColors: once(async () => (await measurements()).samples.map(colorSpread)),
 		previousLast: once(async () => {
 			const first = (await measurements()).first;
-			return subject.previousClip && first ? media.lastFrame(subject.previousClip, first.width, first.height) : undefined;
+			return subject.previousClip && first
+				? media.lastFrame(subject.previousClip, first.width, first.height)
+				: undefined;
 		}),
 		reference(file, maxSide) {
 			const key = `${file.path}@${maxSide ?? ''}`;
@@ -231,12 +287,21 @@ export async function scoreDrift(subject: ScoringSubject, options: ScoreOptions)
 
 	const measured = await measurements();
 	const compared = findings.some((finding) => finding.dimensions.continuity);
-	const likeness = findings.some((finding) => finding.scorer === 'look' && finding.dimensions.character);
+	const likeness = findings.some(
+		(finding) => finding.scorer === 'look' && finding.dimensions.character,
+	);
 	const contactSheet = renderContactSheet({
 		samples: measured.samples,
 		defects: findings.flatMap((finding) => finding.defects ?? []),
 		previousLast: compared ? await context.previousLast() : undefined,
-		references: likeness ? await Promise.all(subject.references.map(async (file) => ({ name: file.characterName, frame: await context.reference(file) }))) : [],
+		references: likeness
+			? await Promise.all(
+					subject.references.map(async (file) => ({
+						name: file.characterName,
+						frame: await context.reference(file),
+					})),
+				)
+			: [],
 		report,
 		thresholds: options.thresholds,
 	});

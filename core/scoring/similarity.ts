@@ -22,7 +22,11 @@ export const HISTOGRAM_CELLS = 1 << (3 * HISTOGRAM_BITS);
 
 /** The cell of the 8 x 8 x 8 colour histogram a pixel falls in. */
 export function histogramCell(r: number, g: number, b: number): number {
-	return ((r >> HISTOGRAM_SHIFT) << (2 * HISTOGRAM_BITS)) | ((g >> HISTOGRAM_SHIFT) << HISTOGRAM_BITS) | (b >> HISTOGRAM_SHIFT);
+	return (
+		((r >> HISTOGRAM_SHIFT) << (2 * HISTOGRAM_BITS)) |
+		((g >> HISTOGRAM_SHIFT) << HISTOGRAM_BITS) |
+		(b >> HISTOGRAM_SHIFT)
+	);
 }
 
 /** Share of pixels in each cell of the colour histogram. */
@@ -30,7 +34,8 @@ export function colorHistogram(frame: Pick<Frame, 'rgb'>): Float64Array {
 	const histogram = new Float64Array(HISTOGRAM_CELLS);
 	const { rgb } = frame;
 	const pixels = rgb.length / 3;
-	for (let offset = 0; offset < rgb.length; offset += 3) histogram[histogramCell(rgb[offset], rgb[offset + 1], rgb[offset + 2])] += 1;
+	for (let offset = 0; offset < rgb.length; offset += 3)
+		histogram[histogramCell(rgb[offset], rgb[offset + 1], rgb[offset + 2])] += 1;
 	for (let cell = 0; cell < histogram.length; cell++) histogram[cell] /= pixels;
 	return histogram;
 }
@@ -62,7 +67,9 @@ const SSIM_C2 = (0.03 * 255) ** 2;
  */
 export function structuralSimilarity(first: Frame, second: Frame): number {
 	if (first.width !== second.width || first.height !== second.height) {
-		throw new RangeError(`frames differ in size (${first.width}x${first.height} and ${second.width}x${second.height})`);
+		throw new RangeError(
+			`frames differ in size (${first.width}x${first.height} and ${second.width}x${second.height})`,
+		);
 	}
 	const [a, b] = [lumaPlane(first), lumaPlane(second)];
 	const { width, height } = first;
@@ -111,7 +118,11 @@ export function colorSpread(frame: Pick<Frame, 'rgb'>): ColorSpread {
 	const { rgb } = frame;
 	const counts = new Int32Array(1 << (3 * QUANTUM_BITS));
 	for (let offset = 0; offset < rgb.length; offset += 3) {
-		counts[((rgb[offset] >> QUANTUM_SHIFT) << (2 * QUANTUM_BITS)) | ((rgb[offset + 1] >> QUANTUM_SHIFT) << QUANTUM_BITS) | (rgb[offset + 2] >> QUANTUM_SHIFT)]++;
+		counts[
+			((rgb[offset] >> QUANTUM_SHIFT) << (2 * QUANTUM_BITS)) |
+				((rgb[offset + 1] >> QUANTUM_SHIFT) << QUANTUM_BITS) |
+				(rgb[offset + 2] >> QUANTUM_SHIFT)
+		]++;
 	}
 	const pixels = rgb.length / 3;
 	const spread: ColorSpread = { colors: [], shares: [] };
@@ -121,7 +132,11 @@ export function colorSpread(frame: Pick<Frame, 'rgb'>): ColorSpread {
 		if (!count) return;
 		let lab = QUANTUM_LAB.get(key);
 		if (!lab) {
-			lab = rgbToLab(centre(key >> (2 * QUANTUM_BITS)), centre((key >> QUANTUM_BITS) & mask), centre(key & mask));
+			lab = rgbToLab(
+				centre(key >> (2 * QUANTUM_BITS)),
+				centre((key >> QUANTUM_BITS) & mask),
+				centre(key & mask),
+			);
 			QUANTUM_LAB.set(key, lab);
 		}
 		spread.colors.push(lab);

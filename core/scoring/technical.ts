@@ -58,10 +58,17 @@ const CUT_HELD_CHANGE = 0.4;
 /** Share of samples at full scale above which the sound audibly distorts. */
 const CLIPPING_SHARE = 0.001;
 
-const SIZES: Record<Resolution, [number, number]> = { '720p': [1280, 720], '1080p': [1920, 1080], '4k': [3840, 2160] };
+const SIZES: Record<Resolution, [number, number]> = {
+	'720p': [1280, 720],
+	'1080p': [1920, 1080],
+	'4k': [3840, 2160],
+};
 
 /** The frame size Veo delivers at this aspect ratio and resolution. */
-export function expectedFrameSize(aspectRatio: VeoAspectRatio, resolution: Resolution): { width: number; height: number } {
+export function expectedFrameSize(
+	aspectRatio: VeoAspectRatio,
+	resolution: Resolution,
+): { width: number; height: number } {
 	const [long, short] = SIZES[resolution];
 	return aspectRatio === '9:16' ? { width: short, height: long } : { width: long, height: short };
 }
@@ -72,7 +79,10 @@ interface Stretch {
 }
 
 /** Runs of consecutive frames for which `holds` is true, as [first, last] frame indexes. */
-function stretches(frames: FrameStats[], holds: (frame: FrameStats, index: number) => boolean): Stretch[] {
+function stretches(
+	frames: FrameStats[],
+	holds: (frame: FrameStats, index: number) => boolean,
+): Stretch[] {
 	const found: Stretch[] = [];
 	let start = -1;
 	frames.forEach((frame, index) => {
@@ -95,17 +105,37 @@ function isBlack(frame: FrameStats): boolean {
 
 function blackDefects(frames: FrameStats[], frameSeconds: number): TechnicalDefect[] {
 	return stretches(frames, isBlack)
-		.map(({ from, to }) => ({ from: frames[from].atSeconds, to: frames[to].atSeconds + frameSeconds }))
+		.map(({ from, to }) => ({
+			from: frames[from].atSeconds,
+			to: frames[to].atSeconds + frameSeconds,
+		}))
 		.filter(({ from, to }) => to - from >= BLACK_MIN_SECONDS)
-		.map(({ from, to }) => ({ kind: 'black', text: `the picture is black from ${seconds(from)} to ${seconds(to)}`, fromSeconds: from, toSeconds: to }));
+		.map(({ from, to }) => ({
+			kind: 'black',
+			text: `the picture is black from ${seconds(from)} to ${seconds(to)}`,
+			fromSeconds: from,
+			toSeconds: to,
+		}));
 }
 
-function frozenDefects(frames: FrameStats[], frameSeconds: number, lagSeconds: number): TechnicalDefect[] {
+function frozenDefects(
+	frames: FrameStats[],
+	frameSeconds: number,
+	lagSeconds: number,
+): TechnicalDefect[] {
 	// Motion compares each frame with one `lagSeconds` earlier, so a still stretch began that much sooner.
 	return stretches(frames, (frame) => frame.motionShare < FROZEN_MOTION_SHARE && !isBlack(frame))
-		.map(({ from, to }) => ({ from: Math.max(0, frames[from].atSeconds - lagSeconds), to: frames[to].atSeconds + frameSeconds }))
+		.map(({ from, to }) => ({
+			from: Math.max(0, frames[from].atSeconds - lagSeconds),
+			to: frames[to].atSeconds + frameSeconds,
+		}))
 		.filter(({ from, to }) => to - from >= FROZEN_MIN_SECONDS)
-		.map(({ from, to }) => ({ kind: 'frozen', text: `the picture freezes from ${seconds(from)} to ${seconds(to)}`, fromSeconds: from, toSeconds: to }));
+		.map(({ from, to }) => ({
+			kind: 'frozen',
+			text: `the picture freezes from ${seconds(from)} to ${seconds(to)}`,
+			fromSeconds: from,
+			toSeconds: to,
+		}));
 }
 
 /** Frames where brightness jumps one way and straight back: the flicker of a faulty render. */
@@ -114,27 +144,38 @@ function reversals(frames: FrameStats[]): number[] {
 	for (let index = 1; index + 1 < frames.length; index++) {
 		const jump = frames[index].meanLuma - frames[index - 1].meanLuma;
 		const back = frames[index + 1].meanLuma - frames[index].meanLuma;
-		if (Math.abs(jump) >= FLICKER_JUMP && Math.abs(back) >= FLICKER_JUMP && Math.sign(jump) !== Math.sign(back)) found.push(index);
+		if (
+			Math.abs(jump) >= FLICKER_JUMP &&
+			Math.abs(back) >= FLICKER_JUMP &&
+			Math.sign(jump) !== Math.sign(back)
+		)
+			found.push(index);
 	}
 	return found;
 }
 
-function flickerDefects(frames: FrameStats[], frameRate: number): { defects: TechnicalDefect[]; flickering: Set<number> } {
+function flickerDefects(
+	frames: FrameStats[],
+	frameRate: number,
+): { defects: TechnicalDefect[]; flickering: Set<number> } {
 	const found = reversals(frames);
 	const flickering = new Set<number>();
 	const window = Math.max(2, Math.round(frameRate));
 	for (const index of found) {
 		const within = found.filter((other) => other >= index && other < index + window);
 		if (within.length >= FLICKER_REVERSALS_PER_SECOND) {
-			for (let frame = index - 1; frame <= within[within.length - 1] + 1; frame++) flickering.add(frame);
+			for (let frame = index - 1; frame <= within[within.length - 1] + 1; frame++)
+				flickering.add(frame);
 		}
 	}
-	const defects = stretches(frames, (_, index) => flickering.has(index)).map(({ from, to }): TechnicalDefect => ({
-		kind: 'flicker',
-		text: `the brightness flickers from ${seconds(frames[from].atSeconds)} to ${seconds(frames[to].atSeconds)}`,
-		fromSeconds: frames[from].atSeconds,
-		toSeconds: frames[to].atSeconds,
-	}));
+	const defects = stretches(frames, (_, index) => flickering.has(index)).map(
+		({ from, to }): TechnicalDefect => ({
+			kind: 'flicker',
+			text: `the brightness flickers from ${seconds(frames[from].atSeconds)} to ${seconds(frames[to].atSeconds)}`,
+			fromSeconds: frames[from].atSeconds,
+			toSeconds: frames[to].atSeconds,
+		}),
+	);
 	return { defects, flickering };
 }
 
@@ -148,15 +189,24 @@ function cutDefects(frames: FrameStats[], flickering: Set<number>): TechnicalDef
 		const [before, at, after] = [frames[index - 1], frames[index], frames[index + 1]];
 		if (flickering.has(index) || isBlack(before) || isBlack(at)) continue;
 		const settledBefore = before.changeFromPrevious < CUT_SETTLED_CHANGE;
-		const settledAfter = after.changeFromPrevious < CUT_SETTLED_CHANGE && after.changeFromTwoBefore >= CUT_HELD_CHANGE;
+		const settledAfter =
+			after.changeFromPrevious < CUT_SETTLED_CHANGE && after.changeFromTwoBefore >= CUT_HELD_CHANGE;
 		if (at.changeFromPrevious >= CUT_CHANGE && settledBefore && settledAfter) {
-			defects.push({ kind: 'cut', text: `the clip cuts to another picture at ${seconds(at.atSeconds)}`, fromSeconds: at.atSeconds, toSeconds: at.atSeconds });
+			defects.push({
+				kind: 'cut',
+				text: `the clip cuts to another picture at ${seconds(at.atSeconds)}`,
+				fromSeconds: at.atSeconds,
+				toSeconds: at.atSeconds,
+			});
 		}
 	}
 	return defects;
 }
 
-function formatDefects(measured: ClipMeasurements, expected: TechnicalExpectations): TechnicalDefect[] {
+function formatDefects(
+	measured: ClipMeasurements,
+	expected: TechnicalExpectations,
+): TechnicalDefect[] {
 	const defects: TechnicalDefect[] = [];
 	if (Math.abs(measured.durationSeconds - expected.durationSeconds) > DURATION_TOLERANCE_SECONDS) {
 		defects.push({
@@ -166,7 +216,9 @@ function formatDefects(measured: ClipMeasurements, expected: TechnicalExpectatio
 	}
 	const size = expectedFrameSize(expected.aspectRatio, expected.resolution);
 	const portrait = measured.height > measured.width;
-	const aspectMatches = portrait === (expected.aspectRatio === '9:16') && Math.abs(measured.width / measured.height - size.width / size.height) < 0.02;
+	const aspectMatches =
+		portrait === (expected.aspectRatio === '9:16') &&
+		Math.abs(measured.width / measured.height - size.width / size.height) < 0.02;
 	if (!aspectMatches || measured.width * measured.height < size.width * size.height) {
 		defects.push({
 			kind: 'resolution',
@@ -176,18 +228,29 @@ function formatDefects(measured: ClipMeasurements, expected: TechnicalExpectatio
 	return defects;
 }
 
-function audioDefects(measured: ClipMeasurements, expected: TechnicalExpectations): TechnicalDefect[] {
+function audioDefects(
+	measured: ClipMeasurements,
+	expected: TechnicalExpectations,
+): TechnicalDefect[] {
 	if (!measured.hasAudio) {
-		return expected.expectAudio ? [{ kind: 'no_audio', text: 'the clip has no sound track, though its model makes sound' }] : [];
+		return expected.expectAudio
+			? [{ kind: 'no_audio', text: 'the clip has no sound track, though its model makes sound' }]
+			: [];
 	}
 	const audio = measured.audio;
 	if (!audio) return [];
 	const defects: TechnicalDefect[] = [];
 	if (expected.expectAudio && audio.rmsDb < SILENT_DB) {
-		defects.push({ kind: 'silent_audio', text: `the sound track is silent (level ${Number.isFinite(audio.rmsDb) ? `${audio.rmsDb.toFixed(0)} dB` : 'zero'})` });
+		defects.push({
+			kind: 'silent_audio',
+			text: `the sound track is silent (level ${Number.isFinite(audio.rmsDb) ? `${audio.rmsDb.toFixed(0)} dB` : 'zero'})`,
+		});
 	}
 	if (audio.clippedShare >= CLIPPING_SHARE) {
-		defects.push({ kind: 'clipping_audio', text: `the sound distorts: ${(audio.clippedShare * 100).toFixed(1)}% of it is cut off at full volume` });
+		defects.push({
+			kind: 'clipping_audio',
+			text: `the sound distorts: ${(audio.clippedShare * 100).toFixed(1)}% of it is cut off at full volume`,
+		});
 	}
 	return defects;
 }
@@ -198,16 +261,33 @@ export interface TechnicalVerdict {
 }
 
 /** Every technical defect of a measured clip, and the technical dimension's score. */
-export function technicalVerdict(measured: ClipMeasurements, expected: TechnicalExpectations, motionLagSeconds: number): TechnicalVerdict {
+export function technicalVerdict(
+	measured: ClipMeasurements,
+	expected: TechnicalExpectations,
+	motionLagSeconds: number,
+): TechnicalVerdict {
 	if (!measured.readable) {
-		const defect: TechnicalDefect = { kind: 'unreadable', text: `the file cannot be played as video (${measured.problem ?? 'no frame decodes'})` };
-		return { defects: [defect], score: { drift: 1, confidence: TECHNICAL_CONFIDENCE, reasons: [defect.text], measures: { readable: false } } };
+		const defect: TechnicalDefect = {
+			kind: 'unreadable',
+			text: `the file cannot be played as video (${measured.problem ?? 'no frame decodes'})`,
+		};
+		return {
+			defects: [defect],
+			score: {
+				drift: 1,
+				confidence: TECHNICAL_CONFIDENCE,
+				reasons: [defect.text],
+				measures: { readable: false },
+			},
+		};
 	}
 	const frameSeconds = 1 / (measured.frameRate || 24);
 	const { frames } = measured;
 	const flicker = flickerDefects(frames, measured.frameRate || 24);
 	const defects: TechnicalDefect[] = [
-		...(measured.problem ? [{ kind: 'damaged' as const, text: `the file is damaged: ${measured.problem}` }] : []),
+		...(measured.problem
+			? [{ kind: 'damaged' as const, text: `the file is damaged: ${measured.problem}` }]
+			: []),
 		...formatDefects(measured, expected),
 		...blackDefects(frames, frameSeconds),
 		...frozenDefects(frames, frameSeconds, motionLagSeconds),
@@ -223,7 +303,9 @@ export function technicalVerdict(measured: ClipMeasurements, expected: Technical
 		hasAudio: measured.hasAudio,
 	};
 	if (measured.audio) {
-		measures.audioRmsDb = Number.isFinite(measured.audio.rmsDb) ? round(measured.audio.rmsDb, 1) : 'silence';
+		measures.audioRmsDb = Number.isFinite(measured.audio.rmsDb)
+			? round(measured.audio.rmsDb, 1)
+			: 'silence';
 		measures.audioClippedShare = round(measured.audio.clippedShare, 5);
 	}
 	return {
@@ -231,7 +313,9 @@ export function technicalVerdict(measured: ClipMeasurements, expected: Technical
 		score: {
 			drift: defects.length ? 1 : 0,
 			confidence: TECHNICAL_CONFIDENCE,
-			reasons: defects.length ? defects.map((defect) => defect.text) : ['plays cleanly at the asked length and size'],
+			reasons: defects.length
+				? defects.map((defect) => defect.text)
+				: ['plays cleanly at the asked length and size'],
 			measures,
 		},
 	};

@@ -43,7 +43,9 @@ import { readMp4Facts } from './mp4Header';
  * never carries a user's file name. Clips are read from disk by ffmpeg: nothing is held in memory.
  */
 
-export type CutSource = { kind: 'clip'; file: string; facts: ClipFacts } | { kind: 'slate'; titleFile: string };
+export type CutSource =
+	| { kind: 'clip'; file: string; facts: ClipFacts }
+	| { kind: 'slate'; titleFile: string };
 
 export interface CutOutput {
 	file: string;
@@ -76,7 +78,10 @@ export interface CutResult {
 export type ProbeVerdict = { ok: true; facts: ClipFacts } | { ok: false; reason: string };
 
 /** What a clip is: from its MP4 header when it has one (no process started), else from ffprobe. */
-export async function probeClip(filePath: string, paths: FfmpegPaths = ffmpegPaths()): Promise<ProbeVerdict> {
+export async function probeClip(
+	filePath: string,
+	paths: FfmpegPaths = ffmpegPaths(),
+): Promise<ProbeVerdict> {
 	try {
 		const mp4 = await readMp4Facts(filePath);
 		if (mp4) return { ok: true, facts: mp4 };
@@ -87,21 +92,47 @@ export async function probeClip(filePath: string, paths: FfmpegPaths = ffmpegPat
 	try {
 		info = await probeMedia(filePath, paths);
 	} catch (error) {
-		return { ok: false, reason: `is not readable as video (${(error as Error).message.split('\n')[0]})` };
+		return {
+			ok: false,
+			reason: `is not readable as video (${(error as Error).message.split('\n')[0]})`,
+		};
 	}
-	if (!info.video || !info.video.width) return { ok: false, reason: `has no video stream (${info.formatName || 'unknown format'}${info.audio ? ', sound only' : ''})` };
+	if (!info.video || !info.video.width)
+		return {
+			ok: false,
+			reason: `has no video stream (${info.formatName || 'unknown format'}${info.audio ? ', sound only' : ''})`,
+		};
 	return {
 		ok: true,
 		facts: {
-			durationSeconds: info.video.frames && info.video.frameRate ? info.video.frames / info.video.frameRate : info.durationSeconds,
-			video: { codec: info.video.codec, width: info.video.width, height: info.video.height, frameRate: info.video.frameRate, frames: info.video.frames },
-			audio: info.audio ? { codec: info.audio.codec, channels: info.audio.channels, sampleRate: info.audio.sampleRate } : undefined,
+			durationSeconds:
+				info.video.frames && info.video.frameRate
+					? info.video.frames / info.video.frameRate
+					: info.durationSeconds,
+			video: {
+				codec: info.video.codec,
+				width: info.video.width,
+				height: info.video.height,
+				frameRate: info.video.frameRate,
+				frames: info.video.frames,
+			},
+			audio: info.audio
+				? {
+						codec: info.audio.codec,
+						channels: info.audio.channels,
+						sampleRate: info.audio.sampleRate,
+					}
+				: undefined,
 		},
 	};
 }
 
 /** Probes many clips, a few at a time (ffprobe fallbacks are processes). Results in input order. */
-export async function probeClips(files: string[], paths: FfmpegPaths = ffmpegPaths(), concurrency = 4): Promise<ProbeVerdict[]> {
+export async function probeClips(
+	files: string[],
+	paths: FfmpegPaths = ffmpegPaths(),
+	concurrency = 4,
+): Promise<ProbeVerdict[]> {
 	const verdicts: ProbeVerdict[] = new Array(files.length);
 	let next = 0;
 	const worker = async () => {
@@ -119,7 +150,10 @@ const PIECES_AT_ONCE = 2;
 
 /** Writes a concat demuxer list; names are relative to the working folder, which holds the list too. */
 async function writeList(job: CutJob, listFile: string, files: string[]): Promise<string> {
-	await fs.writeFile(path.join(job.workDir, listFile), files.map((file) => `file '${file}'\n`).join(''));
+	await fs.writeFile(
+		path.join(job.workDir, listFile),
+		files.map((file) => `file '${file}'\n`).join(''),
+	);
 	return listFile;
 }
 
@@ -130,7 +164,8 @@ async function writeList(job: CutJob, listFile: string, files: string[]): Promis
  */
 const concatInput = (listFile: string) => ['-f', 'concat', '-auto_convert', '0', '-i', listFile];
 
-const indexArgs = (job: CutJob) => mp4Args(job.timeline.totalFrames, job.timeline.frameRate, job.sources.length);
+const indexArgs = (job: CutJob) =>
+	mp4Args(job.timeline.totalFrames, job.timeline.frameRate, job.sources.length);
 
 function trackInputArgs(job: CutJob): string[] {
 	if (!job.audioTrack) return [];
@@ -138,11 +173,23 @@ function trackInputArgs(job: CutJob): string[] {
 }
 
 /** The first loudness pass, over the sound graph only (no picture is decoded). */
-async function measureLoudness(job: CutJob, inputArgs: string[], sound: string[], paths: FfmpegPaths): Promise<LoudnessMeasurement> {
+async function measureLoudness(
+	job: CutJob,
+	inputArgs: string[],
+	sound: string[],
+	paths: FfmpegPaths,
+): Promise<LoudnessMeasurement> {
 	const graph = [...sound, LOUDNESS_MEASURE_CHAIN].join(';');
-	const { stderr } = await runFfmpegWithLog([...inputArgs, '-filter_complex', graph, '-map', '[aout]', '-f', 'null', '-'], { cwd: job.workDir }, paths);
+	const { stderr } = await runFfmpegWithLog(
+		[...inputArgs, '-filter_complex', graph, '-map', '[aout]', '-f', 'null', '-'],
+		{ cwd: job.workDir },
+		paths,
+	);
 	const measured = parseEbur128Summary(stderr);
-	if (!measured) throw new NonRetryableFailure(`could not read the loudness measurement from ffmpeg: ${stderr.slice(-300)}`);
+	if (!measured)
+		throw new NonRetryableFailure(
+			`could not read the loudness measurement from ffmpeg: ${stderr.slice(-300)}`,
+		);
 	return measured;
 }
 
@@ -150,9 +197,18 @@ async function measureLoudness(job: CutJob, inputArgs: string[], sound: string[]
  * The cut's sound from a concat list (the clips, or the pieces' sound), with the track mixed in and
  * the loudness normalised in two passes, encoded once to `sound.m4a`.
  */
-async function renderSound(job: CutJob, listFile: string, hasAudio: boolean, paths: FfmpegPaths): Promise<{ file: string; result: CutResult }> {
+async function renderSound(
+	job: CutJob,
+	listFile: string,
+	hasAudio: boolean,
+	paths: FfmpegPaths,
+): Promise<{ file: string; result: CutResult }> {
 	const inputArgs = [...concatInput(listFile), ...trackInputArgs(job)];
-	const sound = soundGraph(hasAudio, job.audioTrack, samplesOf(job.timeline.totalFrames, job.timeline.frameRate));
+	const sound = soundGraph(
+		hasAudio,
+		job.audioTrack,
+		samplesOf(job.timeline.totalFrames, job.timeline.frameRate),
+	);
 	let measured: LoudnessMeasurement | undefined;
 	const result: CutResult = {};
 	if (job.loudness) {
@@ -166,15 +222,55 @@ async function renderSound(job: CutJob, listFile: string, hasAudio: boolean, pat
 		}
 	}
 	const file = 'sound.m4a';
-	await runFfmpeg([...inputArgs, '-filter_complex', [...sound, loudnessChain(job.loudness, measured)].join(';'), '-map', '[aout]', ...AUDIO_ENCODER_ARGS, '-y', file], { cwd: job.workDir }, paths);
+	await runFfmpeg(
+		[
+			...inputArgs,
+			'-filter_complex',
+			[...sound, loudnessChain(job.loudness, measured)].join(';'),
+			'-map',
+			'[aout]',
+			...AUDIO_ENCODER_ARGS,
+			'-y',
+			file,
+		],
+		{ cwd: job.workDir },
+		paths,
+	);
 	return { file, result };
 }
 
-async function mux(job: CutJob, videoList: string, soundFile: string, output: string, paths: FfmpegPaths): Promise<void> {
-	await runFfmpeg([...concatInput(videoList), '-i', soundFile, '-map', '0:v', '-map', '1:a', '-c', 'copy', ...indexArgs(job), '-y', output], { cwd: job.workDir }, paths);
+async function mux(
+	job: CutJob,
+	videoList: string,
+	soundFile: string,
+	output: string,
+	paths: FfmpegPaths,
+): Promise<void> {
+	await runFfmpeg(
+		[
+			...concatInput(videoList),
+			'-i',
+			soundFile,
+			'-map',
+			'0:v',
+			'-map',
+			'1:a',
+			'-c',
+			'copy',
+			...indexArgs(job),
+			'-y',
+			output,
+		],
+		{ cwd: job.workDir },
+		paths,
+	);
 }
 
-async function forEachLimited<T>(items: T[], limit: number, work: (item: T, index: number) => Promise<void>): Promise<void> {
+async function forEachLimited<T>(
+	items: T[],
+	limit: number,
+	work: (item: T, index: number) => Promise<void>,
+): Promise<void> {
 	let next = 0;
 	const worker = async () => {
 		while (next < items.length) {
@@ -190,9 +286,21 @@ function sourceInputArgs(job: CutJob, shotIndex: number, frames: number): string
 	const source = job.sources[shotIndex];
 	const { width, height, frameRate } = job.decision.format;
 	const seconds = ((frames + 2) / frameRate).toFixed(3);
-	if (source.kind === 'slate') return ['-f', 'lavfi', '-i', `color=c=0x1c1c1c:s=${width}x${height}:r=${frameRate}:d=${seconds}`];
+	if (source.kind === 'slate')
+		return [
+			'-f',
+			'lavfi',
+			'-i',
+			`color=c=0x1c1c1c:s=${width}x${height}:r=${frameRate}:d=${seconds}`,
+		];
 	// One decoding thread, as for the encoders: the runs side by side are the parallelism.
-	return [...(frames < job.timeline.shots[shotIndex].frames ? ['-t', seconds] : []), '-threads', '1', '-i', source.file];
+	return [
+		...(frames < job.timeline.shots[shotIndex].frames ? ['-t', seconds] : []),
+		'-threads',
+		'1',
+		'-i',
+		source.file,
+	];
 }
 
 /**
@@ -206,7 +314,11 @@ async function renderFinished(job: CutJob, paths: FfmpegPaths): Promise<CutResul
 	const pieces = timelinePieces(job.timeline);
 	const pictures = job.outputs.map((output) => output.picture);
 	const pieceName = (index: number) => `piece-${String(index + 1).padStart(5, '0')}`;
-	const runs = job.timeline.shots.map((_, shotIndex) => pieces.map((piece, index) => ({ piece, index })).filter(({ piece }) => piece.shots[0].index === shotIndex));
+	const runs = job.timeline.shots.map((_, shotIndex) =>
+		pieces
+			.map((piece, index) => ({ piece, index }))
+			.filter(({ piece }) => piece.shots[0].index === shotIndex),
+	);
 	await forEachLimited(runs, PIECES_AT_ONCE, async (run) => {
 		const shots = [...new Set(run.flatMap(({ piece }) => piece.shots.map((shot) => shot.index)))];
 		const graph = runGraph({
@@ -214,28 +326,81 @@ async function renderFinished(job: CutJob, paths: FfmpegPaths): Promise<CutResul
 			shots,
 			sources: shots.map((shotIndex): GraphSource => {
 				const source = job.sources[shotIndex];
-				return source.kind === 'clip' ? { kind: 'clip', hasAudio: Boolean(source.facts.audio) } : { kind: 'slate', titleFile: source.titleFile };
+				return source.kind === 'clip'
+					? { kind: 'clip', hasAudio: Boolean(source.facts.audio) }
+					: { kind: 'slate', titleFile: source.titleFile };
 			}),
 			format: job.decision.format,
 			lutFile: job.lutFile,
 			pictures,
 			captionsFile: job.captionsFile,
 		});
-		const needed = (shotIndex: number) => Math.max(...run.flatMap(({ piece }) => piece.shots.filter((shot) => shot.index === shotIndex).map((shot) => shot.toFrame)));
+		const needed = (shotIndex: number) =>
+			Math.max(
+				...run.flatMap(({ piece }) =>
+					piece.shots.filter((shot) => shot.index === shotIndex).map((shot) => shot.toFrame),
+				),
+			);
 		const outputs = run.flatMap(({ index }, position) => [
 			// One thread per encoder: two runs already keep both cores busy, and each x264 thread holds frames.
-			...pictures.flatMap((_, output) => ['-map', `[vout${position}_${output}]`, ...videoEncoderArgs(job.quality), '-threads', '1', '-y', `${pieceName(index)}-${output}.mp4`]),
+			...pictures.flatMap((_, output) => [
+				'-map',
+				`[vout${position}_${output}]`,
+				...videoEncoderArgs(job.quality),
+				'-threads',
+				'1',
+				'-y',
+				`${pieceName(index)}-${output}.mp4`,
+			]),
 			...['-map', `[aout${position}]`, '-c:a', 'pcm_s16le', '-y', `${pieceName(index)}.wav`],
 		]);
-		await runFfmpeg([...shots.flatMap((shotIndex) => sourceInputArgs(job, shotIndex, needed(shotIndex))), '-filter_complex', graph.join(';'), ...outputs], { cwd: job.workDir }, paths);
+		await runFfmpeg(
+			[
+				...shots.flatMap((shotIndex) => sourceInputArgs(job, shotIndex, needed(shotIndex))),
+				'-filter_complex',
+				graph.join(';'),
+				...outputs,
+			],
+			{ cwd: job.workDir },
+			paths,
+		);
 	});
 	const names = pieces.map((_, index) => pieceName(index));
 	// Joining by copy needs one codec header throughout; x264 gives one for one size and setting.
-	const headers = new Set(await Promise.all(names.map(async (name) => (await readMp4Facts(path.join(job.workDir, `${name}-0.mp4`)))?.video.configKey)));
-	if (headers.size !== 1 || headers.has(undefined)) throw new NonRetryableFailure('the rendered pieces of the cut came out with different codec headers and cannot be joined');
-	const sound = await renderSound(job, await writeList(job, 'pieces-sound.txt', names.map((name) => `${name}.wav`)), true, paths);
+	const headers = new Set(
+		await Promise.all(
+			names.map(
+				async (name) =>
+					(await readMp4Facts(path.join(job.workDir, `${name}-0.mp4`)))?.video.configKey,
+			),
+		),
+	);
+	if (headers.size !== 1 || headers.has(undefined))
+		throw new NonRetryableFailure(
+			'the rendered pieces of the cut came out with different codec headers and cannot be joined',
+		);
+	const sound = await renderSound(
+		job,
+		await writeList(
+			job,
+			'pieces-sound.txt',
+			names.map((name) => `${name}.wav`),
+		),
+		true,
+		paths,
+	);
 	for (const [output, { file }] of job.outputs.entries()) {
-		await mux(job, await writeList(job, `pieces-${output}.txt`, names.map((name) => `${name}-${output}.mp4`)), sound.file, file, paths);
+		await mux(
+			job,
+			await writeList(
+				job,
+				`pieces-${output}.txt`,
+				names.map((name) => `${name}-${output}.mp4`),
+			),
+			sound.file,
+			file,
+			paths,
+		);
 	}
 	return sound.result;
 }
@@ -247,23 +412,58 @@ async function renderCopied(job: CutJob, paths: FfmpegPaths): Promise<CutResult>
 	const master = job.outputs[0].file;
 	let result: CutResult = {};
 	if (job.decision.audio === 'copy') {
-		await runFfmpeg([...concatInput(listFile), '-map', '0:v', '-map', '0:a?', '-c', 'copy', ...indexArgs(job), '-y', master], { cwd: job.workDir }, paths);
+		await runFfmpeg(
+			[
+				...concatInput(listFile),
+				'-map',
+				'0:v',
+				'-map',
+				'0:a?',
+				'-c',
+				'copy',
+				...indexArgs(job),
+				'-y',
+				master,
+			],
+			{ cwd: job.workDir },
+			paths,
+		);
 	} else {
 		const first = job.sources[0];
-		const sound = await renderSound(job, listFile, first.kind === 'clip' && Boolean(first.facts.audio), paths);
+		const sound = await renderSound(
+			job,
+			listFile,
+			first.kind === 'clip' && Boolean(first.facts.audio),
+			paths,
+		);
 		result = sound.result;
 		await mux(job, listFile, sound.file, master, paths);
 	}
 	const renditions = job.outputs.slice(1);
 	if (renditions.length) {
-		const renditionPictures = outputPictureChains('[0:v]', renditions.map((output) => output.picture), undefined);
+		const renditionPictures = outputPictureChains(
+			'[0:v]',
+			renditions.map((output) => output.picture),
+			undefined,
+		);
 		await runFfmpeg(
 			[
 				'-i',
 				master,
 				'-filter_complex',
 				renditionPictures.join(';'),
-				...renditions.flatMap((output, index) => ['-map', `[vout${index}]`, '-map', '0:a?', ...videoEncoderArgs(job.quality), '-c:a', 'copy', ...indexArgs(job), '-y', output.file]),
+				...renditions.flatMap((output, index) => [
+					'-map',
+					`[vout${index}]`,
+					'-map',
+					'0:a?',
+					...videoEncoderArgs(job.quality),
+					'-c:a',
+					'copy',
+					...indexArgs(job),
+					'-y',
+					output.file,
+				]),
 			],
 			{ cwd: job.workDir },
 			paths,
@@ -273,9 +473,30 @@ async function renderCopied(job: CutJob, paths: FfmpegPaths): Promise<CutResult>
 }
 
 /** Renders the master, the renditions and the poster frame into the working folder. */
-export async function renderCut(job: CutJob, paths: FfmpegPaths = ffmpegPaths()): Promise<CutResult> {
-	const result = job.decision.video === 'copy' ? await renderCopied(job, paths) : await renderFinished(job, paths);
-	await runFfmpeg(['-ss', job.poster.atSeconds.toFixed(3), '-i', job.outputs[0].file, '-frames:v', '1', '-q:v', '3', '-y', job.poster.file], { cwd: job.workDir }, paths);
+export async function renderCut(
+	job: CutJob,
+	paths: FfmpegPaths = ffmpegPaths(),
+): Promise<CutResult> {
+	const result =
+		job.decision.video === 'copy'
+			? await renderCopied(job, paths)
+			: await renderFinished(job, paths);
+	await runFfmpeg(
+		[
+			'-ss',
+			job.poster.atSeconds.toFixed(3),
+			'-i',
+			job.outputs[0].file,
+			'-frames:v',
+			'1',
+			'-q:v',
+			'3',
+			'-y',
+			job.poster.file,
+		],
+		{ cwd: job.workDir },
+		paths,
+	);
 	return result;
 }
 
@@ -311,10 +532,18 @@ export interface AssembledCut {
 }
 
 /** Probes every clip; a file that is not video is an error naming the item and the binary property. */
-async function factsOfClips(request: AssembleRequest, paths: FfmpegPaths): Promise<Array<ClipFacts | undefined>> {
+async function factsOfClips(
+	request: AssembleRequest,
+	paths: FfmpegPaths,
+): Promise<Array<ClipFacts | undefined>> {
 	const slots = request.cut.slots;
-	const files = request.clipFiles.map((file) => (file ? path.join(request.workDir, file) : undefined));
-	const verdicts = await probeClips(files.filter((file): file is string => Boolean(file)), paths);
+	const files = request.clipFiles.map((file) =>
+		file ? path.join(request.workDir, file) : undefined,
+	);
+	const verdicts = await probeClips(
+		files.filter((file): file is string => Boolean(file)),
+		paths,
+	);
 	let next = 0;
 	return slots.map((slot, index) => {
 		if (!files[index]) return undefined;
@@ -322,7 +551,12 @@ async function factsOfClips(request: AssembleRequest, paths: FfmpegPaths): Promi
 		if (verdict.ok) return verdict.facts;
 		const clipSlot = slot.kind === 'clip' ? slot : undefined;
 		throw new AssemblyInputError(
-			[{ path: `binary.${clipSlot?.binaryProperty}`, message: `the clip of ${clipSlot?.take.id} (${clipSlot?.shot.id}) ${verdict.reason}` }],
+			[
+				{
+					path: `binary.${clipSlot?.binaryProperty}`,
+					message: `the clip of ${clipSlot?.take.id} (${clipSlot?.shot.id}) ${verdict.reason}`,
+				},
+			],
 			'Assemble needs the video clips Veo Generate attached; check that no node in between replaced them.',
 			clipSlot?.itemIndex,
 		);
@@ -340,8 +574,18 @@ export async function assembleCut(request: AssembleRequest): Promise<AssembledCu
 	const write = (file: string, text: string) => fs.writeFile(path.join(workDir, file), text);
 
 	// The small inputs are checked first, so a typo fails before any clip is probed or rendered.
-	if (request.lutFile) parseCubeLut(await fs.readFile(path.join(workDir, request.lutFile), 'utf8'), 'options.lutProperty');
-	const srtCues = options.captions && options.captions.source !== 'dialogue' ? parseSrt(request.captionsText ?? '', options.captions.source === 'srtText' ? 'srtText' : 'srtProperty') : undefined;
+	if (request.lutFile)
+		parseCubeLut(
+			await fs.readFile(path.join(workDir, request.lutFile), 'utf8'),
+			'options.lutProperty',
+		);
+	const srtCues =
+		options.captions && options.captions.source !== 'dialogue'
+			? parseSrt(
+					request.captionsText ?? '',
+					options.captions.source === 'srtText' ? 'srtText' : 'srtProperty',
+				)
+			: undefined;
 	const facts = await factsOfClips(request, paths);
 	const plan = planCut(cut, options, { facts, clipNames: request.clipNames, srtCues });
 	const { format } = plan.decision;
@@ -363,7 +607,10 @@ export async function assembleCut(request: AssembleRequest): Promise<AssembledCu
 	}
 	const files: AssembledCut['files'] = {
 		master: 'cut.mp4',
-		renditions: plan.renditions.map((rendition) => ({ suffix: rendition.suffix, file: `cut-${rendition.suffix}.mp4` })),
+		renditions: plan.renditions.map((rendition) => ({
+			suffix: rendition.suffix,
+			file: `cut-${rendition.suffix}.mp4`,
+		})),
 		poster: 'poster.jpg',
 		edl: 'cut.edl',
 		otio: 'cut.otio',
@@ -379,11 +626,17 @@ export async function assembleCut(request: AssembleRequest): Promise<AssembledCu
 			quality: options.quality,
 			lutFile: request.lutFile,
 			captionsFile,
-			audioTrack: request.audioTrack && options.audioTrack ? { ...options.audioTrack, file: request.audioTrack.file } : undefined,
+			audioTrack:
+				request.audioTrack && options.audioTrack
+					? { ...options.audioTrack, file: request.audioTrack.file }
+					: undefined,
 			loudness: options.loudness,
 			outputs: [
 				{ file: files.master },
-				...plan.renditions.map((rendition, index) => ({ file: files.renditions[index].file, picture: { width: rendition.width, height: rendition.height, fit: rendition.fit } })),
+				...plan.renditions.map((rendition, index) => ({
+					file: files.renditions[index].file,
+					picture: { width: rendition.width, height: rendition.height, fit: rendition.fit },
+				})),
 			],
 			poster: { file: files.poster, atSeconds: plan.posterAtSeconds },
 		},
@@ -400,7 +653,19 @@ export async function assembleCut(request: AssembleRequest): Promise<AssembledCu
 	});
 	const withSound = Boolean(request.audioTrack) || facts.some((fact) => fact?.audio);
 	await write(files.edl, buildCmx3600(cut.bible.title, plan.timeline, plan.editSources, withSound));
-	await write(files.otio, JSON.stringify(buildOtio(cut.bible.title, plan.timeline, plan.editSources, request.audioTrack && { name: request.audioTrack.name }), null, 2));
+	await write(
+		files.otio,
+		JSON.stringify(
+			buildOtio(
+				cut.bible.title,
+				plan.timeline,
+				plan.editSources,
+				request.audioTrack && { name: request.audioTrack.name },
+			),
+			null,
+			2,
+		),
+	);
 	await write(files.reportJson, JSON.stringify(report, null, 2));
 	await write(files.reportHtml, renderReportHtml(report));
 	return { report, plan, files };

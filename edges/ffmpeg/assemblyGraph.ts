@@ -1,6 +1,11 @@
 import type { CutFormat } from '../../core/assembly/path';
 import type { TimelinePiece } from '../../core/assembly/timeline';
-import type { AudioTrackRequest, LoudnessTarget, Quality, RenditionFit } from '../../core/assembly/types';
+import type {
+	AudioTrackRequest,
+	LoudnessTarget,
+	Quality,
+	RenditionFit,
+} from '../../core/assembly/types';
 
 /**
  * ffmpeg filter graphs for assembly, as text. Every file a filter reads (LUT, captions, slate
@@ -13,7 +18,9 @@ const AUDIO_FORMAT = `aresample=${SAMPLE_RATE},aformat=sample_fmts=fltp:channel_
 /** Seconds over which music fades out at the end of the cut. */
 const MUSIC_FADE_SECONDS = 2;
 
-export type GraphSource = { kind: 'clip'; hasAudio: boolean } | { kind: 'slate'; titleFile: string };
+export type GraphSource =
+	| { kind: 'clip'; hasAudio: boolean }
+	| { kind: 'slate'; titleFile: string };
 
 export interface OutputPicture {
 	width: number;
@@ -21,7 +28,8 @@ export interface OutputPicture {
 	fit: RenditionFit;
 }
 
-export const samplesOf = (frames: number, frameRate: number) => Math.round((frames / frameRate) * SAMPLE_RATE);
+export const samplesOf = (frames: number, frameRate: number) =>
+	Math.round((frames / frameRate) * SAMPLE_RATE);
 const seconds = (frames: number, frameRate: number) => (frames / frameRate).toFixed(6);
 
 /** One use of an input in a run: which frames of its shot go to which piece. */
@@ -33,17 +41,26 @@ interface InputUse {
 }
 
 /** Input `input` at the cut's rate, split into the frame ranges its uses need, each at the cut's size, to `[pv<piece>_<slot>]`. */
-function inputVideo(input: number, source: GraphSource, format: CutFormat, uses: InputUse[]): string[] {
+function inputVideo(
+	input: number,
+	source: GraphSource,
+	format: CutFormat,
+	uses: InputUse[],
+): string[] {
 	const { width, height, frameRate } = format;
 	const head = ['setpts=PTS-STARTPTS'];
 	if (source.kind === 'slate') {
 		const size = Math.max(8, Math.round(height / 18));
-		head.push(`drawtext=textfile=${source.titleFile}:expansion=none:fontcolor=white:fontsize=${size}:line_spacing=${Math.round(size / 3)}:x=(w-text_w)/2:y=(h-text_h)/2`);
+		head.push(
+			`drawtext=textfile=${source.titleFile}:expansion=none:fontcolor=white:fontsize=${size}:line_spacing=${Math.round(size / 3)}:x=(w-text_w)/2:y=(h-text_h)/2`,
+		);
 	}
 	// A clip a frame short after rate conversion holds its last frame, so every shot has its full length.
 	head.push(`fps=${frameRate}`, 'tpad=stop_mode=clone:stop=2');
 	const branches = uses.map((use) => `[in${input}_${use.piece}]`);
-	const chains = [`[${input}:v]${head.join(',')}${uses.length > 1 ? `,split=${uses.length}` : ''}${branches.join('')}`];
+	const chains = [
+		`[${input}:v]${head.join(',')}${uses.length > 1 ? `,split=${uses.length}` : ''}${branches.join('')}`,
+	];
 	for (const [index, use] of uses.entries()) {
 		// Cut before scaling: frames outside the piece are decoded, but no more work is spent on them.
 		chains.push(
@@ -55,15 +72,29 @@ function inputVideo(input: number, source: GraphSource, format: CutFormat, uses:
 }
 
 /** The same ranges of the input's sound as stereo at 48 kHz (silence for slates and silent clips), to `[pa<piece>_<slot>]`. */
-function inputAudio(input: number, source: GraphSource, frameRate: number, uses: InputUse[]): string[] {
-	const range = (use: InputUse) => [samplesOf(use.fromFrame, frameRate), samplesOf(use.toFrame, frameRate)];
+function inputAudio(
+	input: number,
+	source: GraphSource,
+	frameRate: number,
+	uses: InputUse[],
+): string[] {
+	const range = (use: InputUse) => [
+		samplesOf(use.fromFrame, frameRate),
+		samplesOf(use.toFrame, frameRate),
+	];
 	if (source.kind !== 'clip' || !source.hasAudio) {
-		return uses.map((use) => `anullsrc=r=${SAMPLE_RATE}:cl=stereo,atrim=end_sample=${range(use)[1] - range(use)[0]}[pa${use.piece}_${use.slot}]`);
+		return uses.map(
+			(use) =>
+				`anullsrc=r=${SAMPLE_RATE}:cl=stereo,atrim=end_sample=${range(use)[1] - range(use)[0]}[pa${use.piece}_${use.slot}]`,
+		);
 	}
 	const branches = uses.map((use) => `[ain${input}_${use.piece}]`);
 	return [
 		`[${input}:a]asetpts=PTS-STARTPTS,${AUDIO_FORMAT},apad${uses.length > 1 ? `,asplit=${uses.length}` : ''}${branches.join('')}`,
-		...uses.map((use, index) => `${branches[index]}atrim=start_sample=${range(use)[0]}:end_sample=${range(use)[1]},asetpts=PTS-STARTPTS[pa${use.piece}_${use.slot}]`),
+		...uses.map(
+			(use, index) =>
+				`${branches[index]}atrim=start_sample=${range(use)[0]}:end_sample=${range(use)[1]},asetpts=PTS-STARTPTS[pa${use.piece}_${use.slot}]`,
+		),
 	];
 }
 
@@ -93,14 +124,25 @@ export function runGraph(request: RunGraphRequest): string[] {
 	const chains: string[] = [];
 	shots.forEach((shotIndex, input) => {
 		const uses = pieces.flatMap((piece, pieceIndex) =>
-			piece.shots.flatMap((shot, slot) => (shot.index === shotIndex ? [{ piece: pieceIndex, slot, fromFrame: shot.fromFrame, toFrame: shot.toFrame }] : [])),
+			piece.shots.flatMap((shot, slot) =>
+				shot.index === shotIndex
+					? [{ piece: pieceIndex, slot, fromFrame: shot.fromFrame, toFrame: shot.toFrame }]
+					: [],
+			),
 		);
-		chains.push(...inputVideo(input, sources[input], format, uses), ...inputAudio(input, sources[input], frameRate, uses));
+		chains.push(
+			...inputVideo(input, sources[input], format, uses),
+			...inputAudio(input, sources[input], frameRate, uses),
+		);
 	});
 	pieces.forEach((piece, index) => {
 		if (piece.shots.length === 2) {
-			chains.push(`[pv${index}_0][pv${index}_1]xfade=transition=fade:duration=${seconds(piece.frames, frameRate)}:offset=0[vpiece${index}]`);
-			chains.push(`[pa${index}_0][pa${index}_1]acrossfade=ns=${samplesOf(piece.frames, frameRate)}:c1=tri:c2=tri[aout${index}]`);
+			chains.push(
+				`[pv${index}_0][pv${index}_1]xfade=transition=fade:duration=${seconds(piece.frames, frameRate)}:offset=0[vpiece${index}]`,
+			);
+			chains.push(
+				`[pa${index}_0][pa${index}_1]acrossfade=ns=${samplesOf(piece.frames, frameRate)}:c1=tri:c2=tri[aout${index}]`,
+			);
 		} else {
 			const video: string[] = [];
 			const audio: string[] = [];
@@ -110,13 +152,30 @@ export function runGraph(request: RunGraphRequest): string[] {
 			}
 			if (piece.fadeOutFrames) {
 				video.push(`fade=t=out:s=${piece.frames - piece.fadeOutFrames}:n=${piece.fadeOutFrames}`);
-				audio.push(`afade=t=out:st=${seconds(piece.frames - piece.fadeOutFrames, frameRate)}:d=${seconds(piece.fadeOutFrames, frameRate)}`);
+				audio.push(
+					`afade=t=out:st=${seconds(piece.frames - piece.fadeOutFrames, frameRate)}:d=${seconds(piece.fadeOutFrames, frameRate)}`,
+				);
 			}
-			chains.push(`[pv${index}_0]${video.length ? video.join(',') : 'null'}[vpiece${index}]`, `[pa${index}_0]${audio.length ? audio.join(',') : 'anull'}[aout${index}]`);
+			chains.push(
+				`[pv${index}_0]${video.length ? video.join(',') : 'null'}[vpiece${index}]`,
+				`[pa${index}_0]${audio.length ? audio.join(',') : 'anull'}[aout${index}]`,
+			);
 		}
 		// lut3d has SIMD code for planar float only: twice as fast as on 8-bit RGB, and no rounding between steps.
-		chains.push(lutFile ? `[vpiece${index}]format=gbrpf32le,lut3d=file=${lutFile}:interp=tetrahedral,format=yuv420p[vgraded${index}]` : `[vpiece${index}]null[vgraded${index}]`);
-		chains.push(...outputPictureChains(`[vgraded${index}]`, request.pictures, request.captionsFile, Number(seconds(piece.startFrame, frameRate)), `${index}_`));
+		chains.push(
+			lutFile
+				? `[vpiece${index}]format=gbrpf32le,lut3d=file=${lutFile}:interp=tetrahedral,format=yuv420p[vgraded${index}]`
+				: `[vpiece${index}]null[vgraded${index}]`,
+		);
+		chains.push(
+			...outputPictureChains(
+				`[vgraded${index}]`,
+				request.pictures,
+				request.captionsFile,
+				Number(seconds(piece.startFrame, frameRate)),
+				`${index}_`,
+			),
+		);
 	});
 	return chains;
 }
@@ -125,13 +184,27 @@ export function runGraph(request: RunGraphRequest): string[] {
  * The sound of the cut from `[acat]` to `[amix]`: the track (music under the clips, or a
  * voice-over the clips duck under) laid over the cut's length. Input `trackInput` is the track.
  */
-export function trackChains(track: AudioTrackRequest | undefined, trackInput: number, totalSamples: number): string[] {
+export function trackChains(
+	track: AudioTrackRequest | undefined,
+	trackInput: number,
+	totalSamples: number,
+): string[] {
 	if (!track) return ['[acat]anull[amix]'];
 	const total = totalSamples / SAMPLE_RATE;
-	const shape = [`[${trackInput}:a]asetpts=PTS-STARTPTS`, AUDIO_FORMAT, `volume=${track.levelDb}dB`, 'apad', `atrim=end_sample=${totalSamples}`];
-	if (track.role === 'music' && total > 2 * MUSIC_FADE_SECONDS) shape.push(`afade=t=out:st=${(total - MUSIC_FADE_SECONDS).toFixed(6)}:d=${MUSIC_FADE_SECONDS}`);
+	const shape = [
+		`[${trackInput}:a]asetpts=PTS-STARTPTS`,
+		AUDIO_FORMAT,
+		`volume=${track.levelDb}dB`,
+		'apad',
+		`atrim=end_sample=${totalSamples}`,
+	];
+	if (track.role === 'music' && total > 2 * MUSIC_FADE_SECONDS)
+		shape.push(`afade=t=out:st=${(total - MUSIC_FADE_SECONDS).toFixed(6)}:d=${MUSIC_FADE_SECONDS}`);
 	if (track.role === 'music') {
-		return [`${shape.join(',')}[track]`, '[acat][track]amix=inputs=2:duration=first:normalize=0[amix]'];
+		return [
+			`${shape.join(',')}[track]`,
+			'[acat][track]amix=inputs=2:duration=first:normalize=0[amix]',
+		];
 	}
 	return [
 		`${shape.join(',')},asplit=2[voice][key]`,
@@ -154,7 +227,10 @@ export interface LoudnessMeasurement {
  * keeps true peaks under the target (the mix keeps its dynamics); loudnorm falls back to its
  * dynamic mode when it would not.
  */
-export function loudnessChain(target: LoudnessTarget | undefined, measured: LoudnessMeasurement | undefined): string {
+export function loudnessChain(
+	target: LoudnessTarget | undefined,
+	measured: LoudnessMeasurement | undefined,
+): string {
 	if (!target || !measured) return '[amix]anull[aout]';
 	const { integratedLufs, truePeakDb, loudnessRange } = target;
 	return (
@@ -181,7 +257,13 @@ export function parseEbur128Summary(log: string): LoudnessMeasurement | undefine
 	const thresholdLufs = figure(/Integrated loudness:[\s\S]*?Threshold:\s+(-?[\d.]+|-inf) LUFS/);
 	const loudnessRange = figure(/LRA:\s+(-?[\d.]+) LU/);
 	const truePeakDb = figure(/Peak:\s+(-?[\d.]+|-inf) dBFS/);
-	if (integratedLufs === undefined || thresholdLufs === undefined || loudnessRange === undefined || truePeakDb === undefined) return undefined;
+	if (
+		integratedLufs === undefined ||
+		thresholdLufs === undefined ||
+		loudnessRange === undefined ||
+		truePeakDb === undefined
+	)
+		return undefined;
 	return { integratedLufs, thresholdLufs, loudnessRange, truePeakDb };
 }
 
@@ -190,7 +272,13 @@ export function parseEbur128Summary(log: string): LoudnessMeasurement | undefine
  * burned in last. `captionsAtSeconds` is where the input starts in the cut: captions are timed on
  * the cut, so the frames are shifted there and back around the subtitles filter.
  */
-export function pictureChain(input: string, output: string, picture: OutputPicture | undefined, captionsFile: string | undefined, captionsAtSeconds = 0): string {
+export function pictureChain(
+	input: string,
+	output: string,
+	picture: OutputPicture | undefined,
+	captionsFile: string | undefined,
+	captionsAtSeconds = 0,
+): string {
 	const steps: string[] = [];
 	if (picture) {
 		const { width, height, fit } = picture;
@@ -212,12 +300,27 @@ export function pictureChain(input: string, output: string, picture: OutputPictu
 }
 
 /** `[<input>]split` into one picture per output, each through `pictureChain`, to `[vout<prefix><i>]`. */
-export function outputPictureChains(input: string, pictures: Array<OutputPicture | undefined>, captionsFile: string | undefined, captionsAtSeconds = 0, prefix = ''): string[] {
-	if (pictures.length === 1) return [pictureChain(input, `[vout${prefix}0]`, pictures[0], captionsFile, captionsAtSeconds)];
+export function outputPictureChains(
+	input: string,
+	pictures: Array<OutputPicture | undefined>,
+	captionsFile: string | undefined,
+	captionsAtSeconds = 0,
+	prefix = '',
+): string[] {
+	if (pictures.length === 1)
+		return [pictureChain(input, `[vout${prefix}0]`, pictures[0], captionsFile, captionsAtSeconds)];
 	const branches = pictures.map((_, index) => `[vsplit${prefix}${index}]`);
 	return [
 		`${input}split=${pictures.length}${branches.join('')}`,
-		...pictures.map((picture, index) => pictureChain(branches[index], `[vout${prefix}${index}]`, picture, captionsFile, captionsAtSeconds)),
+		...pictures.map((picture, index) =>
+			pictureChain(
+				branches[index],
+				`[vout${prefix}${index}]`,
+				picture,
+				captionsFile,
+				captionsAtSeconds,
+			),
+		),
 	];
 }
 
@@ -225,8 +328,14 @@ export function outputPictureChains(input: string, pictures: Array<OutputPicture
  * The cut's sound from input 0 (the clips, or the rendered pieces' sound, joined by the concat
  * demuxer) to `[amix]`, laid to the cut's length, with the track (input 1) mixed in.
  */
-export function soundGraph(hasAudio: boolean, track: AudioTrackRequest | undefined, totalSamples: number): string[] {
-	const base = hasAudio ? `[0:a]${AUDIO_FORMAT},apad,atrim=end_sample=${totalSamples}[acat]` : `anullsrc=r=${SAMPLE_RATE}:cl=stereo,atrim=end_sample=${totalSamples}[acat]`;
+export function soundGraph(
+	hasAudio: boolean,
+	track: AudioTrackRequest | undefined,
+	totalSamples: number,
+): string[] {
+	const base = hasAudio
+		? `[0:a]${AUDIO_FORMAT},apad,atrim=end_sample=${totalSamples}[acat]`
+		: `anullsrc=r=${SAMPLE_RATE}:cl=stereo,atrim=end_sample=${totalSamples}[acat]`;
 	return [base, ...trackChains(track, 1, totalSamples)];
 }
 
@@ -252,5 +361,8 @@ const MOOV_BYTES_PER_SAMPLE = 40;
  */
 export function mp4Args(frames: number, frameRate: number, shots: number): string[] {
 	const audioPackets = Math.ceil((frames / frameRate) * (SAMPLE_RATE / 1024));
-	return ['-moov_size', String(MOOV_BYTES_PER_SAMPLE * (frames + audioPackets + 4 * shots) + 65_536)];
+	return [
+		'-moov_size',
+		String(MOOV_BYTES_PER_SAMPLE * (frames + audioPackets + 4 * shots) + 65_536),
+	];
 }

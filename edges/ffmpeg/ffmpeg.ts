@@ -50,7 +50,11 @@ function run(binary: string, args: string[], options: RunOptions): Promise<RunRe
 	return new Promise((resolve, reject) => {
 		const child = spawn(binary, args, {
 			cwd: options.cwd,
-			stdio: [options.stdin === undefined ? 'ignore' : 'pipe', options.collectStdout ? 'pipe' : 'ignore', 'pipe'],
+			stdio: [
+				options.stdin === undefined ? 'ignore' : 'pipe',
+				options.collectStdout ? 'pipe' : 'ignore',
+				'pipe',
+			],
 			signal: options.signal,
 		});
 		const stdout: Buffer[] = [];
@@ -80,12 +84,20 @@ export async function assertFfprobeAvailable(paths: FfmpegPaths = ffmpegPaths())
 	await run(paths.ffprobe, ['-version'], {});
 }
 
-export function runFfmpeg(args: string[], options: RunOptions = {}, paths: FfmpegPaths = ffmpegPaths()): Promise<RunResult> {
+export function runFfmpeg(
+	args: string[],
+	options: RunOptions = {},
+	paths: FfmpegPaths = ffmpegPaths(),
+): Promise<RunResult> {
 	return run(paths.ffmpeg, ['-hide_banner', '-nostdin', '-loglevel', 'error', ...args], options);
 }
 
 /** Like runFfmpeg, but keeps ffmpeg's informational log (filters such as ebur128 report there). */
-export function runFfmpegWithLog(args: string[], options: RunOptions = {}, paths: FfmpegPaths = ffmpegPaths()): Promise<RunResult> {
+export function runFfmpegWithLog(
+	args: string[],
+	options: RunOptions = {},
+	paths: FfmpegPaths = ffmpegPaths(),
+): Promise<RunResult> {
 	return run(paths.ffmpeg, ['-hide_banner', '-nostdin', '-loglevel', 'info', ...args], options);
 }
 
@@ -130,15 +142,31 @@ function parseRate(rate: string | undefined): number {
 }
 
 /** What ffprobe says of a media file; throws when the file is not readable media. */
-export async function probeMedia(filePath: string, paths: FfmpegPaths = ffmpegPaths()): Promise<MediaInfo> {
+export async function probeMedia(
+	filePath: string,
+	paths: FfmpegPaths = ffmpegPaths(),
+): Promise<MediaInfo> {
 	return (await probe(filePath, paths)).info;
 }
 
 /** One ffprobe run: the file's description, and the errors ffprobe logged on the way. */
-async function probe(filePath: string, paths: FfmpegPaths, extraArgs: string[] = []): Promise<{ info: MediaInfo; errorLog: string }> {
+async function probe(
+	filePath: string,
+	paths: FfmpegPaths,
+	extraArgs: string[] = [],
+): Promise<{ info: MediaInfo; errorLog: string }> {
 	const { stdout, stderr } = await run(
 		paths.ffprobe,
-		['-v', 'error', ...extraArgs, '-print_format', 'json', '-show_format', '-show_streams', filePath],
+		[
+			'-v',
+			'error',
+			...extraArgs,
+			'-print_format',
+			'json',
+			'-show_format',
+			'-show_streams',
+			filePath,
+		],
 		{ collectStdout: true },
 	);
 	const probe = JSON.parse(stdout.toString('utf8')) as {
@@ -188,7 +216,11 @@ export async function verifyPlayableVideo(
 	let info: MediaInfo;
 	let decodeLog: string;
 	try {
-		({ info, errorLog: decodeLog } = await probe(filePath, paths, ['-count_frames', '-select_streams', 'v:0']));
+		({ info, errorLog: decodeLog } = await probe(filePath, paths, [
+			'-count_frames',
+			'-select_streams',
+			'v:0',
+		]));
 	} catch (error) {
 		return { ok: false, reason: `not readable as video (${(error as Error).message})` };
 	}
@@ -199,7 +231,11 @@ export async function verifyPlayableVideo(
 	// come from the cut, so "partial file" is the reason to give when it is there.
 	const errors = decodeLog.trim().split('\n').filter(Boolean);
 	const firstError = errors.find((line) => line.includes('partial file')) ?? errors[0];
-	if (firstError) return { ok: false, reason: `does not decode to the end (${firstError.replace(/^\[[^\]]*\]\s*/, '')})` };
+	if (firstError)
+		return {
+			ok: false,
+			reason: `does not decode to the end (${firstError.replace(/^\[[^\]]*\]\s*/, '')})`,
+		};
 	if (expectedDurationSeconds && info.durationSeconds < expectedDurationSeconds - 0.5) {
 		return {
 			ok: false,

@@ -2,10 +2,24 @@ import { spawn } from 'child_process';
 import { promises as fs } from 'fs';
 
 import { InvalidInputError, NonRetryableFailure } from '../../core/failures';
-import { AudioAnalyser, FrameAnalyser, sampleFrameIndices, sampleTimes, type ClipMeasurements, type DetailRequest } from '../../core/scoring/measurements';
+import {
+	AudioAnalyser,
+	FrameAnalyser,
+	sampleFrameIndices,
+	sampleTimes,
+	type ClipMeasurements,
+	type DetailRequest,
+} from '../../core/scoring/measurements';
 import type { MediaFile, MediaReader } from '../../core/scoring/scoreDrift';
 import type { Frame } from '../../core/scoring/similarity';
-import { ffmpegPaths, probeMedia, startFailure, STDERR_TAIL_BYTES, type FfmpegPaths, type MediaInfo } from './ffmpeg';
+import {
+	ffmpegPaths,
+	probeMedia,
+	startFailure,
+	STDERR_TAIL_BYTES,
+	type FfmpegPaths,
+	type MediaInfo,
+} from './ffmpeg';
 import { readMp4Facts } from './mp4Header';
 
 /**
@@ -30,14 +44,21 @@ const MAX_SIDE = 160;
 const MAX_FRAME_RATE = 30;
 
 /** The size a picture is decoded at: its aspect ratio, the long side at most `maxSide`, even sides. */
-function reducedSize(width: number, height: number, maxSide = MAX_SIDE): { width: number; height: number } {
+function reducedSize(
+	width: number,
+	height: number,
+	maxSide = MAX_SIDE,
+): { width: number; height: number } {
 	const scale = Math.min(1, maxSide / Math.max(width, height));
 	const even = (value: number) => Math.max(2, Math.round((value * scale) / 2) * 2);
 	return { width: even(width), height: even(height) };
 }
 
 /** Cuts a byte stream into fixed-size pieces, each a fresh array the receiver may keep. */
-function splitter(pieceBytes: number, onPiece: (piece: Uint8Array) => void): (chunk: Buffer) => void {
+function splitter(
+	pieceBytes: number,
+	onPiece: (piece: Uint8Array) => void,
+): (chunk: Buffer) => void {
 	let piece = new Uint8Array(pieceBytes);
 	let filled = 0;
 	return (chunk) => {
@@ -78,10 +99,21 @@ interface Decoded {
 type ChunkReader = (chunk: Buffer) => void;
 
 /** Runs ffmpeg with raw video on stdout and, when asked, raw audio on file descriptor 3 and detail frames on 4. */
-function decode(paths: FfmpegPaths, args: string[], onVideo: ChunkReader, more: { audio?: ChunkReader; detail?: ChunkReader } = {}): Promise<Decoded> {
+function decode(
+	paths: FfmpegPaths,
+	args: string[],
+	onVideo: ChunkReader,
+	more: { audio?: ChunkReader; detail?: ChunkReader } = {},
+): Promise<Decoded> {
 	return new Promise((resolve, reject) => {
 		const child = spawn(paths.ffmpeg, ['-hide_banner', '-nostdin', '-v', 'error', ...args], {
-			stdio: ['ignore', 'pipe', 'pipe', more.audio ? 'pipe' : 'ignore', more.detail ? 'pipe' : 'ignore'],
+			stdio: [
+				'ignore',
+				'pipe',
+				'pipe',
+				more.audio ? 'pipe' : 'ignore',
+				more.detail ? 'pipe' : 'ignore',
+			],
 		});
 		let stderr = '';
 		child.stdout!.on('data', onVideo);
@@ -102,14 +134,31 @@ function decode(paths: FfmpegPaths, args: string[], onVideo: ChunkReader, more: 
 }
 
 function unreadable(problem: string, sizeBytes: number): ClipMeasurements {
-	return { readable: false, problem, durationSeconds: 0, width: 0, height: 0, frameRate: 0, hasAudio: false, frames: [], samples: [], sizeBytes };
+	return {
+		readable: false,
+		problem,
+		durationSeconds: 0,
+		width: 0,
+		height: 0,
+		frameRate: 0,
+		hasAudio: false,
+		frames: [],
+		samples: [],
+		sizeBytes,
+	};
 }
 
 /** The stream facts of a file: from its MP4 header when it has one (no process to start), else ffprobe's. */
-async function probeFile(file: MediaFile, paths: FfmpegPaths): Promise<{ info?: MediaInfo; problem?: string; sizeBytes: number }> {
+async function probeFile(
+	file: MediaFile,
+	paths: FfmpegPaths,
+): Promise<{ info?: MediaInfo; problem?: string; sizeBytes: number }> {
 	const { size } = await fs.stat(file.path);
 	if (!size) {
-		throw new InvalidInputError([{ path: file.name, message: 'is empty (0 bytes)' }], 'The download or an earlier node produced an empty file: generate the clip again.');
+		throw new InvalidInputError(
+			[{ path: file.name, message: 'is empty (0 bytes)' }],
+			'The download or an earlier node produced an empty file: generate the clip again.',
+		);
 	}
 	const mp4 = await readMp4Facts(file.path).catch(() => undefined);
 	if (mp4) {
@@ -119,8 +168,19 @@ async function probeFile(file: MediaFile, paths: FfmpegPaths): Promise<{ info?: 
 				durationSeconds: mp4.durationSeconds,
 				formatName: 'mp4',
 				sizeBytes: size,
-				video: { codec: video.codec, width: video.width, height: video.height, frameRate: video.frameRate, pixelFormat: '', frames: video.frames },
-				audio: audio && { codec: audio.codec, channels: audio.channels, sampleRate: audio.sampleRate },
+				video: {
+					codec: video.codec,
+					width: video.width,
+					height: video.height,
+					frameRate: video.frameRate,
+					pixelFormat: '',
+					frames: video.frames,
+				},
+				audio: audio && {
+					codec: audio.codec,
+					channels: audio.channels,
+					sampleRate: audio.sampleRate,
+				},
 			},
 			sizeBytes: size,
 		};
@@ -128,14 +188,25 @@ async function probeFile(file: MediaFile, paths: FfmpegPaths): Promise<{ info?: 
 	try {
 		return { info: await probeMedia(file.path, paths), sizeBytes: size };
 	} catch (error) {
-		return { problem: (error as Error).message.split('\n').pop()!.replace(/^\[[^\]]*\]\s*/, ''), sizeBytes: size };
+		return {
+			problem: (error as Error).message
+				.split('\n')
+				.pop()!
+				.replace(/^\[[^\]]*\]\s*/, ''),
+			sizeBytes: size,
+		};
 	}
 }
 
 function requireVideoStream(file: MediaFile, info: MediaInfo): NonNullable<MediaInfo['video']> {
 	if (info.video) return info.video;
 	throw new InvalidInputError(
-		[{ path: file.name, message: `has no video stream (${info.audio ? 'it holds sound only' : `it reads as ${info.formatName || 'an unknown format'}`})` }],
+		[
+			{
+				path: file.name,
+				message: `has no video stream (${info.audio ? 'it holds sound only' : `it reads as ${info.formatName || 'an unknown format'}`})`,
+			},
+		],
 		'Point the node at the binary property that holds the clip.',
 	);
 }
@@ -147,20 +218,40 @@ const RAW_RGB = ['-fps_mode', 'passthrough', '-pix_fmt', 'rgb24', '-f', 'rawvide
  * asked for, the chosen frames larger on file descriptor 4. A split filter gives both outputs the same
  * frames, so `select` counts frames exactly as the frame analyser does.
  */
-function videoOutputs(rateFilters: string[], small: { width: number; height: number }, detail?: { indices: number[]; width: number; height: number }): string[] {
+function videoOutputs(
+	rateFilters: string[],
+	small: { width: number; height: number },
+	detail?: { indices: number[]; width: number; height: number },
+): string[] {
 	const scaleSmall = `scale=${small.width}:${small.height}:flags=area`;
-	if (!detail) return ['-map', '0:v:0', '-vf', [...rateFilters, scaleSmall].join(','), ...RAW_RGB, 'pipe:1'];
+	if (!detail)
+		return ['-map', '0:v:0', '-vf', [...rateFilters, scaleSmall].join(','), ...RAW_RGB, 'pipe:1'];
 	const chosen = detail.indices.map((index) => `eq(n,${index})`).join('+');
 	const graph = [
 		`[0:v:0]${[...rateFilters, 'split=2'].join(',')}[every][some]`,
 		`[every]${scaleSmall}[small]`,
 		`[some]select='${chosen}',scale=${detail.width}:${detail.height}:flags=area[detail]`,
 	].join(';');
-	return ['-filter_complex', graph, '-map', '[small]', ...RAW_RGB, 'pipe:1', '-map', '[detail]', ...RAW_RGB, 'pipe:4'];
+	return [
+		'-filter_complex',
+		graph,
+		'-map',
+		'[small]',
+		...RAW_RGB,
+		'pipe:1',
+		'-map',
+		'[detail]',
+		...RAW_RGB,
+		'pipe:4',
+	];
 }
 
 /** Everything the drift scorers measure of a clip, from one decoding pass; larger frames too when asked. */
-export async function measureClip(file: MediaFile, options: SamplingOptions = {}, detailRequest?: DetailRequest): Promise<ClipMeasurements> {
+export async function measureClip(
+	file: MediaFile,
+	options: SamplingOptions = {},
+	detailRequest?: DetailRequest,
+): Promise<ClipMeasurements> {
 	const paths = options.paths ?? ffmpegPaths();
 	const probed = await probeFile(file, paths);
 	if (!probed.info) return unreadable(probed.problem ?? 'ffprobe cannot read it', probed.sizeBytes);
@@ -168,8 +259,16 @@ export async function measureClip(file: MediaFile, options: SamplingOptions = {}
 	const video = requireVideoStream(file, info);
 	const size = reducedSize(video.width, video.height, options.maxSide);
 	const frameRate = Math.min(video.frameRate || 24, MAX_FRAME_RATE);
-	const frames = new FrameAnalyser(size.width, size.height, frameRate, sampleTimes(info.durationSeconds, options.samples ?? SAMPLE_COUNT));
-	const audio = info.audio && info.audio.channels > 0 ? new AudioAnalyser(info.audio.sampleRate, info.audio.channels) : undefined;
+	const frames = new FrameAnalyser(
+		size.width,
+		size.height,
+		frameRate,
+		sampleTimes(info.durationSeconds, options.samples ?? SAMPLE_COUNT),
+	);
+	const audio =
+		info.audio && info.audio.channels > 0
+			? new AudioAnalyser(info.audio.sampleRate, info.audio.channels)
+			: undefined;
 
 	const detail = detailRequest && {
 		...reducedSize(video.width, video.height, detailRequest.maxSide),
@@ -180,19 +279,35 @@ export async function measureClip(file: MediaFile, options: SamplingOptions = {}
 	const rateFilters = video.frameRate > MAX_FRAME_RATE ? [`fps=${MAX_FRAME_RATE}`] : [];
 	const args = ['-i', file.path, ...videoOutputs(rateFilters, size, detail)];
 	if (audio) args.push('-map', '0:a:0', '-c:a', 'pcm_f32le', '-f', 'f32le', 'pipe:3');
-	const decoded = await decode(paths, args, splitter(size.width * size.height * 3, (rgb) => frames.push(rgb)), {
-		audio: audio && floatReader((samples) => audio.push(samples)),
-		detail:
-			detail &&
-			splitter(detail.width * detail.height * 3, (rgb) => {
-				// Frames arrive in the order selected; a clip shorter than its header says delivers fewer.
-				detailFrames.push({ atSeconds: detail.indices[detailFrames.length] / frameRate, width: detail.width, height: detail.height, rgb });
-			}),
-	});
-	if (!frames.frames.length) return unreadable(decoded.errors[0] ?? `ffmpeg exited with code ${decoded.code} before any frame`, probed.sizeBytes);
+	const decoded = await decode(
+		paths,
+		args,
+		splitter(size.width * size.height * 3, (rgb) => frames.push(rgb)),
+		{
+			audio: audio && floatReader((samples) => audio.push(samples)),
+			detail:
+				detail &&
+				splitter(detail.width * detail.height * 3, (rgb) => {
+					// Frames arrive in the order selected; a clip shorter than its header says delivers fewer.
+					detailFrames.push({
+						atSeconds: detail.indices[detailFrames.length] / frameRate,
+						width: detail.width,
+						height: detail.height,
+						rgb,
+					});
+				}),
+		},
+	);
+	if (!frames.frames.length)
+		return unreadable(
+			decoded.errors[0] ?? `ffmpeg exited with code ${decoded.code} before any frame`,
+			probed.sizeBytes,
+		);
 	return {
 		readable: true,
-		problem: decoded.errors[0] ?? (decoded.code ? `decoding stopped (ffmpeg exited with code ${decoded.code})` : undefined),
+		problem:
+			decoded.errors[0] ??
+			(decoded.code ? `decoding stopped (ffmpeg exited with code ${decoded.code})` : undefined),
 		durationSeconds: info.durationSeconds,
 		width: video.width,
 		height: video.height,
@@ -209,28 +324,78 @@ export async function measureClip(file: MediaFile, options: SamplingOptions = {}
 }
 
 /** Decodes frames at a fixed size and returns the last complete one. */
-async function lastDecodedFrame(file: MediaFile, args: string[], width: number, height: number, paths: FfmpegPaths): Promise<Frame> {
+async function lastDecodedFrame(
+	file: MediaFile,
+	args: string[],
+	width: number,
+	height: number,
+	paths: FfmpegPaths,
+): Promise<Frame> {
 	let last: Uint8Array | undefined;
-	const decoded = await decode(paths, [...args, '-vf', `scale=${width}:${height}:flags=area`, '-pix_fmt', 'rgb24', '-f', 'rawvideo', 'pipe:1'], splitter(width * height * 3, (rgb) => (last = rgb)));
+	const decoded = await decode(
+		paths,
+		[
+			...args,
+			'-vf',
+			`scale=${width}:${height}:flags=area`,
+			'-pix_fmt',
+			'rgb24',
+			'-f',
+			'rawvideo',
+			'pipe:1',
+		],
+		splitter(width * height * 3, (rgb) => (last = rgb)),
+	);
 	if (!last) {
-		throw new NonRetryableFailure(`${file.name}: no frame could be decoded (${decoded.errors[0] ?? `ffmpeg exited with code ${decoded.code}`})`);
+		throw new NonRetryableFailure(
+			`${file.name}: no frame could be decoded (${decoded.errors[0] ?? `ffmpeg exited with code ${decoded.code}`})`,
+		);
 	}
 	return { atSeconds: 0, width, height, rgb: last };
 }
 
 /** The last frame of a clip at the given size, from its final second only. */
-export async function lastFrame(file: MediaFile, width: number, height: number, paths: FfmpegPaths = ffmpegPaths()): Promise<Frame> {
-	return lastDecodedFrame(file, ['-sseof', '-1', '-i', file.path, '-map', '0:v:0'], width, height, paths);
+export async function lastFrame(
+	file: MediaFile,
+	width: number,
+	height: number,
+	paths: FfmpegPaths = ffmpegPaths(),
+): Promise<Frame> {
+	return lastDecodedFrame(
+		file,
+		['-sseof', '-1', '-i', file.path, '-map', '0:v:0'],
+		width,
+		height,
+		paths,
+	);
 }
 
 /** A still image (a character's reference), decoded small. */
-export async function readImage(file: MediaFile, paths: FfmpegPaths = ffmpegPaths(), maxSide = MAX_SIDE): Promise<Frame> {
+export async function readImage(
+	file: MediaFile,
+	paths: FfmpegPaths = ffmpegPaths(),
+	maxSide = MAX_SIDE,
+): Promise<Frame> {
 	const probed = await probeFile(file, paths);
 	if (!probed.info?.video) {
-		throw new InvalidInputError([{ path: file.name, message: `is not an image ffmpeg can read${probed.problem ? ` (${probed.problem})` : ''}` }], 'Attach a PNG or JPEG reference image.');
+		throw new InvalidInputError(
+			[
+				{
+					path: file.name,
+					message: `is not an image ffmpeg can read${probed.problem ? ` (${probed.problem})` : ''}`,
+				},
+			],
+			'Attach a PNG or JPEG reference image.',
+		);
 	}
 	const size = reducedSize(probed.info.video.width, probed.info.video.height, maxSide);
-	return lastDecodedFrame(file, ['-i', file.path, '-map', '0:v:0', '-frames:v', '1'], size.width, size.height, paths);
+	return lastDecodedFrame(
+		file,
+		['-i', file.path, '-map', '0:v:0', '-frames:v', '1'],
+		size.width,
+		size.height,
+		paths,
+	);
 }
 
 /**
@@ -255,7 +420,8 @@ export function ffmpegMediaReader(options: SamplingOptions = {}): MediaReader {
 			}
 		},
 		async lastFrame(file, width, height) {
-			const known = lastFrames.get(file.path) ?? (await measuring.get(file.path)?.catch(() => undefined))?.last;
+			const known =
+				lastFrames.get(file.path) ?? (await measuring.get(file.path)?.catch(() => undefined))?.last;
 			if (known && known.width === width && known.height === height) return known;
 			return lastFrame(file, width, height, paths);
 		},

@@ -13,8 +13,22 @@ import { promises as fs } from 'fs';
 
 export interface Mp4Facts {
 	durationSeconds: number;
-	video: { codec: string; width: number; height: number; frameRate: number; frames: number; timescale: number; configKey: string };
-	audio?: { codec: string; channels: number; sampleRate: number; timescale: number; configKey: string };
+	video: {
+		codec: string;
+		width: number;
+		height: number;
+		frameRate: number;
+		frames: number;
+		timescale: number;
+		configKey: string;
+	};
+	audio?: {
+		codec: string;
+		channels: number;
+		sampleRate: number;
+		timescale: number;
+		configKey: string;
+	};
 }
 
 interface Box {
@@ -81,10 +95,21 @@ async function readMoov(filePath: string): Promise<Buffer | undefined> {
 		let offset = 0;
 		let first = true;
 		while (offset + 8 <= fileSize) {
-			const bytesRead = offset + 16 <= start.length ? start.copy(header, 0, offset, offset + 16) : (await file.read(header, 0, 16, offset)).bytesRead;
+			const bytesRead =
+				offset + 16 <= start.length
+					? start.copy(header, 0, offset, offset + 16)
+					: (await file.read(header, 0, 16, offset)).bytesRead;
 			if (bytesRead < 8) return undefined;
 			const type = header.toString('latin1', 4, 8);
-			if (first && type !== 'ftyp' && type !== 'moov' && type !== 'wide' && type !== 'free' && type !== 'mdat') return undefined;
+			if (
+				first &&
+				type !== 'ftyp' &&
+				type !== 'moov' &&
+				type !== 'wide' &&
+				type !== 'free' &&
+				type !== 'mdat'
+			)
+				return undefined;
 			first = false;
 			let size = header.readUInt32BE(0);
 			let headerSize = 8;
@@ -97,7 +122,8 @@ async function readMoov(filePath: string): Promise<Buffer | undefined> {
 			if (size < headerSize) return undefined;
 			if (type === 'moov') {
 				if (size > MAX_MOOV_BYTES || offset + size > fileSize) return undefined;
-				if (offset + size <= start.length) return start.subarray(offset + headerSize, offset + size);
+				if (offset + size <= start.length)
+					return start.subarray(offset + headerSize, offset + size);
 				const moov = Buffer.alloc(size - headerSize);
 				await file.read(moov, 0, moov.length, offset + headerSize);
 				return moov;
@@ -127,7 +153,8 @@ function readTrack(trak: Buffer): Track | undefined {
 	const stbl = child(trak, 'mdia', 'minf', 'stbl');
 	const stsd = stbl && child(stbl, 'stsd');
 	const stts = stbl && child(stbl, 'stts');
-	if (!mdhd || !hdlr || !stsd || !stts || hdlr.length < 12 || stsd.length < 8 || stts.length < 8) return undefined;
+	if (!mdhd || !hdlr || !stsd || !stts || hdlr.length < 12 || stsd.length < 8 || stts.length < 8)
+		return undefined;
 	const timescale = mdhd[0] === 1 ? mdhd.readUInt32BE(20) : mdhd.readUInt32BE(12);
 	// A track with several sample descriptions changes codec settings midway: not safe to copy.
 	if (stsd.readUInt32BE(4) !== 1) return undefined;
@@ -149,7 +176,14 @@ function readTrack(trak: Buffer): Track | undefined {
 			typicalDelta = delta;
 		}
 	}
-	return { handler: hdlr.toString('latin1', 8, 12), timescale, sampleEntry, totalDelta, samples, typicalDelta };
+	return {
+		handler: hdlr.toString('latin1', 8, 12),
+		timescale,
+		sampleEntry,
+		totalDelta,
+		samples,
+		typicalDelta,
+	};
 }
 
 function digest(...parts: Array<Buffer | string>): string {
@@ -169,12 +203,19 @@ function videoFacts(track: Track): Mp4Facts['video'] | undefined {
 		frameRate: track.timescale / track.typicalDelta,
 		frames: track.samples,
 		timescale: track.timescale,
-		configKey: digest(track.sampleEntry.type, entry.subarray(24, 28), ...configParts(childBoxes(entry.subarray(78)))),
+		configKey: digest(
+			track.sampleEntry.type,
+			entry.subarray(24, 28),
+			...configParts(childBoxes(entry.subarray(78))),
+		),
 	};
 }
 
 /** Reads an MPEG-4 descriptor header: tag, then a size of 1-4 bytes, 7 bits each. */
-function descriptorAt(buffer: Buffer, offset: number): { tag: number; start: number; end: number } | undefined {
+function descriptorAt(
+	buffer: Buffer,
+	offset: number,
+): { tag: number; start: number; end: number } | undefined {
 	if (offset >= buffer.length) return undefined;
 	const tag = buffer[offset];
 	let size = 0;
@@ -184,7 +225,9 @@ function descriptorAt(buffer: Buffer, offset: number): { tag: number; start: num
 		size = (size << 7) | (byte & 0x7f);
 		if (!(byte & 0x80)) break;
 	}
-	return position + size <= buffer.length ? { tag, start: position, end: position + size } : undefined;
+	return position + size <= buffer.length
+		? { tag, start: position, end: position + size }
+		: undefined;
 }
 
 /**
@@ -204,7 +247,9 @@ function esdsKey(esds: Buffer): Buffer {
 	if (!decoderConfig || decoderConfig.tag !== 0x04) return esds;
 	const specificInfo = descriptorAt(esds, decoderConfig.start + 13);
 	const objectType = esds.subarray(decoderConfig.start, decoderConfig.start + 1);
-	return specificInfo?.tag === 0x05 ? Buffer.concat([objectType, esds.subarray(specificInfo.start, specificInfo.end)]) : objectType;
+	return specificInfo?.tag === 0x05
+		? Buffer.concat([objectType, esds.subarray(specificInfo.start, specificInfo.end)])
+		: objectType;
 }
 
 function configParts(boxes: Box[]): Array<Buffer | string> {
@@ -230,7 +275,12 @@ function audioFacts(track: Track): Mp4Facts['audio'] | undefined {
 		channels: entry.readUInt16BE(16),
 		sampleRate: entry.readUInt32BE(24) >>> 16,
 		timescale: track.timescale,
-		configKey: digest(track.sampleEntry.type, entry.subarray(16, 20), entry.subarray(24, 28), ...configParts(childBoxes(entry.subarray(fixed)))),
+		configKey: digest(
+			track.sampleEntry.type,
+			entry.subarray(16, 20),
+			entry.subarray(24, 28),
+			...configParts(childBoxes(entry.subarray(fixed))),
+		),
 	};
 }
 

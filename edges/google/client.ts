@@ -75,7 +75,10 @@ export function createGoogleClient(connection: GoogleConnection): GoogleClient {
 		}
 		return {
 			backend: 'gemini',
-			sdk: new GoogleGenAI({ apiKey: connection.apiKey.trim(), httpOptions: httpOptionsFor(connection.baseUrl) }),
+			sdk: new GoogleGenAI({
+				apiKey: connection.apiKey.trim(),
+				httpOptions: httpOptionsFor(connection.baseUrl),
+			}),
 		};
 	}
 
@@ -84,12 +87,17 @@ export function createGoogleClient(connection: GoogleConnection): GoogleClient {
 		if (!connection.apiKey?.trim()) {
 			throw new InvalidInputError([{ path: 'credentials.apiKey', message: 'is empty' }]);
 		}
-		return { backend: 'vertex', sdk: new GoogleGenAI({ vertexai: true, apiKey: connection.apiKey.trim(), httpOptions }) };
+		return {
+			backend: 'vertex',
+			sdk: new GoogleGenAI({ vertexai: true, apiKey: connection.apiKey.trim(), httpOptions }),
+		};
 	}
 	const key = parseServiceAccount(connection.privateKeyJson);
 	const project = connection.project?.trim() || key.project_id;
 	if (!project) {
-		throw new InvalidInputError([{ path: 'credentials.project', message: 'is empty and the key file names no project' }]);
+		throw new InvalidInputError([
+			{ path: 'credentials.project', message: 'is empty and the key file names no project' },
+		]);
 	}
 	return {
 		backend: 'vertex',

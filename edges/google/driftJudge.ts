@@ -8,11 +8,22 @@ import { deleteFile, generateJson, videoPart } from './gemini';
  * `inlineLimitBytes` on the Gemini API) and the question the core built, with retries on Google's
  * passing faults. The answer is checked by the core.
  */
-export function geminiDriftJudge(client: GoogleClient, model: string, sleep: Sleep, options: { inlineLimitBytes?: number } = {}): DriftJudge {
+export function geminiDriftJudge(
+	client: GoogleClient,
+	model: string,
+	sleep: Sleep,
+	options: { inlineLimitBytes?: number } = {},
+): DriftJudge {
 	return {
 		model,
 		async ask(clip, request) {
-			const video = await videoPart(client, clip.path, clip.mimeType ?? 'video/mp4', sleep, options.inlineLimitBytes);
+			const video = await videoPart(
+				client,
+				clip.path,
+				clip.mimeType ?? 'video/mp4',
+				sleep,
+				options.inlineLimitBytes,
+			);
 			try {
 				return await withRetries(
 					() =>

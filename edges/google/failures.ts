@@ -53,7 +53,9 @@ function parseBody(text: string): GoogleErrorBody {
 }
 
 function retryDelayFromBody(body: GoogleErrorBody): number | undefined {
-	const retryInfo = body.error?.details?.find((detail) => detail['@type']?.endsWith('google.rpc.RetryInfo'));
+	const retryInfo = body.error?.details?.find((detail) =>
+		detail['@type']?.endsWith('google.rpc.RetryInfo'),
+	);
 	return parseDurationMs(retryInfo?.retryDelay);
 }
 
@@ -69,7 +71,8 @@ function hintFor(status: number, message: string, action: string): string {
 	if (status === 400 && /safety|blocked|policy/i.test(message)) {
 		return 'Google refused the prompt on safety grounds: rephrase the shot or its corrective notes.';
 	}
-	if (status === 400) return 'Google refused the request as it is: change the field it names and run again.';
+	if (status === 400)
+		return 'Google refused the request as it is: change the field it names and run again.';
 	return 'Try again later.';
 }
 
@@ -102,7 +105,11 @@ export function failureFromResponse(
  */
 export const fetchWithTypedFailures: typeof fetch = async (input, init) => {
 	const response = await fetch(input, init);
-	if (!response.ok && RETRYABLE_STATUSES.has(response.status) && response.headers.get('retry-after')) {
+	if (
+		!response.ok &&
+		RETRYABLE_STATUSES.has(response.status) &&
+		response.headers.get('retry-after')
+	) {
 		const bodyText = await response.text();
 		throw failureFromResponse(
 			response.status,
@@ -136,15 +143,23 @@ export function toGoogleFailure(error: unknown, action: string): Error {
 	if (error instanceof ApiError) return failureFromResponse(error.status, error.message, action);
 	const code = networkCode(error);
 	if (code && RETRYABLE_NETWORK_CODES.has(code)) {
-		return new RetryableFailure(`${action}: the connection to Google failed (${code})`, undefined, { cause: error });
-	}
-	if (error instanceof TypeError && /fetch failed|terminated|socket/i.test(error.message)) {
-		return new RetryableFailure(`${action}: the connection to Google failed (${error.message})`, undefined, {
+		return new RetryableFailure(`${action}: the connection to Google failed (${code})`, undefined, {
 			cause: error,
 		});
 	}
+	if (error instanceof TypeError && /fetch failed|terminated|socket/i.test(error.message)) {
+		return new RetryableFailure(
+			`${action}: the connection to Google failed (${error.message})`,
+			undefined,
+			{
+				cause: error,
+			},
+		);
+	}
 	if (error instanceof Error && error.name === 'AbortError') {
-		return new RetryableFailure(`${action}: Google did not answer in time`, undefined, { cause: error });
+		return new RetryableFailure(`${action}: Google did not answer in time`, undefined, {
+			cause: error,
+		});
 	}
 	const message = error instanceof Error ? error.message : String(error);
 	return new NonRetryableFailure(`${action}: ${message}`, { cause: error });

@@ -21,7 +21,11 @@ export async function listModels(client: GoogleClient): Promise<ModelSummary[]> 
 		for await (const model of pager) {
 			const id = (model.name ?? '').replace(/^.*models\//, '');
 			if (!id) continue;
-			models.push({ id, displayName: model.displayName ?? id, actions: model.supportedActions ?? [] });
+			models.push({
+				id,
+				displayName: model.displayName ?? id,
+				actions: model.supportedActions ?? [],
+			});
 		}
 		return models;
 	} catch (error) {
@@ -47,7 +51,10 @@ export interface JsonAnswer {
 }
 
 /** Asks for JSON that follows the schema. Parsing is checked here; the schema is checked by the caller. */
-export async function generateJson(client: GoogleClient, request: JsonRequest): Promise<JsonAnswer> {
+export async function generateJson(
+	client: GoogleClient,
+	request: JsonRequest,
+): Promise<JsonAnswer> {
 	let response;
 	try {
 		response = await client.sdk.models.generateContent({
@@ -106,7 +113,10 @@ export async function uploadFileAndWait(
 	let delay = 500;
 	while (file.state === FileState.PROCESSING) {
 		if (Date.now() - started > maxWaitMs) {
-			throw new RetryableFailure(`Google was still processing ${file.name} after ${Math.round(maxWaitMs / 1000)} s`, undefined);
+			throw new RetryableFailure(
+				`Google was still processing ${file.name} after ${Math.round(maxWaitMs / 1000)} s`,
+				undefined,
+			);
 		}
 		await sleep(delay);
 		delay = Math.min(delay * 2, 5_000);
@@ -117,7 +127,9 @@ export async function uploadFileAndWait(
 		}
 	}
 	if (file.state === FileState.FAILED || !file.uri) {
-		throw new NonRetryableFailure(`Google could not process the uploaded clip (${file.name}: ${file.state})`);
+		throw new NonRetryableFailure(
+			`Google could not process the uploaded clip (${file.name}: ${file.state})`,
+		);
 	}
 	return { uri: file.uri, mimeType: file.mimeType ?? mimeType, name: file.name! };
 }
@@ -144,10 +156,15 @@ export async function videoPart(
 ): Promise<VideoPart> {
 	const { size } = await fs.stat(filePath);
 	if (client.backend === 'vertex' || size <= inlineLimitBytes) {
-		return { part: { inlineData: { mimeType, data: (await fs.readFile(filePath)).toString('base64') } } };
+		return {
+			part: { inlineData: { mimeType, data: (await fs.readFile(filePath)).toString('base64') } },
+		};
 	}
 	const file = await uploadFileAndWait(client, filePath, mimeType, sleep);
-	return { part: { fileData: { fileUri: file.uri, mimeType: file.mimeType } }, uploaded: file.name };
+	return {
+		part: { fileData: { fileUri: file.uri, mimeType: file.mimeType } },
+		uploaded: file.name,
+	};
 }
 
 export async function deleteFile(client: GoogleClient, name: string): Promise<void> {

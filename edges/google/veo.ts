@@ -7,7 +7,12 @@ import {
 } from '@google/genai';
 
 import { describeError, NonRetryableFailure, RetryableFailure } from '../../core/failures';
-import type { GeneratedVideoHandle, InlineMedia, OperationState, VideoRequest } from '../../core/videoJobs';
+import type {
+	GeneratedVideoHandle,
+	InlineMedia,
+	OperationState,
+	VideoRequest,
+} from '../../core/videoJobs';
 import type { GoogleClient } from './client';
 import { fetchWithTypedFailures, toGoogleFailure } from './failures';
 
@@ -64,12 +69,17 @@ export async function submitVideo(client: GoogleClient, request: VideoRequest): 
 /** Operation errors that a new attempt may not repeat (Google's own transient codes). */
 const TRANSIENT_OPERATION_CODES = new Set([4, 8, 10, 13, 14]);
 
-export async function checkVideoOperation(client: GoogleClient, operationName: string): Promise<OperationState> {
+export async function checkVideoOperation(
+	client: GoogleClient,
+	operationName: string,
+): Promise<OperationState> {
 	const operation = new GenerateVideosOperation();
 	operation.name = operationName;
 	let current: GenerateVideosOperation;
 	try {
-		current = (await client.sdk.operations.getVideosOperation({ operation })) as GenerateVideosOperation;
+		current = (await client.sdk.operations.getVideosOperation({
+			operation,
+		})) as GenerateVideosOperation;
 	} catch (error) {
 		throw toGoogleFailure(error, `Checking ${operationName}`);
 	}
@@ -77,7 +87,12 @@ export async function checkVideoOperation(client: GoogleClient, operationName: s
 	if (current.error) {
 		const code = Number(current.error.code);
 		const message = String(current.error.message ?? JSON.stringify(current.error));
-		return { done: true, kind: 'failed', message, retryable: TRANSIENT_OPERATION_CODES.has(code) || !code };
+		return {
+			done: true,
+			kind: 'failed',
+			message,
+			retryable: TRANSIENT_OPERATION_CODES.has(code) || !code,
+		};
 	}
 	const videos: GeneratedVideoHandle[] = (current.response?.generatedVideos ?? [])
 		.filter((video) => video.video?.uri || video.video?.videoBytes)
@@ -92,13 +107,21 @@ export async function checkVideoOperation(client: GoogleClient, operationName: s
 				reasons: current.response?.raiMediaFilteredReasons ?? [],
 			};
 		}
-		return { done: true, kind: 'failed', message: 'Veo finished without a video and without a reason', retryable: true };
+		return {
+			done: true,
+			kind: 'failed',
+			message: 'Veo finished without a video and without a reason',
+			retryable: true,
+		};
 	}
 	return { done: true, kind: 'videos', videos };
 }
 
 /** A copy of `body` that ends where a broken connection cut it, instead of erroring. */
-function endingAtBreak(body: ReadableStream<Uint8Array>, onBreak: (error: unknown) => void): ReadableStream<Uint8Array> {
+function endingAtBreak(
+	body: ReadableStream<Uint8Array>,
+	onBreak: (error: unknown) => void,
+): ReadableStream<Uint8Array> {
 	const reader = body.getReader();
 	return new ReadableStream<Uint8Array>({
 		async pull(controller) {
@@ -116,7 +139,11 @@ function endingAtBreak(body: ReadableStream<Uint8Array>, onBreak: (error: unknow
 }
 
 /** Writes the generated video to a file (streamed for URIs; decoded for inline Vertex bytes). */
-export async function downloadVideo(client: GoogleClient, video: GeneratedVideoHandle, destinationPath: string): Promise<void> {
+export async function downloadVideo(
+	client: GoogleClient,
+	video: GeneratedVideoHandle,
+	destinationPath: string,
+): Promise<void> {
 	let broken: unknown;
 	// The SDK pipes the body into the file with no error listener, so a connection cut mid-file
 	// would crash the process (and n8n with it). The body ends at the cut instead, and it is
@@ -125,7 +152,11 @@ export async function downloadVideo(client: GoogleClient, video: GeneratedVideoH
 		const response = await fetchWithTypedFailures(input, init);
 		if (!response.ok || !response.body) return response;
 		const body = endingAtBreak(response.body, (error) => (broken = error));
-		return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
+		return new Response(body, {
+			status: response.status,
+			statusText: response.statusText,
+			headers: response.headers,
+		});
 	};
 	try {
 		await client.sdk.files.download({
@@ -141,6 +172,10 @@ export async function downloadVideo(client: GoogleClient, video: GeneratedVideoH
 			: failure;
 	}
 	if (broken) {
-		throw new RetryableFailure(`Downloading the clip: the connection broke mid-file (${describeError(broken)})`, undefined, { cause: broken });
+		throw new RetryableFailure(
+			`Downloading the clip: the connection broke mid-file (${describeError(broken)})`,
+			undefined,
+			{ cause: broken },
+		);
 	}
 }

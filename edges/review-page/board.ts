@@ -20,7 +20,13 @@ export interface BoardClipView {
 	contactSheetUrl?: string;
 	/** Why there is no clip (e.g. Google's safety filter withheld it). */
 	missingClipReason?: string;
-	drift?: { percent: number; confidence: number; route: string; reasons: string[]; correctivePrompt?: string };
+	drift?: {
+		percent: number;
+		confidence: number;
+		route: string;
+		reasons: string[];
+		correctivePrompt?: string;
+	};
 	earlierTakes: EarlierTakeView[];
 }
 
@@ -38,8 +44,12 @@ function choice(position: number, value: string, label: string, checked = false)
 }
 
 function driftBlock(drift: NonNullable<BoardClipView['drift']>): string {
-	const reasons = drift.reasons.length ? `<ul>${drift.reasons.map((reason) => `<li>${escapeHtml(reason)}</li>`).join('')}</ul>` : '';
-	const fix = drift.correctivePrompt ? `<div class="muted">Suggested fix: ${escapeHtml(drift.correctivePrompt)}</div>` : '';
+	const reasons = drift.reasons.length
+		? `<ul>${drift.reasons.map((reason) => `<li>${escapeHtml(reason)}</li>`).join('')}</ul>`
+		: '';
+	const fix = drift.correctivePrompt
+		? `<div class="muted">Suggested fix: ${escapeHtml(drift.correctivePrompt)}</div>`
+		: '';
 	return `<div class="drift ${escapeHtml(drift.route)}"><strong>Drift ${drift.percent}%</strong> <span class="muted">(confidence ${Math.round(drift.confidence * 100)}%, automatic QA says: ${escapeHtml(drift.route)})</span>${reasons}${fix}</div>`;
 }
 
@@ -47,7 +57,9 @@ function clipCard(clip: BoardClipView): string {
 	const media = clip.clipUrl
 		? `<video controls preload="metadata" playsinline src="${escapeHtml(clip.clipUrl)}"></video>`
 		: `<p class="drift regenerate">No clip: ${escapeHtml(clip.missingClipReason ?? 'the take has no video')}</p>`;
-	const sheet = clip.contactSheetUrl ? `<img class="sheet" alt="Contact sheet of sampled frames" src="${escapeHtml(clip.contactSheetUrl)}">` : '';
+	const sheet = clip.contactSheetUrl
+		? `<img class="sheet" alt="Contact sheet of sampled frames" src="${escapeHtml(clip.contactSheetUrl)}">`
+		: '';
 	const takes = clip.earlierTakes.length
 		? `<details><summary>Earlier takes (${clip.earlierTakes.length})</summary><div class="takes">${clip.earlierTakes
 				.map(
@@ -56,7 +68,10 @@ function clipCard(clip: BoardClipView): string {
 				)
 				.join('')}</div></details>`
 		: '';
-	const tags = REVIEW_TAGS.map((tag) => `<label><input type="checkbox" name="tags-${clip.position}" value="${tag}"> ${tag}</label>`).join('');
+	const tags = REVIEW_TAGS.map(
+		(tag) =>
+			`<label><input type="checkbox" name="tags-${clip.position}" value="${tag}"> ${tag}</label>`,
+	).join('');
 	return `<section class="card" id="clip-${clip.position}">
 <h2>${escapeHtml(clip.heading)}</h2>
 <div>${escapeHtml(clip.description)}</div>${clip.camera ? `<div class="muted">Camera: ${escapeHtml(clip.camera)}</div>` : ''}

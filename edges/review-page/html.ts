@@ -1,6 +1,12 @@
 /** Plain server-rendered HTML for the review board: no scripts, no external assets. */
 
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+const ESCAPES: Record<string, string> = {
+	'&': '&amp;',
+	'<': '&lt;',
+	'>': '&gt;',
+	'"': '&quot;',
+	"'": '&#39;',
+};
 
 /** Every text from the pipeline (prompts, notes, names) goes through this before it reaches a page. */
 export function escapeHtml(text: unknown): string {
@@ -52,5 +58,9 @@ export function page(title: string, nonce: string, body: string): string {
 
 /** A short page with one message (decisions recorded, already decided, refused submission). */
 export function renderNotice(title: string, message: string, nonce: string): string {
-	return page(title, nonce, `<div class="notice card"><h1>${escapeHtml(title)}</h1><p>${escapeHtml(message)}</p></div>`);
+	return page(
+		title,
+		nonce,
+		`<div class="notice card"><h1>${escapeHtml(title)}</h1><p>${escapeHtml(message)}</p></div>`,
+	);
 }

@@ -16,7 +16,11 @@ import type { Box, DetectionWanted, Detections, FoundObject } from '../../core/s
  */
 
 /** The model files the checks use, in the library's models folder. */
-const MODEL_FILES = { face: 'blazeface.json', description: 'faceres.json', objects: 'centernet.json' };
+const MODEL_FILES = {
+	face: 'blazeface.json',
+	description: 'faceres.json',
+	objects: 'centernet.json',
+};
 
 /** The folder of an installed package, found from the file its `require` export resolves to. */
 export function packageFolder(name: string): string {
@@ -26,7 +30,10 @@ export function packageFolder(name: string): string {
 }
 
 /** The library's Node build for the WebAssembly backend. */
-export function humanLibrary(): { Human: new (config: Partial<Config>) => Human; match: Human['match'] } {
+export function humanLibrary(): {
+	Human: new (config: Partial<Config>) => Human;
+	match: Human['match'];
+} {
 	// The package's exports block its node-wasm build's subpath: it is required by file.
 	// eslint-disable-next-line @typescript-eslint/no-require-imports
 	return require(path.join(packageFolder('@vladmandic/human'), 'dist', 'human.node-wasm.js'));
@@ -47,7 +54,11 @@ function diskLoader(tf: Tf, modelsDir: string, failures: Map<string, string>) {
 			const json = JSON.parse(await fs.readFile(file, 'utf8'));
 			return await tf.io.getModelArtifactsForJSON(json, async (manifest) => {
 				const weights = manifest.flatMap((group) => group.weights);
-				const parts = await Promise.all(manifest.flatMap((group) => group.paths.map((part) => fs.readFile(path.join(path.dirname(file), part)))));
+				const parts = await Promise.all(
+					manifest.flatMap((group) =>
+						group.paths.map((part) => fs.readFile(path.join(path.dirname(file), part))),
+					),
+				);
 				const bytes = Buffer.concat(parts);
 				return [weights, bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)];
 			});
@@ -59,12 +70,15 @@ function diskLoader(tf: Tf, modelsDir: string, failures: Map<string, string>) {
 	const router: Parameters<Tf['io']['registerLoadRouter']>[0] = (url) => {
 		const target = Array.isArray(url) ? url[0] : url;
 		// A router that does not handle a URL answers null, as TensorFlow.js's own do (its type leaves that out).
-		return typeof target === 'string' && target.startsWith(prefix) ? { load: () => load(target.slice('file://'.length)) } : (null as unknown as tfjs.io.IOHandler);
+		return typeof target === 'string' && target.startsWith(prefix)
+			? { load: () => load(target.slice('file://'.length)) }
+			: (null as unknown as tfjs.io.IOHandler);
 	};
 	return router;
 }
 
-export const VISION_HINT = 'Reinstall the package (the models ship inside its dependency @vladmandic/human), or switch the offline character and prop checks off.';
+export const VISION_HINT =
+	'Reinstall the package (the models ship inside its dependency @vladmandic/human), or switch the offline character and prop checks off.';
 
 function settings(modelsDir: string, wasmDir: string): Partial<Config> {
 	const off = { enabled: false };
@@ -82,7 +96,13 @@ function settings(modelsDir: string, wasmDir: string): Partial<Config> {
 		face: {
 			enabled: true,
 			// Faces below the score that counts are not worth describing.
-			detector: { modelPath: MODEL_FILES.face, rotation: false, maxDetected: 10, minConfidence: FACE_MIN_SCORE, ...everyFrame },
+			detector: {
+				modelPath: MODEL_FILES.face,
+				rotation: false,
+				maxDetected: 10,
+				minConfidence: FACE_MIN_SCORE,
+				...everyFrame,
+			},
 			mesh: off,
 			iris: off,
 			emotion: off,
@@ -90,7 +110,13 @@ function settings(modelsDir: string, wasmDir: string): Partial<Config> {
 			liveness: off,
 			description: { enabled: true, modelPath: MODEL_FILES.description, ...everyFrame },
 		},
-		object: { enabled: true, modelPath: MODEL_FILES.objects, minConfidence: 0.2, maxDetected: 20, ...everyFrame },
+		object: {
+			enabled: true,
+			modelPath: MODEL_FILES.objects,
+			minConfidence: 0.2,
+			maxDetected: 20,
+			...everyFrame,
+		},
 		body: off,
 		hand: off,
 		gesture: off,
@@ -98,7 +124,12 @@ function settings(modelsDir: string, wasmDir: string): Partial<Config> {
 	} as unknown as Partial<Config>;
 }
 
-const boxOf = ([x, y, width, height]: [number, number, number, number]): Box => ({ x, y, width, height });
+const boxOf = ([x, y, width, height]: [number, number, number, number]): Box => ({
+	x,
+	y,
+	width,
+	height,
+});
 
 /**
  * The object model squeezes its input into a square: a 16:9 frame's objects come out squashed and
@@ -119,11 +150,18 @@ function squareTiles(width: number, height: number): Array<{ x: number; y: numbe
 export type FrameDetector = (frame: Frame, wanted: DetectionWanted) => Promise<Detections>;
 
 export async function loadDetector(modelsDir: string): Promise<FrameDetector> {
-	const missing = Object.values(MODEL_FILES).filter((file) => !existsSync(path.join(modelsDir, file)));
+	const missing = Object.values(MODEL_FILES).filter(
+		(file) => !existsSync(path.join(modelsDir, file)),
+	);
 	if (missing.length) {
-		throw new NonRetryableFailure(`The offline vision models are missing: ${missing.join(', ')} not in ${modelsDir}`, { hint: VISION_HINT });
+		throw new NonRetryableFailure(
+			`The offline vision models are missing: ${missing.join(', ')} not in ${modelsDir}`,
+			{ hint: VISION_HINT },
+		);
 	}
-	const human = new (humanLibrary().Human)(settings(modelsDir, path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm'))));
+	const human = new (humanLibrary().Human)(
+		settings(modelsDir, path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm'))),
+	);
 	const tf = human.tf as Tf;
 	const failures = new Map<string, string>();
 	tf.io.registerLoadRouter(diskLoader(tf, modelsDir, failures));
@@ -133,15 +171,25 @@ export async function loadDetector(modelsDir: string): Promise<FrameDetector> {
 		(error: unknown) => error,
 	);
 	if (tf.getBackend() !== 'wasm') {
-		throw new NonRetryableFailure(`The offline vision models need TensorFlow.js's WebAssembly backend, which did not start (backend: ${tf.getBackend() || 'none'})`, { hint: VISION_HINT });
+		throw new NonRetryableFailure(
+			`The offline vision models need TensorFlow.js's WebAssembly backend, which did not start (backend: ${tf.getBackend() || 'none'})`,
+			{ hint: VISION_HINT },
+		);
 	}
 	const loaded = human.models.loaded();
-	const notLoaded = Object.entries({ blazeface: MODEL_FILES.face, faceres: MODEL_FILES.description, centernet: MODEL_FILES.objects }).filter(
-		([name, file]) => !loaded.includes(name) || failures.has(file),
-	);
+	const notLoaded = Object.entries({
+		blazeface: MODEL_FILES.face,
+		faceres: MODEL_FILES.description,
+		centernet: MODEL_FILES.objects,
+	}).filter(([name, file]) => !loaded.includes(name) || failures.has(file));
 	if (notLoaded.length || stumble) {
-		const reasons = notLoaded.map(([, file]) => `${file}${failures.has(file) ? ` (${failures.get(file)})` : ''}`);
-		throw new NonRetryableFailure(`The offline vision models did not load from ${modelsDir}: ${reasons.join('; ') || describeError(stumble)}`, { hint: VISION_HINT });
+		const reasons = notLoaded.map(
+			([, file]) => `${file}${failures.has(file) ? ` (${failures.get(file)})` : ''}`,
+		);
+		throw new NonRetryableFailure(
+			`The offline vision models did not load from ${modelsDir}: ${reasons.join('; ') || describeError(stumble)}`,
+			{ hint: VISION_HINT },
+		);
 	}
 	await warmUp(human, tf);
 	return detector(human, tf);
@@ -151,7 +199,10 @@ export async function loadDetector(modelsDir: string): Promise<FrameDetector> {
 async function warmUp(human: Human, tf: Tf): Promise<void> {
 	for (const model of Object.values(human.models.models)) {
 		if (!model) continue;
-		const input = tf.zeros(model.inputs[0].shape!.map((size) => (size > 0 ? size : 1)), model.inputs[0].dtype as tfjs.DataType);
+		const input = tf.zeros(
+			model.inputs[0].shape!.map((size) => (size > 0 ? size : 1)),
+			model.inputs[0].dtype as tfjs.DataType,
+		);
 		tf.dispose([input, model.execute(input)]);
 	}
 	const blank = tf.zeros([360, 640, 3], 'int32');
@@ -162,21 +213,35 @@ async function warmUp(human: Human, tf: Tf): Promise<void> {
 function detector(human: Human, tf: Tf): FrameDetector {
 	const run = async (input: tfjs.Tensor, kind: 'faces' | 'objects') => {
 		const { face, object } = human.config;
-		const result = await human.detect(input, { face: { ...face, enabled: kind === 'faces' }, object: { ...object, enabled: kind === 'objects' } });
-		if (result.error) throw new NonRetryableFailure(`The offline vision models failed on a frame: ${result.error}`);
+		const result = await human.detect(input, {
+			face: { ...face, enabled: kind === 'faces' },
+			object: { ...object, enabled: kind === 'objects' },
+		});
+		if (result.error)
+			throw new NonRetryableFailure(`The offline vision models failed on a frame: ${result.error}`);
 		return result;
 	};
 	const detectNow = async (frame: Frame, wanted: DetectionWanted): Promise<Detections> => {
 		const input = tf.tensor3d(frame.rgb, [frame.height, frame.width, 3], 'int32');
 		try {
-			const faces = wanted.faces ? (await run(input, 'faces')).face.map((face) => ({ score: face.boxScore, box: boxOf(face.box), embedding: face.embedding ?? [] })) : [];
+			const faces = wanted.faces
+				? (await run(input, 'faces')).face.map((face) => ({
+						score: face.boxScore,
+						box: boxOf(face.box),
+						embedding: face.embedding ?? [],
+					}))
+				: [];
 			const objects: FoundObject[] = [];
 			for (const tile of wanted.objects ? squareTiles(frame.width, frame.height) : []) {
 				const part = tf.slice(input, [tile.y, tile.x, 0], [tile.side, tile.side, 3]);
 				try {
 					for (const object of (await run(part, 'objects')).object) {
 						const box = boxOf(object.box);
-						objects.push({ label: object.label, score: object.score, box: { ...box, x: box.x + tile.x, y: box.y + tile.y } });
+						objects.push({
+							label: object.label,
+							score: object.score,
+							box: { ...box, x: box.x + tile.x, y: box.y + tile.y },
+						});
 					}
 				} finally {
 					tf.dispose(part);

@@ -4,7 +4,12 @@ import { Worker } from 'worker_threads';
 
 import { NonRetryableFailure } from '../../core/failures';
 import type { Frame } from '../../core/scoring/similarity';
-import type { DetectionWanted, Detections, OfflineVision, VisionModels } from '../../core/scoring/vision';
+import type {
+	DetectionWanted,
+	Detections,
+	OfflineVision,
+	VisionModels,
+} from '../../core/scoring/vision';
 import { humanLibrary, packageFolder, VISION_HINT } from './humanDetector';
 
 /**
@@ -30,7 +35,11 @@ interface WorkerFailure {
 	hint?: string;
 }
 
-export type VisionReply = { loaded: true } | { loaded: false; failure: WorkerFailure } | { id: number; detections: Detections } | { id: number; failure: WorkerFailure };
+export type VisionReply =
+	| { loaded: true }
+	| { loaded: false; failure: WorkerFailure }
+	| { id: number; detections: Detections }
+	| { id: number; failure: WorkerFailure };
 
 /** Each worker holds its own copy of the models (about 185 MB): more than two would cost memory for little. */
 const MAX_WORKERS = 2;
@@ -38,13 +47,19 @@ const MAX_WORKERS = 2;
 /** The worker's file: under ts-jest or tsx the sources run as TypeScript, which a worker reads through tsx. */
 function workerEntry(): { file: string; execArgv: string[] } {
 	const extension = path.extname(__filename);
-	return { file: path.join(__dirname, `visionWorker${extension}`), execArgv: extension === '.ts' ? ['--require', 'tsx/cjs'] : [] };
+	return {
+		file: path.join(__dirname, `visionWorker${extension}`),
+		execArgv: extension === '.ts' ? ['--require', 'tsx/cjs'] : [],
+	};
 }
 
 const failureOf = ({ message, hint }: WorkerFailure) => new NonRetryableFailure(message, { hint });
 
 class VisionWorker {
-	private readonly pending = new Map<number, { resolve: (detections: Detections) => void; reject: (error: Error) => void }>();
+	private readonly pending = new Map<
+		number,
+		{ resolve: (detections: Detections) => void; reject: (error: Error) => void }
+	>();
 	private nextId = 0;
 
 	private constructor(
@@ -61,7 +76,9 @@ class VisionWorker {
 			else request?.resolve(reply.detections);
 		});
 		const stopped = (reason: string) => {
-			const error = new NonRetryableFailure(`The offline vision models stopped: ${reason}`, { hint: VISION_HINT });
+			const error = new NonRetryableFailure(`The offline vision models stopped: ${reason}`, {
+				hint: VISION_HINT,
+			});
 			for (const { reject } of this.pending.values()) reject(error);
 			this.pending.clear();
 			this.onStopped();
@@ -88,13 +105,22 @@ class VisionWorker {
 				reject(failureOf(failure));
 			};
 			const onMessage = (reply: VisionReply) => {
-				if (!('loaded' in reply)) return notLoaded({ message: 'The offline vision models answered before loading' });
+				if (!('loaded' in reply))
+					return notLoaded({ message: 'The offline vision models answered before loading' });
 				if (!reply.loaded) return notLoaded(reply.failure);
 				settle();
 				resolve(new VisionWorker(worker, onStopped));
 			};
-			const onError = (error: Error) => notLoaded({ message: `The offline vision models did not start: ${error.message}`, hint: VISION_HINT });
-			const onExit = (code: number) => notLoaded({ message: `The offline vision models did not start (worker exit code ${code})`, hint: VISION_HINT });
+			const onError = (error: Error) =>
+				notLoaded({
+					message: `The offline vision models did not start: ${error.message}`,
+					hint: VISION_HINT,
+				});
+			const onExit = (code: number) =>
+				notLoaded({
+					message: `The offline vision models did not start (worker exit code ${code})`,
+					hint: VISION_HINT,
+				});
 			worker.on('message', onMessage);
 			worker.on('error', onError);
 			worker.on('exit', onExit);
@@ -124,8 +150,12 @@ const pools = new Map<string, Promise<VisionWorker[]>>();
 
 async function startPool(modelsDir: string, onStopped: () => void): Promise<VisionWorker[]> {
 	const count = Math.max(1, Math.min(MAX_WORKERS, availableParallelism()));
-	const started = await Promise.allSettled(Array.from({ length: count }, () => VisionWorker.start(modelsDir, onStopped)));
-	const workers = started.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+	const started = await Promise.allSettled(
+		Array.from({ length: count }, () => VisionWorker.start(modelsDir, onStopped)),
+	);
+	const workers = started.flatMap((result) =>
+		result.status === 'fulfilled' ? [result.value] : [],
+	);
 	const failed = started.find((result) => result.status === 'rejected');
 	if (failed) {
 		await Promise.all(workers.map((worker) => worker.stop()));
@@ -139,7 +169,9 @@ async function startPool(modelsDir: string, onStopped: () => void): Promise<Visi
  * next time, and when a worker stops (it ran out of memory, say) the whole pool is started afresh.
  */
 export async function loadVisionModels(options: VisionLoadOptions = {}): Promise<VisionModels> {
-	const modelsDir = path.resolve(options.modelsDir ?? path.join(packageFolder('@vladmandic/human'), 'models'));
+	const modelsDir = path.resolve(
+		options.modelsDir ?? path.join(packageFolder('@vladmandic/human'), 'models'),
+	);
 	if (!pools.has(modelsDir)) {
 		const forget = () => pools.get(modelsDir) === pool && pools.delete(modelsDir);
 		const pool: Promise<VisionWorker[]> = startPool(modelsDir, () => {
@@ -152,7 +184,10 @@ export async function loadVisionModels(options: VisionLoadOptions = {}): Promise
 	const workers = await pools.get(modelsDir)!;
 	const { match } = humanLibrary();
 	return {
-		detect: (frame, wanted) => workers.reduce((least, worker) => (worker.queued < least.queued ? worker : least)).detect(frame, wanted),
+		detect: (frame, wanted) =>
+			workers
+				.reduce((least, worker) => (worker.queued < least.queued ? worker : least))
+				.detect(frame, wanted),
 		faceSimilarity: (first, second) => match.similarity(first, second),
 	};
 }
@@ -161,7 +196,9 @@ export async function loadVisionModels(options: VisionLoadOptions = {}): Promise
 export async function stopVisionModels(): Promise<void> {
 	const running = [...pools.values()];
 	pools.clear();
-	const workers = (await Promise.allSettled(running)).flatMap((result) => (result.status === 'fulfilled' ? result.value : []));
+	const workers = (await Promise.allSettled(running)).flatMap((result) =>
+		result.status === 'fulfilled' ? result.value : [],
+	);
 	await Promise.all(workers.map((worker) => worker.stop()));
 }
 
@@ -169,6 +206,12 @@ export async function stopVisionModels(): Promise<void> {
 export type OfflineChecks = 'on' | 'whenAvailable' | 'off';
 
 /** The offline checks as the scorers take them: models loaded on first need, or why the checks are off. */
-export function offlineVision(mode: OfflineChecks, switchedOff: string, options: VisionLoadOptions = {}): OfflineVision {
-	return mode === 'off' ? { skipped: switchedOff } : { models: () => loadVisionModels(options), skipUnavailable: mode === 'whenAvailable' };
+export function offlineVision(
+	mode: OfflineChecks,
+	switchedOff: string,
+	options: VisionLoadOptions = {},
+): OfflineVision {
+	return mode === 'off'
+		? { skipped: switchedOff }
+		: { models: () => loadVisionModels(options), skipUnavailable: mode === 'whenAvailable' };
 }

@@ -23,5 +23,6 @@ loadDetector(modelsDir).then(
 		});
 		port.postMessage({ loaded: true } satisfies VisionReply);
 	},
-	(error: unknown) => port.postMessage({ loaded: false, failure: failure(error) } satisfies VisionReply),
+	(error: unknown) =>
+		port.postMessage({ loaded: false, failure: failure(error) } satisfies VisionReply),
 );

@@ -18,8 +18,10 @@ export class Assemble implements INodeType {
 		icon: { light: 'file:assemble.svg', dark: 'file:assemble.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{ {"cut": "Cuts", "crossfade": "Crossfades", "fadeThroughBlack": "Fades through black"}[$parameter["transition"]] + ($parameter["missingShots"] === "slate" ? ", slates for missing shots" : "") }}',
-		description: 'Put the approved takes in shot order and deliver the finished video, an edit decision list and a production report',
+		subtitle:
+			'={{ {"cut": "Cuts", "crossfade": "Crossfades", "fadeThroughBlack": "Fades through black"}[$parameter["transition"]] + ($parameter["missingShots"] === "slate" ? ", slates for missing shots" : "") }}',
+		description:
+			'Put the approved takes in shot order and deliver the finished video, an edit decision list and a production report',
 		defaults: { name: 'Assemble' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

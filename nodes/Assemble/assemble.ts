@@ -4,7 +4,11 @@ import { tmpdir } from 'os';
 import path from 'path';
 
 import { groupPipelines, selectTakes, unknownOverrides } from '../../core/assembly/selection';
-import { AssemblyInputError, type AssemblyInput, type PipelineCut } from '../../core/assembly/types';
+import {
+	AssemblyInputError,
+	type AssemblyInput,
+	type PipelineCut,
+} from '../../core/assembly/types';
 import { InvalidInputError } from '../../core/failures';
 import { slugify } from '../../core/ids';
 import { parseShotItem } from '../../core/shotItems';
@@ -27,7 +31,12 @@ function extensionOf(binary: IBinaryData, fallback: string): string {
 }
 
 /** The first item of the pipeline carrying `property` (LUT, captions, music may sit on any of them). */
-function pipelineBinary(context: IExecuteFunctions, cut: PipelineCut, property: string, field: string): IBinaryData {
+function pipelineBinary(
+	context: IExecuteFunctions,
+	cut: PipelineCut,
+	property: string,
+	field: string,
+): IBinaryData {
 	for (const input of cut.inputs) {
 		const binary = context.getInputData()[input.itemIndex].binary?.[property];
 		if (binary) return binary;
@@ -46,22 +55,38 @@ function pipelineBinary(context: IExecuteFunctions, cut: PipelineCut, property: 
 	);
 }
 
-async function stage(context: IExecuteFunctions, binary: IBinaryData, workDir: string, file: string): Promise<string> {
+async function stage(
+	context: IExecuteFunctions,
+	binary: IBinaryData,
+	workDir: string,
+	file: string,
+): Promise<string> {
 	await writeBinaryToFile(context, binary, path.join(workDir, file));
 	return file;
 }
 
-async function outputBinaries(context: IExecuteFunctions, assembled: AssembledCut, settings: NodeSettings, title: string, workDir: string) {
+async function outputBinaries(
+	context: IExecuteFunctions,
+	assembled: AssembledCut,
+	settings: NodeSettings,
+	title: string,
+	workDir: string,
+) {
 	const base = slugify(title, 'cut');
 	const { files } = assembled;
-	const fromFile = (file: string, name: string, mimeType: string) => fileToBinary(context, path.join(workDir, file), name, mimeType);
+	const fromFile = (file: string, name: string, mimeType: string) =>
+		fileToBinary(context, path.join(workDir, file), name, mimeType);
 	const binary: Record<string, IBinaryData> = {};
 	const names: IDataObject = { video: settings.outputProperty };
 	binary[settings.outputProperty] = await fromFile(files.master, `${base}.mp4`, 'video/mp4');
 	const renditions: IDataObject = {};
 	for (const rendition of files.renditions) {
 		const property = `${settings.outputProperty}_${rendition.suffix}`;
-		binary[property] = await fromFile(rendition.file, `${base}-${rendition.suffix}.mp4`, 'video/mp4');
+		binary[property] = await fromFile(
+			rendition.file,
+			`${base}-${rendition.suffix}.mp4`,
+			'video/mp4',
+		);
 		renditions[rendition.suffix.replace('x', ':')] = property;
 	}
 	names.renditions = renditions;
@@ -79,22 +104,46 @@ async function outputBinaries(context: IExecuteFunctions, assembled: AssembledCu
 	return { binary, names };
 }
 
-async function assemblePipeline(context: IExecuteFunctions, inputs: AssemblyInput[], settings: NodeSettings): Promise<INodeExecutionData> {
+async function assemblePipeline(
+	context: IExecuteFunctions,
+	inputs: AssemblyInput[],
+	settings: NodeSettings,
+): Promise<INodeExecutionData> {
 	const { assembly } = settings;
 	const cut = selectTakes(inputs, assembly);
 	const workDir = await fs.mkdtemp(path.join(tmpdir(), 'veo-assemble-'));
 	try {
-		const lutFile = assembly.lutProperty ? await stage(context, pipelineBinary(context, cut, assembly.lutProperty, 'options.lutProperty'), workDir, 'grade.cube') : undefined;
+		const lutFile = assembly.lutProperty
+			? await stage(
+					context,
+					pipelineBinary(context, cut, assembly.lutProperty, 'options.lutProperty'),
+					workDir,
+					'grade.cube',
+				)
+			: undefined;
 		let captionsText: string | undefined;
 		if (assembly.captions?.source === 'srtText') captionsText = assembly.captions.text;
 		if (assembly.captions?.source === 'srtBinary') {
-			const file = await stage(context, pipelineBinary(context, cut, assembly.captions.binaryProperty, 'srtProperty'), workDir, 'captions-input.srt');
+			const file = await stage(
+				context,
+				pipelineBinary(context, cut, assembly.captions.binaryProperty, 'srtProperty'),
+				workDir,
+				'captions-input.srt',
+			);
 			captionsText = await fs.readFile(path.join(workDir, file), 'utf8');
 		}
 		let audioTrack: { file: string; name: string } | undefined;
 		if (assembly.audioTrack) {
-			const binary = pipelineBinary(context, cut, assembly.audioTrack.binaryProperty, 'audioTrack.binaryProperty');
-			audioTrack = { file: await stage(context, binary, workDir, `track${extensionOf(binary, '.audio')}`), name: binary.fileName ?? 'audio-track' };
+			const binary = pipelineBinary(
+				context,
+				cut,
+				assembly.audioTrack.binaryProperty,
+				'audioTrack.binaryProperty',
+			);
+			audioTrack = {
+				file: await stage(context, binary, workDir, `track${extensionOf(binary, '.audio')}`),
+				name: binary.fileName ?? 'audio-track',
+			};
 		}
 		const clipFiles: Array<string | undefined> = [];
 		const clipNames: string[] = [];
@@ -105,12 +154,34 @@ async function assemblePipeline(context: IExecuteFunctions, inputs: AssemblyInpu
 				continue;
 			}
 			const binary = context.getInputData()[slot.itemIndex].binary![slot.binaryProperty];
-			clipFiles.push(await stage(context, binary, workDir, `clip-${String(index + 1).padStart(4, '0')}${extensionOf(binary, '.mp4')}`));
+			clipFiles.push(
+				await stage(
+					context,
+					binary,
+					workDir,
+					`clip-${String(index + 1).padStart(4, '0')}${extensionOf(binary, '.mp4')}`,
+				),
+			);
 			clipNames.push(binary.fileName ?? `${slot.take.id}.mp4`);
 		}
 
-		const assembled = await assembleCut({ cut, options: assembly, workDir, clipFiles, clipNames, lutFile, captionsText, audioTrack });
-		const { binary, names } = await outputBinaries(context, assembled, settings, cut.bible.title, workDir);
+		const assembled = await assembleCut({
+			cut,
+			options: assembly,
+			workDir,
+			clipFiles,
+			clipNames,
+			lutFile,
+			captionsText,
+			audioTrack,
+		});
+		const { binary, names } = await outputBinaries(
+			context,
+			assembled,
+			settings,
+			cut.bible.title,
+			workDir,
+		);
 		const { report } = assembled;
 		return {
 			json: {
@@ -132,10 +203,19 @@ async function assemblePipeline(context: IExecuteFunctions, inputs: AssemblyInpu
 }
 
 /** A failed pipeline when the user chose to continue: its error, paired with all of its items. */
-function pipelineErrorItem(context: IExecuteFunctions, inputs: AssemblyInput[], error: unknown, itemIndex: number): INodeExecutionData {
+function pipelineErrorItem(
+	context: IExecuteFunctions,
+	inputs: AssemblyInput[],
+	error: unknown,
+	itemIndex: number,
+): INodeExecutionData {
 	const nodeError = toNodeError(context.getNode(), error, itemIndex);
 	return {
-		json: { pipelineId: inputs[0].item.pipelineId, error: nodeError.message, errorDescription: nodeError.description ?? undefined },
+		json: {
+			pipelineId: inputs[0].item.pipelineId,
+			error: nodeError.message,
+			errorDescription: nodeError.description ?? undefined,
+		},
 		pairedItem: inputs.map((input) => ({ item: input.itemIndex })),
 	};
 }
@@ -146,20 +226,31 @@ export async function assembleBatch(context: IExecuteFunctions): Promise<INodeEx
 	const inputs: AssemblyInput[] = [];
 	context.getInputData().forEach((entry, itemIndex) => {
 		try {
-			inputs.push({ itemIndex, item: parseShotItem(entry.json), binaryProperties: Object.keys(entry.binary ?? {}) });
+			inputs.push({
+				itemIndex,
+				item: parseShotItem(entry.json),
+				binaryProperties: Object.keys(entry.binary ?? {}),
+			});
 		} catch (error) {
 			if (!context.continueOnFail()) throw toNodeError(context.getNode(), error, itemIndex);
 			output.push(errorItem(context, error, itemIndex));
 		}
 	});
 	const typos = unknownOverrides(inputs, settings.assembly.takeOverrides);
-	if (typos.length) throw new InvalidInputError(typos, 'Take ids are on the items (takes[].id); copy the one you want.');
+	if (typos.length)
+		throw new InvalidInputError(
+			typos,
+			'Take ids are on the items (takes[].id); copy the one you want.',
+		);
 
 	for (const pipeline of groupPipelines(inputs)) {
 		try {
 			output.push(await assemblePipeline(context, pipeline, settings));
 		} catch (error) {
-			const itemIndex = error instanceof AssemblyInputError && error.itemIndex !== undefined ? error.itemIndex : pipeline[0].itemIndex;
+			const itemIndex =
+				error instanceof AssemblyInputError && error.itemIndex !== undefined
+					? error.itemIndex
+					: pipeline[0].itemIndex;
 			if (!context.continueOnFail()) throw toNodeError(context.getNode(), error, itemIndex);
 			output.push(pipelineErrorItem(context, pipeline, error, itemIndex));
 		}

@@ -22,8 +22,16 @@ export const properties: INodeProperties[] = [
 		name: 'missingShots',
 		type: 'options',
 		options: [
-			{ name: 'Fail and List Them', value: 'fail', description: 'Stop with the list of shots without an approved take and why' },
-			{ name: 'Insert a Slate', value: 'slate', description: "A titled card of the shot's length stands in; the report says so" },
+			{
+				name: 'Fail and List Them',
+				value: 'fail',
+				description: 'Stop with the list of shots without an approved take and why',
+			},
+			{
+				name: 'Insert a Slate',
+				value: 'slate',
+				description: "A titled card of the shot's length stands in; the report says so",
+			},
 		],
 		default: 'fail',
 		description: 'What to do when a shot of the pipeline has no approved take',
@@ -33,9 +41,22 @@ export const properties: INodeProperties[] = [
 		name: 'transition',
 		type: 'options',
 		options: [
-			{ name: 'Cut', value: 'cut', description: 'Straight cuts; with matching clips the video is joined without re-encoding' },
-			{ name: 'Crossfade', value: 'crossfade', description: 'Each shot dissolves into the next; the cut gets shorter by the transition at every join' },
-			{ name: 'Fade Through Black', value: 'fadeThroughBlack', description: 'Each shot fades out and the next fades in; the cut keeps its length' },
+			{
+				name: 'Cut',
+				value: 'cut',
+				description: 'Straight cuts; with matching clips the video is joined without re-encoding',
+			},
+			{
+				name: 'Crossfade',
+				value: 'crossfade',
+				description:
+					'Each shot dissolves into the next; the cut gets shorter by the transition at every join',
+			},
+			{
+				name: 'Fade Through Black',
+				value: 'fadeThroughBlack',
+				description: 'Each shot fades out and the next fades in; the cut keeps its length',
+			},
 		],
 		default: 'cut',
 	},
@@ -53,7 +74,11 @@ export const properties: INodeProperties[] = [
 		type: 'options',
 		options: [
 			{ name: 'As Generated', value: 'none', description: "Keep the clips' own levels" },
-			{ name: 'Social (-14 LUFS)', value: 'social', description: 'What YouTube, Instagram and TikTok play at' },
+			{
+				name: 'Social (-14 LUFS)',
+				value: 'social',
+				description: 'What YouTube, Instagram and TikTok play at',
+			},
 			{ name: 'Broadcast (EBU R128, -23 LUFS)', value: 'broadcast' },
 			{ name: 'Custom', value: 'custom' },
 		],
@@ -74,9 +99,21 @@ export const properties: INodeProperties[] = [
 		type: 'options',
 		options: [
 			{ name: 'None', value: 'none' },
-			{ name: "From the Shots' Dialogue", value: 'dialogue', description: 'Each line of dialogue under its shot' },
-			{ name: 'SRT Text', value: 'srtText', description: 'SubRip captions typed here or from an expression' },
-			{ name: 'SRT File', value: 'srtBinary', description: 'An .srt file in a binary property of the items' },
+			{
+				name: "From the Shots' Dialogue",
+				value: 'dialogue',
+				description: 'Each line of dialogue under its shot',
+			},
+			{
+				name: 'SRT Text',
+				value: 'srtText',
+				description: 'SubRip captions typed here or from an expression',
+			},
+			{
+				name: 'SRT File',
+				value: 'srtBinary',
+				description: 'An .srt file in a binary property of the items',
+			},
 		],
 		default: 'none',
 		description: 'Captions burned into the picture (of every rendition)',
@@ -111,19 +148,45 @@ export const properties: INodeProperties[] = [
 				displayName: 'Track',
 				name: 'track',
 				values: [
-					{ displayName: 'Binary Property', name: 'binaryProperty', type: 'string', default: 'music', description: 'Binary property with the audio file (on any item of the pipeline)' },
+					{
+						displayName: 'Binary Property',
+						name: 'binaryProperty',
+						type: 'string',
+						default: 'music',
+						description: 'Binary property with the audio file (on any item of the pipeline)',
+					},
 					{
 						displayName: 'Role',
 						name: 'role',
 						type: 'options',
 						options: [
-							{ name: 'Music', value: 'music', description: "Plays under the clips' own sound and fades out at the end" },
-							{ name: 'Voice-Over', value: 'voiceOver', description: "The clips' sound ducks while the voice speaks" },
+							{
+								name: 'Music',
+								value: 'music',
+								description: "Plays under the clips' own sound and fades out at the end",
+							},
+							{
+								name: 'Voice-Over',
+								value: 'voiceOver',
+								description: "The clips' sound ducks while the voice speaks",
+							},
 						],
 						default: 'music',
 					},
-					{ displayName: 'Level (dB)', name: 'levelDb', type: 'number', default: -12, description: 'Gain applied to the track before mixing (music usually -10 to -18)' },
-					{ displayName: 'Loop', name: 'loop', type: 'boolean', default: true, description: 'Whether to repeat the track when it is shorter than the cut' },
+					{
+						displayName: 'Level (dB)',
+						name: 'levelDb',
+						type: 'number',
+						default: -12,
+						description: 'Gain applied to the track before mixing (music usually -10 to -18)',
+					},
+					{
+						displayName: 'Loop',
+						name: 'loop',
+						type: 'boolean',
+						default: true,
+						description: 'Whether to repeat the track when it is shorter than the cut',
+					},
 				],
 			},
 		],
@@ -141,7 +204,13 @@ export const properties: INodeProperties[] = [
 				displayName: 'Rendition',
 				name: 'rendition',
 				values: [
-					{ displayName: 'Aspect Ratio', name: 'aspectRatio', type: 'options', options: aspectOptions, default: '9:16' },
+					{
+						displayName: 'Aspect Ratio',
+						name: 'aspectRatio',
+						type: 'options',
+						options: aspectOptions,
+						default: '9:16',
+					},
 					{
 						displayName: 'Fit',
 						name: 'fit',
@@ -152,7 +221,14 @@ export const properties: INodeProperties[] = [
 						],
 						default: 'crop',
 					},
-					{ displayName: 'Short Side (Pixels)', name: 'shortSide', type: 'number', typeOptions: { minValue: 2 }, default: 1080, description: 'An even number: 1080 gives 1080x1920 for 9:16 and 1080x1350 for 4:5' },
+					{
+						displayName: 'Short Side (Pixels)',
+						name: 'shortSide',
+						type: 'number',
+						typeOptions: { minValue: 2 },
+						default: 1080,
+						description: 'An even number: 1080 gives 1080x1920 for 9:16 and 1080x1350 for 4:5',
+					},
 				],
 			},
 		],
@@ -164,13 +240,64 @@ export const properties: INodeProperties[] = [
 		placeholder: 'Add Option',
 		default: {},
 		options: [
-			{ displayName: 'Clip Binary Property', name: 'clipProperty', type: 'string', default: DEFAULT_CLIP_PROPERTY, description: 'Where a clip is when its take does not record a property of its own (Veo Generate keeps each take under "clip_take<N>")' },
-			{ displayName: 'Colour Grade LUT Property', name: 'lutProperty', type: 'string', default: '', placeholder: 'grade', description: 'Binary property with a 3D LUT (.cube) applied to the whole cut' },
-			{ displayName: 'Frame Rate', name: 'frameRate', type: 'number', typeOptions: { minValue: 1, maxValue: 120 }, default: 24, description: "Frames per second of the cut (by default the clips' own)" },
-			{ displayName: 'Output Binary Property', name: 'outputProperty', type: 'string', default: 'cut', description: 'Where the video goes; renditions go under "<property>_9x16" and so on' },
-			{ displayName: 'Output Height', name: 'outputHeight', type: 'number', typeOptions: { minValue: 2 }, default: 720, description: "Height of the cut in pixels, with Output Width (by default the clips' own size)" },
-			{ displayName: 'Output Width', name: 'outputWidth', type: 'number', typeOptions: { minValue: 2 }, default: 1280, description: 'Width of the cut in pixels, with Output Height. Clips of another shape are letterboxed.' },
-			{ displayName: 'Poster Frame At (Seconds)', name: 'posterAtSeconds', type: 'number', typeOptions: { minValue: 0 }, default: 0, description: 'Where the poster frame is taken from (by default the middle of the first shot)' },
+			{
+				displayName: 'Clip Binary Property',
+				name: 'clipProperty',
+				type: 'string',
+				default: DEFAULT_CLIP_PROPERTY,
+				description:
+					'Where a clip is when its take does not record a property of its own (Veo Generate keeps each take under "clip_take<N>")',
+			},
+			{
+				displayName: 'Colour Grade LUT Property',
+				name: 'lutProperty',
+				type: 'string',
+				default: '',
+				placeholder: 'grade',
+				description: 'Binary property with a 3D LUT (.cube) applied to the whole cut',
+			},
+			{
+				displayName: 'Frame Rate',
+				name: 'frameRate',
+				type: 'number',
+				typeOptions: { minValue: 1, maxValue: 120 },
+				default: 24,
+				description: "Frames per second of the cut (by default the clips' own)",
+			},
+			{
+				displayName: 'Output Binary Property',
+				name: 'outputProperty',
+				type: 'string',
+				default: 'cut',
+				description: 'Where the video goes; renditions go under "<property>_9x16" and so on',
+			},
+			{
+				displayName: 'Output Height',
+				name: 'outputHeight',
+				type: 'number',
+				typeOptions: { minValue: 2 },
+				default: 720,
+				description:
+					"Height of the cut in pixels, with Output Width (by default the clips' own size)",
+			},
+			{
+				displayName: 'Output Width',
+				name: 'outputWidth',
+				type: 'number',
+				typeOptions: { minValue: 2 },
+				default: 1280,
+				description:
+					'Width of the cut in pixels, with Output Height. Clips of another shape are letterboxed.',
+			},
+			{
+				displayName: 'Poster Frame At (Seconds)',
+				name: 'posterAtSeconds',
+				type: 'number',
+				typeOptions: { minValue: 0 },
+				default: 0,
+				description:
+					'Where the poster frame is taken from (by default the middle of the first shot)',
+			},
 			{
 				displayName: 'Quality',
 				name: 'quality',
@@ -183,7 +310,15 @@ export const properties: INodeProperties[] = [
 				default: 'standard',
 				description: 'Encoder effort when the picture is re-encoded (x264 preset and quality)',
 			},
-			{ displayName: 'Takes to Use', name: 'takeOverrides', type: 'string', default: '', placeholder: 'shot-02-take-1, shot-05-take-3', description: 'Approved take IDs that win over the newest approved take of their shot (when a shot was approved more than once)' },
+			{
+				displayName: 'Takes to Use',
+				name: 'takeOverrides',
+				type: 'string',
+				default: '',
+				placeholder: 'shot-02-take-1, shot-05-take-3',
+				description:
+					'Approved take IDs that win over the newest approved take of their shot (when a shot was approved more than once)',
+			},
 		],
 	},
 ];

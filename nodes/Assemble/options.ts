@@ -6,7 +6,8 @@ import { DEFAULT_CLIP_PROPERTY } from '../../core/binaryNames';
 
 /** The node's parameters as the core's assembly options. Read once per run (item 0): one cut per pipeline. */
 
-const numberOrUndefined = (value: unknown) => (value === undefined || value === '' || value === null ? undefined : Number(value));
+const numberOrUndefined = (value: unknown) =>
+	value === undefined || value === '' || value === null ? undefined : Number(value);
 
 export interface NodeSettings {
 	assembly: AssemblyOptions;
@@ -14,7 +15,8 @@ export interface NodeSettings {
 }
 
 export function readSettings(context: IExecuteFunctions): NodeSettings {
-	const parameter = <T>(name: string, fallback: T) => context.getNodeParameter(name, 0, fallback) as T;
+	const parameter = <T>(name: string, fallback: T) =>
+		context.getNodeParameter(name, 0, fallback) as T;
 	const options = parameter<IDataObject>('options', {});
 	const transition = parameter<AssemblyOptions['transition']['kind']>('transition', 'cut');
 
@@ -35,7 +37,8 @@ export function readSettings(context: IExecuteFunctions): NodeSettings {
 					: undefined;
 
 	const track = parameter<IDataObject>('audioTrack', {}).track as IDataObject | undefined;
-	const renditions = (parameter<IDataObject>('renditions', {}).rendition as IDataObject[] | undefined) ?? [];
+	const renditions =
+		(parameter<IDataObject>('renditions', {}).rendition as IDataObject[] | undefined) ?? [];
 
 	const assembly: AssemblyOptions = {
 		clipProperty: String(options.clipProperty ?? '').trim() || DEFAULT_CLIP_PROPERTY,
@@ -44,7 +47,11 @@ export function readSettings(context: IExecuteFunctions): NodeSettings {
 			.split(/[\s,]+/)
 			.filter(Boolean),
 		transition: { kind: transition, durationSeconds: Number(parameter('transitionDuration', 0.5)) },
-		target: { width: numberOrUndefined(options.outputWidth), height: numberOrUndefined(options.outputHeight), frameRate: numberOrUndefined(options.frameRate) },
+		target: {
+			width: numberOrUndefined(options.outputWidth),
+			height: numberOrUndefined(options.outputHeight),
+			frameRate: numberOrUndefined(options.frameRate),
+		},
 		lutProperty: String(options.lutProperty ?? '').trim() || undefined,
 		captions,
 		audioTrack: track

@@ -19,7 +19,8 @@ export class DriftScore implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{ $parameter["judge"] ? "Measured and judged" : "Measured" }}',
-		description: "Measure each clip against the scene bible (lighting, palette, continuity, technical defects, characters' faces and props with local models, optionally a Gemini judge) and route it to pass, review or regeneration",
+		description:
+			"Measure each clip against the scene bible (lighting, palette, continuity, technical defects, characters' faces and props with local models, optionally a Gemini judge) and route it to pass, review or regeneration",
 		defaults: { name: 'Drift Score' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

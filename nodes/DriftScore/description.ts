@@ -6,7 +6,12 @@ import { authenticationProperty, modelLocator } from '../shared/google';
 
 const judgeOn = { show: { judge: [true] } };
 
-const threshold = (displayName: string, name: string, fallback: number, description: string): INodeProperties => ({
+const threshold = (
+	displayName: string,
+	name: string,
+	fallback: number,
+	description: string,
+): INodeProperties => ({
 	displayName,
 	name,
 	type: 'number',
@@ -25,12 +30,14 @@ export const properties: INodeProperties[] = [
 			{
 				name: 'Pass, Review and Regenerate',
 				value: 'threeOutputs',
-				description: 'Each clip goes to the output its drift calls for; items that are not freshly generated pass through on Pass',
+				description:
+					'Each clip goes to the output its drift calls for; items that are not freshly generated pass through on Pass',
 			},
 			{
 				name: 'One Output',
 				value: 'oneOutput',
-				description: 'Keep the batch together: every item leaves on one output, its status saying approved, needs_review or needs_regeneration',
+				description:
+					'Keep the batch together: every item leaves on one output, its status saying approved, needs_review or needs_regeneration',
 			},
 		],
 		default: 'threeOutputs',
@@ -47,14 +54,16 @@ export const properties: INodeProperties[] = [
 		name: 'technical',
 		type: 'boolean',
 		default: true,
-		description: 'Whether to check length, size, black, frozen or flickering frames, cuts inside the clip and the sound, with ffmpeg',
+		description:
+			'Whether to check length, size, black, frozen or flickering frames, cuts inside the clip and the sound, with ffmpeg',
 	},
 	{
 		displayName: 'Look and Continuity',
 		name: 'look',
 		type: 'boolean',
 		default: true,
-		description: "Whether to measure lighting and palette against the bible, the first frame against the previous shot's last, and characters against their reference images (ffmpeg, no model)",
+		description:
+			"Whether to measure lighting and palette against the bible, the first frame against the previous shot's last, and characters against their reference images (ffmpeg, no model)",
 	},
 	{
 		displayName: 'Offline Character and Prop Checks',
@@ -64,24 +73,28 @@ export const properties: INodeProperties[] = [
 			{
 				name: 'On',
 				value: 'on',
-				description: 'Compare faces with the reference images and find COCO-class props and their colour, with vision models that ship in the package; the node fails if they cannot load',
+				description:
+					'Compare faces with the reference images and find COCO-class props and their colour, with vision models that ship in the package; the node fails if they cannot load',
 			},
 			{
 				name: 'On When the Models Load',
 				value: 'whenAvailable',
-				description: 'As On, but if the models cannot load the clips are scored without these checks and each report says why',
+				description:
+					'As On, but if the models cannot load the clips are scored without these checks and each report says why',
 			},
 			{ name: 'Off', value: 'off', description: 'Each report says these checks were switched off' },
 		],
 		default: 'on',
-		description: 'Free, local checks of "is this the same character?" and "is the mug blue?". Props the object model does not know are left to the Semantic Judge.',
+		description:
+			'Free, local checks of "is this the same character?" and "is the mug blue?". Props the object model does not know are left to the Semantic Judge.',
 	},
 	{
 		displayName: 'Semantic Judge (Gemini)',
 		name: 'judge',
 		type: 'boolean',
 		default: false,
-		description: "Whether a Gemini model watches each clip and checks the shot's constraints, props and characters (a paid call per clip)",
+		description:
+			"Whether a Gemini model watches each clip and checks the shot's constraints, props and characters (a paid call per clip)",
 	},
 	{ ...authenticationProperty, displayOptions: judgeOn },
 	modelLocator({
@@ -92,9 +105,24 @@ export const properties: INodeProperties[] = [
 		description: 'The Gemini model that watches the clips (it must understand video)',
 		displayOptions: judgeOn,
 	}),
-	threshold('Pass Threshold', 'passThreshold', DEFAULT_THRESHOLDS.pass, 'Clips drifting less than this (0 = exactly the bible, 1 = nothing like it) pass without a person'),
-	threshold('Fail Threshold', 'failThreshold', DEFAULT_THRESHOLDS.fail, 'Clips drifting this much or more go back to generation with a corrective prompt'),
-	threshold('Minimum Confidence', 'minConfidence', DEFAULT_THRESHOLDS.minConfidence, 'How sure a verdict must be to pass or send back a clip without a person; less sure verdicts go to Review'),
+	threshold(
+		'Pass Threshold',
+		'passThreshold',
+		DEFAULT_THRESHOLDS.pass,
+		'Clips drifting less than this (0 = exactly the bible, 1 = nothing like it) pass without a person',
+	),
+	threshold(
+		'Fail Threshold',
+		'failThreshold',
+		DEFAULT_THRESHOLDS.fail,
+		'Clips drifting this much or more go back to generation with a corrective prompt',
+	),
+	threshold(
+		'Minimum Confidence',
+		'minConfidence',
+		DEFAULT_THRESHOLDS.minConfidence,
+		'How sure a verdict must be to pass or send back a clip without a person; less sure verdicts go to Review',
+	),
 	{
 		displayName: 'Options',
 		name: 'options',
@@ -107,7 +135,8 @@ export const properties: INodeProperties[] = [
 				name: 'contactSheet',
 				type: 'boolean',
 				default: true,
-				description: 'Whether to attach a PNG strip of frames with the failing measures marked, as binary "contactSheet"',
+				description:
+					'Whether to attach a PNG strip of frames with the failing measures marked, as binary "contactSheet"',
 			},
 			{
 				displayName: 'Clips Scored at Once',
@@ -122,9 +151,17 @@ export const properties: INodeProperties[] = [
 				name: 'expectAudio',
 				type: 'options',
 				options: [
-					{ name: 'When the Model Makes Sound', value: 'fromModel', description: 'Veo 3 and 3.1 clips must have sound; Veo 2 clips are silent' },
+					{
+						name: 'When the Model Makes Sound',
+						value: 'fromModel',
+						description: 'Veo 3 and 3.1 clips must have sound; Veo 2 clips are silent',
+					},
 					{ name: 'Always', value: 'always' },
-					{ name: 'Never', value: 'never', description: 'For clips made with sound switched off (Vertex AI)' },
+					{
+						name: 'Never',
+						value: 'never',
+						description: 'For clips made with sound switched off (Vertex AI)',
+					},
 				],
 				default: 'fromModel',
 			},

@@ -1,5 +1,11 @@
 import { promises as fs } from 'fs';
-import { sleep, type IBinaryData, type IDataObject, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
+import {
+	sleep,
+	type IBinaryData,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+} from 'n8n-workflow';
 import { availableParallelism, tmpdir } from 'os';
 import path from 'path';
 
@@ -8,7 +14,12 @@ import { InvalidInputError } from '../../core/failures';
 import { findVeoModel } from '../../core/models';
 import { recordDrift, takeToScore } from '../../core/scoring/recordDrift';
 import { DEFAULT_THRESHOLDS, type Thresholds } from '../../core/scoring/report';
-import { driftScorers, scoreDrift, type MediaFile, type ScoringSubject } from '../../core/scoring/scoreDrift';
+import {
+	driftScorers,
+	scoreDrift,
+	type MediaFile,
+	type ScoringSubject,
+} from '../../core/scoring/scoreDrift';
 import { parseShotItem } from '../../core/shotItems';
 import type { ShotItem } from '../../core/types';
 import { ffmpegMediaReader } from '../../edges/ffmpeg/frameSampling';
@@ -33,14 +44,23 @@ function requireVideo(binary: IBinaryData, property: string): void {
 	const mimeType = binary.mimeType ?? '';
 	if (mimeType && !mimeType.startsWith('video/') && mimeType !== 'application/octet-stream') {
 		throw new InvalidInputError(
-			[{ path: 'clipProperty', message: `names binary "${property}", which is ${mimeType}${binary.fileName ? ` (${binary.fileName})` : ''}, not a video` }],
+			[
+				{
+					path: 'clipProperty',
+					message: `names binary "${property}", which is ${mimeType}${binary.fileName ? ` (${binary.fileName})` : ''}, not a video`,
+				},
+			],
 			'Point Clip Property at the clip Veo Generate attached (by default "clip").',
 		);
 	}
 }
 
 /** Runs `work` for every entry, at most `limit` at once. */
-async function forEachAtOnce<T>(entries: T[], limit: number, work: (entry: T) => Promise<void>): Promise<void> {
+async function forEachAtOnce<T>(
+	entries: T[],
+	limit: number,
+	work: (entry: T) => Promise<void>,
+): Promise<void> {
 	let next = 0;
 	const lane = async () => {
 		while (next < entries.length) await work(entries[next++]);
@@ -55,7 +75,9 @@ async function forEachAtOnce<T>(entries: T[], limit: number, work: (entry: T) =>
  */
 export async function scoreBatch(context: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const inputs = context.getInputData();
-	const placed: Array<{ output: number; data: INodeExecutionData } | undefined> = new Array(inputs.length);
+	const placed: Array<{ output: number; data: INodeExecutionData } | undefined> = new Array(
+		inputs.length,
+	);
 	const fail = (itemIndex: number, error: unknown) => {
 		if (!context.continueOnFail()) throw toNodeError(context.getNode(), error, itemIndex);
 		// A clip that could not be scored needs a person, never the Pass output.
@@ -67,7 +89,10 @@ export async function scoreBatch(context: IExecuteFunctions): Promise<INodeExecu
 		try {
 			const item = readShotItem(context, itemIndex);
 			if (item.status !== 'generated') {
-				placed[itemIndex] = { output: OUTPUT.pass, data: { ...inputs[itemIndex], pairedItem: { item: itemIndex } } };
+				placed[itemIndex] = {
+					output: OUTPUT.pass,
+					data: { ...inputs[itemIndex], pairedItem: { item: itemIndex } },
+				};
 				continue;
 			}
 			takeToScore(item);
@@ -86,15 +111,20 @@ export async function scoreBatch(context: IExecuteFunctions): Promise<INodeExecu
 			const scoreJob = await jobScorer(context, workDir);
 			const options = context.getNodeParameter('options', 0, {}) as IDataObject;
 			const errors = new Map<number, unknown>();
-			await forEachAtOnce(jobs, Math.max(1, Number(options.concurrency) || availableParallelism()), async (job) => {
-				try {
-					placed[job.itemIndex] = await scoreJob(job);
-				} catch (error) {
-					errors.set(job.itemIndex, error);
-				}
-			});
+			await forEachAtOnce(
+				jobs,
+				Math.max(1, Number(options.concurrency) || availableParallelism()),
+				async (job) => {
+					try {
+						placed[job.itemIndex] = await scoreJob(job);
+					} catch (error) {
+						errors.set(job.itemIndex, error);
+					}
+				},
+			);
 			// Failures are reported in item order, once every clip was tried.
-			for (const { itemIndex } of jobs) if (errors.has(itemIndex)) fail(itemIndex, errors.get(itemIndex));
+			for (const { itemIndex } of jobs)
+				if (errors.has(itemIndex)) fail(itemIndex, errors.get(itemIndex));
 		} finally {
 			await fs.rm(workDir, { recursive: true, force: true });
 		}
@@ -107,29 +137,53 @@ export async function scoreBatch(context: IExecuteFunctions): Promise<INodeExecu
 }
 
 /** Scoring for this run of the node: the scorers, the decoder and the files shared by every job. */
-async function jobScorer(context: IExecuteFunctions, workDir: string): Promise<(job: Job) => Promise<{ output: number; data: INodeExecutionData }>> {
+async function jobScorer(
+	context: IExecuteFunctions,
+	workDir: string,
+): Promise<(job: Job) => Promise<{ output: number; data: INodeExecutionData }>> {
 	const options = context.getNodeParameter('options', 0, {}) as IDataObject;
 	const judge = context.getNodeParameter('judge', 0, false) as boolean;
 	const scorers = driftScorers({
 		technical: context.getNodeParameter('technical', 0, true) as boolean,
 		look: context.getNodeParameter('look', 0, true) as boolean,
 		judge: judge
-			? geminiDriftJudge(await googleClientFor(context), context.getNodeParameter('judgeModel', 0, '', { extractValue: true }) as string, sleep)
+			? geminiDriftJudge(
+					await googleClientFor(context),
+					context.getNodeParameter('judgeModel', 0, '', { extractValue: true }) as string,
+					sleep,
+				)
 			: undefined,
-		offline: offlineVision(context.getNodeParameter('offlineChecks', 0, 'on') as OfflineChecks, 'switched off (Offline Character and Prop Checks: Off)'),
+		offline: offlineVision(
+			context.getNodeParameter('offlineChecks', 0, 'on') as OfflineChecks,
+			'switched off (Offline Character and Prop Checks: Off)',
+		),
 	});
 	const media = ffmpegMediaReader();
 	const previousOf = previousClips(context);
 	const files = new Map<string, Promise<string>>();
 	/** Each binary is written to the work folder once, however many clips compare with it. */
-	const fileFor = async (itemIndex: number, property: string, binary: IBinaryData): Promise<MediaFile> => {
+	const fileFor = async (
+		itemIndex: number,
+		property: string,
+		binary: IBinaryData,
+	): Promise<MediaFile> => {
 		// Items that share a stored binary (a reference image on every shot) share its file, and the scorers' work on it.
 		const key = binary.id ?? `${itemIndex}/${property}`;
 		if (!files.has(key)) {
-			const filePath = path.join(workDir, `${files.size}-${property.replace(/[^a-z0-9_-]/gi, '_')}`);
-			files.set(key, writeBinaryToFile(context, binary, filePath).then(() => filePath));
+			const filePath = path.join(
+				workDir,
+				`${files.size}-${property.replace(/[^a-z0-9_-]/gi, '_')}`,
+			);
+			files.set(
+				key,
+				writeBinaryToFile(context, binary, filePath).then(() => filePath),
+			);
 		}
-		return { path: await files.get(key)!, name: `item ${itemIndex} binary "${property}"`, mimeType: binary.mimeType };
+		return {
+			path: await files.get(key)!,
+			name: `item ${itemIndex} binary "${property}"`,
+			mimeType: binary.mimeType,
+		};
 	};
 
 	return async ({ itemIndex, item, binary }) => {
@@ -138,16 +192,37 @@ async function jobScorer(context: IExecuteFunctions, workDir: string): Promise<(
 		const thresholds: Thresholds = {
 			pass: context.getNodeParameter('passThreshold', itemIndex, DEFAULT_THRESHOLDS.pass) as number,
 			fail: context.getNodeParameter('failThreshold', itemIndex, DEFAULT_THRESHOLDS.fail) as number,
-			minConfidence: context.getNodeParameter('minConfidence', itemIndex, DEFAULT_THRESHOLDS.minConfidence) as number,
+			minConfidence: context.getNodeParameter(
+				'minConfidence',
+				itemIndex,
+				DEFAULT_THRESHOLDS.minConfidence,
+			) as number,
 		};
 		if (thresholds.pass > thresholds.fail) {
-			throw new InvalidInputError([{ path: 'passThreshold', message: `(${thresholds.pass}) is above the fail threshold (${thresholds.fail})` }]);
+			throw new InvalidInputError([
+				{
+					path: 'passThreshold',
+					message: `(${thresholds.pass}) is above the fail threshold (${thresholds.fail})`,
+				},
+			]);
 		}
 		const references: ScoringSubject['references'] = [];
-		for (const character of item.bible.characters.filter((candidate) => item.shot.characters.includes(candidate.id) && candidate.referenceImage)) {
-			const referenceProperty = character.referenceImage!.binaryProperty || referenceImageProperty(character.id);
-			const image = requireBinary(context, itemIndex, referenceProperty, `bible.characters[${character.id}].referenceImage`);
-			references.push({ ...(await fileFor(itemIndex, referenceProperty, image)), characterId: character.id, characterName: character.name });
+		for (const character of item.bible.characters.filter(
+			(candidate) => item.shot.characters.includes(candidate.id) && candidate.referenceImage,
+		)) {
+			const referenceProperty =
+				character.referenceImage!.binaryProperty || referenceImageProperty(character.id);
+			const image = requireBinary(
+				context,
+				itemIndex,
+				referenceProperty,
+				`bible.characters[${character.id}].referenceImage`,
+			);
+			references.push({
+				...(await fileFor(itemIndex, referenceProperty, image)),
+				characterId: character.id,
+				characterName: character.name,
+			});
 		}
 		const previous = item.shot.continuousWithPrevious ? previousOf(item, property) : undefined;
 		const { report, contactSheet } = await scoreDrift(
@@ -155,7 +230,9 @@ async function jobScorer(context: IExecuteFunctions, workDir: string): Promise<(
 				bible: item.bible,
 				shot: item.shot,
 				clip: await fileFor(itemIndex, property, binary),
-				expectAudio: { always: true, never: false }[options.expectAudio as string] ?? Boolean(findVeoModel(take.model || item.model)?.nativeAudio),
+				expectAudio:
+					{ always: true, never: false }[options.expectAudio as string] ??
+					Boolean(findVeoModel(take.model || item.model)?.nativeAudio),
 				previousClip: previous && (await fileFor(previous.itemIndex, property, previous.binary)),
 				references,
 			},
@@ -163,9 +240,16 @@ async function jobScorer(context: IExecuteFunctions, workDir: string): Promise<(
 		);
 		const outputBinary = { ...(context.getInputData()[itemIndex].binary ?? {}) };
 		if (contactSheet) {
-			outputBinary[CONTACT_SHEET_PROPERTY] = await context.helpers.prepareBinaryData(contactSheet, `${take.id}-contact-sheet.png`, 'image/png');
+			outputBinary[CONTACT_SHEET_PROPERTY] = await context.helpers.prepareBinaryData(
+				contactSheet,
+				`${take.id}-contact-sheet.png`,
+				'image/png',
+			);
 		}
-		return { output: OUTPUT[report.route], data: shotItemOutput(recordDrift(item, report), itemIndex, outputBinary) };
+		return {
+			output: OUTPUT[report.route],
+			data: shotItemOutput(recordDrift(item, report), itemIndex, outputBinary),
+		};
 	};
 }
 
@@ -173,7 +257,9 @@ async function jobScorer(context: IExecuteFunctions, workDir: string): Promise<(
  * The newest clip of the shot before each shot: the item of the same pipeline with the previous
  * sequence number in this batch, whatever its status, if it has a clip.
  */
-function previousClips(context: IExecuteFunctions): (item: ShotItem, property: string) => { itemIndex: number; binary: IBinaryData } | undefined {
+function previousClips(
+	context: IExecuteFunctions,
+): (item: ShotItem, property: string) => { itemIndex: number; binary: IBinaryData } | undefined {
 	const bySequence = new Map<string, number>();
 	context.getInputData().forEach((input, itemIndex) => {
 		try {
@@ -188,7 +274,9 @@ function previousClips(context: IExecuteFunctions): (item: ShotItem, property: s
 		if (itemIndex === undefined) return undefined;
 		const input = context.getInputData()[itemIndex];
 		const previous = parseShotItem(input.json);
-		const binary = input.binary?.[property] ?? input.binary?.[previous.takes[previous.takes.length - 1]?.clip?.binaryProperty ?? ''];
+		const binary =
+			input.binary?.[property] ??
+			input.binary?.[previous.takes[previous.takes.length - 1]?.clip?.binaryProperty ?? ''];
 		return binary ? { itemIndex, binary } : undefined;
 	};
 }

@@ -29,17 +29,36 @@ export class HumanApprovalWait implements INodeType {
 		icon: { light: 'file:humanApprovalWait.svg', dark: 'file:humanApprovalWait.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{ $parameter["operation"] === "decideTimedOut" ? "Decide timed-out clips" : "Wait for approval" }}',
-		description: 'Pause until an editor approves or rejects clips on a review page; rejections go back to generation with the note',
+		subtitle:
+			'={{ $parameter["operation"] === "decideTimedOut" ? "Decide timed-out clips" : "Wait for approval" }}',
+		description:
+			'Pause until an editor approves or rejects clips on a review page; rejections go back to generation with the note',
 		defaults: { name: 'Human Approval Wait' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: `={{ (${outputsFor})($parameter) }}`,
 		webhooks: [
-			{ name: 'default', httpMethod: 'GET', responseMode: 'onReceived', responseData: '', path: '={{ $nodeId }}', restartWebhook: true, isFullPath: true },
-			{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', responseData: '', path: '={{ $nodeId }}', restartWebhook: true, isFullPath: true },
+			{
+				name: 'default',
+				httpMethod: 'GET',
+				responseMode: 'onReceived',
+				responseData: '',
+				path: '={{ $nodeId }}',
+				restartWebhook: true,
+				isFullPath: true,
+			},
+			{
+				name: 'default',
+				httpMethod: 'POST',
+				responseMode: 'onReceived',
+				responseData: '',
+				path: '={{ $nodeId }}',
+				restartWebhook: true,
+				isFullPath: true,
+			},
 		],
-		waitingNodeTooltip: '={{ "Waiting for an editor. The review link is in this execution\'s custom data (reviewUrl) and was sent to the configured channels." }}',
+		waitingNodeTooltip:
+			'={{ "Waiting for an editor. The review link is in this execution\'s custom data (reviewUrl) and was sent to the configured channels." }}',
 		properties,
 	};
 

@@ -9,7 +9,11 @@ import { errorItemFor } from '../shared/items';
  * Reads the batch. An unreadable item stops the node, or, with Continue On Fail, becomes an error
  * item (for the last output) while the other items are reviewed as usual.
  */
-export function readBatch(node: INode, inputs: INodeExecutionData[], continueOnFail: boolean): { items: Batch; errors: INodeExecutionData[] } {
+export function readBatch(
+	node: INode,
+	inputs: INodeExecutionData[],
+	continueOnFail: boolean,
+): { items: Batch; errors: INodeExecutionData[] } {
 	const errors: INodeExecutionData[] = [];
 	const items = inputs.map((input, itemIndex) => {
 		try {

@@ -18,9 +18,14 @@ export function relativeLink(absolute: string): string {
 function takeNotes(take: Take): string[] {
 	const notes: string[] = [];
 	if (take.review) {
-		notes.push(`${take.review.decision} by ${take.review.reviewer ?? 'an editor'}${take.review.note ? `: ${take.review.note}` : ''}`);
+		notes.push(
+			`${take.review.decision} by ${take.review.reviewer ?? 'an editor'}${take.review.note ? `: ${take.review.note}` : ''}`,
+		);
 	}
-	if (take.drift) notes.push(`Drift ${Math.round(take.drift.drift * 100)}%: ${take.drift.reasons.slice(0, 2).join('; ')}`);
+	if (take.drift)
+		notes.push(
+			`Drift ${Math.round(take.drift.drift * 100)}%: ${take.drift.reasons.slice(0, 2).join('; ')}`,
+		);
 	if (take.reason) notes.push(take.reason);
 	return notes;
 }
@@ -42,10 +47,18 @@ export function buildBoardView(
 		const drift = take?.drift;
 		const earlierTakes = item.takes.slice(0, -1).map((earlier) => ({
 			label: `Take ${earlier.attempt} (${earlier.outcome})`,
-			clipUrl: earlier.clip && binary[earlier.clip.binaryProperty] ? mediaLink(itemIndex, earlier.clip.binaryProperty) : undefined,
+			clipUrl:
+				earlier.clip && binary[earlier.clip.binaryProperty]
+					? mediaLink(itemIndex, earlier.clip.binaryProperty)
+					: undefined,
 			notes: takeNotes(earlier),
 		}));
-		const clipBinary = take?.clip && binary[take.clip.binaryProperty] ? take.clip.binaryProperty : binary[clipProperty] ? clipProperty : undefined;
+		const clipBinary =
+			take?.clip && binary[take.clip.binaryProperty]
+				? take.clip.binaryProperty
+				: binary[clipProperty]
+					? clipProperty
+					: undefined;
 		return {
 			position,
 			key: entry.key,
@@ -54,8 +67,12 @@ export function buildBoardView(
 			camera: item.shot.camera || undefined,
 			prompt: take?.prompt ?? '',
 			clipUrl: clipBinary ? mediaLink(itemIndex, clipBinary) : undefined,
-			contactSheetUrl: binary[CONTACT_SHEET_PROPERTY] ? mediaLink(itemIndex, CONTACT_SHEET_PROPERTY) : undefined,
-			missingClipReason: clipBinary ? undefined : (take?.reason ?? item.statusReason ?? 'no clip on this item'),
+			contactSheetUrl: binary[CONTACT_SHEET_PROPERTY]
+				? mediaLink(itemIndex, CONTACT_SHEET_PROPERTY)
+				: undefined,
+			missingClipReason: clipBinary
+				? undefined
+				: (take?.reason ?? item.statusReason ?? 'no clip on this item'),
 			drift: drift
 				? {
 						percent: Math.round(drift.drift * 100),
@@ -70,9 +87,14 @@ export function buildBoardView(
 	});
 	const pipelines = new Set(entries.map((entry) => entry.item.pipelineId)).size;
 	return {
-		title: entries.length ? `Review: ${entries[0].item.bible.title}${pipelines > 1 ? ` and ${pipelines - 1} more` : ''}` : 'Review',
+		title: entries.length
+			? `Review: ${entries[0].item.bible.title}${pipelines > 1 ? ` and ${pipelines - 1} more` : ''}`
+			: 'Review',
 		subtitle: `${entries.length} clip${entries.length === 1 ? '' : 's'} to review`,
-		undecidedNote: undecided === 'reject' ? 'Clips left undecided count as rejected.' : 'Clips left undecided come back in the next review round.',
+		undecidedNote:
+			undecided === 'reject'
+				? 'Clips left undecided count as rejected.'
+				: 'Clips left undecided come back in the next review round.',
 		submitUrl: relativeLink(sign({ round, view: 'submit' })),
 		clips,
 	};

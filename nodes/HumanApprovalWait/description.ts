@@ -16,13 +16,15 @@ export const properties: INodeProperties[] = [
 				name: 'Wait for Approval',
 				value: 'sendAndWait',
 				action: 'Wait for an editor to approve clips',
-				description: 'Pause until an editor approves, rejects or annotates the clips on a review page',
+				description:
+					'Pause until an editor approves, rejects or annotates the clips on a review page',
 			},
 			{
 				name: 'Decide Timed-Out Clips',
 				value: 'decideTimedOut',
 				action: 'Decide clips whose review timed out',
-				description: 'For the Timed Out output of a review with a wait limit: approve clips that passed QA, or reject all',
+				description:
+					'For the Timed Out output of a review with a wait limit: approve clips that passed QA, or reject all',
 			},
 		],
 		default: 'sendAndWait',
@@ -32,8 +34,16 @@ export const properties: INodeProperties[] = [
 		name: 'reviewScope',
 		type: 'options',
 		options: [
-			{ name: 'Those That Need Review', value: 'needsReview', description: 'Clips Drift Score could not decide; the others pass straight through' },
-			{ name: 'Every Clip', value: 'all', description: 'Every clip of the batch goes on the board' },
+			{
+				name: 'Those That Need Review',
+				value: 'needsReview',
+				description: 'Clips Drift Score could not decide; the others pass straight through',
+			},
+			{
+				name: 'Every Clip',
+				value: 'all',
+				description: 'Every clip of the batch goes on the board',
+			},
 		],
 		default: 'needsReview',
 		displayOptions: waiting,
@@ -43,8 +53,17 @@ export const properties: INodeProperties[] = [
 		name: 'routing',
 		type: 'options',
 		options: [
-			{ name: 'Approved and Rejected', value: 'split', description: 'Approved clips on one output, everything else on the other' },
-			{ name: 'One Output (Keep the Batch Together)', value: 'single', description: 'All items on one output, each with its status: for pipelines that loop as one batch' },
+			{
+				name: 'Approved and Rejected',
+				value: 'split',
+				description: 'Approved clips on one output, everything else on the other',
+			},
+			{
+				name: 'One Output (Keep the Batch Together)',
+				value: 'single',
+				description:
+					'All items on one output, each with its status: for pipelines that loop as one batch',
+			},
 		],
 		default: 'split',
 		displayOptions: waiting,
@@ -54,7 +73,11 @@ export const properties: INodeProperties[] = [
 		name: 'undecided',
 		type: 'options',
 		options: [
-			{ name: 'Stay for the Next Round', value: 'keep', description: 'They keep status "needs review" and come back to the next board' },
+			{
+				name: 'Stay for the Next Round',
+				value: 'keep',
+				description: 'They keep status "needs review" and come back to the next board',
+			},
 			{ name: 'Count as Rejected', value: 'reject' },
 		],
 		default: 'keep',
@@ -74,7 +97,8 @@ export const properties: INodeProperties[] = [
 		name: 'limitWaitTime',
 		type: 'boolean',
 		default: false,
-		description: 'Whether to stop waiting after a while. At the limit the clips come out unchanged (still "needs review"), so a looping batch brings them to the next board.',
+		description:
+			'Whether to stop waiting after a while. At the limit the clips come out unchanged (still "needs review"), so a looping batch brings them to the next board.',
 		displayOptions: { show: { operation: ['sendAndWait'], routing: ['single'] } },
 	},
 	{
@@ -102,8 +126,16 @@ export const properties: INodeProperties[] = [
 		name: 'timeoutPolicy',
 		type: 'options',
 		options: [
-			{ name: 'Approve Clips That Passed QA', value: 'approvePassed', description: 'Others stay undecided' },
-			{ name: 'Reject All', value: 'rejectAll', description: 'Every clip under review goes back for another take' },
+			{
+				name: 'Approve Clips That Passed QA',
+				value: 'approvePassed',
+				description: 'Others stay undecided',
+			},
+			{
+				name: 'Reject All',
+				value: 'rejectAll',
+				description: 'Every clip under review goes back for another take',
+			},
 		],
 		default: 'approvePassed',
 		displayOptions: { show: { operation: ['decideTimedOut'] } },
@@ -122,7 +154,8 @@ export const properties: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add Channel',
 		default: {},
-		description: 'Nothing after this node runs while it waits, so the node itself delivers the link',
+		description:
+			'Nothing after this node runs while it waits, so the node itself delivers the link',
 		displayOptions: waiting,
 		options: [
 			{
@@ -131,14 +164,16 @@ export const properties: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				placeholder: 'https://hooks.slack.com/services/...',
-				description: 'An incoming-webhook URL; the node posts the link and a summary as {"text": ...}',
+				description:
+					'An incoming-webhook URL; the node posts the link and a summary as {"text": ...}',
 			},
 			{
 				displayName: 'Workflow to Run',
 				name: 'workflowId',
 				type: 'string',
 				default: '',
-				description: 'ID of a workflow (with an Execute Workflow Trigger) that gets the link as input, to deliver it with Gmail, Slack, Telegram or any other node',
+				description:
+					'ID of a workflow (with an Execute Workflow Trigger) that gets the link as input, to deliver it with Gmail, Slack, Telegram or any other node',
 			},
 		],
 	},

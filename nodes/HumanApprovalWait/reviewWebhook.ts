@@ -1,11 +1,23 @@
 import { randomBytes } from 'crypto';
 import { createReadStream, existsSync } from 'fs';
-import type { IBinaryData, INodeExecutionData, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import type {
+	IBinaryData,
+	INodeExecutionData,
+	IWebhookFunctions,
+	IWebhookResponseData,
+} from 'n8n-workflow';
 import type { Readable } from 'stream';
 import { pipeline } from 'stream/promises';
 
 import { InvalidInputError } from '../../core/failures';
-import { applyReview, boardEntries, parseReviewSubmission, reviewRoundId, type ReviewScope, type UndecidedPolicy } from '../../core/review';
+import {
+	applyReview,
+	boardEntries,
+	parseReviewSubmission,
+	reviewRoundId,
+	type ReviewScope,
+	type UndecidedPolicy,
+} from '../../core/review';
 import { renderBoard } from '../../edges/review-page/board';
 import { renderNotice, reviewPageCsp } from '../../edges/review-page/html';
 import { toNodeError } from '../shared/errors';
@@ -27,7 +39,12 @@ interface HttpResponse {
 	headersSent?: boolean;
 }
 
-function sendHtml(response: HttpResponse, status: number, html: string, nonce: string): IWebhookResponseData {
+function sendHtml(
+	response: HttpResponse,
+	status: number,
+	html: string,
+	nonce: string,
+): IWebhookResponseData {
 	response.status(status);
 	response.setHeader('Content-Type', 'text/html; charset=utf-8');
 	response.setHeader('Content-Security-Policy', reviewPageCsp(nonce));
@@ -41,13 +58,20 @@ function sendHtml(response: HttpResponse, status: number, html: string, nonce: s
  * Streams to the viewer. A video element aborts range requests whenever it seeks; `pipeline` then
  * closes the file, where `pipe` would leave it open (and an unhandled read error would stop n8n).
  */
-async function streamTo(response: NodeJS.WritableStream, source: Readable): Promise<IWebhookResponseData> {
+async function streamTo(
+	response: NodeJS.WritableStream,
+	source: Readable,
+): Promise<IWebhookResponseData> {
 	await pipeline(source, response).catch(() => undefined);
 	return { noWebhookResponse: true };
 }
 
 /** Streams a binary, honouring a Range request so the video element can seek. */
-async function sendMedia(context: IWebhookFunctions, binary: IBinaryData, range: string | undefined): Promise<IWebhookResponseData> {
+async function sendMedia(
+	context: IWebhookFunctions,
+	binary: IBinaryData,
+	range: string | undefined,
+): Promise<IWebhookResponseData> {
 	const response = context.getResponseObject() as unknown as HttpResponse & NodeJS.WritableStream;
 	response.setHeader('Content-Type', binary.mimeType);
 	response.setHeader('Accept-Ranges', 'bytes');
@@ -92,10 +116,17 @@ async function sendMedia(context: IWebhookFunctions, binary: IBinaryData, range:
 }
 
 export async function reviewWebhook(context: IWebhookFunctions): Promise<IWebhookResponseData> {
-	const request = context.getRequestObject() as unknown as { method: string; query: Record<string, string>; headers: Record<string, string | undefined> };
+	const request = context.getRequestObject() as unknown as {
+		method: string;
+		query: Record<string, string>;
+		headers: Record<string, string | undefined>;
+	};
 	const response = context.getResponseObject() as unknown as HttpResponse;
 	const nonce = randomBytes(12).toString('base64');
-	const inputs = context.evaluateExpression('{{ $input.all() }}', 0) as unknown as INodeExecutionData[];
+	const inputs = context.evaluateExpression(
+		'{{ $input.all() }}',
+		0,
+	) as unknown as INodeExecutionData[];
 	// The execution waits, so any unreadable item was let through by Continue On Fail.
 	const { items, errors } = readBatch(context.getNode(), inputs, true);
 	const scope = context.getNodeParameter('reviewScope', 'needsReview') as ReviewScope;
@@ -104,13 +135,27 @@ export async function reviewWebhook(context: IWebhookFunctions): Promise<IWebhoo
 	const query = request.query ?? {};
 
 	if (query.round !== round) {
-		return sendHtml(response, 200, renderNotice('Already decided', 'The clips on this link have been decided already; a newer review link may be on its way.', nonce), nonce);
+		return sendHtml(
+			response,
+			200,
+			renderNotice(
+				'Already decided',
+				'The clips on this link have been decided already; a newer review link may be on its way.',
+				nonce,
+			),
+			nonce,
+		);
 	}
 	if (request.method === 'GET' && query.view === 'media') {
 		const itemIndex = Number(query.item);
 		const binary = inputs[itemIndex]?.binary?.[query.property];
 		if (!binary || !entries.some((entry) => entry.itemIndex === itemIndex)) {
-			return sendHtml(response, 404, renderNotice('Not found', 'This clip is not on the board.', nonce), nonce);
+			return sendHtml(
+				response,
+				404,
+				renderNotice('Not found', 'This clip is not on the board.', nonce),
+				nonce,
+			);
 		}
 		return sendMedia(context, binary, request.headers.range);
 	}
@@ -118,7 +163,12 @@ export async function reviewWebhook(context: IWebhookFunctions): Promise<IWebhoo
 	const undecided = context.getNodeParameter('undecided', 'keep') as UndecidedPolicy;
 	const sign = (parameters: Record<string, string>) => context.getSignedResumeUrl(parameters);
 	if (request.method === 'GET') {
-		return sendHtml(response, 200, renderBoard(buildBoardView(entries, inputs, clipProperty, round, undecided, sign), nonce), nonce);
+		return sendHtml(
+			response,
+			200,
+			renderBoard(buildBoardView(entries, inputs, clipProperty, round, undecided, sign), nonce),
+			nonce,
+		);
 	}
 
 	let submission;
@@ -126,7 +176,12 @@ export async function reviewWebhook(context: IWebhookFunctions): Promise<IWebhoo
 		submission = parseReviewSubmission(context.getBodyData(), entries);
 	} catch (error) {
 		if (error instanceof InvalidInputError) {
-			return sendHtml(response, 400, renderNotice('Submission refused', `${error.message}. ${error.hint ?? ''}`, nonce), nonce);
+			return sendHtml(
+				response,
+				400,
+				renderNotice('Submission refused', `${error.message}. ${error.hint ?? ''}`, nonce),
+				nonce,
+			);
 		}
 		throw toNodeError(context.getNode(), error);
 	}
@@ -136,13 +191,20 @@ export async function reviewWebhook(context: IWebhookFunctions): Promise<IWebhoo
 		limitWaitTime: context.getNodeParameter('limitWaitTime', false) as boolean,
 	};
 	const routed = applyReview(items, entries, submission, { undecided });
-	const approvedCount = routed.approved.filter((entry) => entries.some((e) => e.itemIndex === entry.itemIndex)).length;
+	const approvedCount = routed.approved.filter((entry) =>
+		entries.some((e) => e.itemIndex === entry.itemIndex),
+	).length;
 	return {
 		webhookResponse: renderNotice(
 			'Decisions recorded',
 			`${approvedCount} of ${entries.length} clips approved. Rejected clips go back for another take with your notes. You can close this page.`,
 			nonce,
 		),
-		workflowData: routeToOutputs(routed, settings, (itemIndex) => inputs[itemIndex]?.binary, errors),
+		workflowData: routeToOutputs(
+			routed,
+			settings,
+			(itemIndex) => inputs[itemIndex]?.binary,
+			errors,
+		),
 	};
 }

@@ -13,7 +13,9 @@ export interface OutputSettings {
  * and by `routeToOutputs`, so the two always agree. With a wait limit, "Timed Out" comes first
  * because at the limit n8n hands the waiting items, unchanged, to a waiting node's first output.
  */
-export function outputsFor(parameters: OutputSettings): Array<{ type: 'main'; displayName: string }> {
+export function outputsFor(
+	parameters: OutputSettings,
+): Array<{ type: 'main'; displayName: string }> {
 	if (parameters.operation !== 'decideTimedOut' && parameters.routing === 'single') {
 		return [{ type: 'main', displayName: 'Reviewed' }];
 	}

@@ -23,8 +23,10 @@ export class SceneSpec implements INodeType {
 		icon: { light: 'file:sceneSpec.svg', dark: 'file:sceneSpec.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{ {"fromBrief": "From brief (Gemini)", "fromJson": "From JSON", "defineInNode": "Defined in node"}[$parameter["operation"]] }}',
-		description: 'Turn a creative brief into a scene bible and a shot list that every later step obeys',
+		subtitle:
+			'={{ {"fromBrief": "From brief (Gemini)", "fromJson": "From JSON", "defineInNode": "Defined in node"}[$parameter["operation"]] }}',
+		description:
+			'Turn a creative brief into a scene bible and a shot list that every later step obeys',
 		defaults: { name: 'Scene Spec' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
@@ -37,9 +39,24 @@ export class SceneSpec implements INodeType {
 				type: 'options',
 				noDataExpression: true,
 				options: [
-					{ name: 'From Brief (Gemini)', value: 'fromBrief', action: 'Write a scene spec from a brief', description: 'Gemini drafts the bible and shot list from your brief' },
-					{ name: 'From JSON', value: 'fromJson', action: 'Validate a scene spec from JSON', description: 'Check a spec written by hand, kept in a sheet, or edited from a draft' },
-					{ name: 'Define in Node', value: 'defineInNode', action: 'Define a scene spec in the node', description: 'Type characters, props and shots here, for small jobs' },
+					{
+						name: 'From Brief (Gemini)',
+						value: 'fromBrief',
+						action: 'Write a scene spec from a brief',
+						description: 'Gemini drafts the bible and shot list from your brief',
+					},
+					{
+						name: 'From JSON',
+						value: 'fromJson',
+						action: 'Validate a scene spec from JSON',
+						description: 'Check a spec written by hand, kept in a sheet, or edited from a draft',
+					},
+					{
+						name: 'Define in Node',
+						value: 'defineInNode',
+						action: 'Define a scene spec in the node',
+						description: 'Type characters, props and shots here, for small jobs',
+					},
 				],
 				default: 'fromBrief',
 			},
@@ -54,6 +71,8 @@ export class SceneSpec implements INodeType {
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const operation = this.getNodeParameter('operation', 0) as keyof typeof operations;
-		return [await runPerItem(this, (itemIndex) => operations[operation].execute.call(this, itemIndex))];
+		return [
+			await runPerItem(this, (itemIndex) => operations[operation].execute.call(this, itemIndex)),
+		];
 	}
 }

@@ -48,5 +48,6 @@ export const maxShotsProperty: INodeProperties = {
 	type: 'number',
 	typeOptions: { minValue: 1 },
 	default: DEFAULT_MAX_SHOTS,
-	description: 'A guard against a unit mistake (3 hours instead of 3 minutes): specs with more shots are refused',
+	description:
+		'A guard against a unit mistake (3 hours instead of 3 minutes): specs with more shots are refused',
 };

@@ -1,4 +1,10 @@
-import type { IBinaryData, IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IBinaryData,
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 
 import { referenceImageProperty } from '../../core/binaryNames';
 import { createShotItems } from '../../core/shotItems';
@@ -10,8 +16,17 @@ export const outputProperty: INodeProperties = {
 	name: 'output',
 	type: 'options',
 	options: [
-		{ name: 'One Item per Shot', value: 'perShot', description: 'For the rest of the pipeline: each item carries the whole bible, its shot and status "pending"' },
-		{ name: 'One Item with the Whole Spec', value: 'wholeSpec', description: 'The bible and the shot list in one item, to review, store or edit' },
+		{
+			name: 'One Item per Shot',
+			value: 'perShot',
+			description:
+				'For the rest of the pipeline: each item carries the whole bible, its shot and status "pending"',
+		},
+		{
+			name: 'One Item with the Whole Spec',
+			value: 'wholeSpec',
+			description: 'The bible and the shot list in one item, to review, store or edit',
+		},
 	],
 	default: 'perShot',
 };
@@ -25,7 +40,9 @@ function collectReferenceImages(
 	itemIndex: number,
 	spec: SceneSpec,
 ): { spec: SceneSpec; binary: Record<string, IBinaryData> } {
-	const binary: Record<string, IBinaryData> = { ...(context.getInputData()[itemIndex]?.binary ?? {}) };
+	const binary: Record<string, IBinaryData> = {
+		...(context.getInputData()[itemIndex]?.binary ?? {}),
+	};
 	const characters = spec.bible.characters.map((character, index) => {
 		if (!character.referenceImage) return character;
 		const source = requireBinary(
@@ -55,7 +72,12 @@ export function specToItems(
 	if (output === 'wholeSpec') {
 		return [
 			{
-				json: { pipelineId: shotItems[0].pipelineId, model, provenance, spec } as unknown as IDataObject,
+				json: {
+					pipelineId: shotItems[0].pipelineId,
+					model,
+					provenance,
+					spec,
+				} as unknown as IDataObject,
 				binary: binaryOrNothing,
 				pairedItem: { item: itemIndex },
 			},

@@ -18,8 +18,10 @@ export class VeoGenerate implements INodeType {
 		icon: { light: 'file:veoGenerate.svg', dark: 'file:veoGenerate.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{ {"generateAndWait": "Generate and wait", "submitOnly": "Submit only", "checkAndFetch": "Check and fetch"}[$parameter["operation"]] }}',
-		description: 'Generate a clip for every shot with Google Veo, within quota, with the scene bible compiled into every prompt',
+		subtitle:
+			'={{ {"generateAndWait": "Generate and wait", "submitOnly": "Submit only", "checkAndFetch": "Check and fetch"}[$parameter["operation"]] }}',
+		description:
+			'Generate a clip for every shot with Google Veo, within quota, with the scene bible compiled into every prompt',
 		defaults: { name: 'Veo Generate' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

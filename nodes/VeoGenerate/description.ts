@@ -22,7 +22,8 @@ export const properties: INodeProperties[] = [
 				name: 'Submit Only',
 				value: 'submitOnly',
 				action: 'Submit clips without waiting',
-				description: 'Start generations and return at once with their operation names; pair with a Wait node and Check and Fetch for long batches',
+				description:
+					'Start generations and return at once with their operation names; pair with a Wait node and Check and Fetch for long batches',
 			},
 			{
 				name: 'Check and Fetch',
@@ -54,9 +55,14 @@ export const properties: INodeProperties[] = [
 			{
 				name: 'Compiled From the Scene Bible',
 				value: 'compiled',
-				description: "The shot plus the bible's characters, props, look and rules, plus corrections from earlier takes",
+				description:
+					"The shot plus the bible's characters, props, look and rules, plus corrections from earlier takes",
 			},
-			{ name: 'Custom Prompt', value: 'custom', description: 'Your own prompt (expressions allowed); corrections are still appended' },
+			{
+				name: 'Custom Prompt',
+				value: 'custom',
+				description: 'Your own prompt (expressions allowed); corrections are still appended',
+			},
 		],
 		default: 'compiled',
 		displayOptions: submitting,
@@ -68,7 +74,9 @@ export const properties: INodeProperties[] = [
 		typeOptions: { rows: 4 },
 		default: '',
 		required: true,
-		displayOptions: { show: { operation: ['generateAndWait', 'submitOnly'], promptSource: ['custom'] } },
+		displayOptions: {
+			show: { operation: ['generateAndWait', 'submitOnly'], promptSource: ['custom'] },
+		},
 	},
 	{
 		displayName: 'Extra Negative Prompt',
@@ -84,7 +92,8 @@ export const properties: INodeProperties[] = [
 		name: 'clipProperty',
 		type: 'string',
 		default: DEFAULT_CLIP_PROPERTY,
-		description: 'Where the newest clip goes. Every take also keeps its clip under "<property>_take<N>".',
+		description:
+			'Where the newest clip goes. Every take also keeps its clip under "<property>_take<N>".',
 		displayOptions: { show: { operation: ['generateAndWait', 'checkAndFetch'] } },
 	},
 	{
@@ -100,16 +109,51 @@ export const properties: INodeProperties[] = [
 				name: 'characterReferences',
 				type: 'options',
 				options: [
-					{ name: 'When the Model Takes Them', value: 'auto', description: "Use the shot's characters' reference images on models that accept them (Veo 3.1, 8-second shots)" },
-					{ name: 'Always', value: 'always', description: 'Use them, and fail clearly when the model cannot' },
+					{
+						name: 'When the Model Takes Them',
+						value: 'auto',
+						description:
+							"Use the shot's characters' reference images on models that accept them (Veo 3.1, 8-second shots)",
+					},
+					{
+						name: 'Always',
+						value: 'always',
+						description: 'Use them, and fail clearly when the model cannot',
+					},
 					{ name: 'Never', value: 'never' },
 				],
 				default: 'auto',
 			},
-			{ displayName: 'Extra Reference Image Properties', name: 'referenceImageProperties', type: 'string', default: '', placeholder: 'product, logo', description: 'Binary properties with asset images (up to 3 references in all), separated by commas' },
-			{ displayName: 'First Frame Property', name: 'firstFrameProperty', type: 'string', default: '', description: 'Binary property with an image the clip starts from' },
-			{ displayName: 'Last Frame Property', name: 'lastFrameProperty', type: 'string', default: '', description: 'Binary property with an image the clip ends on (needs a first frame)' },
-			{ displayName: 'Extend Video Property', name: 'extendVideoProperty', type: 'string', default: '', description: 'Binary property with a clip to extend (Veo 3.1, 720p)' },
+			{
+				displayName: 'Extra Reference Image Properties',
+				name: 'referenceImageProperties',
+				type: 'string',
+				default: '',
+				placeholder: 'product, logo',
+				description:
+					'Binary properties with asset images (up to 3 references in all), separated by commas',
+			},
+			{
+				displayName: 'First Frame Property',
+				name: 'firstFrameProperty',
+				type: 'string',
+				default: '',
+				description: 'Binary property with an image the clip starts from',
+			},
+			{
+				displayName: 'Last Frame Property',
+				name: 'lastFrameProperty',
+				type: 'string',
+				default: '',
+				description: 'Binary property with an image the clip ends on (needs a first frame)',
+			},
+			{
+				displayName: 'Extend Video Property',
+				name: 'extendVideoProperty',
+				type: 'string',
+				default: '',
+				description: 'Binary property with a clip to extend (Veo 3.1, 720p)',
+			},
 		],
 	},
 	{
@@ -119,22 +163,160 @@ export const properties: INodeProperties[] = [
 		placeholder: 'Add Option',
 		default: {},
 		options: [
-			{ displayName: 'Aspect Ratio', name: 'aspectRatio', type: 'options', options: [{ name: 'From the Scene Bible', value: 'bible' }, { name: '16:9', value: '16:9' }, { name: '9:16', value: '9:16' }], default: 'bible' },
-			{ displayName: 'Attempts per Shot', name: 'maxAttempts', type: 'number', typeOptions: { minValue: 1 }, default: 3, description: 'Takes a shot may use in all, including regenerations after review; then it is marked failed with the reason' },
-			{ displayName: 'Budget (USD)', name: 'budgetUsd', type: 'number', typeOptions: { minValue: 0, numberPrecision: 2 }, default: 0, description: 'Stop submitting when the next clip would take this run over the budget (0 = no limit). Unstarted shots stay pending.' },
-			{ displayName: 'Clips at Once', name: 'concurrency', type: 'number', typeOptions: { minValue: 1 }, default: 10, description: "Generations running at the same time. Veo's quota is about 10 per project; a 429 slows the batch down, it never fails a shot." },
-			{ displayName: 'Duration (Seconds)', name: 'durationSeconds', type: 'number', typeOptions: { minValue: 0 }, default: 0, description: "0 uses each shot's own duration" },
-			{ displayName: 'Enhance Prompt', name: 'enhancePrompt', type: 'options', options: [{ name: "Model's Default", value: 'default' }, { name: 'On', value: 'on' }, { name: 'Off', value: 'off' }], default: 'default' },
-			{ displayName: 'Generate Audio (Vertex AI)', name: 'generateAudio', type: 'options', options: [{ name: "Model's Default", value: 'default' }, { name: 'On', value: 'on' }, { name: 'Off', value: 'off' }], default: 'default', description: 'Veo 3 always adds audio on the Gemini API; Vertex AI can switch it off' },
-			{ displayName: 'Keep Google File URI', name: 'keepFileUri', type: 'boolean', default: false, description: 'Whether to record the clip\'s URI at Google on the take (Gemini API files are kept two days)' },
-			{ displayName: 'Maximum Wait per Clip (Minutes)', name: 'clipTimeoutMinutes', type: 'number', typeOptions: { minValue: 1 }, default: 10, description: 'A clip not ready by then counts as a failed attempt and is tried again' },
-			{ displayName: 'Number of Videos', name: 'numberOfVideos', type: 'number', typeOptions: { minValue: 1 }, default: 1, description: 'Videos per request (Veo 2: up to 2). Extra videos are kept on the take.' },
-			{ displayName: 'Person Generation', name: 'personGeneration', type: 'options', options: [{ name: "Model's Default", value: 'default' }, { name: 'Allow All', value: 'allow_all' }, { name: 'Allow Adults', value: 'allow_adult' }, { name: "Don't Allow", value: 'dont_allow' }], default: 'default' },
-			{ displayName: 'Poll Interval Maximum (Seconds)', name: 'pollMaxSeconds', type: 'number', typeOptions: { minValue: 1 }, default: 20, description: 'The longest gap between two checks of one clip, so a clip that finishes early is not left waiting' },
-			{ displayName: 'Poll Interval Minimum (Seconds)', name: 'pollMinSeconds', type: 'number', typeOptions: { minValue: 0.1 }, default: 1, description: "The shortest gap between two checks of one clip. Checks adapt to how long the batch's clips take, so most clips are checked only a few times." },
-			{ displayName: 'Resolution', name: 'resolution', type: 'options', options: [{ name: 'From the Scene Bible', value: 'bible' }, { name: '720p', value: '720p' }, { name: '1080p', value: '1080p' }, { name: '4K', value: '4k' }], default: 'bible' },
-			{ displayName: 'Safety-Filtered Clips', name: 'safetyFiltered', type: 'options', options: [{ name: 'Send to Review', value: 'needs_review' }, { name: 'Mark Failed', value: 'failed' }], default: 'needs_review', description: "Where a shot goes when Google's safety filter withholds its video (not charged)" },
-			{ displayName: 'Seed (Vertex AI)', name: 'seed', type: 'number', default: 0, description: '0 for a random seed; a fixed seed makes takes repeatable on Vertex AI' },
+			{
+				displayName: 'Aspect Ratio',
+				name: 'aspectRatio',
+				type: 'options',
+				options: [
+					{ name: 'From the Scene Bible', value: 'bible' },
+					{ name: '16:9', value: '16:9' },
+					{ name: '9:16', value: '9:16' },
+				],
+				default: 'bible',
+			},
+			{
+				displayName: 'Attempts per Shot',
+				name: 'maxAttempts',
+				type: 'number',
+				typeOptions: { minValue: 1 },
+				default: 3,
+				description:
+					'Takes a shot may use in all, including regenerations after review; then it is marked failed with the reason',
+			},
+			{
+				displayName: 'Budget (USD)',
+				name: 'budgetUsd',
+				type: 'number',
+				typeOptions: { minValue: 0, numberPrecision: 2 },
+				default: 0,
+				description:
+					'Stop submitting when the next clip would take this run over the budget (0 = no limit). Unstarted shots stay pending.',
+			},
+			{
+				displayName: 'Clips at Once',
+				name: 'concurrency',
+				type: 'number',
+				typeOptions: { minValue: 1 },
+				default: 10,
+				description:
+					"Generations running at the same time. Veo's quota is about 10 per project; a 429 slows the batch down, it never fails a shot.",
+			},
+			{
+				displayName: 'Duration (Seconds)',
+				name: 'durationSeconds',
+				type: 'number',
+				typeOptions: { minValue: 0 },
+				default: 0,
+				description: "0 uses each shot's own duration",
+			},
+			{
+				displayName: 'Enhance Prompt',
+				name: 'enhancePrompt',
+				type: 'options',
+				options: [
+					{ name: "Model's Default", value: 'default' },
+					{ name: 'On', value: 'on' },
+					{ name: 'Off', value: 'off' },
+				],
+				default: 'default',
+			},
+			{
+				displayName: 'Generate Audio (Vertex AI)',
+				name: 'generateAudio',
+				type: 'options',
+				options: [
+					{ name: "Model's Default", value: 'default' },
+					{ name: 'On', value: 'on' },
+					{ name: 'Off', value: 'off' },
+				],
+				default: 'default',
+				description: 'Veo 3 always adds audio on the Gemini API; Vertex AI can switch it off',
+			},
+			{
+				displayName: 'Keep Google File URI',
+				name: 'keepFileUri',
+				type: 'boolean',
+				default: false,
+				description:
+					"Whether to record the clip's URI at Google on the take (Gemini API files are kept two days)",
+			},
+			{
+				displayName: 'Maximum Wait per Clip (Minutes)',
+				name: 'clipTimeoutMinutes',
+				type: 'number',
+				typeOptions: { minValue: 1 },
+				default: 10,
+				description: 'A clip not ready by then counts as a failed attempt and is tried again',
+			},
+			{
+				displayName: 'Number of Videos',
+				name: 'numberOfVideos',
+				type: 'number',
+				typeOptions: { minValue: 1 },
+				default: 1,
+				description: 'Videos per request (Veo 2: up to 2). Extra videos are kept on the take.',
+			},
+			{
+				displayName: 'Person Generation',
+				name: 'personGeneration',
+				type: 'options',
+				options: [
+					{ name: "Model's Default", value: 'default' },
+					{ name: 'Allow All', value: 'allow_all' },
+					{ name: 'Allow Adults', value: 'allow_adult' },
+					{ name: "Don't Allow", value: 'dont_allow' },
+				],
+				default: 'default',
+			},
+			{
+				displayName: 'Poll Interval Maximum (Seconds)',
+				name: 'pollMaxSeconds',
+				type: 'number',
+				typeOptions: { minValue: 1 },
+				default: 20,
+				description:
+					'The longest gap between two checks of one clip, so a clip that finishes early is not left waiting',
+			},
+			{
+				displayName: 'Poll Interval Minimum (Seconds)',
+				name: 'pollMinSeconds',
+				type: 'number',
+				typeOptions: { minValue: 0.1 },
+				default: 1,
+				description:
+					"The shortest gap between two checks of one clip. Checks adapt to how long the batch's clips take, so most clips are checked only a few times.",
+			},
+			{
+				displayName: 'Resolution',
+				name: 'resolution',
+				type: 'options',
+				options: [
+					{ name: 'From the Scene Bible', value: 'bible' },
+					{ name: '720p', value: '720p' },
+					{ name: '1080p', value: '1080p' },
+					{ name: '4K', value: '4k' },
+				],
+				default: 'bible',
+			},
+			{
+				displayName: 'Safety-Filtered Clips',
+				name: 'safetyFiltered',
+				type: 'options',
+				options: [
+					{ name: 'Send to Review', value: 'needs_review' },
+					{ name: 'Mark Failed', value: 'failed' },
+				],
+				default: 'needs_review',
+				description:
+					"Where a shot goes when Google's safety filter withholds its video (not charged)",
+			},
+			{
+				displayName: 'Seed (Vertex AI)',
+				name: 'seed',
+				type: 'number',
+				default: 0,
+				description: '0 for a random seed; a fixed seed makes takes repeatable on Vertex AI',
+			},
 		],
 	},
 ];

@@ -1,10 +1,21 @@
 import { promises as fs } from 'fs';
-import { sleep, type IBinaryData, type IDataObject, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
+import {
+	sleep,
+	type IBinaryData,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+} from 'n8n-workflow';
 import { tmpdir } from 'os';
 import path from 'path';
 
 import { recordGeneration } from '../../core/generationRecord';
-import { runGenerationBatch, type BatchReport, type GenerationJob, type SchedulerMode } from '../../core/generationScheduler';
+import {
+	runGenerationBatch,
+	type BatchReport,
+	type GenerationJob,
+	type SchedulerMode,
+} from '../../core/generationScheduler';
 import { latestTake } from '../../core/shotItems';
 import { transition } from '../../core/status';
 import type { ShotItem, Take } from '../../core/types';
@@ -38,7 +49,9 @@ interface Planned {
 /** A take whose operation was submitted and not yet fetched. */
 function inFlightTake(item: ShotItem): (Take & { operationName: string }) | undefined {
 	const last = latestTake(item);
-	return last?.outcome === 'submitted' && last.operationName ? (last as Take & { operationName: string }) : undefined;
+	return last?.outcome === 'submitted' && last.operationName
+		? (last as Take & { operationName: string })
+		: undefined;
 }
 
 /**
@@ -50,7 +63,10 @@ function inFlightTake(item: ShotItem): (Take & { operationName: string }) | unde
 export async function generateBatch(context: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	const operation = context.getNodeParameter('operation', 0) as Operation;
 	const inputs = context.getInputData();
-	const outputs: INodeExecutionData[] = inputs.map((input, itemIndex) => ({ ...input, pairedItem: { item: itemIndex } }));
+	const outputs: INodeExecutionData[] = inputs.map((input, itemIndex) => ({
+		...input,
+		pairedItem: { item: itemIndex },
+	}));
 	const options = context.getNodeParameter('options', 0, {}) as IDataObject;
 	const maxAttempts = Number(options.maxAttempts ?? 3);
 	const jobs: GenerationJob[] = [];
@@ -66,12 +82,19 @@ export async function generateBatch(context: IExecuteFunctions): Promise<INodeEx
 			if (!inFlight && item.takes.length >= maxAttempts) {
 				const last = latestTake(item);
 				const reason = `reached the cap of ${maxAttempts} attempts${last?.reason ? `; last: ${last.reason}` : ''}`;
-				outputs[itemIndex] = shotItemOutput(transition(item, 'failed', reason), itemIndex, inputs[itemIndex].binary);
+				outputs[itemIndex] = shotItemOutput(
+					transition(item, 'failed', reason),
+					itemIndex,
+					inputs[itemIndex].binary,
+				);
 				continue;
 			}
 			client ??= await googleClientFor(context);
 			// Only Generate and Wait submits again after a failure, so only it needs the full request.
-			const plan = inFlight && operation !== 'generateAndWait' ? plannedFromTake(item, inFlight) : await planRequest(context, itemIndex, item, client.backend);
+			const plan =
+				inFlight && operation !== 'generateAndWait'
+					? plannedFromTake(item, inFlight)
+					: await planRequest(context, itemIndex, item, client.backend);
 			const { request } = plan;
 			planned.set(itemIndex, {
 				item,
@@ -158,7 +181,8 @@ async function recordResults(
 	options: IDataObject,
 ): Promise<void> {
 	const inputs = context.getInputData();
-	const clipProperty = (context.getNodeParameter('clipProperty', 0, 'clip') as string).trim() || 'clip';
+	const clipProperty =
+		(context.getNodeParameter('clipProperty', 0, 'clip') as string).trim() || 'clip';
 	for (const result of report.results) {
 		try {
 			const { item, ...request } = planned.get(result.key)!;
@@ -170,10 +194,19 @@ async function recordResults(
 			});
 			const binary: Record<string, IBinaryData> = { ...(inputs[result.key].binary ?? {}) };
 			for (const clip of recorded.attach) {
-				binary[clip.binaryProperty] = await fileToBinary(context, clip.path, clip.fileName, 'video/mp4');
+				binary[clip.binaryProperty] = await fileToBinary(
+					context,
+					clip.path,
+					clip.fileName,
+					'video/mp4',
+				);
 			}
 			if (recorded.newestClip) binary[clipProperty] = binary[recorded.newestClip];
-			outputs[result.key] = shotItemOutput(recorded.item, result.key, Object.keys(binary).length ? binary : undefined);
+			outputs[result.key] = shotItemOutput(
+				recorded.item,
+				result.key,
+				Object.keys(binary).length ? binary : undefined,
+			);
 		} catch (error) {
 			if (!context.continueOnFail()) throw toNodeError(context.getNode(), error, result.key);
 			outputs[result.key] = errorItem(context, error, result.key);
@@ -191,7 +224,8 @@ function addHints(context: IExecuteFunctions, report: BatchReport): void {
 	}
 	if (report.refusal) {
 		context.addExecutionHints({
-			message: `Google refused a submission, so no more were made: ${report.refusal.message}. ${report.refusal.hint ?? ''}`.trim(),
+			message:
+				`Google refused a submission, so no more were made: ${report.refusal.message}. ${report.refusal.hint ?? ''}`.trim(),
 			type: 'warning',
 			location: 'outputPane',
 		});

@@ -15,19 +15,28 @@ export interface PlannedRequest {
 	costUsd: number;
 }
 
-async function inlineFrom(context: IExecuteFunctions, itemIndex: number, property: string, field: string): Promise<InlineMedia> {
+async function inlineFrom(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	property: string,
+	field: string,
+): Promise<InlineMedia> {
 	const binary = requireBinary(context, itemIndex, property, field);
 	return { data: await binaryToBase64(context, binary), mimeType: binary.mimeType };
 }
 
-const optionalChoice = (value: unknown) => (value === undefined || value === 'default' ? undefined : value === 'on');
+const optionalChoice = (value: unknown) =>
+	value === undefined || value === 'default' ? undefined : value === 'on';
 
 const REQUEST_HINT =
 	"Nothing was sent to Google. Change the named field (this node's Options or Images, or the shot list in Scene Spec), or pick a model that offers it.";
 
 /** Where the user sets each field the model table checks: the node's parameters, or the shot list. */
 function fieldOf(path: string, options: IDataObject, customPrompt: boolean): string {
-	const fromOptions = (name: string, fallback: string) => (options[name] && options[name] !== 'bible' && Number(options[name]) !== 0 ? `options.${name}` : fallback);
+	const fromOptions = (name: string, fallback: string) =>
+		options[name] && options[name] !== 'bible' && Number(options[name]) !== 0
+			? `options.${name}`
+			: fallback;
 	switch (path) {
 		case 'durationSeconds':
 			return fromOptions('durationSeconds', 'shot.durationSeconds');
@@ -56,16 +65,32 @@ export async function planRequest(
 	item: ShotItem,
 	backend: Backend,
 ): Promise<PlannedRequest> {
-	const modelId = (context.getNodeParameter('model', itemIndex, '', { extractValue: true }) as string).trim() || item.model;
+	const modelId =
+		(context.getNodeParameter('model', itemIndex, '', { extractValue: true }) as string).trim() ||
+		item.model;
 	const model = getVeoModel(modelId, 'model');
 	const options = context.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const images = context.getNodeParameter('images', itemIndex, {}) as IDataObject;
 
-	const durationSeconds = Number(options.durationSeconds) > 0 ? Number(options.durationSeconds) : item.shot.durationSeconds;
-	const aspectRatio = !options.aspectRatio || options.aspectRatio === 'bible' ? item.bible.style.aspectRatio : String(options.aspectRatio);
-	const resolution = (!options.resolution || options.resolution === 'bible' ? item.bible.style.resolution : options.resolution) as Resolution;
+	const durationSeconds =
+		Number(options.durationSeconds) > 0
+			? Number(options.durationSeconds)
+			: item.shot.durationSeconds;
+	const aspectRatio =
+		!options.aspectRatio || options.aspectRatio === 'bible'
+			? item.bible.style.aspectRatio
+			: String(options.aspectRatio);
+	const resolution = (
+		!options.resolution || options.resolution === 'bible'
+			? item.bible.style.resolution
+			: options.resolution
+	) as Resolution;
 
-	const extraNegativePrompt = context.getNodeParameter('extraNegativePrompt', itemIndex, '') as string;
+	const extraNegativePrompt = context.getNodeParameter(
+		'extraNegativePrompt',
+		itemIndex,
+		'',
+	) as string;
 	const compiled = compilePrompt(item.shot, item.bible, item.correctiveNotes, {
 		shotCount: item.allShotIds.length,
 		extraNegativePrompt,
@@ -75,19 +100,30 @@ export async function planRequest(
 	if (customPrompt) {
 		const custom = (context.getNodeParameter('customPrompt', itemIndex, '') as string).trim();
 		if (!custom) throw new InvalidInputError([{ path: 'customPrompt', message: 'is empty' }]);
-		const corrections = compiled.prompt.split('\n').find((line) => line.startsWith('Corrections from earlier takes:'));
+		const corrections = compiled.prompt
+			.split('\n')
+			.find((line) => line.startsWith('Corrections from earlier takes:'));
 		prompt = corrections ? `${custom}\n${corrections}` : custom;
 	}
 
 	const referenceImages: InlineMedia[] = [];
 	const characterReferences = (images.characterReferences as string | undefined) ?? 'auto';
-	const takesReferences = model.maxReferenceImages > 0 && model.imageFeatureDurations.includes(durationSeconds);
+	const takesReferences =
+		model.maxReferenceImages > 0 && model.imageFeatureDurations.includes(durationSeconds);
 	if (characterReferences === 'always' || (characterReferences === 'auto' && takesReferences)) {
 		for (const characterId of item.shot.characters) {
 			const character = item.bible.characters.find((c) => c.id === characterId);
 			if (!character?.referenceImage) continue;
-			const property = character.referenceImage.binaryProperty || referenceImageProperty(character.id);
-			referenceImages.push(await inlineFrom(context, itemIndex, property, `bible.characters[${character.id}].referenceImage`));
+			const property =
+				character.referenceImage.binaryProperty || referenceImageProperty(character.id);
+			referenceImages.push(
+				await inlineFrom(
+					context,
+					itemIndex,
+					property,
+					`bible.characters[${character.id}].referenceImage`,
+				),
+			);
 		}
 	}
 	const extraReferences = String(images.referenceImageProperties ?? '')
@@ -95,7 +131,9 @@ export async function planRequest(
 		.map((name) => name.trim())
 		.filter(Boolean);
 	for (const property of extraReferences) {
-		referenceImages.push(await inlineFrom(context, itemIndex, property, 'images.referenceImageProperties'));
+		referenceImages.push(
+			await inlineFrom(context, itemIndex, property, 'images.referenceImageProperties'),
+		);
 	}
 	const firstFrameProperty = String(images.firstFrameProperty ?? '').trim();
 	const lastFrameProperty = String(images.lastFrameProperty ?? '').trim();
@@ -112,12 +150,21 @@ export async function planRequest(
 		numberOfVideos: Number(options.numberOfVideos ?? 1),
 		seed,
 		generateAudio: optionalChoice(options.generateAudio),
-		personGeneration: options.personGeneration && options.personGeneration !== 'default' ? String(options.personGeneration) : undefined,
+		personGeneration:
+			options.personGeneration && options.personGeneration !== 'default'
+				? String(options.personGeneration)
+				: undefined,
 		enhancePrompt: optionalChoice(options.enhancePrompt),
 		referenceImages: referenceImages.length ? referenceImages : undefined,
-		firstFrame: firstFrameProperty ? await inlineFrom(context, itemIndex, firstFrameProperty, 'images.firstFrameProperty') : undefined,
-		lastFrame: lastFrameProperty ? await inlineFrom(context, itemIndex, lastFrameProperty, 'images.lastFrameProperty') : undefined,
-		extendVideo: extendVideoProperty ? await inlineFrom(context, itemIndex, extendVideoProperty, 'images.extendVideoProperty') : undefined,
+		firstFrame: firstFrameProperty
+			? await inlineFrom(context, itemIndex, firstFrameProperty, 'images.firstFrameProperty')
+			: undefined,
+		lastFrame: lastFrameProperty
+			? await inlineFrom(context, itemIndex, lastFrameProperty, 'images.lastFrameProperty')
+			: undefined,
+		extendVideo: extendVideoProperty
+			? await inlineFrom(context, itemIndex, extendVideoProperty, 'images.extendVideoProperty')
+			: undefined,
 	};
 	const problems = checkVideoRequest({
 		...request,
@@ -129,9 +176,15 @@ export async function planRequest(
 	});
 	if (problems.length) {
 		throw new InvalidInputError(
-			problems.map((problem) => ({ ...problem, path: fieldOf(problem.path, options, customPrompt) })),
+			problems.map((problem) => ({
+				...problem,
+				path: fieldOf(problem.path, options, customPrompt),
+			})),
 			REQUEST_HINT,
 		);
 	}
-	return { request, costUsd: estimateCostUsd(model, durationSeconds, resolution, request.numberOfVideos) };
+	return {
+		request,
+		costUsd: estimateCostUsd(model, durationSeconds, resolution, request.numberOfVideos),
+	};
 }

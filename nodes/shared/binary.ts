@@ -10,7 +10,12 @@ import { InvalidInputError } from '../../core/failures';
  * memory when n8n stores binaries on disk.
  */
 
-export function requireBinary(context: IExecuteFunctions, itemIndex: number, propertyName: string, field: string): IBinaryData {
+export function requireBinary(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	propertyName: string,
+	field: string,
+): IBinaryData {
 	const binary = context.getInputData()[itemIndex]?.binary?.[propertyName];
 	if (!binary) {
 		const available = Object.keys(context.getInputData()[itemIndex]?.binary ?? {});
@@ -28,13 +33,22 @@ export function requireBinary(context: IExecuteFunctions, itemIndex: number, pro
 }
 
 /** Copies a binary property to a file, streaming from n8n's store. */
-export async function writeBinaryToFile(context: IExecuteFunctions, binary: IBinaryData, destinationPath: string): Promise<void> {
-	const source = binary.id ? await context.helpers.getBinaryStream(binary.id) : Readable.from(Buffer.from(binary.data, 'base64'));
+export async function writeBinaryToFile(
+	context: IExecuteFunctions,
+	binary: IBinaryData,
+	destinationPath: string,
+): Promise<void> {
+	const source = binary.id
+		? await context.helpers.getBinaryStream(binary.id)
+		: Readable.from(Buffer.from(binary.data, 'base64'));
 	await pipeline(source, createWriteStream(destinationPath));
 }
 
 /** Small binaries (reference images) as base64, for inline request parts. */
-export async function binaryToBase64(context: IExecuteFunctions, binary: IBinaryData): Promise<string> {
+export async function binaryToBase64(
+	context: IExecuteFunctions,
+	binary: IBinaryData,
+): Promise<string> {
 	if (!binary.id) return binary.data;
 	const stream = await context.helpers.getBinaryStream(binary.id);
 	return (await context.helpers.binaryToBuffer(stream)).toString('base64');

@@ -7,11 +7,18 @@ import { InvalidInputError, NonRetryableFailure, RetryableFailure } from '../../
  * problems become NodeOperationError with the field and what to do; Google's refusals become
  * NodeApiError with the HTTP status; both carry the item's index so n8n points at the item.
  */
-export function toNodeError(node: INode, error: unknown, itemIndex?: number): NodeOperationError | NodeApiError {
+export function toNodeError(
+	node: INode,
+	error: unknown,
+	itemIndex?: number,
+): NodeOperationError | NodeApiError {
 	if (error instanceof NodeOperationError || error instanceof NodeApiError) return error;
 	const where = itemIndex === undefined ? '' : `Item ${itemIndex}: `;
 	if (error instanceof InvalidInputError) {
-		return new NodeOperationError(node, `${where}${error.message}`, { itemIndex, description: error.hint });
+		return new NodeOperationError(node, `${where}${error.message}`, {
+			itemIndex,
+			description: error.hint,
+		});
 	}
 	if ((error instanceof RetryableFailure || error instanceof NonRetryableFailure) && error.status) {
 		return new NodeApiError(node, { message: error.message } as JsonObject, {
@@ -22,6 +29,9 @@ export function toNodeError(node: INode, error: unknown, itemIndex?: number): No
 		});
 	}
 	const message = error instanceof Error ? error.message : String(error);
-	const hint = error instanceof RetryableFailure || error instanceof NonRetryableFailure ? error.hint : undefined;
+	const hint =
+		error instanceof RetryableFailure || error instanceof NonRetryableFailure
+			? error.hint
+			: undefined;
 	return new NodeOperationError(node, `${where}${message}`, { itemIndex, description: hint });
 }

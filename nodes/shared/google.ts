@@ -7,7 +7,11 @@ import type {
 	IWebhookFunctions,
 } from 'n8n-workflow';
 
-import { createGoogleClient, type GoogleClient, type GoogleConnection } from '../../edges/google/client';
+import {
+	createGoogleClient,
+	type GoogleClient,
+	type GoogleConnection,
+} from '../../edges/google/client';
 import { listModels } from '../../edges/google/gemini';
 
 /** The authentication selector and credentials every Google-calling node shares. */
@@ -21,27 +25,46 @@ export const authenticationProperty: INodeProperties = {
 		{ name: 'Vertex AI', value: 'vertexAi' },
 	],
 	default: 'geminiApi',
-	description: 'The Gemini API takes a key from Google AI Studio; Vertex AI serves the GA Veo models in a Google Cloud project',
+	description:
+		'The Gemini API takes a key from Google AI Studio; Vertex AI serves the GA Veo models in a Google Cloud project',
 };
 
 /** Credentials shown for the selected authentication; `extraShow` narrows them further (e.g. only when a scorer is on). */
-export function googleCredentials(extraShow: Record<string, Array<string | boolean>> = {}): INodeCredentialDescription[] {
+export function googleCredentials(
+	extraShow: Record<string, Array<string | boolean>> = {},
+): INodeCredentialDescription[] {
 	return [
-		{ name: 'veoPipelineGeminiApi', required: true, displayOptions: { show: { authentication: ['geminiApi'], ...extraShow } } },
-		{ name: 'veoPipelineVertexAi', required: true, displayOptions: { show: { authentication: ['vertexAi'], ...extraShow } } },
+		{
+			name: 'veoPipelineGeminiApi',
+			required: true,
+			displayOptions: { show: { authentication: ['geminiApi'], ...extraShow } },
+		},
+		{
+			name: 'veoPipelineVertexAi',
+			required: true,
+			displayOptions: { show: { authentication: ['vertexAi'], ...extraShow } },
+		},
 	];
 }
 
 type CredentialContext = IExecuteFunctions | ILoadOptionsFunctions | IWebhookFunctions;
 
-export async function googleClientFor(context: CredentialContext, itemIndex = 0): Promise<GoogleClient> {
-	const authentication = context.getNodeParameter('authentication', itemIndex, 'geminiApi') as string;
+export async function googleClientFor(
+	context: CredentialContext,
+	itemIndex = 0,
+): Promise<GoogleClient> {
+	const authentication = context.getNodeParameter(
+		'authentication',
+		itemIndex,
+		'geminiApi',
+	) as string;
 	let connection: GoogleConnection;
 	if (authentication === 'vertexAi') {
 		const credentials = await context.getCredentials('veoPipelineVertexAi');
 		connection = {
 			backend: 'vertex',
-			authentication: credentials.authentication === 'expressApiKey' ? 'expressApiKey' : 'serviceAccount',
+			authentication:
+				credentials.authentication === 'expressApiKey' ? 'expressApiKey' : 'serviceAccount',
 			privateKeyJson: credentials.privateKeyJson as string | undefined,
 			apiKey: credentials.apiKey as string | undefined,
 			project: credentials.project as string | undefined,
@@ -50,7 +73,11 @@ export async function googleClientFor(context: CredentialContext, itemIndex = 0)
 		};
 	} else {
 		const credentials = await context.getCredentials('veoPipelineGeminiApi');
-		connection = { backend: 'gemini', apiKey: String(credentials.apiKey ?? ''), baseUrl: credentials.baseUrl as string | undefined };
+		connection = {
+			backend: 'gemini',
+			apiKey: String(credentials.apiKey ?? ''),
+			baseUrl: credentials.baseUrl as string | undefined,
+		};
 	}
 	return createGoogleClient(connection);
 }
@@ -66,17 +93,30 @@ async function searchModels(
 	return {
 		results: models
 			.filter((model) => wanted(model.id, model.actions) && model.id.toLowerCase().includes(needle))
-			.map((model) => ({ name: model.displayName === model.id ? model.id : `${model.displayName} (${model.id})`, value: model.id })),
+			.map((model) => ({
+				name: model.displayName === model.id ? model.id : `${model.displayName} (${model.id})`,
+				value: model.id,
+			})),
 	};
 }
 
 /** List searches for resource locators: Veo models that make video, Gemini models that answer text. */
 export const modelListSearch = {
 	async veoModels(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
-		return searchModels(this, filter, (id, actions) => id.startsWith('veo-') && (actions.length === 0 || actions.includes('predictLongRunning')));
+		return searchModels(
+			this,
+			filter,
+			(id, actions) =>
+				id.startsWith('veo-') && (actions.length === 0 || actions.includes('predictLongRunning')),
+		);
 	},
 	async geminiModels(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
-		return searchModels(this, filter, (id, actions) => id.startsWith('gemini-') && (actions.length === 0 || actions.includes('generateContent')));
+		return searchModels(
+			this,
+			filter,
+			(id, actions) =>
+				id.startsWith('gemini-') && (actions.length === 0 || actions.includes('generateContent')),
+		);
 	},
 };
 
@@ -98,7 +138,12 @@ export function modelLocator(options: {
 		description: options.description,
 		displayOptions: options.displayOptions,
 		modes: [
-			{ displayName: 'From List', name: 'list', type: 'list', typeOptions: { searchListMethod: options.searchListMethod, searchable: true } },
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				typeOptions: { searchListMethod: options.searchListMethod, searchable: true },
+			},
 			{ displayName: 'ID', name: 'id', type: 'string', placeholder: options.defaultId },
 		],
 	};

@@ -14,20 +14,37 @@ export function readShotItem(context: IExecuteFunctions, itemIndex: number): Sho
 	}
 }
 
-export function shotItemOutput(item: ShotItem, itemIndex: number, binary?: INodeExecutionData['binary']): INodeExecutionData {
+export function shotItemOutput(
+	item: ShotItem,
+	itemIndex: number,
+	binary?: INodeExecutionData['binary'],
+): INodeExecutionData {
 	return { json: item as unknown as IDataObject, binary, pairedItem: { item: itemIndex } };
 }
 
 /** The item n8n shows when the user chose to continue on failure: the input plus the error. */
-export function errorItem(context: IExecuteFunctions, error: unknown, itemIndex: number): INodeExecutionData {
+export function errorItem(
+	context: IExecuteFunctions,
+	error: unknown,
+	itemIndex: number,
+): INodeExecutionData {
 	return errorItemFor(context.getNode(), context.getInputData()[itemIndex], error, itemIndex);
 }
 
 /** `errorItem` for contexts without input data of their own (a waiting node's webhook). */
-export function errorItemFor(node: INode, input: INodeExecutionData | undefined, error: unknown, itemIndex: number): INodeExecutionData {
+export function errorItemFor(
+	node: INode,
+	input: INodeExecutionData | undefined,
+	error: unknown,
+	itemIndex: number,
+): INodeExecutionData {
 	const nodeError = toNodeError(node, error, itemIndex);
 	return {
-		json: { ...(input?.json ?? {}), error: nodeError.message, errorDescription: nodeError.description ?? undefined },
+		json: {
+			...(input?.json ?? {}),
+			error: nodeError.message,
+			errorDescription: nodeError.description ?? undefined,
+		},
 		binary: input?.binary,
 		pairedItem: { item: itemIndex },
 	};

@@ -4,7 +4,17 @@ import type { IBinaryData } from 'n8n-workflow';
 import path from 'path';
 
 import type { DriftReport, ShotItem } from '../../core/types';
-import { chainWorkflow, N8N_TEST_TIMEOUT_MS, startN8n, sceneSpecFromBodyNode, veoGenerateNode, webhookNode, type Execution, type RunningN8n, type WorkflowNode } from '../harness';
+import {
+	chainWorkflow,
+	N8N_TEST_TIMEOUT_MS,
+	startN8n,
+	sceneSpecFromBodyNode,
+	veoGenerateNode,
+	webhookNode,
+	type Execution,
+	type RunningN8n,
+	type WorkflowNode,
+} from '../harness';
 import { photoClip, photoShotItem, skimagePhotos } from '../helpers/photos';
 
 /**
@@ -25,7 +35,13 @@ const OUTPUTS = ['Pass', 'Review', 'Regenerate'];
 const SPEC = {
 	bible: {
 		title: 'Morning Ritual',
-		style: { look: 'cinematic', palette: ['amber', 'teal'], lighting: 'warm dusk', aspectRatio: '16:9', resolution: '720p' },
+		style: {
+			look: 'cinematic',
+			palette: ['amber', 'teal'],
+			lighting: 'warm dusk',
+			aspectRatio: '16:9',
+			resolution: '720p',
+		},
 		characters: [{ id: 'mya', name: 'Mya', description: 'a barista in a green apron' }],
 		props: [{ id: 'mug', name: 'mug', description: 'a ceramic mug', color: 'blue' }],
 	},
@@ -44,7 +60,9 @@ type OutputItem = { json: ShotItem; binary?: Record<string, IBinaryData> };
 
 /** Items a node gave on each of its outputs in its last run. */
 function outputsOf(execution: Execution, nodeName: string): OutputItem[][] {
-	const runs = (execution.data?.resultData.runData[nodeName] ?? []) as Array<{ data?: { main?: OutputItem[][] } }>;
+	const runs = (execution.data?.resultData.runData[nodeName] ?? []) as Array<{
+		data?: { main?: OutputItem[][] };
+	}>;
 	return runs[runs.length - 1]?.data?.main ?? [];
 }
 
@@ -52,8 +70,17 @@ describe('Drift Score in n8n', () => {
 	let n8n: RunningN8n;
 
 	beforeAll(async () => {
-		n8n = await startN8n({ standIn: { latencyMs: 500, faults: [{ on: 'predict', effect: 'drift_lighting', match: 'Shot 2 of' }] } });
-		await n8n.api.createCredential({ name: CREDENTIAL, type: 'veoPipelineGeminiApi', data: { apiKey: 'test-key', baseUrl: n8n.standIn!.url } });
+		n8n = await startN8n({
+			standIn: {
+				latencyMs: 500,
+				faults: [{ on: 'predict', effect: 'drift_lighting', match: 'Shot 2 of' }],
+			},
+		});
+		await n8n.api.createCredential({
+			name: CREDENTIAL,
+			type: 'veoPipelineGeminiApi',
+			data: { apiKey: 'test-key', baseUrl: n8n.standIn!.url },
+		});
 	});
 
 	afterAll(async () => {
@@ -66,31 +93,64 @@ describe('Drift Score in n8n', () => {
 			sceneSpecFromBodyNode(),
 			veoGenerateNode(CREDENTIAL),
 			// The stand-in draws blocks, not mugs: the offline checks are tested with photographs below.
-			{ name: 'Drift Score', type: 'n8n-nodes-veo-pipeline.driftScore', typeVersion: 1, parameters: { offlineChecks: 'off' } },
+			{
+				name: 'Drift Score',
+				type: 'n8n-nodes-veo-pipeline.driftScore',
+				typeVersion: 1,
+				parameters: { offlineChecks: 'off' },
+			},
 		]);
-		const ends: WorkflowNode[] = OUTPUTS.map((name, index) => ({ id: `end-${index}`, name, type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [1100, index * 200], parameters: {} }));
+		const ends: WorkflowNode[] = OUTPUTS.map((name, index) => ({
+			id: `end-${index}`,
+			name,
+			type: 'n8n-nodes-base.noOp',
+			typeVersion: 1,
+			position: [1100, index * 200],
+			parameters: {},
+		}));
 		const workflow = await n8n.api.importWorkflow(
 			{
 				...chain,
 				nodes: [...chain.nodes, ...ends],
-				connections: { ...chain.connections, 'Drift Score': { main: OUTPUTS.map((name) => [{ node: name, type: 'main', index: 0 }]) } },
+				connections: {
+					...chain.connections,
+					'Drift Score': { main: OUTPUTS.map((name) => [{ node: name, type: 'main', index: 0 }]) },
+				},
 			},
 			{ activate: true },
 		);
 		await n8n.api.callWebhook('drift-score', { body: SPEC });
-		const execution = await n8n.api.waitForExecution({ workflowId: workflow.id }, 'success', 180_000);
+		const execution = await n8n.api.waitForExecution(
+			{ workflowId: workflow.id },
+			'success',
+			180_000,
+		);
 
 		const routed = outputsOf(execution, 'Drift Score');
-		expect(routed.map((items) => items.map((item) => item.json.shot.id))).toEqual([['shot-01'], ['shot-03'], ['shot-02']]);
+		expect(routed.map((items) => items.map((item) => item.json.shot.id))).toEqual([
+			['shot-01'],
+			['shot-03'],
+			['shot-02'],
+		]);
 		for (const [index, name] of OUTPUTS.entries()) {
-			expect(outputsOf(execution, name)[0].map((item) => item.json.shot.id)).toEqual(routed[index].map((item) => item.json.shot.id));
+			expect(outputsOf(execution, name)[0].map((item) => item.json.shot.id)).toEqual(
+				routed[index].map((item) => item.json.shot.id),
+			);
 		}
 		const [[passed], [reviewed], [sent]] = routed;
-		expect([passed.json.status, reviewed.json.status, sent.json.status]).toEqual(['approved', 'needs_review', 'needs_regeneration']);
+		expect([passed.json.status, reviewed.json.status, sent.json.status]).toEqual([
+			'approved',
+			'needs_review',
+			'needs_regeneration',
+		]);
 		const report = sent.json.takes.at(-1)!.drift as DriftReport;
 		expect(report.reasons[0]).toMatch(/^Regenerate: lighting drift/);
-		expect(sent.json.correctiveNotes[0]).toMatchObject({ source: 'drift', takeId: 'shot-02-take-1' });
-		for (const item of [passed, reviewed, sent]) expect(item.binary?.contactSheet?.mimeType).toBe('image/png');
+		expect(sent.json.correctiveNotes[0]).toMatchObject({
+			source: 'drift',
+			takeId: 'shot-02-take-1',
+		});
+		for (const item of [passed, reviewed, sent])
+			expect(item.binary?.contactSheet?.mimeType).toBe('image/png');
 
 		// The package's command-line scorer, as npm installed it, on the clip n8n stored for shot 2.
 		const clip = n8n.binaryFile(sent.binary!.clip);
@@ -104,36 +164,71 @@ describe('Drift Score in n8n', () => {
 			child.on('close', (code) => resolve({ code, stdout }));
 		});
 		expect(cli.code).toBe(0);
-		expect(JSON.parse(cli.stdout)).toMatchObject({ route: 'regenerate', dimensions: { lighting: { drift: report.dimensions.lighting!.drift } } });
+		expect(JSON.parse(cli.stdout)).toMatchObject({
+			route: 'regenerate',
+			dimensions: { lighting: { drift: report.dimensions.lighting!.drift } },
+		});
 	});
 
 	it('checks characters and props offline: a clip made of photographs, uploaded with its reference image', async () => {
 		const photo = await skimagePhotos();
-		const clip = await photoClip([photo('astronaut'), photo('coffee')], path.join(n8n.userFolder, 'eileen-and-coffee.mp4'));
+		const clip = await photoClip(
+			[photo('astronaut'), photo('coffee')],
+			path.join(n8n.userFolder, 'eileen-and-coffee.mp4'),
+		);
 		const item = photoShotItem();
 
 		// The webhook turns each uploaded file into a binary named after its field; Edit Fields makes the item the shot item.
 		const workflow = await n8n.api.importWorkflow(
 			chainWorkflow('Drift Score offline checks', [
 				webhookNode('drift-photos', { responseMode: 'onReceived' }),
-				{ name: 'Shot Item', type: 'n8n-nodes-base.set', typeVersion: 3.3, parameters: { mode: 'raw', jsonOutput: '={{ $json.body.item }}', options: { includeBinary: true } } },
-				{ name: 'Drift Score', type: 'n8n-nodes-veo-pipeline.driftScore', typeVersion: 1, parameters: { routing: 'oneOutput' } },
+				{
+					name: 'Shot Item',
+					type: 'n8n-nodes-base.set',
+					typeVersion: 3.3,
+					parameters: {
+						mode: 'raw',
+						jsonOutput: '={{ $json.body.item }}',
+						options: { includeBinary: true },
+					},
+				},
+				{
+					name: 'Drift Score',
+					type: 'n8n-nodes-veo-pipeline.driftScore',
+					typeVersion: 1,
+					parameters: { routing: 'oneOutput' },
+				},
 			]),
 			{ activate: true },
 		);
 		const form = new FormData();
 		form.append('item', JSON.stringify(item));
 		form.append('clip', new Blob([await fs.readFile(clip)], { type: 'video/mp4' }), 'clip.mp4');
-		form.append('ref_eileen', new Blob([await fs.readFile(photo('astronaut'))], { type: 'image/png' }), 'eileen.png');
+		form.append(
+			'ref_eileen',
+			new Blob([await fs.readFile(photo('astronaut'))], { type: 'image/png' }),
+			'eileen.png',
+		);
 		const response = await n8n.api.callWebhook('drift-photos', { body: form });
 		expect(response.status).toBe(200);
-		const execution = await n8n.api.waitForExecution({ workflowId: workflow.id }, 'success', 300_000);
+		const execution = await n8n.api.waitForExecution(
+			{ workflowId: workflow.id },
+			'success',
+			300_000,
+		);
 
 		const [[scored]] = outputsOf(execution, 'Drift Score');
 		const report = scored.json.takes.at(-1)!.drift as DriftReport;
 		expect(report.dimensions.character!.measures).toMatchObject({ faceFound_Eileen: true });
-		expect(report.dimensions.character!.reasons).toContainEqual(expect.stringMatching(/^Eileen found at \d\.0 s: face similarity/));
-		expect(report.dimensions.props!.reasons[0]).toMatch(/^the mug reads (orange|red)\S*, the bible asks for blue/);
-		expect(report.skipped).toContainEqual({ scorer: 'props (offline object model)', reason: expect.stringMatching(/^the neon sign is not checkable offline/) });
+		expect(report.dimensions.character!.reasons).toContainEqual(
+			expect.stringMatching(/^Eileen found at \d\.0 s: face similarity/),
+		);
+		expect(report.dimensions.props!.reasons[0]).toMatch(
+			/^the mug reads (orange|red)\S*, the bible asks for blue/,
+		);
+		expect(report.skipped).toContainEqual({
+			scorer: 'props (offline object model)',
+			reason: expect.stringMatching(/^the neon sign is not checkable offline/),
+		});
 	});
 });

@@ -1,7 +1,17 @@
 import { readFileSync } from 'fs';
 import path from 'path';
 
-import { chainWorkflow, linksIn, nodeOutput, N8N_TEST_TIMEOUT_MS, REPOSITORY_ROOT, setNode, startN8n, webhookNode, type RunningN8n } from '../harness';
+import {
+	chainWorkflow,
+	linksIn,
+	nodeOutput,
+	N8N_TEST_TIMEOUT_MS,
+	REPOSITORY_ROOT,
+	setNode,
+	startN8n,
+	webhookNode,
+	type RunningN8n,
+} from '../harness';
 
 /**
  * Real n8n, started by the harness with this package installed as a community package: the
@@ -11,7 +21,9 @@ import { chainWorkflow, linksIn, nodeOutput, N8N_TEST_TIMEOUT_MS, REPOSITORY_ROO
 
 jest.setTimeout(N8N_TEST_TIMEOUT_MS);
 
-const packageJson = JSON.parse(readFileSync(path.join(REPOSITORY_ROOT, 'package.json'), 'utf8')) as {
+const packageJson = JSON.parse(
+	readFileSync(path.join(REPOSITORY_ROOT, 'package.json'), 'utf8'),
+) as {
 	name: string;
 	n8n: { nodes: string[]; credentials: string[] };
 };
@@ -51,18 +63,24 @@ describe('n8n with the package installed', () => {
 		const nodeTypes = (await n8n.api.nodeTypes()).map((type) => type.name);
 		const ours = nodeTypes.filter((name) => name.startsWith(`${packageJson.name}.`));
 		// Nodes marked usableAsTool also appear as a "<name>Tool" variant.
-		expect(ours.filter((name) => !name.endsWith('Tool'))).toHaveLength(packageJson.n8n.nodes.length);
+		expect(ours.filter((name) => !name.endsWith('Tool'))).toHaveLength(
+			packageJson.n8n.nodes.length,
+		);
 		expect(nodeTypes).toContain('n8n-nodes-veo-pipeline.sceneSpec');
 
 		const credentialTypes = (await n8n.api.credentialTypes()).map((type) => type.name);
-		for (const file of packageJson.n8n.credentials) expect(credentialTypes).toContain(credentialTypeOf(file));
+		for (const file of packageJson.n8n.credentials)
+			expect(credentialTypes).toContain(credentialTypeOf(file));
 
 		expect(n8n.loadErrors()).toEqual([]);
 	});
 
 	it("runs a workflow of n8n's own nodes through its production webhook", async () => {
 		const workflow = await n8n.api.importWorkflow(
-			chainWorkflow('Webhook to Set', [webhookNode('harness-set'), setNode('Set', { greeting: '={{ "hello " + $json.body.name }}' })]),
+			chainWorkflow('Webhook to Set', [
+				webhookNode('harness-set'),
+				setNode('Set', { greeting: '={{ "hello " + $json.body.name }}' }),
+			]),
 			{ activate: true },
 		);
 		expect(workflow.active).toBe(true);
@@ -85,13 +103,19 @@ describe('n8n with the package installed', () => {
 					name: 'Scene Spec',
 					type: 'n8n-nodes-veo-pipeline.sceneSpec',
 					typeVersion: 1,
-					parameters: { operation: 'fromJson', specJson: '={{ $json.body.spec }}', model: 'veo-3.1-fast-generate-preview' },
+					parameters: {
+						operation: 'fromJson',
+						specJson: '={{ $json.body.spec }}',
+						model: 'veo-3.1-fast-generate-preview',
+					},
 				},
 			]),
 			{ activate: true },
 		);
 
-		const response = await n8n.api.callWebhook('harness-scene-spec', { body: { spec: SCENE_SPEC } });
+		const response = await n8n.api.callWebhook('harness-scene-spec', {
+			body: { spec: SCENE_SPEC },
+		});
 		expect(response.status).toBe(200);
 
 		const execution = await n8n.api.waitForExecution({ workflowId: workflow.id }, 'success');
@@ -114,15 +138,28 @@ describe('n8n with the package installed', () => {
 				typeVersion: 1,
 				parameters: { operation: 'fromBrief' },
 				// As exported from another n8n: the id is foreign, the name is what matches.
-				credentials: { veoPipelineGeminiApi: { id: 'id-from-another-n8n', name: 'Stand-in Gemini' } },
+				credentials: {
+					veoPipelineGeminiApi: { id: 'id-from-another-n8n', name: 'Stand-in Gemini' },
+				},
 			},
 		]);
 		const workflow = await n8n.api.importWorkflow(exported);
-		const node = (await n8n.api.getWorkflow(workflow.id)).nodes.find((candidate) => candidate.name === 'Scene Spec');
-		expect(node?.credentials).toEqual({ veoPipelineGeminiApi: { id: credential.id, name: 'Stand-in Gemini' } });
+		const node = (await n8n.api.getWorkflow(workflow.id)).nodes.find(
+			(candidate) => candidate.name === 'Scene Spec',
+		);
+		expect(node?.credentials).toEqual({
+			veoPipelineGeminiApi: { id: credential.id, name: 'Stand-in Gemini' },
+		});
 
 		await expect(
-			n8n.api.importWorkflow({ ...exported, nodes: exported.nodes.map((candidate) => (candidate.credentials ? { ...candidate, credentials: { veoPipelineGeminiApi: { name: 'Missing' } } } : candidate)) }),
+			n8n.api.importWorkflow({
+				...exported,
+				nodes: exported.nodes.map((candidate) =>
+					candidate.credentials
+						? { ...candidate, credentials: { veoPipelineGeminiApi: { name: 'Missing' } } }
+						: candidate,
+				),
+			}),
 		).rejects.toThrow(/named "Missing"/);
 	});
 
@@ -130,7 +167,12 @@ describe('n8n with the package installed', () => {
 		const workflow = await n8n.api.importWorkflow(
 			chainWorkflow('Wait for a webhook call', [
 				webhookNode('harness-wait', { responseMode: 'onReceived' }),
-				{ name: 'Wait', type: 'n8n-nodes-base.wait', typeVersion: 1.1, parameters: { resume: 'webhook', httpMethod: 'POST', options: {} } },
+				{
+					name: 'Wait',
+					type: 'n8n-nodes-base.wait',
+					typeVersion: 1.1,
+					parameters: { resume: 'webhook', httpMethod: 'POST', options: {} },
+				},
 				setNode('After', { decision: '={{ $json.body.decision }}' }),
 			]),
 			{ activate: true },
@@ -142,8 +184,12 @@ describe('n8n with the package installed', () => {
 		expect(listed.map((execution) => execution.id)).toEqual([waiting.id]);
 
 		const resumeUrl = n8n.api.resumeUrlOf(waiting);
-		expect(resumeUrl).toMatch(new RegExp(`^${n8n.baseUrl}/webhook-waiting/${waiting.id}\\?signature=`));
-		expect(linksIn({ html: `<a href="${resumeUrl.replace(/&/g, '&amp;')}">approve</a>` })).toEqual([resumeUrl]);
+		expect(resumeUrl).toMatch(
+			new RegExp(`^${n8n.baseUrl}/webhook-waiting/${waiting.id}\\?signature=`),
+		);
+		expect(linksIn({ html: `<a href="${resumeUrl.replace(/&/g, '&amp;')}">approve</a>` })).toEqual([
+			resumeUrl,
+		]);
 
 		const resumed = await n8n.api.followUrl(resumeUrl, { body: { decision: 'approved' } });
 		expect(resumed.status).toBe(200);
@@ -161,7 +207,9 @@ describe('n8n with the package installed', () => {
 					webhookId: 'a9f1c2d4-0000-4000-8000-000000000001',
 					parameters: {
 						formTitle: 'Brief',
-						formFields: { values: [{ fieldLabel: 'Title' }, { fieldLabel: 'Shots', fieldType: 'number' }] },
+						formFields: {
+							values: [{ fieldLabel: 'Title' }, { fieldLabel: 'Shots', fieldType: 'number' }],
+						},
 						// From version 2.2 the form's path is an option; without it the form answers at /form/<webhookId>.
 						options: { path: 'harness-form' },
 					},

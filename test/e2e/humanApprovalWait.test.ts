@@ -6,7 +6,20 @@ import path from 'path';
 import { chromium } from 'playwright-core';
 
 import type { ShotItem } from '../../core/types';
-import { chainWorkflow, nodeOutput, REPOSITORY_ROOT, sleep, startN8n, sceneSpecFromBodyNode, veoGenerateNode, webhookNode, type Execution, type NodeSpec, type RunningN8n, type WorkflowJson } from '../harness';
+import {
+	chainWorkflow,
+	nodeOutput,
+	REPOSITORY_ROOT,
+	sleep,
+	startN8n,
+	sceneSpecFromBodyNode,
+	veoGenerateNode,
+	webhookNode,
+	type Execution,
+	type NodeSpec,
+	type RunningN8n,
+	type WorkflowJson,
+} from '../harness';
 
 /**
  * Human Approval Wait in real n8n, with clips Veo Generate fetched from the Google API stand-in:
@@ -23,26 +36,56 @@ const OUTPUT_DIR = path.join(REPOSITORY_ROOT, 'test-output');
 /** Two 4-second shots: small clips, quick to render. */
 function sceneSpec(title: string) {
 	return {
-		bible: { title, style: { look: 'cinematic', lighting: 'warm dusk', aspectRatio: '16:9', resolution: '720p' }, characters: [], props: [] },
+		bible: {
+			title,
+			style: { look: 'cinematic', lighting: 'warm dusk', aspectRatio: '16:9', resolution: '720p' },
+			characters: [],
+			props: [],
+		},
 		shots: [
 			{ id: 'shot-01', sequence: 1, description: 'Mya walks into the kitchen', durationSeconds: 4 },
-			{ id: 'shot-02', sequence: 2, description: 'Mya pours coffee into the blue mug', durationSeconds: 4 },
+			{
+				id: 'shot-02',
+				sequence: 2,
+				description: 'Mya pours coffee into the blue mug',
+				durationSeconds: 4,
+			},
 		],
 	};
 }
 
-const noOp = (name: string): NodeSpec => ({ name, type: 'n8n-nodes-base.noOp', typeVersion: 1, parameters: {} });
-const connect = (...targets: string[]) => ({ main: targets.map((node) => [{ node, type: 'main', index: 0 }]) });
+const noOp = (name: string): NodeSpec => ({
+	name,
+	type: 'n8n-nodes-base.noOp',
+	typeVersion: 1,
+	parameters: {},
+});
+const connect = (...targets: string[]) => ({
+	main: targets.map((node) => [{ node, type: 'main', index: 0 }]),
+});
 
 /** Webhook -> Scene Spec -> Veo Generate -> Human Approval Wait, whose outputs go to `outputs` (NoOps Approved and Rejected, and `extra`). */
-function reviewWorkflow(name: string, webhookPath: string, review: Record<string, unknown>, outputs: string[], extra: NodeSpec[] = []): WorkflowJson {
+function reviewWorkflow(
+	name: string,
+	webhookPath: string,
+	review: Record<string, unknown>,
+	outputs: string[],
+	extra: NodeSpec[] = [],
+): WorkflowJson {
 	const workflow = chainWorkflow(name, [
 		webhookNode(webhookPath, { responseMode: 'onReceived' }),
 		sceneSpecFromBodyNode(),
 		veoGenerateNode('Stand-in Gemini'),
-		{ name: NODE, type: 'n8n-nodes-veo-pipeline.humanApprovalWait', typeVersion: 1, parameters: review },
+		{
+			name: NODE,
+			type: 'n8n-nodes-veo-pipeline.humanApprovalWait',
+			typeVersion: 1,
+			parameters: review,
+		},
 	]);
-	[noOp('Approved'), noOp('Rejected'), ...extra].forEach((spec, index) => workflow.nodes.push({ id: randomUUID(), position: [1100, index * 160], ...spec }));
+	[noOp('Approved'), noOp('Rejected'), ...extra].forEach((spec, index) =>
+		workflow.nodes.push({ id: randomUUID(), position: [1100, index * 160], ...spec }),
+	);
 	workflow.connections[NODE] = connect(...outputs);
 	return workflow;
 }
@@ -82,12 +125,20 @@ interface Board {
 
 function readBoard(html: string): Board {
 	const decode = (text: string) => text.replace(/&amp;/g, '&');
-	const clips = [...html.matchAll(/<section class="card" id="clip-\d+">([\s\S]*?)<\/section>/g)].map(([, card]) => ({
+	const clips = [
+		...html.matchAll(/<section class="card" id="clip-\d+">([\s\S]*?)<\/section>/g),
+	].map(([, card]) => ({
 		key: /name="clip-\d+" value="([^"]+)"/.exec(card)![1],
 		heading: /<h2>([^<]+)<\/h2>/.exec(card)![1],
-		videoPath: decode(/<video controls preload="metadata" playsinline src="([^"]+)"/.exec(card)![1]),
+		videoPath: decode(
+			/<video controls preload="metadata" playsinline src="([^"]+)"/.exec(card)![1],
+		),
 	}));
-	return { nonce: /<style nonce="([^"]+)">/.exec(html)![1], submitPath: decode(/<form method="post" action="([^"]+)"/.exec(html)![1]), clips };
+	return {
+		nonce: /<style nonce="([^"]+)">/.exec(html)![1],
+		submitPath: decode(/<form method="post" action="([^"]+)"/.exec(html)![1]),
+		clips,
+	};
 }
 
 /** An incoming-webhook endpoint like Slack's: records the JSON bodies posted to it. */
@@ -150,46 +201,87 @@ describe('Human Approval Wait in n8n', () => {
 	async function openBoard(review: Review): Promise<{ board: Board; html: string; csp: string }> {
 		const response = await n8n.api.followUrl(review.path);
 		expect(response.status).toBe(200);
-		return { board: readBoard(response.data as string), html: response.data as string, csp: String(response.headers['content-security-policy']) };
+		return {
+			board: readBoard(response.data as string),
+			html: response.data as string,
+			csp: String(response.headers['content-security-policy']),
+		};
 	}
 
 	async function submit(board: Board, fields: Array<[string, string]>) {
-		const body = new URLSearchParams([...board.clips.map((clip, position): [string, string] => [`clip-${position}`, clip.key]), ...fields]);
+		const body = new URLSearchParams([
+			...board.clips.map((clip, position): [string, string] => [`clip-${position}`, clip.key]),
+			...fields,
+		]);
 		return n8n.api.followUrl(board.submitPath, { method: 'POST', body });
 	}
 
 	async function download(pathAndQuery: string, headers: Record<string, string> = {}) {
-		return n8n.api.http.get<Buffer>(pathAndQuery, { responseType: 'arraybuffer', headers, validateStatus: () => true });
+		return n8n.api.http.get<Buffer>(pathAndQuery, {
+			responseType: 'arraybuffer',
+			headers,
+			validateStatus: () => true,
+		});
 	}
 
 	beforeAll(async () => {
 		const chatUrl = await chat.start();
 		n8n = await startN8n({ standIn: { latencyMs: 300 } });
 		console.log(`n8n started; timings (ms): ${JSON.stringify(n8n.timings)}`);
-		await n8n.api.createCredential({ name: 'Stand-in Gemini', type: 'veoPipelineGeminiApi', data: { apiKey: 'k', baseUrl: n8n.standIn!.url } });
+		await n8n.api.createCredential({
+			name: 'Stand-in Gemini',
+			type: 'veoPipelineGeminiApi',
+			data: { apiKey: 'k', baseUrl: n8n.standIn!.url },
+		});
 		const linkReceiver = await n8n.api.importWorkflow(
 			chainWorkflow('Receives the review link', [
-				{ name: 'When Called', type: 'n8n-nodes-base.executeWorkflowTrigger', typeVersion: 1.1, parameters: { inputSource: 'passthrough' } },
+				{
+					name: 'When Called',
+					type: 'n8n-nodes-base.executeWorkflowTrigger',
+					typeVersion: 1.1,
+					parameters: { inputSource: 'passthrough' },
+				},
 				noOp('Deliver'),
 			]),
 			{ activate: true },
 		);
 		linkReceiverId = linkReceiver.id;
-		await n8n.api.importWorkflow(reviewWorkflow('Review', 'haw-review', { reviewScope: 'all', notify: { webhookUrl: chatUrl, workflowId: linkReceiverId } }, ['Approved', 'Rejected']), {
-			activate: true,
-		});
-		const decide: NodeSpec = { name: 'Decide Timed-Out Clips', type: 'n8n-nodes-veo-pipeline.humanApprovalWait', typeVersion: 1, parameters: { operation: 'decideTimedOut', timeoutPolicy: 'rejectAll' } };
+		await n8n.api.importWorkflow(
+			reviewWorkflow(
+				'Review',
+				'haw-review',
+				{ reviewScope: 'all', notify: { webhookUrl: chatUrl, workflowId: linkReceiverId } },
+				['Approved', 'Rejected'],
+			),
+			{
+				activate: true,
+			},
+		);
+		const decide: NodeSpec = {
+			name: 'Decide Timed-Out Clips',
+			type: 'n8n-nodes-veo-pipeline.humanApprovalWait',
+			typeVersion: 1,
+			parameters: { operation: 'decideTimedOut', timeoutPolicy: 'rejectAll' },
+		};
 		const limited = reviewWorkflow(
 			'Review with a wait limit',
 			'haw-limit',
-			{ reviewScope: 'all', limitWaitTime: true, limitAmount: 0.01, limitUnit: 'minutes', notify: { webhookUrl: chatUrl } },
+			{
+				reviewScope: 'all',
+				limitWaitTime: true,
+				limitAmount: 0.01,
+				limitUnit: 'minutes',
+				notify: { webhookUrl: chatUrl },
+			},
 			['Decide Timed-Out Clips', 'Approved', 'Rejected'],
 			[decide],
 		);
 		limited.connections['Decide Timed-Out Clips'] = connect('Approved', 'Rejected');
 		await n8n.api.importWorkflow(limited, { activate: true });
 		// n8n looks for expired waits once a minute: start this one now, check it last.
-		timedOutExecutionId = startReview('haw-limit', 'Timed out').then((review) => review.executionId);
+		timedOutExecutionId = startReview('haw-limit', 'Timed out').then(
+			(review) => review.executionId,
+		);
 		await timedOutExecutionId;
 		timedOutWaitingSince = Date.now();
 	});
@@ -209,17 +301,30 @@ describe('Human Approval Wait in n8n', () => {
 		});
 
 		it('waits with every clip on one board behind the signed link, sent to chat and to a workflow, and in custom data', async () => {
-			const waiting = (await n8n.api.getExecution(review.executionId)) as Execution & { customData?: Record<string, string> };
+			const waiting = (await n8n.api.getExecution(review.executionId)) as Execution & {
+				customData?: Record<string, string>;
+			};
 			expect(waiting.status).toBe('waiting');
 			const text = `2 clips of "Morning Ritual" need review: ${review.link}`;
 			expect(chat.messages.find((message) => message.text.includes(review.link))?.text).toBe(text);
 			expect(waiting.customData?.reviewUrl).toBe(review.link);
 			// The workflow runs on its own (the node does not wait for it): give it a moment.
 			const deliveredTo = async () =>
-				Promise.all((await n8n.api.listExecutions({ workflowId: linkReceiverId, status: 'success' })).map(async (run) => nodeOutput(await n8n.api.getExecution(run.id), 'Deliver')));
-			const expected = [{ reviewUrl: review.link, text, clipsToReview: 2, titles: 'Morning Ritual' }];
+				Promise.all(
+					(await n8n.api.listExecutions({ workflowId: linkReceiverId, status: 'success' })).map(
+						async (run) => nodeOutput(await n8n.api.getExecution(run.id), 'Deliver'),
+					),
+				);
+			const expected = [
+				{ reviewUrl: review.link, text, clipsToReview: 2, titles: 'Morning Ritual' },
+			];
 			let delivered = await deliveredTo();
-			for (let attempt = 0; attempt < 40 && !delivered.some((items) => JSON.stringify(items) === JSON.stringify(expected)); attempt++) {
+			for (
+				let attempt = 0;
+				attempt < 40 &&
+				!delivered.some((items) => JSON.stringify(items) === JSON.stringify(expected));
+				attempt++
+			) {
 				await sleep(250);
 				delivered = await deliveredTo();
 			}
@@ -230,11 +335,20 @@ describe('Human Approval Wait in n8n', () => {
 			expect(page.board.submitPath).toBe(board.submitPath);
 			// A fresh nonce for every response, named by its policy.
 			expect(page.board.nonce).not.toBe(board.nonce);
-			expect(page.csp).toBe(`default-src 'none'; style-src 'nonce-${page.board.nonce}'; img-src 'self'; media-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'`);
-			expect(board.clips.map((clip) => clip.heading)).toEqual(['Shot 1 of 2 - Morning Ritual (take 1)', 'Shot 2 of 2 - Morning Ritual (take 1)']);
+			expect(page.csp).toBe(
+				`default-src 'none'; style-src 'nonce-${page.board.nonce}'; img-src 'self'; media-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'`,
+			);
+			expect(board.clips.map((clip) => clip.heading)).toEqual([
+				'Shot 1 of 2 - Morning Ritual (take 1)',
+				'Shot 2 of 2 - Morning Ritual (take 1)',
+			]);
 			expect(page.html).toContain('Mya walks into the kitchen');
 			expect(page.html).toContain('Mya pours coffee into the blue mug');
-			expect(board.clips.map((clip) => new URLSearchParams(clip.videoPath.split('?')[1]).get('property'))).toEqual(['clip_take1', 'clip_take1']);
+			expect(
+				board.clips.map((clip) =>
+					new URLSearchParams(clip.videoPath.split('?')[1]).get('property'),
+				),
+			).toEqual(['clip_take1', 'clip_take1']);
 		});
 
 		it('streams a clip whole and by byte ranges, so the player can seek', async () => {
@@ -256,15 +370,26 @@ describe('Human Approval Wait in n8n', () => {
 			expect(tail.headers['content-range']).toBe(`bytes ${size - 1000}-${size - 1}/${size}`);
 			expect(tail.data.equals(whole.data.subarray(size - 1000))).toBe(true);
 
-			expect((await download(board.clips[1].videoPath, { Range: `bytes=${size}-` })).status).toBe(416);
+			expect((await download(board.clips[1].videoPath, { Range: `bytes=${size}-` })).status).toBe(
+				416,
+			);
 			// Each take's clip differs (the stand-in gives each prompt its own tone).
 			expect((await download(board.clips[0].videoPath)).data.equals(whole.data)).toBe(false);
 		});
 
 		it("answers a tampered link with n8n's own 401", async () => {
-			const post = { method: 'POST' as const, body: new URLSearchParams({ 'clip-0': board.clips[0].key, 'decision-0': 'approve' }) };
+			const post = {
+				method: 'POST' as const,
+				body: new URLSearchParams({ 'clip-0': board.clips[0].key, 'decision-0': 'approve' }),
+			};
 			const tampered: Array<[string, typeof post | object]> = [
-				[review.path.replace(/round=([0-9a-f])/, (_, first: string) => `round=${first === 'a' ? 'b' : 'a'}`), {}],
+				[
+					review.path.replace(
+						/round=([0-9a-f])/,
+						(_, first: string) => `round=${first === 'a' ? 'b' : 'a'}`,
+					),
+					{},
+				],
 				[board.clips[0].videoPath.replace('item=0', 'item=1'), {}],
 				[`${review.path}&view=media`, {}],
 				[board.submitPath.replace(/signature=[^&]+/, 'signature=forged'), post],
@@ -298,17 +423,37 @@ describe('Human Approval Wait in n8n', () => {
 			expect(shotsOf(outputOf(done, 'Rejected', 0))).toEqual([['shot-02', 'needs_regeneration']]);
 
 			const approvedTake = approved[0].json.takes.at(-1)!;
-			expect(approvedTake.review).toMatchObject({ decision: 'approved', tags: [], reviewer: 'Ana Editor' });
+			expect(approvedTake.review).toMatchObject({
+				decision: 'approved',
+				tags: [],
+				reviewer: 'Ana Editor',
+			});
 			const rejectedItem = rejected[0].json;
 			const review2 = rejectedItem.takes.at(-1)!.review!;
-			expect(review2).toMatchObject({ decision: 'rejected', note: 'the mug must be blue', tags: ['props', 'lighting'], reviewer: 'Ana Editor' });
+			expect(review2).toMatchObject({
+				decision: 'rejected',
+				note: 'the mug must be blue',
+				tags: ['props', 'lighting'],
+				reviewer: 'Ana Editor',
+			});
 			expect(Date.now() - Date.parse(review2.decidedAt)).toBeLessThan(5 * 60_000);
 			expect(rejectedItem.correctiveNotes).toEqual([
-				{ source: 'review', text: 'the mug must be blue (editor flagged: props, lighting)', takeId: 'shot-02-take-1', tags: ['props', 'lighting'], at: review2.decidedAt },
+				{
+					source: 'review',
+					text: 'the mug must be blue (editor flagged: props, lighting)',
+					takeId: 'shot-02-take-1',
+					tags: ['props', 'lighting'],
+					at: review2.decidedAt,
+				},
 			]);
-			expect(rejectedItem.statusHistory.at(-1)).toMatchObject({ from: 'generated', to: 'needs_regeneration', reason: 'rejected by Ana Editor' });
+			expect(rejectedItem.statusHistory.at(-1)).toMatchObject({
+				from: 'generated',
+				to: 'needs_regeneration',
+				reason: 'rejected by Ana Editor',
+			});
 			// The clips travel on with their items.
-			for (const item of [...approved, ...rejected]) expect(Object.keys(item.binary ?? {}).sort()).toEqual(['clip', 'clip_take1']);
+			for (const item of [...approved, ...rejected])
+				expect(Object.keys(item.binary ?? {}).sort()).toEqual(['clip', 'clip_take1']);
 		});
 
 		it('lets a second submit change nothing', async () => {
@@ -323,7 +468,9 @@ describe('Human Approval Wait in n8n', () => {
 			const after = await n8n.api.getExecution(review.executionId);
 			expect(after.stoppedAt).toBe(before.stoppedAt);
 			expect(after.data?.resultData.runData).toEqual(before.data?.resultData.runData);
-			expect(await n8n.api.listExecutions({ workflowId: after.workflowId, status: 'waiting' })).not.toContainEqual(expect.objectContaining({ id: review.executionId }));
+			expect(
+				await n8n.api.listExecutions({ workflowId: after.workflowId, status: 'waiting' }),
+			).not.toContainEqual(expect.objectContaining({ id: review.executionId }));
 		});
 	});
 
@@ -331,11 +478,16 @@ describe('Human Approval Wait in n8n', () => {
 		const review = await startReview('haw-review', 'Double submit');
 		const { board } = await openBoard(review);
 		const everyClip = (decision: string, note: string): Array<[string, string]> =>
-			board.clips.flatMap((_, position): Array<[string, string]> => [
-				[`decision-${position}`, decision],
-				[`note-${position}`, note],
-			]);
-		const responses = await Promise.all([submit(board, everyClip('approve', 'first')), submit(board, everyClip('reject', 'second'))]);
+			board.clips.flatMap(
+				(_, position): Array<[string, string]> => [
+					[`decision-${position}`, decision],
+					[`note-${position}`, note],
+				],
+			);
+		const responses = await Promise.all([
+			submit(board, everyClip('approve', 'first')),
+			submit(board, everyClip('reject', 'second')),
+		]);
 		expect(responses.map((response) => response.status).sort()).toEqual([200, 500]);
 
 		const done = await n8n.api.waitForExecution({ executionId: review.executionId }, 'success');
@@ -345,10 +497,14 @@ describe('Human Approval Wait in n8n', () => {
 		// One submission's decisions, whole: both clips approved with "first", or both rejected with "second".
 		const items = [...outputOf(done, NODE, 0), ...outputOf(done, NODE, 1)];
 		expect(items).toHaveLength(2);
-		const decisions = new Set(items.map((item) => `${item.json.status}:${item.json.takes.at(-1)!.review!.note}`));
+		const decisions = new Set(
+			items.map((item) => `${item.json.status}:${item.json.takes.at(-1)!.review!.note}`),
+		);
 		expect([['approved:first'], ['needs_regeneration:second']]).toContainEqual([...decisions]);
 		const winner = responses.find((response) => response.status === 200)!;
-		expect(winner.data).toContain(decisions.has('approved:first') ? '2 of 2 clips approved' : '0 of 2 clips approved');
+		expect(winner.data).toContain(
+			decisions.has('approved:first') ? '2 of 2 clips approved' : '0 of 2 clips approved',
+		);
 	});
 
 	it('refuses a decision for a clip that is not on the board, and keeps waiting', async () => {
@@ -356,10 +512,17 @@ describe('Human Approval Wait in n8n', () => {
 		const { board } = await openBoard(review);
 		const foreign = await n8n.api.followUrl(board.submitPath, {
 			method: 'POST',
-			body: new URLSearchParams({ 'clip-0': 'another-pipeline.shot-09-take-1', 'decision-0': 'approve', 'clip-1': board.clips[1].key, 'decision-1': 'approve' }),
+			body: new URLSearchParams({
+				'clip-0': 'another-pipeline.shot-09-take-1',
+				'decision-0': 'approve',
+				'clip-1': board.clips[1].key,
+				'decision-1': 'approve',
+			}),
 		});
 		expect(foreign.status).toBe(400);
-		expect(foreign.data).toContain('clip-0: names a clip that is not on this board (another-pipeline.shot-09-take-1)');
+		expect(foreign.data).toContain(
+			'clip-0: names a clip that is not on this board (another-pipeline.shot-09-take-1)',
+		);
 		expect(foreign.data).toContain('Reload the review page and submit again.');
 		expect((await n8n.api.getExecution(review.executionId)).status).toBe('waiting');
 
@@ -379,7 +542,16 @@ describe('Human Approval Wait in n8n', () => {
 		const browser = await chromium.launch({
 			executablePath: '/usr/bin/chromium',
 			// Playwright gives every launch a fresh, temporary user data dir.
-			args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+			args: [
+				'--headless',
+				'--no-sandbox',
+				'--disable-gpu',
+				'--disable-quic',
+				'--no-first-run',
+				'--disable-background-networking',
+				'--disable-component-update',
+				'--disable-sync',
+			],
 		});
 		try {
 			const laptop = await browser.newPage({ viewport: { width: 1366, height: 800 } });
@@ -389,21 +561,31 @@ describe('Human Approval Wait in n8n', () => {
 			});
 			const opened = await laptop.goto(review.link);
 			expect(opened?.status()).toBe(200);
-			expect(await opened?.headerValue('content-security-policy')).toMatch(/^default-src 'none'; style-src 'nonce-/);
+			expect(await opened?.headerValue('content-security-policy')).toMatch(
+				/^default-src 'none'; style-src 'nonce-/,
+			);
 			// The nonce lets the page's own styles in: the buttons stick to the bottom of the screen.
 			const footer = await laptop.locator('footer').boundingBox();
 			expect(footer!.y + footer!.height).toBeCloseTo(800, 0);
 
 			const video = laptop.locator('video').first();
-			const codec = await video.evaluate((element: VideoElement) => element.canPlayType('video/mp4; codecs="avc1.640028"'));
+			const codec = await video.evaluate((element: VideoElement) =>
+				element.canPlayType('video/mp4; codecs="avc1.640028"'),
+			);
 			expect(codec).toBe('probably');
 			const played = await video.evaluate(async (element: VideoElement) => {
 				element.muted = true;
 				await element.play();
 				const deadline = Date.now() + 20_000;
-				while (element.currentTime < 0.5 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+				while (element.currentTime < 0.5 && Date.now() < deadline)
+					await new Promise((resolve) => setTimeout(resolve, 100));
 				element.pause();
-				return { currentTime: element.currentTime, duration: element.duration, width: element.videoWidth, error: element.error?.message ?? null };
+				return {
+					currentTime: element.currentTime,
+					duration: element.duration,
+					width: element.videoWidth,
+					error: element.error?.message ?? null,
+				};
 			});
 			expect(played).toMatchObject({ width: 1280, error: null });
 			expect(played.currentTime).toBeGreaterThanOrEqual(0.5);
@@ -416,15 +598,24 @@ describe('Human Approval Wait in n8n', () => {
 			await laptop.check('input[name=decision-1][value=approve]');
 			await laptop.screenshot({ path: path.join(OUTPUT_DIR, 'review-page.png') });
 
-			const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+			const phone = await browser.newPage({
+				viewport: { width: 390, height: 844 },
+				isMobile: true,
+				hasTouch: true,
+			});
 			await phone.goto(review.link);
-			expect(await phone.locator('html').evaluate((root: { scrollWidth: number }) => root.scrollWidth)).toBeLessThanOrEqual(390);
+			expect(
+				await phone.locator('html').evaluate((root: { scrollWidth: number }) => root.scrollWidth),
+			).toBeLessThanOrEqual(390);
 			const submitBox = await phone.locator('footer button[value=submit]').boundingBox();
 			expect(submitBox!.y + submitBox!.height).toBeLessThanOrEqual(844);
 			await phone.screenshot({ path: path.join(OUTPUT_DIR, 'review-page-phone.png') });
 			await phone.close();
 
-			await Promise.all([laptop.waitForURL(/view=submit/), laptop.click('footer button[value=submit]')]);
+			await Promise.all([
+				laptop.waitForURL(/view=submit/),
+				laptop.click('footer button[value=submit]'),
+			]);
 			expect(await laptop.textContent('body')).toContain('Decisions recorded');
 			expect(violations).toEqual([]);
 		} finally {
@@ -434,8 +625,15 @@ describe('Human Approval Wait in n8n', () => {
 		const done = await n8n.api.waitForExecution({ executionId: review.executionId }, 'success');
 		const [rejected] = outputOf(done, NODE, 1);
 		expect(rejected.json.shot.id).toBe('shot-01');
-		expect(rejected.json.takes.at(-1)!.review).toMatchObject({ decision: 'rejected', note: 'Mya should carry the mug <b>in her left hand</b>', tags: ['character'], reviewer: 'Browser Editor' });
-		expect(rejected.json.correctiveNotes.map((note) => note.text)).toEqual(['Mya should carry the mug <b>in her left hand</b> (editor flagged: character)']);
+		expect(rejected.json.takes.at(-1)!.review).toMatchObject({
+			decision: 'rejected',
+			note: 'Mya should carry the mug <b>in her left hand</b>',
+			tags: ['character'],
+			reviewer: 'Browser Editor',
+		});
+		expect(rejected.json.correctiveNotes.map((note) => note.text)).toEqual([
+			'Mya should carry the mug <b>in her left hand</b> (editor flagged: character)',
+		]);
 		expect(shotsOf(outputOf(done, NODE, 0))).toEqual([['shot-02', 'approved']]);
 	});
 
@@ -443,20 +641,31 @@ describe('Human Approval Wait in n8n', () => {
 		const review = await startReview('haw-review', 'Across a restart');
 		const { board } = await openBoard(review);
 		const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
-		const before = await Promise.all(board.clips.map(async (clip) => sha256((await download(clip.videoPath)).data)));
+		const before = await Promise.all(
+			board.clips.map(async (clip) => sha256((await download(clip.videoPath)).data)),
+		);
 
 		console.log(`n8n restarted in ${await n8n.restart()} ms`);
 		expect((await n8n.api.getExecution(review.executionId)).status).toBe('waiting');
 		const { board: reopened } = await openBoard(review);
 		expect(reopened.clips.map((clip) => clip.key)).toEqual(board.clips.map((clip) => clip.key));
-		const after = await Promise.all(reopened.clips.map(async (clip) => {
-			const response = await download(clip.videoPath);
-			expect(response.status).toBe(200);
-			return sha256(response.data);
-		}));
+		const after = await Promise.all(
+			reopened.clips.map(async (clip) => {
+				const response = await download(clip.videoPath);
+				expect(response.status).toBe(200);
+				return sha256(response.data);
+			}),
+		);
 		expect(after).toEqual(before);
 
-		expect((await submit(reopened, [['decision-0', 'approve'], ['decision-1', 'approve']])).status).toBe(200);
+		expect(
+			(
+				await submit(reopened, [
+					['decision-0', 'approve'],
+					['decision-1', 'approve'],
+				])
+			).status,
+		).toBe(200);
 		const done = await n8n.api.waitForExecution({ executionId: review.executionId }, 'success');
 		expect(shotsOf(outputOf(done, NODE, 0))).toEqual([
 			['shot-01', 'approved'],
@@ -465,8 +674,14 @@ describe('Human Approval Wait in n8n', () => {
 	});
 
 	it('at the wait limit hands every clip to Timed Out, where Decide Timed-Out Clips rejects them', async () => {
-		const done = await n8n.api.waitForExecution({ executionId: await timedOutExecutionId }, 'success', 120_000);
-		console.log(`A 0.6 s wait limit was acted on ${(Date.parse(done.stoppedAt!) - timedOutWaitingSince) / 1000} s after the wait began`);
+		const done = await n8n.api.waitForExecution(
+			{ executionId: await timedOutExecutionId },
+			'success',
+			120_000,
+		);
+		console.log(
+			`A 0.6 s wait limit was acted on ${(Date.parse(done.stoppedAt!) - timedOutWaitingSince) / 1000} s after the wait began`,
+		);
 		expect(shotsOf(outputOf(done, NODE, 0))).toEqual([
 			['shot-01', 'generated'],
 			['shot-02', 'generated'],
@@ -478,8 +693,13 @@ describe('Human Approval Wait in n8n', () => {
 			['shot-01', 'needs_regeneration'],
 			['shot-02', 'needs_regeneration'],
 		]);
-		expect(rejected[0].json.correctiveNotes.map((note) => note.text)).toEqual(['The review ran out of time; generate another take.']);
-		expect(rejected[0].json.takes.at(-1)!.review).toMatchObject({ decision: 'rejected', reviewer: 'wait limit' });
+		expect(rejected[0].json.correctiveNotes.map((note) => note.text)).toEqual([
+			'The review ran out of time; generate another take.',
+		]);
+		expect(rejected[0].json.takes.at(-1)!.review).toMatchObject({
+			decision: 'rejected',
+			reviewer: 'wait limit',
+		});
 		expect(Object.keys(rejected[0].binary ?? {}).sort()).toEqual(['clip', 'clip_take1']);
 	});
 });

@@ -1,7 +1,15 @@
 import axios from 'axios';
 import { existsSync } from 'fs';
 
-import { chainWorkflow, N8N_TEST_TIMEOUT_MS, nodeOutput, setNode, startN8n, webhookNode, type RunningN8n } from '../harness';
+import {
+	chainWorkflow,
+	N8N_TEST_TIMEOUT_MS,
+	nodeOutput,
+	setNode,
+	startN8n,
+	webhookNode,
+	type RunningN8n,
+} from '../harness';
 
 /** n8n restarted on the same user folder keeps what users rely on: active workflows and waiting executions. */
 
@@ -19,13 +27,26 @@ describe('restarting n8n', () => {
 	});
 
 	it('keeps a workflow active and answering, and a waiting execution resumable', async () => {
-		const answering = await n8n.api.importWorkflow(chainWorkflow('Answers', [webhookNode('restart-answer'), setNode('Answer', { answer: 'yes' })]), { activate: true });
-		expect((await n8n.api.callWebhook('restart-answer', { body: {} })).data).toEqual({ answer: 'yes' });
+		const answering = await n8n.api.importWorkflow(
+			chainWorkflow('Answers', [
+				webhookNode('restart-answer'),
+				setNode('Answer', { answer: 'yes' }),
+			]),
+			{ activate: true },
+		);
+		expect((await n8n.api.callWebhook('restart-answer', { body: {} })).data).toEqual({
+			answer: 'yes',
+		});
 
 		const waitingWorkflow = await n8n.api.importWorkflow(
 			chainWorkflow('Waits', [
 				webhookNode('restart-wait', { responseMode: 'onReceived' }),
-				{ name: 'Wait', type: 'n8n-nodes-base.wait', typeVersion: 1.1, parameters: { resume: 'webhook', httpMethod: 'POST', options: {} } },
+				{
+					name: 'Wait',
+					type: 'n8n-nodes-base.wait',
+					typeVersion: 1.1,
+					parameters: { resume: 'webhook', httpMethod: 'POST', options: {} },
+				},
 				setNode('After', { resumedWith: '={{ $json.body.note }}' }),
 			]),
 			{ activate: true },
@@ -44,7 +65,9 @@ describe('restarting n8n', () => {
 		expect(answer.data).toEqual({ answer: 'yes' });
 
 		expect((await n8n.api.getExecution(waiting.id)).status).toBe('waiting');
-		const resumed = await n8n.api.followUrl(n8n.api.resumeUrlOf(waiting), { body: { note: 'after restart' } });
+		const resumed = await n8n.api.followUrl(n8n.api.resumeUrlOf(waiting), {
+			body: { note: 'after restart' },
+		});
 		expect(resumed.status).toBe(200);
 		const done = await n8n.api.waitForExecution({ executionId: waiting.id }, 'success');
 		expect(nodeOutput(done, 'After')).toEqual([{ resumedWith: 'after restart' }]);
@@ -57,7 +80,9 @@ describe('restarting n8n', () => {
 	it('stops n8n for good and removes its user folder', async () => {
 		const { baseUrl, userFolder } = n8n;
 		await n8n.stop();
-		await expect(axios.get(`${baseUrl}/healthz`, { proxy: false, timeout: 2000 })).rejects.toThrow(/ECONNREFUSED/);
+		await expect(axios.get(`${baseUrl}/healthz`, { proxy: false, timeout: 2000 })).rejects.toThrow(
+			/ECONNREFUSED/,
+		);
 		expect(existsSync(userFolder)).toBe(false);
 	});
 });

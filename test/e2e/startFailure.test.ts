@@ -9,9 +9,14 @@ jest.setTimeout(N8N_TEST_TIMEOUT_MS);
 describe('a failed n8n start', () => {
 	it('names the step and quotes the log when n8n exits at once', async () => {
 		// The copied user folder has its own key: n8n refuses to start with a different one.
-		const failure = startN8n({ installPackage: false, env: { N8N_ENCRYPTION_KEY: 'not-the-key-of-this-user-folder' } });
+		const failure = startN8n({
+			installPackage: false,
+			env: { N8N_ENCRYPTION_KEY: 'not-the-key-of-this-user-folder' },
+		});
 		await expect(failure).rejects.toThrow(HarnessStepError);
-		await expect(failure).rejects.toThrow(/starting n8n on port \d+ .*failed: n8n exited with code 1\. Last lines of n8n's log:\n[\s\S]*Mismatching encryption keys/);
+		await expect(failure).rejects.toThrow(
+			/starting n8n on port \d+ .*failed: n8n exited with code 1\. Last lines of n8n's log:\n[\s\S]*Mismatching encryption keys/,
+		);
 	});
 
 	it('names the step and quotes the log when its port is taken', async () => {
@@ -20,7 +25,9 @@ describe('a failed n8n start', () => {
 		const { port } = squatter.address() as net.AddressInfo;
 		try {
 			await expect(startN8n({ installPackage: false, ports: { port } })).rejects.toThrow(
-				new RegExp(`starting n8n on port ${port} [\\s\\S]*n8n exited with code 1[\\s\\S]*port ${port} is already in use`),
+				new RegExp(
+					`starting n8n on port ${port} [\\s\\S]*n8n exited with code 1[\\s\\S]*port ${port} is already in use`,
+				),
 			);
 		} finally {
 			squatter.close();

@@ -8,7 +8,17 @@ import { chromium } from 'playwright-core';
 import type { ShotItem } from '../../core/types';
 import { probeMedia, runFfmpeg } from '../../edges/ffmpeg/ffmpeg';
 import { skimagePhotos } from '../../google-api-standin/samplePhotos';
-import { nodeOutput, REPOSITORY_ROOT, sleep, startN8n, TeamChat, withSettings, type Execution, type RunningN8n, type WorkflowJson } from '../harness';
+import {
+	nodeOutput,
+	REPOSITORY_ROOT,
+	sleep,
+	startN8n,
+	TeamChat,
+	withSettings,
+	type Execution,
+	type RunningN8n,
+	type WorkflowJson,
+} from '../harness';
 
 /**
  * The templates as users meet them: imported from workflows/ into real n8n (only their Settings
@@ -20,13 +30,40 @@ import { nodeOutput, REPOSITORY_ROOT, sleep, startN8n, TeamChat, withSettings, t
 jest.setTimeout(25 * 60_000);
 
 const OUTPUT_DIR = path.join(REPOSITORY_ROOT, 'test-output');
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const BRIEF = 'At dusk, Mya pours coffee into the blue mug and hands it to an old regular. She smiles as the street lights come on.';
+const CHROMIUM_ARGS = [
+	'--headless',
+	'--no-sandbox',
+	'--disable-gpu',
+	'--disable-quic',
+	'--no-first-run',
+	'--disable-background-networking',
+	'--disable-component-update',
+	'--disable-sync',
+];
+const BRIEF =
+	'At dusk, Mya pours coffee into the blue mug and hands it to an old regular. She smiles as the street lights come on.';
 
 /** The parts of Assemble's production report (core/assembly/report.ts) the tests read. */
 interface ProductionReport {
-	shots: Array<{ shotId: string; sequence: number; status: string; inCut: { kind: string }; takes: Array<{ prompt: string; reason?: string; review: { decision: string; note?: string } | null }> }>;
-	totals: { shots: number; takesTried: number; clipsApprovedOnFirstTry: number; regenerations: number; humanReviews: number; slates: number };
+	shots: Array<{
+		shotId: string;
+		sequence: number;
+		status: string;
+		inCut: { kind: string };
+		takes: Array<{
+			prompt: string;
+			reason?: string;
+			review: { decision: string; note?: string } | null;
+		}>;
+	}>;
+	totals: {
+		shots: number;
+		takesTried: number;
+		clipsApprovedOnFirstTry: number;
+		regenerations: number;
+		humanReviews: number;
+		slates: number;
+	};
 }
 
 let n8n: RunningN8n;
@@ -39,8 +76,15 @@ beforeAll(async () => {
 	// With scikit-image's photographs the stand-in draws mugs as a real cup, which Drift Score's
 	// offline object check can find (and read the colour of), as it would in Veo's footage.
 	const photo = await skimagePhotos();
-	n8n = await startN8n({ standIn: { latencyMs: 400, photosDir: path.dirname(photo('coffee')) }, env: { N8N_RESTRICT_FILE_ACCESS_TO: outputFolder } });
-	await n8n.api.createCredential({ name: 'Gemini API', type: 'veoPipelineGeminiApi', data: { apiKey: 'stand-in', baseUrl: n8n.standIn!.url } });
+	n8n = await startN8n({
+		standIn: { latencyMs: 400, photosDir: path.dirname(photo('coffee')) },
+		env: { N8N_RESTRICT_FILE_ACCESS_TO: outputFolder },
+	});
+	await n8n.api.createCredential({
+		name: 'Gemini API',
+		type: 'veoPipelineGeminiApi',
+		data: { apiKey: 'stand-in', baseUrl: n8n.standIn!.url },
+	});
 });
 
 afterAll(async () => {
@@ -49,14 +93,21 @@ afterAll(async () => {
 });
 
 /** A template from workflows/, pointed at the test's chat and folder, its trigger path suffixed. */
-async function importTemplate(file: string, suffix: string): Promise<{ id: string; triggerPath: string }> {
-	const template = JSON.parse(await fs.readFile(path.join(REPOSITORY_ROOT, 'workflows', file), 'utf8')) as WorkflowJson;
+async function importTemplate(
+	file: string,
+	suffix: string,
+): Promise<{ id: string; triggerPath: string }> {
+	const template = JSON.parse(
+		await fs.readFile(path.join(REPOSITORY_ROOT, 'workflows', file), 'utf8'),
+	) as WorkflowJson;
 	const workflow = withSettings(template, { chatWebhookUrl: chat.url, outputFolder });
 	let triggerPath = '';
 	for (const node of workflow.nodes) {
 		const parameters = node.parameters as { path?: string; options?: { path?: string } };
-		if (node.type === 'n8n-nodes-base.formTrigger') triggerPath = parameters.options!.path = `${parameters.options!.path}-${suffix}`;
-		if (node.type === 'n8n-nodes-base.webhook') triggerPath = parameters.path = `${parameters.path}-${suffix}`;
+		if (node.type === 'n8n-nodes-base.formTrigger')
+			triggerPath = parameters.options!.path = `${parameters.options!.path}-${suffix}`;
+		if (node.type === 'n8n-nodes-base.webhook')
+			triggerPath = parameters.path = `${parameters.path}-${suffix}`;
 	}
 	workflow.name = `${workflow.name} (${suffix})`;
 	const created = await n8n.api.importWorkflow(workflow, { activate: true });
@@ -74,7 +125,9 @@ async function openBoard(link: string): Promise<Board> {
 	expect(page.status).toBe(200);
 	const html = String(page.data);
 	const unescape = (text: string) => text.replace(/&amp;/g, '&');
-	const clips = [...html.matchAll(/<section class="card[^"]*" id="clip-(\d+)">[\s\S]*?<\/section>/g)].map((section) => ({
+	const clips = [
+		...html.matchAll(/<section class="card[^"]*" id="clip-(\d+)">[\s\S]*?<\/section>/g),
+	].map((section) => ({
 		position: section[1],
 		key: unescape(/name="clip-\d+" value="([^"]+)"/.exec(section[0])![1]),
 		video: /<video[^>]*src="([^"]+)"/.exec(section[0])?.[1],
@@ -82,7 +135,10 @@ async function openBoard(link: string): Promise<Board> {
 	return { link, action: unescape(/<form method="post" action="([^"]+)"/.exec(html)![1]), clips };
 }
 
-async function submit(board: Board, decide: (key: string) => { decision: 'approve' | 'reject'; note?: string }): Promise<void> {
+async function submit(
+	board: Board,
+	decide: (key: string) => { decision: 'approve' | 'reject'; note?: string },
+): Promise<void> {
 	const form = new URLSearchParams({ reviewer: 'Test Editor', action: 'submit' });
 	for (const clip of board.clips) {
 		const { decision, note } = decide(clip.key);
@@ -90,11 +146,16 @@ async function submit(board: Board, decide: (key: string) => { decision: 'approv
 		form.set(`decision-${clip.position}`, decision);
 		if (note) form.set(`note-${clip.position}`, note);
 	}
-	const response = await n8n.api.followUrl(`${n8n.baseUrl}${board.action}`, { method: 'POST', body: form.toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+	const response = await n8n.api.followUrl(`${n8n.baseUrl}${board.action}`, {
+		method: 'POST',
+		body: form.toString(),
+		headers: { 'content-type': 'application/x-www-form-urlencoded' },
+	});
 	expect(response.status).toBe(200);
 }
 
-const reviewUrlOf = (execution: Execution) => (execution as Execution & { customData?: Record<string, string> }).customData?.reviewUrl;
+const reviewUrlOf = (execution: Execution) =>
+	(execution as Execution & { customData?: Record<string, string> }).customData?.reviewUrl;
 
 /**
  * Acts as the editor until the execution finishes: every time it waits for review, the board
@@ -111,11 +172,17 @@ async function reviewUntilFinished(
 	let executionId: string | undefined;
 	while (Date.now() < deadline) {
 		const [latest] = await n8n.api.listExecutions({ workflowId, limit: 1 });
-		const current = executionId ? await n8n.api.getExecution(executionId) : latest ? await n8n.api.getExecution(latest.id) : undefined;
+		const current = executionId
+			? await n8n.api.getExecution(executionId)
+			: latest
+				? await n8n.api.getExecution(latest.id)
+				: undefined;
 		executionId ??= current?.id;
 		if (current?.status === 'success') return { execution: current, boards };
 		if (current && ['error', 'crashed', 'canceled'].includes(current.status)) {
-			throw new Error(`Execution ${current.id} ended ${current.status}: ${JSON.stringify(current.data?.resultData.error ?? null)}\n${n8n.logTail(30)}`);
+			throw new Error(
+				`Execution ${current.id} ended ${current.status}: ${JSON.stringify(current.data?.resultData.error ?? null)}\n${n8n.logTail(30)}`,
+			);
 		}
 		const link = current?.status === 'waiting' ? reviewUrlOf(current) : undefined;
 		if (link && !boards.some((board) => board.link === link)) {
@@ -130,32 +197,55 @@ async function reviewUntilFinished(
 }
 
 async function readReport(pipelineId: string): Promise<ProductionReport> {
-	return JSON.parse(await fs.readFile(path.join(outputFolder, `${pipelineId}-production-report.json`), 'utf8')) as ProductionReport;
+	return JSON.parse(
+		await fs.readFile(path.join(outputFolder, `${pipelineId}-production-report.json`), 'utf8'),
+	) as ProductionReport;
 }
 
 function assembled(execution: Execution): { pipelineId: string; durationSeconds: number } {
-	return nodeOutput(execution, 'Assemble')[0] as unknown as { pipelineId: string; durationSeconds: number };
+	return nodeOutput(execution, 'Assemble')[0] as unknown as {
+		pipelineId: string;
+		durationSeconds: number;
+	};
 }
 
 describe('importing', () => {
 	it('every template names only node types and versions, and credential types, that this n8n knows', async () => {
 		// n8n lists a versioned node once per group of versions.
 		const nodeVersions = new Map<string, number[]>();
-		for (const type of await n8n.api.nodeTypes()) nodeVersions.set(type.name, [...(nodeVersions.get(type.name) ?? []), ...([] as number[]).concat(type.version)]);
+		for (const type of await n8n.api.nodeTypes())
+			nodeVersions.set(type.name, [
+				...(nodeVersions.get(type.name) ?? []),
+				...([] as number[]).concat(type.version),
+			]);
 		const credentialTypes = new Set((await n8n.api.credentialTypes()).map((type) => type.name));
-		const files = (await fs.readdir(path.join(REPOSITORY_ROOT, 'workflows'))).filter((file) => file.endsWith('.json'));
+		const files = (await fs.readdir(path.join(REPOSITORY_ROOT, 'workflows'))).filter((file) =>
+			file.endsWith('.json'),
+		);
 		expect(files).toHaveLength(3);
 		for (const file of files) {
-			const template = JSON.parse(await fs.readFile(path.join(REPOSITORY_ROOT, 'workflows', file), 'utf8')) as WorkflowJson;
+			const template = JSON.parse(
+				await fs.readFile(path.join(REPOSITORY_ROOT, 'workflows', file), 'utf8'),
+			) as WorkflowJson;
 			const unknown = template.nodes
 				.filter((node) => !nodeVersions.get(node.type)?.includes(node.typeVersion))
 				.map((node) => `${file}: ${node.name} (${node.type} v${node.typeVersion})`);
-			const unknownCredentials = template.nodes.flatMap((node) => Object.keys(node.credentials ?? {}).filter((type) => !credentialTypes.has(type)));
+			const unknownCredentials = template.nodes.flatMap((node) =>
+				Object.keys(node.credentials ?? {}).filter((type) => !credentialTypes.has(type)),
+			);
 			expect({ unknown, unknownCredentials }).toEqual({ unknown: [], unknownCredentials: [] });
 			// Every connection joins nodes that exist: nothing dangles on the canvas.
 			const names = new Set(template.nodes.map((node) => node.name));
-			const connections = template.connections as Record<string, Record<string, Array<Array<{ node: string }>>>>;
-			const targets = Object.entries(connections).flatMap(([from, outputs]) => [from, ...Object.values(outputs).flat(2).map((link) => link.node)]);
+			const connections = template.connections as Record<
+				string,
+				Record<string, Array<Array<{ node: string }>>>
+			>;
+			const targets = Object.entries(connections).flatMap(([from, outputs]) => [
+				from,
+				...Object.values(outputs)
+					.flat(2)
+					.map((link) => link.node),
+			]);
 			expect(targets.filter((name) => !names.has(name))).toEqual([]);
 		}
 	});
@@ -163,7 +253,9 @@ describe('importing', () => {
 
 describe('Coordinated film pipeline', () => {
 	it('runs to a finished cut: automatic QA, an editor in Chromium rejecting one clip with a note, the rejected shot regenerated with it', async () => {
-		n8n.standIn!.configure({ faults: [{ on: 'predict', effect: 'drift_lighting', match: 'Shot 2 of 6', times: 1 }] });
+		n8n.standIn!.configure({
+			faults: [{ on: 'predict', effect: 'drift_lighting', match: 'Shot 2 of 6', times: 1 }],
+		});
 		const { id, triggerPath } = await importTemplate('coordinated-film-pipeline.json', 'main');
 		// A freshly activated form takes a moment to register.
 		let formPage = '';
@@ -186,24 +278,40 @@ describe('Coordinated film pipeline', () => {
 			async (board) => {
 				rejectedKey = board.clips[0].key;
 				mkdirSync(OUTPUT_DIR, { recursive: true });
-				const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+				const browser = await chromium.launch({
+					executablePath: '/usr/bin/chromium',
+					args: CHROMIUM_ARGS,
+				});
 				try {
 					const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
 					await page.goto(board.link);
-					const currentTime = await page.locator('video').first().evaluate(async (video: { muted: boolean; currentTime: number; play(): Promise<void> }) => {
-						video.muted = true;
-						await video.play();
-						const until = Date.now() + 20_000;
-						while (video.currentTime < 0.5 && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 100));
-						return video.currentTime;
-					});
+					const currentTime = await page
+						.locator('video')
+						.first()
+						.evaluate(
+							async (video: { muted: boolean; currentTime: number; play(): Promise<void> }) => {
+								video.muted = true;
+								await video.play();
+								const until = Date.now() + 20_000;
+								while (video.currentTime < 0.5 && Date.now() < until)
+									await new Promise((resolve) => setTimeout(resolve, 100));
+								return video.currentTime;
+							},
+						);
 					expect(currentTime).toBeGreaterThanOrEqual(0.5);
 					await page.fill('input[name=reviewer]', 'Chromium Editor');
 					await page.check('input[name=decision-0][value=reject]');
 					await page.fill('#note-0', note);
-					for (const clip of board.clips.slice(1)) await page.check(`input[name=decision-${clip.position}][value=approve]`);
-					await page.screenshot({ path: path.join(OUTPUT_DIR, 'film-template-review.png'), fullPage: true });
-					await Promise.all([page.waitForURL(/view=submit/), page.click('footer button[value=submit]')]);
+					for (const clip of board.clips.slice(1))
+						await page.check(`input[name=decision-${clip.position}][value=approve]`);
+					await page.screenshot({
+						path: path.join(OUTPUT_DIR, 'film-template-review.png'),
+						fullPage: true,
+					});
+					await Promise.all([
+						page.waitForURL(/view=submit/),
+						page.click('footer button[value=submit]'),
+					]);
 					expect(await page.textContent('body')).toContain('Decisions recorded');
 				} finally {
 					await browser.close();
@@ -222,12 +330,18 @@ describe('Coordinated film pipeline', () => {
 		expect(cut.audio).toBeDefined();
 		expect(durationSeconds).toBeCloseTo(48, 0);
 		for (const file of ['edit.edl', 'timeline.otio', 'production-report.html', 'poster.jpg']) {
-			expect((await fs.stat(path.join(outputFolder, `${pipelineId}-${file}`))).size).toBeGreaterThan(0);
+			expect(
+				(await fs.stat(path.join(outputFolder, `${pipelineId}-${file}`))).size,
+			).toBeGreaterThan(0);
 		}
 
 		const report = await readReport(pipelineId);
-		expect(report.shots.map((shot) => [shot.sequence, shot.status])).toEqual([1, 2, 3, 4, 5, 6].map((sequence) => [sequence, 'approved']));
-		const rejectedShot = report.shots.find((shot) => rejectedKey.endsWith(`${shot.shotId}-take-1`))!;
+		expect(report.shots.map((shot) => [shot.sequence, shot.status])).toEqual(
+			[1, 2, 3, 4, 5, 6].map((sequence) => [sequence, 'approved']),
+		);
+		const rejectedShot = report.shots.find((shot) =>
+			rejectedKey.endsWith(`${shot.shotId}-take-1`),
+		)!;
 		expect(rejectedShot.takes[0].review).toMatchObject({ decision: 'rejected', note });
 		expect(rejectedShot.takes.at(-1)!.prompt).toContain(note);
 		const takes = report.shots.reduce((sum, shot) => sum + shot.takes.length, 0);
@@ -239,11 +353,15 @@ describe('Coordinated film pipeline', () => {
 			humanReviews: boards.reduce((sum, board) => sum + board.clips.length, 0),
 			slates: 0,
 		});
-		expect(chat.messages.some((message) => message.startsWith('The cut of "Morning Ritual" is ready'))).toBe(true);
+		expect(
+			chat.messages.some((message) => message.startsWith('The cut of "Morning Ritual" is ready')),
+		).toBe(true);
 	});
 
 	it('still resumes after n8n restarts while it waits for review, and loses nothing', async () => {
-		n8n.standIn!.configure({ faults: [{ on: 'predict', effect: 'drift_lighting', match: 'Shot 1 of 3', times: 1 }] });
+		n8n.standIn!.configure({
+			faults: [{ on: 'predict', effect: 'drift_lighting', match: 'Shot 1 of 3', times: 1 }],
+		});
 		const { id, triggerPath } = await importTemplate('coordinated-film-pipeline.json', 'restart');
 		await n8n.api.submitForm(triggerPath, ['Across a Restart', BRIEF, '24', '16:9']);
 		let restarted = false;
@@ -260,12 +378,18 @@ describe('Coordinated film pipeline', () => {
 		);
 		expect(restarted).toBe(true);
 		const { pipelineId } = assembled(execution);
-		expect((await probeMedia(path.join(outputFolder, `${pipelineId}-cut.mp4`))).durationSeconds).toBeCloseTo(24, 0);
-		expect((await readReport(pipelineId)).shots.every((shot) => shot.status === 'approved')).toBe(true);
+		expect(
+			(await probeMedia(path.join(outputFolder, `${pipelineId}-cut.mp4`))).durationSeconds,
+		).toBeCloseTo(24, 0);
+		expect((await readReport(pipelineId)).shots.every((shot) => shot.status === 'approved')).toBe(
+			true,
+		);
 	});
 
 	it('ends with a clear report when a shot keeps failing: it reaches the attempt cap, no endless loop', async () => {
-		n8n.standIn!.configure({ faults: [{ on: 'predict', effect: 'operation_failed', match: 'Shot 2 of 3' }] });
+		n8n.standIn!.configure({
+			faults: [{ on: 'predict', effect: 'operation_failed', match: 'Shot 2 of 3' }],
+		});
 		const { id, triggerPath } = await importTemplate('coordinated-film-pipeline.json', 'cap');
 		await n8n.api.submitForm(triggerPath, ['Stubborn Shot', BRIEF, '24', '16:9']);
 		const { execution } = await reviewUntilFinished(id, () => ({ decision: 'approve' }));
@@ -278,7 +402,9 @@ describe('Coordinated film pipeline', () => {
 		expect(failed.takes.at(-1)!.reason).toMatch(/Veo reported a failed generation/);
 		expect(report.totals.slates).toBe(1);
 		// The cut keeps its length: a slate stands in for the failed shot.
-		expect((await probeMedia(path.join(outputFolder, `${pipelineId}-cut.mp4`))).durationSeconds).toBeCloseTo(24, 0);
+		expect(
+			(await probeMedia(path.join(outputFolder, `${pipelineId}-cut.mp4`))).durationSeconds,
+		).toBeCloseTo(24, 0);
 		n8n.standIn!.configure({ faults: [] });
 	});
 });
@@ -289,8 +415,21 @@ describe('Social ads batch', () => {
 
 	beforeAll(async () => {
 		const folder = await fs.mkdtemp(path.join(os.tmpdir(), 'product-images-'));
-		for (const [name, colour] of [['bottle', 'blue'], ['sneaker', 'red'], ['watch', 'green']]) {
-			await runFfmpeg(['-y', '-f', 'lavfi', '-i', `color=c=${colour}:s=512x512`, '-frames:v', '1', path.join(folder, `${name}.png`)]);
+		for (const [name, colour] of [
+			['bottle', 'blue'],
+			['sneaker', 'red'],
+			['watch', 'green'],
+		]) {
+			await runFfmpeg([
+				'-y',
+				'-f',
+				'lavfi',
+				'-i',
+				`color=c=${colour}:s=512x512`,
+				'-frames:v',
+				'1',
+				path.join(folder, `${name}.png`),
+			]);
 		}
 		images = createServer((request, response) => {
 			fs.readFile(path.join(folder, path.basename(request.url ?? ''))).then(
@@ -308,9 +447,21 @@ describe('Social ads batch', () => {
 		n8n.standIn!.configure({ faults: [] });
 		const { id, triggerPath } = await importTemplate('social-ads-batch.json', 'three');
 		const products = [
-			{ name: 'Aqua Bottle', message: 'Stay cold for 24 hours', imageUrl: `${imagesUrl}/bottle.png` },
-			{ name: 'Dash Sneaker', message: 'Light on every step', imageUrl: `${imagesUrl}/sneaker.png` },
-			{ name: 'Tide Watch', message: 'Waterproof to 100 metres', imageUrl: `${imagesUrl}/watch.png` },
+			{
+				name: 'Aqua Bottle',
+				message: 'Stay cold for 24 hours',
+				imageUrl: `${imagesUrl}/bottle.png`,
+			},
+			{
+				name: 'Dash Sneaker',
+				message: 'Light on every step',
+				imageUrl: `${imagesUrl}/sneaker.png`,
+			},
+			{
+				name: 'Tide Watch',
+				message: 'Waterproof to 100 metres',
+				imageUrl: `${imagesUrl}/watch.png`,
+			},
 		];
 		const referenceRequestsBefore = n8n.standIn!.stats.predictRequestsWithReferenceImages;
 		const accepted = await n8n.api.callWebhook(triggerPath, { body: { products } });
@@ -318,13 +469,21 @@ describe('Social ads batch', () => {
 		const { execution } = await reviewUntilFinished(id, () => ({ decision: 'approve' }));
 
 		const shots = nodeOutput(execution, 'Veo Generate') as unknown as ShotItem[];
-		expect(shots.map((shot) => shot.bible.title).sort()).toEqual(products.map((product) => product.name).sort());
+		expect(shots.map((shot) => shot.bible.title).sort()).toEqual(
+			products.map((product) => product.name).sort(),
+		);
 		// Each product photo went to Veo as a reference image.
-		expect(n8n.standIn!.stats.predictRequestsWithReferenceImages - referenceRequestsBefore).toBeGreaterThanOrEqual(3);
+		expect(
+			n8n.standIn!.stats.predictRequestsWithReferenceImages - referenceRequestsBefore,
+		).toBeGreaterThanOrEqual(3);
 
-		const [list] = nodeOutput(execution, 'Delivery List') as Array<{ deliveries: Array<{ product: string; vertical: string; square: string; error: string }> }>;
+		const [list] = nodeOutput(execution, 'Delivery List') as Array<{
+			deliveries: Array<{ product: string; vertical: string; square: string; error: string }>;
+		}>;
 		const { deliveries } = list;
-		expect(deliveries.map((delivery) => delivery.product).sort()).toEqual(products.map((product) => product.name).sort());
+		expect(deliveries.map((delivery) => delivery.product).sort()).toEqual(
+			products.map((product) => product.name).sort(),
+		);
 		for (const delivery of deliveries) {
 			expect(delivery.error).toBe('');
 			const vertical = await probeMedia(delivery.vertical);
@@ -339,9 +498,13 @@ describe('Social ads batch', () => {
 
 describe('Auto QA drafts', () => {
 	it('generates, scores, regenerates failures and assembles without waiting for anyone', async () => {
-		n8n.standIn!.configure({ faults: [{ on: 'predict', effect: 'drift_lighting', match: 'Shot 1 of 3', times: 1 }] });
+		n8n.standIn!.configure({
+			faults: [{ on: 'predict', effect: 'drift_lighting', match: 'Shot 1 of 3', times: 1 }],
+		});
 		const { id, triggerPath } = await importTemplate('auto-qa-drafts.json', 'draft');
-		const accepted = await n8n.api.callWebhook(triggerPath, { body: { title: 'Draft Ritual', brief: BRIEF, seconds: 24 } });
+		const accepted = await n8n.api.callWebhook(triggerPath, {
+			body: { title: 'Draft Ritual', brief: BRIEF, seconds: 24 },
+		});
 		expect(accepted.status).toBe(200);
 		const { execution, boards } = await reviewUntilFinished(id, () => {
 			throw new Error('The auto-QA template must never wait for a person');
@@ -349,9 +512,15 @@ describe('Auto QA drafts', () => {
 		expect(boards).toEqual([]);
 		expect(execution.data!.resultData.runData['Human Approval Wait']).toBeUndefined();
 		const { pipelineId } = assembled(execution);
-		expect((await probeMedia(path.join(outputFolder, `${pipelineId}-draft.mp4`))).durationSeconds).toBeCloseTo(24, 0);
+		expect(
+			(await probeMedia(path.join(outputFolder, `${pipelineId}-draft.mp4`))).durationSeconds,
+		).toBeCloseTo(24, 0);
 		// Shot 1 came back with the wrong light the first time and was generated again, untouched by a person.
-		const shot1 = (nodeOutput(execution, 'Assemble')[0] as { report: { shots: Array<{ sequence: number; takes: unknown[] }> } }).report.shots.find((shot) => shot.sequence === 1)!;
+		const shot1 = (
+			nodeOutput(execution, 'Assemble')[0] as {
+				report: { shots: Array<{ sequence: number; takes: unknown[] }> };
+			}
+		).report.shots.find((shot) => shot.sequence === 1)!;
 		expect(shot1.takes.length).toBeGreaterThanOrEqual(2);
 	});
 });

@@ -2,7 +2,18 @@ import { randomUUID } from 'crypto';
 
 import type { ShotItem } from '../../core/types';
 import { probeMedia } from '../../edges/ffmpeg/ffmpeg';
-import { chainWorkflow, N8N_TEST_TIMEOUT_MS, nodeRuns, startN8n, sceneSpecFromBodyNode, veoGenerateNode, webhookNode, type Execution, type ExecutionItem, type RunningN8n } from '../harness';
+import {
+	chainWorkflow,
+	N8N_TEST_TIMEOUT_MS,
+	nodeRuns,
+	startN8n,
+	sceneSpecFromBodyNode,
+	veoGenerateNode,
+	webhookNode,
+	type Execution,
+	type ExecutionItem,
+	type RunningN8n,
+} from '../harness';
 
 /**
  * Veo Generate inside real n8n (started by the harness, package installed as a community
@@ -19,7 +30,12 @@ const PERSISTED_WAIT_SECONDS = 66;
 
 function sceneSpec(shotCount: number) {
 	return {
-		bible: { title: 'Morning Ritual', style: { look: 'cinematic', lighting: 'warm dusk', aspectRatio: '16:9', resolution: '720p' }, characters: [], props: [] },
+		bible: {
+			title: 'Morning Ritual',
+			style: { look: 'cinematic', lighting: 'warm dusk', aspectRatio: '16:9', resolution: '720p' },
+			characters: [],
+			props: [],
+		},
 		shots: Array.from({ length: shotCount }, (_, index) => ({
 			id: `shot-0${index + 1}`,
 			sequence: index + 1,
@@ -41,7 +57,11 @@ describe('Veo Generate in n8n', () => {
 
 	beforeAll(async () => {
 		n8n = await startN8n({ standIn: { latencyMs: 3000 } });
-		await n8n.api.createCredential({ name: CREDENTIAL, type: 'veoPipelineGeminiApi', data: { apiKey: 'test-key', baseUrl: n8n.standIn!.url } });
+		await n8n.api.createCredential({
+			name: CREDENTIAL,
+			type: 'veoPipelineGeminiApi',
+			data: { apiKey: 'test-key', baseUrl: n8n.standIn!.url },
+		});
 	});
 
 	afterAll(async () => {
@@ -61,11 +81,19 @@ describe('Veo Generate in n8n', () => {
 
 	it('Scene Spec -> Veo Generate leaves playable clips in the binary-data store', async () => {
 		const workflow = await n8n.api.importWorkflow(
-			chainWorkflow('Generate and wait', [webhookNode('veo-generate', { responseMode: 'onReceived' }), sceneSpecFromBodyNode(), veoGenerateNode(CREDENTIAL)]),
+			chainWorkflow('Generate and wait', [
+				webhookNode('veo-generate', { responseMode: 'onReceived' }),
+				sceneSpecFromBodyNode(),
+				veoGenerateNode(CREDENTIAL),
+			]),
 			{ activate: true },
 		);
 		await n8n.api.callWebhook('veo-generate', { body: sceneSpec(2) });
-		const execution = await n8n.api.waitForExecution({ workflowId: workflow.id }, 'success', 120_000);
+		const execution = await n8n.api.waitForExecution(
+			{ workflowId: workflow.id },
+			'success',
+			120_000,
+		);
 
 		const [items] = runsOf(execution, 'Veo Generate');
 		expect(items.map((item) => item.json.status)).toEqual(['generated', 'generated']);
@@ -79,8 +107,17 @@ describe('Veo Generate in n8n', () => {
 			webhookNode('veo-long-job', { responseMode: 'onReceived' }),
 			sceneSpecFromBodyNode(),
 			// Two at once, so the third shot waits for the second round of the loop.
-			veoGenerateNode(CREDENTIAL, { name: 'Submit', operation: 'submitOnly', options: { concurrency: 2 } }),
-			{ name: 'Wait', type: 'n8n-nodes-base.wait', typeVersion: 1.1, parameters: { resume: 'timeInterval', amount: PERSISTED_WAIT_SECONDS, unit: 'seconds' } },
+			veoGenerateNode(CREDENTIAL, {
+				name: 'Submit',
+				operation: 'submitOnly',
+				options: { concurrency: 2 },
+			}),
+			{
+				name: 'Wait',
+				type: 'n8n-nodes-base.wait',
+				typeVersion: 1.1,
+				parameters: { resume: 'timeInterval', amount: PERSISTED_WAIT_SECONDS, unit: 'seconds' },
+			},
 			veoGenerateNode(CREDENTIAL, { name: 'Check', operation: 'checkAndFetch' }),
 			{
 				name: 'Unfinished?',
@@ -105,13 +142,22 @@ describe('Veo Generate in n8n', () => {
 			{ name: 'Done', type: 'n8n-nodes-base.noOp', typeVersion: 1, parameters: {} },
 		]);
 		// "Unfinished?" goes back to Submit when true, on to Done when false.
-		workflow.connections['Unfinished?'] = { main: [[{ node: 'Submit', type: 'main', index: 0 }], [{ node: 'Done', type: 'main', index: 0 }]] };
+		workflow.connections['Unfinished?'] = {
+			main: [
+				[{ node: 'Submit', type: 'main', index: 0 }],
+				[{ node: 'Done', type: 'main', index: 0 }],
+			],
+		};
 		const imported = await n8n.api.importWorkflow(workflow, { activate: true });
 
 		await n8n.api.callWebhook('veo-long-job', { body: sceneSpec(3) });
 		const waiting = await n8n.api.waitForExecution({ workflowId: imported.id }, 'waiting', 60_000);
 		const [submitted] = runsOf(waiting, 'Submit');
-		expect(submitted.map((item) => item.json.takes.at(-1)?.outcome)).toEqual(['submitted', 'submitted', undefined]);
+		expect(submitted.map((item) => item.json.takes.at(-1)?.outcome)).toEqual([
+			'submitted',
+			'submitted',
+			undefined,
+		]);
 		const operationNames = submitted.slice(0, 2).map((item) => item.json.takes[0].operationName);
 
 		const restartMs = await n8n.restart();
@@ -120,11 +166,17 @@ describe('Veo Generate in n8n', () => {
 
 		const done = await n8n.api.waitForExecution({ executionId: waiting.id }, 'success', 6 * 60_000);
 		const [finished] = runsOf(done, 'Done');
-		expect(finished.map((item) => item.json.status)).toEqual(['generated', 'generated', 'generated']);
+		expect(finished.map((item) => item.json.status)).toEqual([
+			'generated',
+			'generated',
+			'generated',
+		]);
 		for (const item of finished) await expectPlayableClip(item);
 		// One take per shot: the operations submitted before the restart were fetched, not made again.
 		expect(finished.map((item) => item.json.takes.length)).toEqual([1, 1, 1]);
-		expect(finished.slice(0, 2).map((item) => item.json.takes[0].operationName)).toEqual(operationNames);
+		expect(finished.slice(0, 2).map((item) => item.json.takes[0].operationName)).toEqual(
+			operationNames,
+		);
 		expect(standIn.stats.predictRequests - predictsBefore).toBe(3);
 		// The loop ran twice: the third shot was submitted in the second round.
 		expect(runsOf(done, 'Submit')).toHaveLength(2);

@@ -16,7 +16,10 @@ export class TeamChat {
 	static async start(onMessage?: (text: string) => void): Promise<TeamChat> {
 		const server = createServer();
 		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-		const chat = new TeamChat(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}/team-chat`);
+		const chat = new TeamChat(
+			server,
+			`http://127.0.0.1:${(server.address() as AddressInfo).port}/team-chat`,
+		);
 		server.on('request', (request, response) => {
 			let body = '';
 			request.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
@@ -51,7 +54,11 @@ export class TeamChat {
 		return await new Promise((resolve, reject) => {
 			const timer = setTimeout(() => {
 				this.waiters = this.waiters.filter((waiter) => waiter.resolve !== resolve);
-				reject(new Error(`No team-chat message matching ${pattern} within ${timeoutMs / 1000} s (seen: ${JSON.stringify(this.messages.slice(-5))})`));
+				reject(
+					new Error(
+						`No team-chat message matching ${pattern} within ${timeoutMs / 1000} s (seen: ${JSON.stringify(this.messages.slice(-5))})`,
+					),
+				);
 			}, timeoutMs);
 			this.waiters.push({
 				pattern,

@@ -19,7 +19,15 @@ export const BROWSER_ID = 'veo-pipeline-test-harness';
 const WEBHOOK_REGISTRATION_GRACE_MS = 15_000;
 const POLL_INTERVAL_MS = 250;
 
-export type ExecutionStatus = 'canceled' | 'crashed' | 'error' | 'new' | 'running' | 'success' | 'unknown' | 'waiting';
+export type ExecutionStatus =
+	| 'canceled'
+	| 'crashed'
+	| 'error'
+	| 'new'
+	| 'running'
+	| 'success'
+	| 'unknown'
+	| 'waiting';
 
 export interface Execution {
 	id: string;
@@ -43,7 +51,10 @@ export interface ExecutionItem {
 export interface ExecutionData {
 	resumeToken?: string;
 	resultData: {
-		runData: Record<string, Array<{ data?: { main?: Array<ExecutionItem[] | null> }; error?: unknown }>>;
+		runData: Record<
+			string,
+			Array<{ data?: { main?: Array<ExecutionItem[] | null> }; error?: unknown }>
+		>;
 		lastNodeExecuted?: string;
 		error?: { message?: string };
 	};
@@ -110,7 +121,11 @@ class SessionApi {
 	) {}
 
 	private async login(): Promise<string> {
-		const response = await this.http.post('/rest/login', { emailOrLdapLoginId: this.owner.email, password: this.owner.password }, { headers: { 'browser-id': BROWSER_ID } });
+		const response = await this.http.post(
+			'/rest/login',
+			{ emailOrLdapLoginId: this.owner.email, password: this.owner.password },
+			{ headers: { 'browser-id': BROWSER_ID } },
+		);
 		this.cookie = authCookieOf(response);
 		return this.cookie;
 	}
@@ -123,7 +138,9 @@ class SessionApi {
 }
 
 export function authCookieOf(response: AxiosResponse): string {
-	const cookie = (response.headers['set-cookie'] ?? []).find((header) => header.startsWith('n8n-auth='));
+	const cookie = (response.headers['set-cookie'] ?? []).find((header) =>
+		header.startsWith('n8n-auth='),
+	);
 	if (!cookie) throw new Error(`n8n answered ${response.config.url} without an n8n-auth cookie`);
 	return cookie.split(';')[0];
 }
@@ -134,7 +151,8 @@ export function httpClient(baseUrl: string): AxiosInstance {
 	http.interceptors.response.use(undefined, (error) => {
 		if (axios.isAxiosError(error) && error.response) {
 			const { config, response } = error;
-			const body = typeof response.data === 'string' ? response.data : JSON.stringify(response.data);
+			const body =
+				typeof response.data === 'string' ? response.data : JSON.stringify(response.data);
 			error.message = `${config?.method?.toUpperCase()} ${config?.url} -> ${response.status}: ${body.slice(0, 2000)}`;
 		}
 		return Promise.reject(error);
@@ -143,7 +161,13 @@ export function httpClient(baseUrl: string): AxiosInstance {
 }
 
 /** What the public API's create endpoint takes from an exported workflow; it rejects or ignores the rest (id, active, tags, pinData, meta, versionId...). */
-const WORKFLOW_FIELDS_ACCEPTED = ['name', 'nodes', 'connections', 'settings', 'staticData'] as const;
+const WORKFLOW_FIELDS_ACCEPTED = [
+	'name',
+	'nodes',
+	'connections',
+	'settings',
+	'staticData',
+] as const;
 
 export class N8nApi {
 	readonly http: AxiosInstance;
@@ -162,13 +186,19 @@ export class N8nApi {
 
 	// Credentials ------------------------------------------------------------------------------
 
-	async createCredential(credential: { name: string; type: string; data: Record<string, unknown> }): Promise<Credential> {
+	async createCredential(credential: {
+		name: string;
+		type: string;
+		data: Record<string, unknown>;
+	}): Promise<Credential> {
 		const { data } = await this.publicApi.post<Credential>('/credentials', credential);
 		return data;
 	}
 
 	async listCredentials(): Promise<Credential[]> {
-		const { data } = await this.publicApi.get<{ data: Credential[] }>('/credentials', { params: { limit: 250 } });
+		const { data } = await this.publicApi.get<{ data: Credential[] }>('/credentials', {
+			params: { limit: 250 },
+		});
 		return data.data;
 	}
 
@@ -179,10 +209,14 @@ export class N8nApi {
 	 * `workflows/` folder). Credential references are matched by name to the credentials that
 	 * exist in this n8n, because ids in an exported file belong to the n8n it was exported from.
 	 */
-	async importWorkflow(source: WorkflowJson | string, options: { activate?: boolean } = {}): Promise<Workflow> {
+	async importWorkflow(
+		source: WorkflowJson | string,
+		options: { activate?: boolean } = {},
+	): Promise<Workflow> {
 		const workflow = typeof source === 'string' ? await readWorkflowFile(source) : source;
 		const body: Record<string, unknown> = { settings: { executionOrder: 'v1' } };
-		for (const field of WORKFLOW_FIELDS_ACCEPTED) if (workflow[field] !== undefined) body[field] = workflow[field];
+		for (const field of WORKFLOW_FIELDS_ACCEPTED)
+			if (workflow[field] !== undefined) body[field] = workflow[field];
 		body.nodes = await this.withLocalCredentialIds(workflow.nodes);
 		const { data: created } = await this.publicApi.post<Workflow>('/workflows', body);
 		return options.activate ? await this.activateWorkflow(created.id) : created;
@@ -195,8 +229,13 @@ export class N8nApi {
 			if (!node.credentials) return node;
 			const credentials = Object.fromEntries(
 				Object.entries(node.credentials).map(([type, reference]) => {
-					const match = existing.find((credential) => credential.type === type && credential.name === reference.name);
-					if (!match) throw new Error(`Node "${node.name}" uses a ${type} credential named "${reference.name}", which this n8n does not have: create it first`);
+					const match = existing.find(
+						(credential) => credential.type === type && credential.name === reference.name,
+					);
+					if (!match)
+						throw new Error(
+							`Node "${node.name}" uses a ${type} credential named "${reference.name}", which this n8n does not have: create it first`,
+						);
 					return [type, { id: match.id, name: match.name }];
 				}),
 			);
@@ -252,7 +291,10 @@ export class N8nApi {
 	}
 
 	/** Opens a link n8n handed out (a resume or approval link), by GET or POST. */
-	async followUrl(url: string, options: Omit<TriggerOptions, 'query'> = {}): Promise<AxiosResponse> {
+	async followUrl(
+		url: string,
+		options: Omit<TriggerOptions, 'query'> = {},
+	): Promise<AxiosResponse> {
 		return await this.http.request({
 			url,
 			method: options.method ?? (options.body === undefined ? 'GET' : 'POST'),
@@ -274,13 +316,19 @@ export class N8nApi {
 	// Executions -------------------------------------------------------------------------------
 
 	/** Newest first. n8n leaves running executions out unless asked for status `running`. */
-	async listExecutions(filter: { workflowId?: string; status?: ExecutionStatus; limit?: number } = {}): Promise<Execution[]> {
-		const { data } = await this.publicApi.get<{ data: Execution[] }>('/executions', { params: { limit: 100, ...filter } });
+	async listExecutions(
+		filter: { workflowId?: string; status?: ExecutionStatus; limit?: number } = {},
+	): Promise<Execution[]> {
+		const { data } = await this.publicApi.get<{ data: Execution[] }>('/executions', {
+			params: { limit: 100, ...filter },
+		});
 		return data.data;
 	}
 
 	async getExecution(id: string): Promise<Execution> {
-		const { data } = await this.publicApi.get<Execution>(`/executions/${id}`, { params: { includeData: true, ignoreDataSizeLimit: true } });
+		const { data } = await this.publicApi.get<Execution>(`/executions/${id}`, {
+			params: { includeData: true, ignoreDataSizeLimit: true },
+		});
 		return data;
 	}
 
@@ -288,17 +336,28 @@ export class N8nApi {
 	 * Waits until an execution of the workflow (or the given execution) has the status, and returns
 	 * it with its data. A finished execution with another status fails at once rather than at the timeout.
 	 */
-	async waitForExecution(target: { workflowId: string } | { executionId: string }, status: ExecutionStatus, timeoutMs = 60_000): Promise<Execution> {
+	async waitForExecution(
+		target: { workflowId: string } | { executionId: string },
+		status: ExecutionStatus,
+		timeoutMs = 60_000,
+	): Promise<Execution> {
 		const deadline = Date.now() + timeoutMs;
 		let seen: Execution | undefined;
 		for (;;) {
-			seen = 'executionId' in target ? await this.getExecution(target.executionId) : (await this.listExecutions({ workflowId: target.workflowId, limit: 1 }))[0];
+			seen =
+				'executionId' in target
+					? await this.getExecution(target.executionId)
+					: (await this.listExecutions({ workflowId: target.workflowId, limit: 1 }))[0];
 			if (seen?.status === status) return await this.getExecution(seen.id);
 			if (seen && isFinal(seen.status) && 'executionId' in target) {
-				throw new Error(`Execution ${seen.id} ended with status ${seen.status}, not ${status}: ${JSON.stringify(seen.data?.resultData.error ?? null)}`);
+				throw new Error(
+					`Execution ${seen.id} ended with status ${seen.status}, not ${status}: ${JSON.stringify(seen.data?.resultData.error ?? null)}`,
+				);
 			}
 			if (Date.now() > deadline) {
-				throw new Error(`No execution of ${JSON.stringify(target)} reached status ${status} within ${timeoutMs / 1000} s (last seen: ${seen ? `${seen.id} ${seen.status}` : 'none'})`);
+				throw new Error(
+					`No execution of ${JSON.stringify(target)} reached status ${status} within ${timeoutMs / 1000} s (last seen: ${seen ? `${seen.id} ${seen.status}` : 'none'})`,
+				);
 			}
 			await sleep(POLL_INTERVAL_MS);
 		}
@@ -309,7 +368,8 @@ export class N8nApi {
 	 * listens on. Nodes that sign their own per-node links publish them in their data: see linksIn.
 	 */
 	resumeUrlOf(execution: Execution): string {
-		if (!execution.data?.resumeToken) throw new Error(`Execution ${execution.id} was read without data or has no resume token`);
+		if (!execution.data?.resumeToken)
+			throw new Error(`Execution ${execution.id} was read without data or has no resume token`);
 		return `${this.baseUrl}/webhook-waiting/${execution.id}?signature=${execution.data.resumeToken}`;
 	}
 
@@ -330,7 +390,8 @@ export function linksIn(data: unknown, pattern: RegExp = /\/(webhook|form)-waiti
 	const found = new Set<string>();
 	const visit = (value: unknown): void => {
 		if (typeof value === 'string') {
-			for (const match of value.match(/https?:\/\/[^\s"'<>]+/g) ?? []) if (pattern.test(match)) found.add(match.replace(/&amp;/g, '&'));
+			for (const match of value.match(/https?:\/\/[^\s"'<>]+/g) ?? [])
+				if (pattern.test(match)) found.add(match.replace(/&amp;/g, '&'));
 		} else if (value && typeof value === 'object') {
 			for (const child of Object.values(value)) visit(child);
 		}
@@ -348,7 +409,9 @@ export function nodeOutput(execution: Execution, nodeName: string): Array<Record
 
 /** The items, with their binaries, a node output on its first output in each run (a node in a loop runs more than once). */
 export function nodeRuns(execution: Execution, nodeName: string): ExecutionItem[][] {
-	return (execution.data?.resultData.runData[nodeName] ?? []).map((run) => run.data?.main?.[0] ?? []);
+	return (execution.data?.resultData.runData[nodeName] ?? []).map(
+		(run) => run.data?.main?.[0] ?? [],
+	);
 }
 
 function isFinal(status: ExecutionStatus): boolean {

@@ -3,11 +3,23 @@ import { existsSync, promises as fs } from 'fs';
 import os from 'os';
 import path from 'path';
 
-import { startStandIn, type GoogleApiStandIn, type StandInSettings } from '../../google-api-standin/server';
+import {
+	startStandIn,
+	type GoogleApiStandIn,
+	type StandInSettings,
+} from '../../google-api-standin/server';
 import { authCookieOf, BROWSER_ID, httpClient, N8nApi, type OwnerAccount } from './client';
 import { installPackageInto } from './package';
 import { freePort, isPortFree, N8nProcess, type N8nPorts } from './process';
-import { cacheDir, ensureRuntime, isReady, markReady, N8N_VERSION, withCacheLock, type Runtime } from './provision';
+import {
+	cacheDir,
+	ensureRuntime,
+	isReady,
+	markReady,
+	N8N_VERSION,
+	withCacheLock,
+	type Runtime,
+} from './provision';
 import { HarnessStepError } from './run';
 
 /**
@@ -51,7 +63,12 @@ export interface StartupTimings {
 }
 
 const OWNER_FILE = 'harness-owner.json';
-const OWNER = { email: 'owner@veo-pipeline.test', firstName: 'Test', lastName: 'Owner', password: 'Harness-Owner-1' };
+const OWNER = {
+	email: 'owner@veo-pipeline.test',
+	firstName: 'Test',
+	lastName: 'Owner',
+	password: 'Harness-Owner-1',
+};
 
 /**
  * What the API key may do. n8n enforces API key scopes without a licence, and `POST
@@ -79,7 +96,8 @@ export const API_KEY_SCOPES = [
 ];
 
 /** Lines of n8n's log that mean a community package, or one of its nodes, did not load. */
-const LOAD_ERROR_PATTERN = /Failed to load package|Skipping package|Error loading|Unrecognized (node|credential) type|UnrecognizedNodeTypeError|Cannot find module/i;
+const LOAD_ERROR_PATTERN =
+	/Failed to load package|Skipping package|Error loading|Unrecognized (node|credential) type|UnrecognizedNodeTypeError|Cannot find module/i;
 
 export class RunningN8n {
 	constructor(
@@ -105,9 +123,14 @@ export class RunningN8n {
 
 	/** The file behind a binary n8n keeps in its filesystem store (`storage`, or `binaryData` in older folders). */
 	binaryFile(binary: { id?: string }): string {
-		const relative = binary.id?.startsWith('filesystem-v2:') ? binary.id.slice('filesystem-v2:'.length) : undefined;
-		if (!relative) throw new Error(`Binary ${binary.id ?? '(no id)'} is not in n8n's filesystem store`);
-		const candidates = ['storage', 'binaryData'].map((folder) => path.join(this.userFolder, '.n8n', folder, relative));
+		const relative = binary.id?.startsWith('filesystem-v2:')
+			? binary.id.slice('filesystem-v2:'.length)
+			: undefined;
+		if (!relative)
+			throw new Error(`Binary ${binary.id ?? '(no id)'} is not in n8n's filesystem store`);
+		const candidates = ['storage', 'binaryData'].map((folder) =>
+			path.join(this.userFolder, '.n8n', folder, relative),
+		);
 		const found = candidates.find((candidate) => existsSync(candidate));
 		if (!found) throw new Error(`No file for binary ${binary.id} in ${candidates.join(' or ')}`);
 		return found;
@@ -166,25 +189,36 @@ export async function startN8n(options: StartOptions = {}): Promise<RunningN8n> 
 	let n8n: N8nProcess | undefined;
 	try {
 		await fs.cp(template, userFolder, { recursive: true });
-		const owner = JSON.parse(await fs.readFile(path.join(userFolder, OWNER_FILE), 'utf8')) as OwnerAccount;
+		const owner = JSON.parse(
+			await fs.readFile(path.join(userFolder, OWNER_FILE), 'utf8'),
+		) as OwnerAccount;
 
 		startedAt = Date.now();
 		if (options.installPackage ?? true) await installPackageInto(userFolder);
 		const packageMs = options.installPackage === false ? 0 : Date.now() - startedAt;
 
-		if (options.standIn) standIn = await startStandIn(options.standIn === true ? {} : options.standIn);
+		if (options.standIn)
+			standIn = await startStandIn(options.standIn === true ? {} : options.standIn);
 
-		const ports = { port: options.ports?.port ?? (await freePort()), brokerPort: options.ports?.brokerPort ?? (await freePort()) };
+		const ports = {
+			port: options.ports?.port ?? (await freePort()),
+			brokerPort: options.ports?.brokerPort ?? (await freePort()),
+		};
 		n8n = new N8nProcess(runtime, userFolder, ports, options.env);
 		startedAt = Date.now();
 		await n8n.start(options.readyTimeoutMs);
 		const n8nStartMs = Date.now() - startedAt;
 
-		return new RunningN8n(n8n, new N8nApi(n8n.baseUrl, owner), owner, standIn, { provisionMs, packageMs, n8nStartMs });
+		return new RunningN8n(n8n, new N8nApi(n8n.baseUrl, owner), owner, standIn, {
+			provisionMs,
+			packageMs,
+			n8nStartMs,
+		});
 	} catch (error) {
 		await n8n?.stop();
 		await standIn?.stop();
-		if (!process.env.VEO_PIPELINE_KEEP_USER_FOLDER) await fs.rm(userFolder, { recursive: true, force: true });
+		if (!process.env.VEO_PIPELINE_KEEP_USER_FOLDER)
+			await fs.rm(userFolder, { recursive: true, force: true });
 		throw error;
 	}
 }
@@ -196,12 +230,18 @@ export async function startN8n(options: StartOptions = {}): Promise<RunningN8n> 
  */
 async function ensureTemplate(runtime: Runtime): Promise<string> {
 	// The owner and the API key's scopes are baked in: a change to either makes a new template.
-	const setup = createHash('sha256').update(JSON.stringify({ OWNER, API_KEY_SCOPES })).digest('hex').slice(0, 8);
+	const setup = createHash('sha256')
+		.update(JSON.stringify({ OWNER, API_KEY_SCOPES }))
+		.digest('hex')
+		.slice(0, 8);
 	const folder = path.join(cacheDir(), `user-folder-template-n8n-${N8N_VERSION}-${setup}`);
 	return await withCacheLock('template', async () => {
 		if (await isReady(folder)) return folder;
 		await fs.mkdir(folder, { recursive: true });
-		const n8n = new N8nProcess(runtime, folder, { port: await freePort(), brokerPort: await freePort() });
+		const n8n = new N8nProcess(runtime, folder, {
+			port: await freePort(),
+			brokerPort: await freePort(),
+		});
 		try {
 			await n8n.start();
 			const owner = await setUpOwner(n8n.baseUrl);
@@ -223,9 +263,16 @@ async function setUpOwner(baseUrl: string): Promise<OwnerAccount> {
 	try {
 		const setup = await http.post('/rest/owner/setup', OWNER, { headers: browserId });
 		const headers = { ...browserId, cookie: authCookieOf(setup) };
-		const { data } = await http.post<{ data: { rawApiKey: string } }>('/rest/api-keys', { label: 'test harness', expiresAt: null, scopes: API_KEY_SCOPES }, { headers });
+		const { data } = await http.post<{ data: { rawApiKey: string } }>(
+			'/rest/api-keys',
+			{ label: 'test harness', expiresAt: null, scopes: API_KEY_SCOPES },
+			{ headers },
+		);
 		return { email: OWNER.email, password: OWNER.password, apiKey: data.data.rawApiKey };
 	} catch (error) {
-		throw new HarnessStepError('setting up the owner and API key of the template user folder', (error as Error).message);
+		throw new HarnessStepError(
+			'setting up the owner and API key of the template user folder',
+			(error as Error).message,
+		);
 	}
 }

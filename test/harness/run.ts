@@ -21,7 +21,12 @@ export function lastLines(text: string, count = OUTPUT_TAIL_LINES): string {
  * Runs a command to completion (no shell) and returns its output; a non-zero exit becomes a
  * HarnessStepError carrying the step name and the last lines of the output.
  */
-export async function runStep(step: string, command: string, args: string[], options: SpawnOptions = {}): Promise<string> {
+export async function runStep(
+	step: string,
+	command: string,
+	args: string[],
+	options: SpawnOptions = {},
+): Promise<string> {
 	return await new Promise<string>((resolve, reject) => {
 		const child = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
 		let output = '';
@@ -30,12 +35,19 @@ export async function runStep(step: string, command: string, args: string[], opt
 		};
 		child.stdout!.on('data', collect);
 		child.stderr!.on('data', collect);
-		child.once('error', (error) => reject(new HarnessStepError(step, `${command} could not start: ${error.message}`)));
+		child.once('error', (error) =>
+			reject(new HarnessStepError(step, `${command} could not start: ${error.message}`)),
+		);
 		child.once('close', (code, signal) => {
 			if (code === 0) resolve(output);
 			else {
 				const how = signal ? `signal ${signal}` : `exit code ${code}`;
-				reject(new HarnessStepError(step, `${command} ${args.join(' ')} ended with ${how}:\n${lastLines(output)}`));
+				reject(
+					new HarnessStepError(
+						step,
+						`${command} ${args.join(' ')} ended with ${how}:\n${lastLines(output)}`,
+					),
+				);
 			}
 		});
 	});

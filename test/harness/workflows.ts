@@ -7,24 +7,44 @@ import type { WorkflowJson, WorkflowNode } from './client';
  * bookkeeping (ids, positions, connections) that a chain of nodes implies.
  */
 
-export type NodeSpec = Pick<WorkflowNode, 'name' | 'type' | 'typeVersion' | 'parameters'> & Partial<WorkflowNode>;
+export type NodeSpec = Pick<WorkflowNode, 'name' | 'type' | 'typeVersion' | 'parameters'> &
+	Partial<WorkflowNode>;
 
 /** A workflow whose nodes run one after the other, in the order given. */
 export function chainWorkflow(name: string, nodes: NodeSpec[]): WorkflowJson {
-	const placed: WorkflowNode[] = nodes.map((node, index) => ({ id: randomUUID(), position: [index * 220, 0], ...node }));
-	const connections = Object.fromEntries(placed.slice(0, -1).map((node, index) => [node.name, { main: [[{ node: placed[index + 1].name, type: 'main', index: 0 }]] }]));
+	const placed: WorkflowNode[] = nodes.map((node, index) => ({
+		id: randomUUID(),
+		position: [index * 220, 0],
+		...node,
+	}));
+	const connections = Object.fromEntries(
+		placed
+			.slice(0, -1)
+			.map((node, index) => [
+				node.name,
+				{ main: [[{ node: placed[index + 1].name, type: 'main', index: 0 }]] },
+			]),
+	);
 	return { name, nodes: placed, connections, settings: { executionOrder: 'v1' } };
 }
 
 /** n8n's Webhook trigger; `responseMode: 'lastNode'` answers with the last node's first item. */
-export function webhookNode(path: string, options: { method?: 'GET' | 'POST'; responseMode?: 'onReceived' | 'lastNode' } = {}): NodeSpec {
+export function webhookNode(
+	path: string,
+	options: { method?: 'GET' | 'POST'; responseMode?: 'onReceived' | 'lastNode' } = {},
+): NodeSpec {
 	return {
 		name: 'Webhook',
 		type: 'n8n-nodes-base.webhook',
 		typeVersion: 2.1,
 		// A production webhook is registered under its node's webhookId.
 		webhookId: randomUUID(),
-		parameters: { path, httpMethod: options.method ?? 'POST', responseMode: options.responseMode ?? 'lastNode', options: {} },
+		parameters: {
+			path,
+			httpMethod: options.method ?? 'POST',
+			responseMode: options.responseMode ?? 'lastNode',
+			options: {},
+		},
 	};
 }
 
@@ -35,17 +55,29 @@ export function setNode(name: string, values: Record<string, string>): NodeSpec 
 		type: 'n8n-nodes-base.set',
 		typeVersion: 3.4,
 		parameters: {
-			assignments: { assignments: Object.entries(values).map(([field, value]) => ({ id: randomUUID(), name: field, value, type: 'string' })) },
+			assignments: {
+				assignments: Object.entries(values).map(([field, value]) => ({
+					id: randomUUID(),
+					name: field,
+					value,
+					type: 'string',
+				})),
+			},
 			options: {},
 		},
 	};
 }
 
 /** A template with its Settings node's values replaced (the chat webhook, the output folder...). */
-export function withSettings(workflow: WorkflowJson, values: Record<string, unknown>): WorkflowJson {
+export function withSettings(
+	workflow: WorkflowJson,
+	values: Record<string, unknown>,
+): WorkflowJson {
 	const nodes = workflow.nodes.map((node) => {
 		if (node.name !== 'Settings') return node;
-		const parameters = structuredClone(node.parameters) as { assignments: { assignments: Array<{ name: string; value: unknown }> } };
+		const parameters = structuredClone(node.parameters) as {
+			assignments: { assignments: Array<{ name: string; value: unknown }> };
+		};
 		for (const assignment of parameters.assignments.assignments) {
 			if (assignment.name in values) assignment.value = values[assignment.name];
 		}
@@ -60,17 +92,27 @@ export function sceneSpecFromBodyNode(): NodeSpec {
 		name: 'Scene Spec',
 		type: 'n8n-nodes-veo-pipeline.sceneSpec',
 		typeVersion: 1,
-		parameters: { operation: 'fromJson', specJson: '={{ $json.body }}', model: 'veo-3.1-fast-generate-preview' },
+		parameters: {
+			operation: 'fromJson',
+			specJson: '={{ $json.body }}',
+			model: 'veo-3.1-fast-generate-preview',
+		},
 	};
 }
 
 /** Veo Generate on a Gemini API credential, polling the stand-in every 0.2 s at the least. */
-export function veoGenerateNode(credentialName: string, options: { name?: string; operation?: string; options?: Record<string, unknown> } = {}): NodeSpec {
+export function veoGenerateNode(
+	credentialName: string,
+	options: { name?: string; operation?: string; options?: Record<string, unknown> } = {},
+): NodeSpec {
 	return {
 		name: options.name ?? 'Veo Generate',
 		type: 'n8n-nodes-veo-pipeline.veoGenerate',
 		typeVersion: 1,
-		parameters: { operation: options.operation ?? 'generateAndWait', options: { pollMinSeconds: 0.2, ...options.options } },
+		parameters: {
+			operation: options.operation ?? 'generateAndWait',
+			options: { pollMinSeconds: 0.2, ...options.options },
+		},
 		credentials: { veoPipelineGeminiApi: { name: credentialName } },
 	};
 }

@@ -22,16 +22,21 @@ export interface EdlEvent {
 	comments: string[];
 }
 
-const EVENT = /^(\d{3}) {2}(\S{1,8}) +(V|A|A2|AA|B|AA\/V) +(C|D) {3,4}(\d{3})? +(\d{2}:\d{2}:\d{2}:\d{2}) (\d{2}:\d{2}:\d{2}:\d{2}) (\d{2}:\d{2}:\d{2}:\d{2}) (\d{2}:\d{2}:\d{2}:\d{2})$/;
+const EVENT =
+	/^(\d{3}) {2}(\S{1,8}) +(V|A|A2|AA|B|AA\/V) +(C|D) {3,4}(\d{3})? +(\d{2}:\d{2}:\d{2}:\d{2}) (\d{2}:\d{2}:\d{2}:\d{2}) (\d{2}:\d{2}:\d{2}:\d{2}) (\d{2}:\d{2}:\d{2}:\d{2})$/;
 
 function frames(timecode: string, base: number): number {
 	const [hours, minutes, seconds, frame] = timecode.split(':').map(Number);
-	if (frame >= base || minutes > 59 || seconds > 59) throw new Error(`bad timecode ${timecode} at ${base} fps`);
+	if (frame >= base || minutes > 59 || seconds > 59)
+		throw new Error(`bad timecode ${timecode} at ${base} fps`);
 	return ((hours * 60 + minutes) * 60 + seconds) * base + frame;
 }
 
 /** Parses a CMX 3600 EDL strictly: every non-blank line is the title, FCM, an event or a comment. */
-export function parseCmx3600(text: string, frameRate: number): { title: string; events: EdlEvent[] } {
+export function parseCmx3600(
+	text: string,
+	frameRate: number,
+): { title: string; events: EdlEvent[] } {
 	const lines = text.split('\n');
 	if (!lines[0].startsWith('TITLE: ')) throw new Error(`first line is not a TITLE: ${lines[0]}`);
 	if (lines[1] !== 'FCM: NON-DROP FRAME') throw new Error(`second line is not FCM: ${lines[1]}`);
@@ -55,7 +60,8 @@ export function parseCmx3600(text: string, frameRate: number): { title: string; 
 			recordIn: frames(match[8], frameRate),
 			recordOut: frames(match[9], frameRate),
 		};
-		if (parsed.sourceOut - parsed.sourceIn !== parsed.recordOut - parsed.recordIn) throw new Error(`source and record lengths differ: "${line}"`);
+		if (parsed.sourceOut - parsed.sourceIn !== parsed.recordOut - parsed.recordIn)
+			throw new Error(`source and record lengths differ: "${line}"`);
 		const last = events[events.length - 1];
 		if (last?.event === parsed.event) last.lines.push(parsed);
 		else events.push({ event: parsed.event, lines: [parsed], comments: [] });
@@ -65,7 +71,12 @@ export function parseCmx3600(text: string, frameRate: number): { title: string; 
 
 /** The shot id each EDL event places, from its `* SHOT:` comment. */
 export function edlShots(events: EdlEvent[]): string[] {
-	return events.map((event) => /^SHOT: (\S+)/.exec(event.comments.find((comment) => comment.startsWith('SHOT: ')) ?? '')?.[1] ?? '?');
+	return events.map(
+		(event) =>
+			/^SHOT: (\S+)/.exec(
+				event.comments.find((comment) => comment.startsWith('SHOT: ')) ?? '',
+			)?.[1] ?? '?',
+	);
 }
 
 interface RationalTime {
@@ -76,7 +87,12 @@ interface RationalTime {
 
 function time(value: unknown, where: string): number {
 	const rational = value as RationalTime;
-	if (rational?.OTIO_SCHEMA !== 'RationalTime.1' || typeof rational.value !== 'number' || !(rational.rate > 0)) throw new Error(`${where} is not a RationalTime.1`);
+	if (
+		rational?.OTIO_SCHEMA !== 'RationalTime.1' ||
+		typeof rational.value !== 'number' ||
+		!(rational.rate > 0)
+	)
+		throw new Error(`${where} is not a RationalTime.1`);
 	return rational.value;
 }
 
@@ -93,19 +109,37 @@ export interface OtioItem {
 }
 
 /** Reads the video track of an OTIO timeline, checking the schema names and time ranges it uses. */
-export function readOtioVideoTrack(json: string): { name: string; items: OtioItem[]; durationFrames: number } {
+export function readOtioVideoTrack(json: string): {
+	name: string;
+	items: OtioItem[];
+	durationFrames: number;
+} {
 	const timeline = JSON.parse(json) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-	if (timeline.OTIO_SCHEMA !== 'Timeline.1' || timeline.tracks?.OTIO_SCHEMA !== 'Stack.1') throw new Error('not an OTIO Timeline.1 with a Stack.1');
-	const track = timeline.tracks.children.find((child: Record<string, unknown>) => child.OTIO_SCHEMA === 'Track.1' && child.kind === 'Video');
+	if (timeline.OTIO_SCHEMA !== 'Timeline.1' || timeline.tracks?.OTIO_SCHEMA !== 'Stack.1')
+		throw new Error('not an OTIO Timeline.1 with a Stack.1');
+	const track = timeline.tracks.children.find(
+		(child: Record<string, unknown>) => child.OTIO_SCHEMA === 'Track.1' && child.kind === 'Video',
+	);
 	if (!track) throw new Error('no video track');
-	const items: OtioItem[] = track.children.map((child: Record<string, any>, index: number) => { // eslint-disable-line @typescript-eslint/no-explicit-any
+	const items: OtioItem[] = track.children.map((child: Record<string, any>, index: number) => {
+		// eslint-disable-line @typescript-eslint/no-explicit-any
 		if (child.OTIO_SCHEMA === 'Transition.1') {
-			return { kind: 'transition', name: child.name, start: 0, duration: 0, inOffset: time(child.in_offset, `children[${index}].in_offset`), outOffset: time(child.out_offset, `children[${index}].out_offset`) };
+			return {
+				kind: 'transition',
+				name: child.name,
+				start: 0,
+				duration: 0,
+				inOffset: time(child.in_offset, `children[${index}].in_offset`),
+				outOffset: time(child.out_offset, `children[${index}].out_offset`),
+			};
 		}
-		if (child.OTIO_SCHEMA !== 'Clip.2') throw new Error(`children[${index}] is ${child.OTIO_SCHEMA}`);
+		if (child.OTIO_SCHEMA !== 'Clip.2')
+			throw new Error(`children[${index}] is ${child.OTIO_SCHEMA}`);
 		const reference = child.media_references?.[child.active_media_reference_key];
-		if (!reference || !/^(ExternalReference|MissingReference)\.1$/.test(reference.OTIO_SCHEMA)) throw new Error(`children[${index}] has no active media reference`);
-		if (child.source_range?.OTIO_SCHEMA !== 'TimeRange.1') throw new Error(`children[${index}].source_range is not a TimeRange.1`);
+		if (!reference || !/^(ExternalReference|MissingReference)\.1$/.test(reference.OTIO_SCHEMA))
+			throw new Error(`children[${index}] has no active media reference`);
+		if (child.source_range?.OTIO_SCHEMA !== 'TimeRange.1')
+			throw new Error(`children[${index}].source_range is not a TimeRange.1`);
 		return {
 			kind: 'clip',
 			name: child.name,
@@ -117,6 +151,8 @@ export function readOtioVideoTrack(json: string): { name: string; items: OtioIte
 		};
 	});
 	// Transitions take no time on a track: its length is the sum of its clips.
-	const durationFrames = items.filter((item) => item.kind === 'clip').reduce((sum, item) => sum + item.duration, 0);
+	const durationFrames = items
+		.filter((item) => item.kind === 'clip')
+		.reduce((sum, item) => sum + item.duration, 0);
 	return { name: timeline.name, items, durationFrames };
 }

@@ -1,7 +1,10 @@
 import { InvalidInputError } from '../../core/failures';
 
 /** The input error `call` throws (failing the test when it throws none, or another kind). */
-export function inputErrorOf<T extends InvalidInputError = InvalidInputError>(call: () => unknown, kind: new (...args: never[]) => T = InvalidInputError as never): T {
+export function inputErrorOf<T extends InvalidInputError = InvalidInputError>(
+	call: () => unknown,
+	kind: new (...args: never[]) => T = InvalidInputError as never,
+): T {
 	try {
 		call();
 	} catch (error) {

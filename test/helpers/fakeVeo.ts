@@ -2,7 +2,13 @@ import { promises as fs } from 'fs';
 
 import { NonRetryableFailure, RetryableFailure } from '../../core/failures';
 import type { Sleep } from '../../core/retry';
-import type { ClipInfo, GeneratedVideoHandle, OperationState, VideoRequest, VideoService } from '../../core/videoJobs';
+import type {
+	ClipInfo,
+	GeneratedVideoHandle,
+	OperationState,
+	VideoRequest,
+	VideoService,
+} from '../../core/videoJobs';
 
 /**
  * A Veo that runs in memory, for unit tests of the scheduler and the node: operations take a fixed
@@ -58,7 +64,8 @@ export interface SubmissionRecord {
 	runningAtServer: number;
 }
 
-export const SAFETY_REASON = 'The prompt may violate the Responsible AI practices (support code 58061214).';
+export const SAFETY_REASON =
+	'The prompt may violate the Responsible AI practices (support code 58061214).';
 
 export class FakeVeo implements VideoService {
 	readonly submissions: SubmissionRecord[] = [];
@@ -89,7 +96,9 @@ export class FakeVeo implements VideoService {
 	}
 
 	private nextOutcome(prompt: string): FakeOutcome {
-		const key = Object.keys(this.options.script ?? {}).find((candidate) => prompt.includes(candidate));
+		const key = Object.keys(this.options.script ?? {}).find((candidate) =>
+			prompt.includes(candidate),
+		);
 		if (!key) return 'video';
 		const index = this.used.get(key) ?? 0;
 		this.used.set(key, index + 1);
@@ -97,21 +106,43 @@ export class FakeVeo implements VideoService {
 	}
 
 	async submit(request: VideoRequest): Promise<string> {
-		const record: SubmissionRecord = { at: this.now(), request, answer: 'accepted', runningAtServer: this.runningAtServer() };
+		const record: SubmissionRecord = {
+			at: this.now(),
+			request,
+			answer: 'accepted',
+			runningAtServer: this.runningAtServer(),
+		};
 		this.submissions.push(record);
 		if (this.options.refuseWith) {
 			record.answer = this.options.refuseWith;
-			throw new NonRetryableFailure(`Submitting to ${request.model}: Google answered ${this.options.refuseWith}`, { status: this.options.refuseWith });
+			throw new NonRetryableFailure(
+				`Submitting to ${request.model}: Google answered ${this.options.refuseWith}`,
+				{ status: this.options.refuseWith },
+			);
 		}
 		const throttled = this.submissions.length <= (this.options.throttleFirst ?? 0);
-		if (throttled || (this.options.quota !== undefined && record.runningAtServer >= this.options.quota)) {
+		if (
+			throttled ||
+			(this.options.quota !== undefined && record.runningAtServer >= this.options.quota)
+		) {
 			record.answer = 429;
-			throw new RetryableFailure('Submitting: Google answered 429 RESOURCE_EXHAUSTED', this.options.retryDelayMs, { status: 429 });
+			throw new RetryableFailure(
+				'Submitting: Google answered 429 RESOURCE_EXHAUSTED',
+				this.options.retryDelayMs,
+				{ status: 429 },
+			);
 		}
 		const name = `operations/${this.submissions.length}`;
 		const outcome = this.nextOutcome(request.prompt);
 		const dueAt = outcome === 'never' ? Infinity : this.now() + (this.options.latencyMs ?? 0);
-		this.operations.set(name, { name, prompt: request.prompt, submittedAt: this.now(), dueAt, outcome, settled: false });
+		this.operations.set(name, {
+			name,
+			prompt: request.prompt,
+			submittedAt: this.now(),
+			dueAt,
+			outcome,
+			settled: false,
+		});
 		this.maxUnsettled = Math.max(this.maxUnsettled, this.unsettled());
 		return name;
 	}
@@ -131,32 +162,65 @@ export class FakeVeo implements VideoService {
 	private stateOf(name: string): OperationState {
 		this.checks.push({ at: this.now(), name });
 		const operation = this.operations.get(name);
-		if (!operation) throw new NonRetryableFailure(`Checking ${name}: Google answered 404`, { status: 404 });
+		if (!operation)
+			throw new NonRetryableFailure(`Checking ${name}: Google answered 404`, { status: 404 });
 		if (this.now() < operation.dueAt) return { done: false };
 		operation.settled = true;
 		switch (operation.outcome) {
 			case 'failed':
-				return { done: true, kind: 'failed', message: 'Video generation failed due to an internal error.', retryable: true };
+				return {
+					done: true,
+					kind: 'failed',
+					message: 'Video generation failed due to an internal error.',
+					retryable: true,
+				};
 			case 'fatal':
-				return { done: true, kind: 'failed', message: 'The prompt cannot be rendered.', retryable: false };
+				return {
+					done: true,
+					kind: 'failed',
+					message: 'The prompt cannot be rendered.',
+					retryable: false,
+				};
 			case 'filtered':
 				return { done: true, kind: 'safety_filtered', filteredCount: 1, reasons: [SAFETY_REASON] };
 			default:
-				return { done: true, kind: 'videos', videos: [{ uri: `https://files.example/${name}`, source: operation }] };
+				return {
+					done: true,
+					kind: 'videos',
+					videos: [{ uri: `https://files.example/${name}`, source: operation }],
+				};
 		}
 	}
 
 	async download(video: GeneratedVideoHandle, destinationPath: string): Promise<void> {
 		this.downloads.push({ at: this.now(), path: destinationPath });
-		if (this.options.downloadDelay) await this.options.downloadDelay.sleep(this.options.downloadDelay.ms);
-		if ((video.source as FakeOperation).outcome === 'truncated') this.truncatedPaths.add(destinationPath);
+		if (this.options.downloadDelay)
+			await this.options.downloadDelay.sleep(this.options.downloadDelay.ms);
+		if ((video.source as FakeOperation).outcome === 'truncated')
+			this.truncatedPaths.add(destinationPath);
 		else this.truncatedPaths.delete(destinationPath);
-		if (this.options.fileBytes) await fs.writeFile(destinationPath, Buffer.alloc(this.options.fileBytes, 7));
+		if (this.options.fileBytes)
+			await fs.writeFile(destinationPath, Buffer.alloc(this.options.fileBytes, 7));
 	}
 
-	async verify(filePath: string, expectedDurationSeconds: number): Promise<{ ok: true; info: ClipInfo } | { ok: false; reason: string }> {
-		if (this.truncatedPaths.has(filePath)) return { ok: false, reason: `is ${expectedDurationSeconds / 2} s long, ${expectedDurationSeconds} s were asked for` };
-		return { ok: true, info: { durationSeconds: expectedDurationSeconds, width: 1280, height: 720, sizeBytes: this.options.fileBytes ?? 0 } };
+	async verify(
+		filePath: string,
+		expectedDurationSeconds: number,
+	): Promise<{ ok: true; info: ClipInfo } | { ok: false; reason: string }> {
+		if (this.truncatedPaths.has(filePath))
+			return {
+				ok: false,
+				reason: `is ${expectedDurationSeconds / 2} s long, ${expectedDurationSeconds} s were asked for`,
+			};
+		return {
+			ok: true,
+			info: {
+				durationSeconds: expectedDurationSeconds,
+				width: 1280,
+				height: 720,
+				sizeBytes: this.options.fileBytes ?? 0,
+			},
+		};
 	}
 }
 
@@ -181,9 +245,11 @@ export class FakeClock {
 			() => (settled = true),
 		);
 		for (;;) {
-			for (let round = 0; round < 20; round++) await new Promise((resolve) => setImmediate(resolve));
+			for (let round = 0; round < 20; round++)
+				await new Promise((resolve) => setImmediate(resolve));
 			if (settled) return work;
-			if (!this.timers.length) throw new Error('the work is stuck: it waits for nothing the clock can end');
+			if (!this.timers.length)
+				throw new Error('the work is stuck: it waits for nothing the clock can end');
 			this.timers.sort((a, b) => a.at - b.at);
 			const next = this.timers.shift()!;
 			this.now = Math.max(this.now, next.at);

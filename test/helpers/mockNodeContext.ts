@@ -61,7 +61,8 @@ export interface MockContext {
 }
 
 /** The origin of the links `getSignedResumeUrl` gives; the signature is a fixed fake. */
-export const MOCK_RESUME_URL = 'http://localhost:5678/webhook-waiting/mock-execution/node-under-test';
+export const MOCK_RESUME_URL =
+	'http://localhost:5678/webhook-waiting/mock-execution/node-under-test';
 
 /** `getSignedResumeUrl` as the mock gives it, for mocks of a waiting node's webhook context too. */
 export function mockSignedResumeUrl(parameters: Record<string, string> = {}): string {
@@ -85,11 +86,17 @@ export function mockNodeContext(options: MockContextOptions): MockContext {
 	};
 	const binaryPath = (id: string) => path.join(binaryDir, id.replace(/^mock:/, ''));
 
-	const getNodeParameter = (name: string, itemIndex: number, fallback?: unknown, extra?: { extractValue?: boolean }) => {
+	const getNodeParameter = (
+		name: string,
+		itemIndex: number,
+		fallback?: unknown,
+		extra?: { extractValue?: boolean },
+	) => {
 		const parts = name.split('.');
 		let value: unknown = options.parameters[parts[0]];
 		if (typeof value === 'function') value = (value as (i: number) => unknown)(itemIndex);
-		for (const part of parts.slice(1)) value = (value as Record<string, unknown> | undefined)?.[part];
+		for (const part of parts.slice(1))
+			value = (value as Record<string, unknown> | undefined)?.[part];
 		if (value === undefined) {
 			if (fallback !== undefined) return fallback;
 			throw new Error(`Could not get parameter "${name}"`);
@@ -101,13 +108,24 @@ export function mockNodeContext(options: MockContextOptions): MockContext {
 	};
 
 	const helpers = {
-		async prepareBinaryData(data: Buffer | Readable, fileName?: string, mimeType?: string): Promise<IBinaryData> {
+		async prepareBinaryData(
+			data: Buffer | Readable,
+			fileName?: string,
+			mimeType?: string,
+		): Promise<IBinaryData> {
 			const id = `mock:${randomUUID()}`;
 			const target = binaryPath(id);
 			if (Buffer.isBuffer(data)) await fs.writeFile(target, data);
 			else await pipeline(data, createWriteStream(target));
 			const { size } = await fs.stat(target);
-			return { id, data: 'filesystem-v2', mimeType: mimeType ?? 'application/octet-stream', fileName, fileSize: `${size}`, bytes: size } as unknown as IBinaryData;
+			return {
+				id,
+				data: 'filesystem-v2',
+				mimeType: mimeType ?? 'application/octet-stream',
+				fileName,
+				fileSize: `${size}`,
+				bytes: size,
+			} as unknown as IBinaryData;
 		},
 		async getBinaryStream(id: string) {
 			return createReadStream(binaryPath(id));
@@ -149,9 +167,15 @@ export function mockNodeContext(options: MockContextOptions): MockContext {
 			set: (key: string, value: string) => customData.set(key, value),
 			get: (key: string) => customData.get(key),
 			getAll: () => Object.fromEntries(customData),
-			setAll: (values: Record<string, string>) => Object.entries(values).forEach(([key, value]) => customData.set(key, value)),
+			setAll: (values: Record<string, string>) =>
+				Object.entries(values).forEach(([key, value]) => customData.set(key, value)),
 		},
-		async executeWorkflow(workflow: IExecuteWorkflowInfo, items: INodeExecutionData[] = [], _callbacks?: unknown, runOptions?: WorkflowRun['options']) {
+		async executeWorkflow(
+			workflow: IExecuteWorkflowInfo,
+			items: INodeExecutionData[] = [],
+			_callbacks?: unknown,
+			runOptions?: WorkflowRun['options'],
+		) {
 			workflowRuns.push({ workflow, items, options: runOptions });
 			return { executionId: `mock-run-${workflowRuns.length}`, data: [] };
 		},

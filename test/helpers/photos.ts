@@ -18,18 +18,60 @@ export async function editPhoto(source: string, file: string, filters: string): 
  */
 export async function photoClip(photos: string[], file: string, seconds = 8): Promise<string> {
 	const width = Math.floor(1280 / photos.length / 2) * 2;
-	const inputs = photos.flatMap((photo) => ['-loop', '1', '-framerate', '24', '-t', String(seconds), '-i', photo]);
-	const fitted = photos.map((_, index) => `[${index}:v]scale=${width}:720:force_original_aspect_ratio=decrease,pad=${width}:720:(ow-iw)/2:(oh-ih)/2,setsar=1[p${index}]`);
-	const joined = photos.length > 1 ? `${photos.map((_, index) => `[p${index}]`).join('')}hstack=inputs=${photos.length}[row]` : '[p0]null[row]';
+	const inputs = photos.flatMap((photo) => [
+		'-loop',
+		'1',
+		'-framerate',
+		'24',
+		'-t',
+		String(seconds),
+		'-i',
+		photo,
+	]);
+	const fitted = photos.map(
+		(_, index) =>
+			`[${index}:v]scale=${width}:720:force_original_aspect_ratio=decrease,pad=${width}:720:(ow-iw)/2:(oh-ih)/2,setsar=1[p${index}]`,
+	);
+	const joined =
+		photos.length > 1
+			? `${photos.map((_, index) => `[p${index}]`).join('')}hstack=inputs=${photos.length}[row]`
+			: '[p0]null[row]';
 	const push = `[row]pad=1280:720:(ow-iw)/2:0,scale=w='1280*(1+0.004*t)':h=-2:eval=frame,crop=1280:720,format=yuv420p[v]`;
-	await runFfmpeg(['-y', ...inputs, '-filter_complex', [...fitted, joined, push].join(';'), '-map', '[v]', '-r', '24', '-c:v', 'libx264', '-preset', 'ultrafast', '-crf', '20', '-t', String(seconds), file]);
+	await runFfmpeg([
+		'-y',
+		...inputs,
+		'-filter_complex',
+		[...fitted, joined, push].join(';'),
+		'-map',
+		'[v]',
+		'-r',
+		'24',
+		'-c:v',
+		'libx264',
+		'-preset',
+		'ultrafast',
+		'-crf',
+		'20',
+		'-t',
+		String(seconds),
+		file,
+	]);
 	return file;
 }
 
 /** The photograph with only a rectangle's colours turned round the hue circle (orange + 190 degrees reads blue). */
-export async function recolorRegion(source: string, file: string, box: { x: number; y: number; width: number; height: number }, degrees: number): Promise<string> {
+export async function recolorRegion(
+	source: string,
+	file: string,
+	box: { x: number; y: number; width: number; height: number },
+	degrees: number,
+): Promise<string> {
 	const [x, y, width, height] = [box.x, box.y, box.width, box.height].map(Math.round);
-	return editPhoto(source, file, `split[whole][part];[part]crop=${width}:${height}:${x}:${y},hue=h=${degrees}[turned];[whole][turned]overlay=${x}:${y}`);
+	return editPhoto(
+		source,
+		file,
+		`split[whole][part];[part]crop=${width}:${height}:${x}:${y},hue=h=${degrees}[turned];[whole][turned]overlay=${x}:${y}`,
+	);
 }
 
 /**
@@ -40,14 +82,36 @@ export function photoShotSpec(): SceneSpec {
 	return parseSceneSpec({
 		bible: {
 			title: 'Mission Morning',
-			style: { look: 'documentary', palette: [], lighting: 'soft studio light', aspectRatio: '16:9', resolution: '720p' },
-			characters: [{ id: 'eileen', name: 'Eileen', description: 'an astronaut in an orange flight suit', referenceImage: { binaryProperty: 'ref_eileen', mimeType: 'image/png' } }],
+			style: {
+				look: 'documentary',
+				palette: [],
+				lighting: 'soft studio light',
+				aspectRatio: '16:9',
+				resolution: '720p',
+			},
+			characters: [
+				{
+					id: 'eileen',
+					name: 'Eileen',
+					description: 'an astronaut in an orange flight suit',
+					referenceImage: { binaryProperty: 'ref_eileen', mimeType: 'image/png' },
+				},
+			],
 			props: [
 				{ id: 'mug', name: 'mug', description: 'an espresso cup on a saucer', color: 'blue' },
 				{ id: 'sign', name: 'neon sign', description: 'glowing above the counter' },
 			],
 		},
-		shots: [{ id: 'shot-01', sequence: 1, description: 'Eileen before her coffee', durationSeconds: 8, characters: ['eileen'], props: ['mug', 'sign'] }],
+		shots: [
+			{
+				id: 'shot-01',
+				sequence: 1,
+				description: 'Eileen before her coffee',
+				durationSeconds: 8,
+				characters: ['eileen'],
+				props: ['mug', 'sign'],
+			},
+		],
 	});
 }
 

@@ -25,7 +25,9 @@ export function takeFor(item: ShotItem, attempt: number, options: TakeOptions = 
 		negativePrompt: item.bible.negativePrompt,
 		model: item.model,
 		outcome: withClip ? 'generated' : 'safety_filtered',
-		...(withClip ? { clip: { binaryProperty: `clip_take${attempt}`, mimeType: 'video/mp4' } } : { reason: 'withheld by the safety filter' }),
+		...(withClip
+			? { clip: { binaryProperty: `clip_take${attempt}`, mimeType: 'video/mp4' } }
+			: { reason: 'withheld by the safety filter' }),
 		costUsd: withClip ? 1.2 : 0,
 		timings: { submittedAt: '2026-03-01T10:00:00.000Z' },
 		...(options.route
@@ -54,10 +56,14 @@ export interface ShotSetup extends TakeOptions {
 
 /** One item per setup, shots 1..n of one pipeline, each with its newest take as described. */
 export function reviewBatch(setups: ShotSetup[]): ShotItem[] {
-	return createShotItems(cafeSpec(setups.length), 'veo-3.1-fast-generate-preview').map((item, index) => {
-		const setup = setups[index];
-		const attempts = (setup.earlierTakes ?? 0) + 1;
-		const takes = Array.from({ length: attempts }, (_, taken) => takeFor(item, taken + 1, taken + 1 === attempts ? setup : {}));
-		return { ...item, status: setup.status, takes };
-	});
+	return createShotItems(cafeSpec(setups.length), 'veo-3.1-fast-generate-preview').map(
+		(item, index) => {
+			const setup = setups[index];
+			const attempts = (setup.earlierTakes ?? 0) + 1;
+			const takes = Array.from({ length: attempts }, (_, taken) =>
+				takeFor(item, taken + 1, taken + 1 === attempts ? setup : {}),
+			);
+			return { ...item, status: setup.status, takes };
+		},
+	);
 }

@@ -6,10 +6,32 @@ export function cafeSpec(shotCount = 3, durationSeconds = 8): SceneSpec {
 		bible: {
 			title: 'Morning Ritual',
 			logline: 'A barista opens the café at dusk',
-			style: { look: 'cinematic, 35mm', palette: ['amber', 'teal'], lighting: 'warm dusk', aspectRatio: '16:9', resolution: '720p' },
-			characters: [{ id: 'mya', name: 'Mya', description: 'a barista in her thirties, short black hair, green apron' }],
-			locations: [{ id: 'cafe', name: 'The café', description: 'a small corner café with large windows' }],
-			props: [{ id: 'mug', name: 'mug', description: 'a ceramic mug', color: 'blue', constraints: ['always full'] }],
+			style: {
+				look: 'cinematic, 35mm',
+				palette: ['amber', 'teal'],
+				lighting: 'warm dusk',
+				aspectRatio: '16:9',
+				resolution: '720p',
+			},
+			characters: [
+				{
+					id: 'mya',
+					name: 'Mya',
+					description: 'a barista in her thirties, short black hair, green apron',
+				},
+			],
+			locations: [
+				{ id: 'cafe', name: 'The café', description: 'a small corner café with large windows' },
+			],
+			props: [
+				{
+					id: 'mug',
+					name: 'mug',
+					description: 'a ceramic mug',
+					color: 'blue',
+					constraints: ['always full'],
+				},
+			],
 			rules: ['No text on screen'],
 			negativePrompt: 'text, watermark',
 		},

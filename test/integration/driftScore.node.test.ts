@@ -52,7 +52,8 @@ const credentials = () => ({
 /** The café spec; with `reference`, Mya has a reference image: a picture in the colour the stand-in draws her. */
 function spec(shots: number, reference = false): SceneSpec {
 	const raw = cafeSpec(shots);
-	if (reference) raw.bible.characters[0].referenceImage = { binaryProperty: 'ref_mya', mimeType: 'image/png' };
+	if (reference)
+		raw.bible.characters[0].referenceImage = { binaryProperty: 'ref_mya', mimeType: 'image/png' };
 	return parseSceneSpec(raw);
 }
 
@@ -68,10 +69,17 @@ function referencePicture(shotSpec: SceneSpec): Buffer {
 }
 
 /** Veo Generate on the stand-in with these faults: the items and the binary store they live in. */
-async function generate(shots: number, faults: FaultRule[], reference = false): Promise<{ items: INodeExecutionData[]; binaryDir: string }> {
+async function generate(
+	shots: number,
+	faults: FaultRule[],
+	reference = false,
+): Promise<{ items: INodeExecutionData[]; binaryDir: string }> {
 	standIn.configure({ faults });
 	const shotSpec = spec(shots, reference);
-	const items: INodeExecutionData[] = createShotItems(shotSpec, 'veo-3.1-fast-generate-preview').map((json) => ({ json: json as never }));
+	const items: INodeExecutionData[] = createShotItems(
+		shotSpec,
+		'veo-3.1-fast-generate-preview',
+	).map((json) => ({ json: json as never }));
 	const mock = mockNodeContext({
 		items,
 		credentials: credentials(),
@@ -87,12 +95,18 @@ async function generate(shots: number, faults: FaultRule[], reference = false): 
 		},
 	});
 	if (reference) {
-		const image = await mock.context.helpers.prepareBinaryData(referencePicture(shotSpec), 'mya.png', 'image/png');
+		const image = await mock.context.helpers.prepareBinaryData(
+			referencePicture(shotSpec),
+			'mya.png',
+			'image/png',
+		);
 		for (const item of items) item.binary = { ref_mya: image };
 	}
 	const [output] = await new VeoGenerate().execute.call(mock.context);
 	standIn.configure({ faults: [] });
-	expect(output.map((entry) => (entry.json as unknown as ShotItem).status)).toEqual(Array(shots).fill('generated'));
+	expect(output.map((entry) => (entry.json as unknown as ShotItem).status)).toEqual(
+		Array(shots).fill('generated'),
+	);
 	return { items: output, binaryDir: mock.binaryDir };
 }
 
@@ -112,15 +126,27 @@ const PARAMETERS = {
 	options: {},
 };
 
-async function driftScore(generated: { items: INodeExecutionData[]; binaryDir: string }, parameters: Partial<typeof PARAMETERS> = {}, continueOnFail = false) {
-	const mock = mockNodeContext({ items: generated.items, credentials: credentials(), parameters: { ...PARAMETERS, ...parameters }, binaryDir: generated.binaryDir, continueOnFail });
+async function driftScore(
+	generated: { items: INodeExecutionData[]; binaryDir: string },
+	parameters: Partial<typeof PARAMETERS> = {},
+	continueOnFail = false,
+) {
+	const mock = mockNodeContext({
+		items: generated.items,
+		credentials: credentials(),
+		parameters: { ...PARAMETERS, ...parameters },
+		binaryDir: generated.binaryDir,
+		continueOnFail,
+	});
 	const outputs = await new DriftScore().execute.call(mock.context);
 	return { outputs, mock };
 }
 
-const shotIds = (entries: INodeExecutionData[]) => entries.map((entry) => (entry.json as unknown as ShotItem).shot.id);
+const shotIds = (entries: INodeExecutionData[]) =>
+	entries.map((entry) => (entry.json as unknown as ShotItem).shot.id);
 const itemOf = (entry: INodeExecutionData) => entry.json as unknown as ShotItem;
-const reportOf = (entry: INodeExecutionData) => itemOf(entry).takes[itemOf(entry).takes.length - 1].drift!;
+const reportOf = (entry: INodeExecutionData) =>
+	itemOf(entry).takes[itemOf(entry).takes.length - 1].drift!;
 
 describe('Drift Score on stand-in clips', () => {
 	it('passes clean clips, records the report on the take and attaches a contact sheet', async () => {
@@ -129,7 +155,11 @@ describe('Drift Score on stand-in clips', () => {
 		outputs[0].forEach((entry, index) => {
 			expect(entry.pairedItem).toEqual({ item: index });
 			expect(itemOf(entry).status).toBe('approved');
-			expect(itemOf(entry).statusHistory.slice(-2).map((change) => change.to)).toEqual(['scored', 'approved']);
+			expect(
+				itemOf(entry)
+					.statusHistory.slice(-2)
+					.map((change) => change.to),
+			).toEqual(['scored', 'approved']);
 			expect(reportOf(entry).route).toBe('pass');
 			expect(Object.keys(entry.binary!).sort()).toEqual(['clip', 'clip_take1', 'contactSheet']);
 		});
@@ -137,31 +167,51 @@ describe('Drift Score on stand-in clips', () => {
 		const sheet = await mock.readBinary(outputs[0][0].binary!.contactSheet);
 		expect(sheet.subarray(1, 4).toString('ascii')).toBe('PNG');
 		// The clips were copied to a work folder for ffmpeg; nothing of it is left.
-		expect((await fs.readdir(tmpdir())).filter((name) => name.startsWith('drift-score-'))).toEqual([]);
+		expect((await fs.readdir(tmpdir())).filter((name) => name.startsWith('drift-score-'))).toEqual(
+			[],
+		);
 	});
 
 	it('sends a lighting drift back with a corrective note, and the shot that continues it to a person', async () => {
-		const { outputs } = await driftScore(await generate(3, [{ on: 'predict', effect: 'drift_lighting', match: 'Shot 2 of' }]));
+		const { outputs } = await driftScore(
+			await generate(3, [{ on: 'predict', effect: 'drift_lighting', match: 'Shot 2 of' }]),
+		);
 		expect(outputs.map(shotIds)).toEqual([['shot-01'], ['shot-03'], ['shot-02']]);
 		const sent = itemOf(outputs[2][0]);
 		expect(sent.status).toBe('needs_regeneration');
-		expect(reportOf(outputs[2][0]).reasons.join(' ')).toMatch(/K cooler than the [\d,]+ K that 'warm dusk' asks for/);
+		expect(reportOf(outputs[2][0]).reasons.join(' ')).toMatch(
+			/K cooler than the [\d,]+ K that 'warm dusk' asks for/,
+		);
 		expect(sent.correctiveNotes).toEqual([
-			expect.objectContaining({ source: 'drift', takeId: 'shot-02-take-1', text: expect.stringMatching(/^Light the shot as 'warm dusk': warmer/) }),
+			expect.objectContaining({
+				source: 'drift',
+				takeId: 'shot-02-take-1',
+				text: expect.stringMatching(/^Light the shot as 'warm dusk': warmer/),
+			}),
 		]);
 		expect(itemOf(outputs[1][0]).status).toBe('needs_review');
-		expect(reportOf(outputs[1][0]).reasons[0]).toBe('Review: continuity drift 1.00 is high, but only 50% sure');
+		expect(reportOf(outputs[1][0]).reasons[0]).toBe(
+			'Review: continuity drift 1.00 is high, but only 50% sure',
+		);
 	});
 
 	it('has the judge find a prop in the wrong colour (Gemini API), with its verdicts and corrective sentence', async () => {
 		const before = standIn.stats.generateContentRequests;
-		const { outputs } = await driftScore(await generate(2, [{ on: 'predict', effect: 'drift_prop_color', match: 'Shot 1 of' }]), { judge: true });
+		const { outputs } = await driftScore(
+			await generate(2, [{ on: 'predict', effect: 'drift_prop_color', match: 'Shot 1 of' }]),
+			{ judge: true },
+		);
 		expect(standIn.stats.generateContentRequests - before).toBe(2);
 		expect(outputs.map(shotIds)).toEqual([['shot-02'], [], ['shot-01']]);
 		const report = reportOf(outputs[2][0]);
 		expect(report.dimensions.props).toMatchObject({ drift: 0.95, confidence: 0.95 });
-		expect(report.constraints?.find((verdict) => verdict.id === 'c1')).toMatchObject({ passed: false, evidence: 'the mug is green, not blue' });
-		expect(itemOf(outputs[2][0]).correctiveNotes[0].text).toContain('The mug must be blue, not green.');
+		expect(report.constraints?.find((verdict) => verdict.id === 'c1')).toMatchObject({
+			passed: false,
+			evidence: 'the mug is green, not blue',
+		});
+		expect(itemOf(outputs[2][0]).correctiveNotes[0].text).toContain(
+			'The mug must be blue, not green.',
+		);
 		expect(reportOf(outputs[0][0]).constraints?.every((verdict) => verdict.passed)).toBe(true);
 	});
 
@@ -169,31 +219,44 @@ describe('Drift Score on stand-in clips', () => {
 		const generated = await generate(1, [{ on: 'predict', effect: 'drift_character' }], true);
 		const alone = await driftScore(generated);
 		expect(alone.outputs.map(shotIds)).toEqual([[], ['shot-01'], []]);
-		expect(reportOf(alone.outputs[1][0]).dimensions.character!.reasons[0]).toMatch(/^only \d+% of Mya's colouring in the reference image/);
+		expect(reportOf(alone.outputs[1][0]).dimensions.character!.reasons[0]).toMatch(
+			/^only \d+% of Mya's colouring in the reference image/,
+		);
 		const judged = await driftScore(generated, { judge: true, authentication: 'vertexAi' });
 		expect(judged.outputs.map(shotIds)).toEqual([[], [], ['shot-01']]);
-		expect(reportOf(judged.outputs[2][0]).dimensions.character!.reasons.join(' ')).toMatch(/looks like someone else/);
+		expect(reportOf(judged.outputs[2][0]).dimensions.character!.reasons.join(' ')).toMatch(
+			/looks like someone else/,
+		);
 
 		const clean = await driftScore(await generate(1, [], true));
 		expect(reportOf(clean.outputs[0][0]).dimensions.character!.drift).toBe(0);
 	});
 
 	it.each([
-		['invalid_json', /^Item 0: The drift judge \(gemini-2\.5-flash\) did not answer valid JSON \(it was cut off at the output limit\)/],
-		['schema_violation', /^Item 0: The drift judge \(gemini-2\.5-flash\) answered outside its schema: answer must have required property 'constraints'/],
-	] as const)('stops with an error naming the item when the judge answers %s, never a pass', async (effect, message) => {
-		const generated = await generate(2, []);
-		standIn.configure({ faults: [{ on: 'generateContent', effect }] });
-		try {
-			await expect(driftScore(generated, { judge: true })).rejects.toThrow(message);
-			const { outputs } = await driftScore(generated, { judge: true }, true);
-			expect(outputs.map(shotIds)).toEqual([[], ['shot-01', 'shot-02'], []]);
-			expect(outputs[1][0].json.error).toMatch(message);
-			expect(itemOf(outputs[1][0]).status).toBe('generated');
-		} finally {
-			standIn.configure({ faults: [] });
-		}
-	});
+		[
+			'invalid_json',
+			/^Item 0: The drift judge \(gemini-2\.5-flash\) did not answer valid JSON \(it was cut off at the output limit\)/,
+		],
+		[
+			'schema_violation',
+			/^Item 0: The drift judge \(gemini-2\.5-flash\) answered outside its schema: answer must have required property 'constraints'/,
+		],
+	] as const)(
+		'stops with an error naming the item when the judge answers %s, never a pass',
+		async (effect, message) => {
+			const generated = await generate(2, []);
+			standIn.configure({ faults: [{ on: 'generateContent', effect }] });
+			try {
+				await expect(driftScore(generated, { judge: true })).rejects.toThrow(message);
+				const { outputs } = await driftScore(generated, { judge: true }, true);
+				expect(outputs.map(shotIds)).toEqual([[], ['shot-01', 'shot-02'], []]);
+				expect(outputs[1][0].json.error).toMatch(message);
+				expect(itemOf(outputs[1][0]).status).toBe('generated');
+			} finally {
+				standIn.configure({ faults: [] });
+			}
+		},
+	);
 
 	it('uploads a clip too large to send inline, and deletes it once answered', async () => {
 		const { items, binaryDir } = await generate(1, []);
@@ -203,24 +266,41 @@ describe('Drift Score on stand-in clips', () => {
 		// The stand-in's stored files: generated videos and uploads.
 		const { files } = standIn as unknown as { files: Map<string, unknown> };
 		const [uploads, stored] = [standIn.stats.uploads, files.size];
-		const judge = geminiDriftJudge(connect('gemini', standIn.url), 'gemini-2.5-flash', realSleep, { inlineLimitBytes: 1024 });
-		const answer = await judge.ask({ path: clip, name: 'clip' }, judgeRequest(shot, spec(1).bible, constraints));
+		const judge = geminiDriftJudge(connect('gemini', standIn.url), 'gemini-2.5-flash', realSleep, {
+			inlineLimitBytes: 1024,
+		});
+		const answer = await judge.ask(
+			{ path: clip, name: 'clip' },
+			judgeRequest(shot, spec(1).bible, constraints),
+		);
 		expect(standIn.stats.uploads - uploads).toBe(1);
 		// Answered truthfully about the uploaded clip (the stand-in knows it drew it), then deleted.
-		expect(parseJudgement(answer, constraints, 'gemini-2.5-flash').verdicts.every((verdict) => verdict.passed && verdict.confidence === 0.95)).toBe(true);
+		expect(
+			parseJudgement(answer, constraints, 'gemini-2.5-flash').verdicts.every(
+				(verdict) => verdict.passed && verdict.confidence === 0.95,
+			),
+		).toBe(true);
 		expect(files.size).toBe(stored);
 	});
 });
 
 describe('Drift Score with a mixed batch', () => {
 	it('passes items it does not score through untouched, and can keep the batch on one output', async () => {
-		const { items, binaryDir } = await generate(2, [{ on: 'predict', effect: 'drift_lighting', match: 'Shot 2 of' }]);
+		const { items, binaryDir } = await generate(2, [
+			{ on: 'predict', effect: 'drift_lighting', match: 'Shot 2 of' },
+		]);
 		const approved = { ...items[0], json: { ...items[0].json, status: 'approved' } };
 		const three = await driftScore({ items: [approved, items[1]], binaryDir });
 		expect(three.outputs[0]).toEqual([{ ...approved, pairedItem: { item: 0 } }]);
-		const one = await driftScore({ items: [approved, items[1]], binaryDir }, { routing: 'oneOutput' });
+		const one = await driftScore(
+			{ items: [approved, items[1]], binaryDir },
+			{ routing: 'oneOutput' },
+		);
 		expect(one.outputs).toHaveLength(1);
-		expect(one.outputs[0].map((entry) => itemOf(entry).status)).toEqual(['approved', 'needs_regeneration']);
+		expect(one.outputs[0].map((entry) => itemOf(entry).status)).toEqual([
+			'approved',
+			'needs_regeneration',
+		]);
 		// The previous shot's clip is compared whatever its status.
 		expect(reportOf(one.outputs[0][1]).dimensions.continuity!.drift).toBeGreaterThan(0.5);
 	});
@@ -229,15 +309,55 @@ describe('Drift Score with a mixed batch', () => {
 		const { items, binaryDir } = await generate(1, []);
 		const mock = mockNodeContext({ items: [], parameters: {}, binaryDir });
 		const soundOnly = path.join(dir, 'sound-only.m4a');
-		await runFfmpeg(['-y', '-i', path.join(binaryDir, items[0].binary!.clip.id!.replace(/^mock:/, '')), '-vn', '-c:a', 'copy', soundOnly]);
+		await runFfmpeg([
+			'-y',
+			'-i',
+			path.join(binaryDir, items[0].binary!.clip.id!.replace(/^mock:/, '')),
+			'-vn',
+			'-c:a',
+			'copy',
+			soundOnly,
+		]);
 		const cases: Array<[INodeExecutionData['binary'], RegExp]> = [
-			[{}, /^Item 0: clipProperty: names the binary property "clip", which item 0 does not have \(it has no binary data\)/],
-			[{ clip: await mock.context.helpers.prepareBinaryData(referencePicture(spec(1)), 'still.png', 'image/png') }, /^Item 0: clipProperty: names binary "clip", which is image\/png \(still\.png\), not a video/],
-			[{ clip: await mock.context.helpers.prepareBinaryData(Buffer.alloc(0), 'empty.mp4', 'video/mp4') }, /^Item 0: item 0 binary "clip": is empty \(0 bytes\)/],
-			[{ clip: await mock.context.helpers.prepareBinaryData(await fs.readFile(soundOnly), 'sound.mp4', 'video/mp4') }, /^Item 0: item 0 binary "clip": has no video stream \(it holds sound only\)/],
+			[
+				{},
+				/^Item 0: clipProperty: names the binary property "clip", which item 0 does not have \(it has no binary data\)/,
+			],
+			[
+				{
+					clip: await mock.context.helpers.prepareBinaryData(
+						referencePicture(spec(1)),
+						'still.png',
+						'image/png',
+					),
+				},
+				/^Item 0: clipProperty: names binary "clip", which is image\/png \(still\.png\), not a video/,
+			],
+			[
+				{
+					clip: await mock.context.helpers.prepareBinaryData(
+						Buffer.alloc(0),
+						'empty.mp4',
+						'video/mp4',
+					),
+				},
+				/^Item 0: item 0 binary "clip": is empty \(0 bytes\)/,
+			],
+			[
+				{
+					clip: await mock.context.helpers.prepareBinaryData(
+						await fs.readFile(soundOnly),
+						'sound.mp4',
+						'video/mp4',
+					),
+				},
+				/^Item 0: item 0 binary "clip": has no video stream \(it holds sound only\)/,
+			],
 		];
 		for (const [binary, message] of cases) {
-			await expect(driftScore({ items: [{ ...items[0], binary }], binaryDir })).rejects.toThrow(message);
+			await expect(driftScore({ items: [{ ...items[0], binary }], binaryDir })).rejects.toThrow(
+				message,
+			);
 		}
 	});
 });

@@ -23,7 +23,8 @@ let dir: string;
 
 type Rgb = [number, number, number];
 const hex = (rgb: Rgb) => `0x${rgb.map((value) => value.toString(16).padStart(2, '0')).join('')}`;
-const shade = (rgb: Rgb, factor: number) => rgb.map((value) => Math.min(255, Math.round(value * factor))) as Rgb;
+const shade = (rgb: Rgb, factor: number) =>
+	rgb.map((value) => Math.min(255, Math.round(value * factor))) as Rgb;
 
 interface ClipLook {
 	background: Rgb;
@@ -37,22 +38,74 @@ interface ClipLook {
 async function makeVideo(name: string, look: ClipLook): Promise<string> {
 	const file = path.join(dir, `${name}.mp4`);
 	const [c0, c1] = [shade(look.background, 0.85), shade(look.background, 1.15)];
-	const graph = [`[0:v][1:v]overlay=x='${look.x ?? '100+120*t'}':y=280:shortest=1`, ...(look.filters ?? []), 'format=yuv420p'].join(',');
+	const graph = [
+		`[0:v][1:v]overlay=x='${look.x ?? '100+120*t'}':y=280:shortest=1`,
+		...(look.filters ?? []),
+		'format=yuv420p',
+	].join(',');
 	await runFfmpeg([
 		'-y',
-		'-f', 'lavfi', '-i', `gradients=s=1280x720:c0=${hex(c0)}:c1=${hex(c1)}:x0=0:y0=0:x1=1280:y1=720:speed=0.00001:r=24:d=${SECONDS}`,
-		'-f', 'lavfi', '-i', `color=c=${hex(look.block ?? [230, 230, 230])}:s=160x160:r=24:d=${SECONDS}`,
-		'-filter_complex', `${graph}[v]`,
-		'-map', '[v]', '-c:v', 'libx264', '-preset', 'ultrafast', '-t', String(SECONDS), file,
+		'-f',
+		'lavfi',
+		'-i',
+		`gradients=s=1280x720:c0=${hex(c0)}:c1=${hex(c1)}:x0=0:y0=0:x1=1280:y1=720:speed=0.00001:r=24:d=${SECONDS}`,
+		'-f',
+		'lavfi',
+		'-i',
+		`color=c=${hex(look.block ?? [230, 230, 230])}:s=160x160:r=24:d=${SECONDS}`,
+		'-filter_complex',
+		`${graph}[v]`,
+		'-map',
+		'[v]',
+		'-c:v',
+		'libx264',
+		'-preset',
+		'ultrafast',
+		'-t',
+		String(SECONDS),
+		file,
 	]);
 	return file;
 }
 
 /** The video with a sound track muxed in: a tone, silence, or a tone far too loud. */
-async function withSound(video: string, name: string, sound: 'tone' | 'silence' | 'loud'): Promise<string> {
+async function withSound(
+	video: string,
+	name: string,
+	sound: 'tone' | 'silence' | 'loud',
+): Promise<string> {
 	const file = path.join(dir, `${name}.mp4`);
-	const source = sound === 'silence' ? 'anullsrc=r=48000:cl=stereo' : `sine=frequency=300:sample_rate=48000${sound === 'loud' ? ',volume=24' : ''}`;
-	await runFfmpeg(['-y', '-i', video, '-f', 'lavfi', '-t', String(SECONDS), '-i', source, '-map', '0:v', '-map', '1:a', '-c:v', 'copy', '-c:a', 'aac', '-b:a', '96k', '-ac', '2', '-shortest', '-movflags', '+faststart', file]);
+	const source =
+		sound === 'silence'
+			? 'anullsrc=r=48000:cl=stereo'
+			: `sine=frequency=300:sample_rate=48000${sound === 'loud' ? ',volume=24' : ''}`;
+	await runFfmpeg([
+		'-y',
+		'-i',
+		video,
+		'-f',
+		'lavfi',
+		'-t',
+		String(SECONDS),
+		'-i',
+		source,
+		'-map',
+		'0:v',
+		'-map',
+		'1:a',
+		'-c:v',
+		'copy',
+		'-c:a',
+		'aac',
+		'-b:a',
+		'96k',
+		'-ac',
+		'2',
+		'-shortest',
+		'-movflags',
+		'+faststart',
+		file,
+	]);
 	return file;
 }
 
@@ -61,34 +114,66 @@ const clips: Record<string, string> = {};
 
 function spec(lighting = 'warm dusk'): SceneSpec {
 	return parseSceneSpec({
-		bible: { title: 'Synthetic', style: { look: 'plain', palette: [], lighting, aspectRatio: '16:9', resolution: '720p' } },
+		bible: {
+			title: 'Synthetic',
+			style: { look: 'plain', palette: [], lighting, aspectRatio: '16:9', resolution: '720p' },
+		},
 		shots: [
-			{ id: 'shot-01', sequence: 1, description: 'a block crosses the frame', durationSeconds: SECONDS },
-			{ id: 'shot-02', sequence: 2, description: 'it goes on', durationSeconds: SECONDS, continuousWithPrevious: true },
+			{
+				id: 'shot-01',
+				sequence: 1,
+				description: 'a block crosses the frame',
+				durationSeconds: SECONDS,
+			},
+			{
+				id: 'shot-02',
+				sequence: 2,
+				description: 'it goes on',
+				durationSeconds: SECONDS,
+				continuousWithPrevious: true,
+			},
 		],
 	});
 }
 
-async function score(clip: string, options: { shot?: Shot; lighting?: string; previous?: string; expectAudio?: boolean } = {}) {
+async function score(
+	clip: string,
+	options: { shot?: Shot; lighting?: string; previous?: string; expectAudio?: boolean } = {},
+) {
 	const { bible, shots } = spec(options.lighting);
 	const subject: ScoringSubject = {
 		bible,
 		shot: options.shot ?? (options.previous ? shots[1] : shots[0]),
 		clip: { path: clip, name: path.basename(clip) },
 		expectAudio: options.expectAudio ?? true,
-		previousClip: options.previous ? { path: options.previous, name: path.basename(options.previous) } : undefined,
+		previousClip: options.previous
+			? { path: options.previous, name: path.basename(options.previous) }
+			: undefined,
 		references: [],
 	};
-	return (await scoreDrift(subject, { scorers: driftScorers({ technical: true, look: true }), media: ffmpegMediaReader(), thresholds: DEFAULT_THRESHOLDS, contactSheet: false })).report;
+	return (
+		await scoreDrift(subject, {
+			scorers: driftScorers({ technical: true, look: true }),
+			media: ffmpegMediaReader(),
+			thresholds: DEFAULT_THRESHOLDS,
+			contactSheet: false,
+		})
+	).report;
 }
 
 beforeAll(async () => {
 	dir = await makeTempDir('drift-synthetic');
 	const videos = {
 		clean: { background: WARM },
-		black: { background: WARM, filters: ["drawbox=x=0:y=0:w=iw:h=ih:color=black:t=fill:enable='between(t,1,2)'"] },
+		black: {
+			background: WARM,
+			filters: ["drawbox=x=0:y=0:w=iw:h=ih:color=black:t=fill:enable='between(t,1,2)'"],
+		},
 		frozen: { background: WARM, x: '100+120*min(t,1)+120*max(t-2.5,0)' },
-		flicker: { background: WARM, filters: ["eq=brightness='if(between(t,1,2),0.15*mod(n,2),0)':eval=frame"] },
+		flicker: {
+			background: WARM,
+			filters: ["eq=brightness='if(between(t,1,2),0.15*mod(n,2),0)':eval=frame"],
+		},
 		cool: { background: kelvinToRgb(8500, 160) },
 		dark: { background: kelvinToRgb(5800, 40) },
 		bright: { background: kelvinToRgb(5800, 175) },
@@ -98,9 +183,23 @@ beforeAll(async () => {
 	// Two at a time: the machine has two cores.
 	const names = Object.keys(videos) as Array<keyof typeof videos>;
 	for (let index = 0; index < names.length; index += 2) {
-		await Promise.all(names.slice(index, index + 2).map(async (name) => (clips[name] = await withSound(await makeVideo(`${name}-video`, videos[name]), name, 'tone'))));
+		await Promise.all(
+			names
+				.slice(index, index + 2)
+				.map(
+					async (name) =>
+						(clips[name] = await withSound(
+							await makeVideo(`${name}-video`, videos[name]),
+							name,
+							'tone',
+						)),
+				),
+		);
 	}
-	[clips.silent, clips.loud] = await Promise.all([withSound(path.join(dir, 'clean-video.mp4'), 'silent', 'silence'), withSound(path.join(dir, 'clean-video.mp4'), 'loud', 'loud')]);
+	[clips.silent, clips.loud] = await Promise.all([
+		withSound(path.join(dir, 'clean-video.mp4'), 'silent', 'silence'),
+		withSound(path.join(dir, 'clean-video.mp4'), 'loud', 'loud'),
+	]);
 });
 
 afterAll(() => removeDir(dir));
@@ -130,14 +229,20 @@ describe('drift scoring of synthetic clips', () => {
 		const report = await score(clips.cool);
 		expect(report.technicalDefects).toEqual([]);
 		expect(report.dimensions.lighting!.drift).toBeGreaterThanOrEqual(0.9);
-		expect(report.reasons.join(' ')).toMatch(/K cooler than the 2,\d00 K that 'warm dusk' asks for/);
+		expect(report.reasons.join(' ')).toMatch(
+			/K cooler than the 2,\d00 K that 'warm dusk' asks for/,
+		);
 		expect(report.route).toBe('regenerate');
-		expect(report.correctivePrompt).toMatch(/^Light the shot as 'warm dusk': warmer, more orange light/);
+		expect(report.correctivePrompt).toMatch(
+			/^Light the shot as 'warm dusk': warmer, more orange light/,
+		);
 	});
 
 	it('finds a dark picture where the shot asks for bright noon, and passes a bright one', async () => {
 		const dark = await score(clips.dark, { lighting: 'bright noon' });
-		expect(dark.dimensions.lighting!.reasons.join(' ')).toMatch(/darker than 'bright noon' asks for/);
+		expect(dark.dimensions.lighting!.reasons.join(' ')).toMatch(
+			/darker than 'bright noon' asks for/,
+		);
 		expect(dark.route).toBe('regenerate');
 		const bright = await score(clips.bright, { lighting: 'bright noon' });
 		expect(bright.dimensions.lighting!.drift).toBe(0);
@@ -175,8 +280,12 @@ describe('damaged and wrong files', () => {
 		const [damaged, unreadable] = await Promise.all([score(truncated), score(garbage)]);
 		expect(damaged.route).toBe('regenerate');
 		// Veo delivers with the header first, so a cut-off download still probes; decoding finds the gap.
-		expect(damaged.technicalDefects).toContainEqual(expect.stringMatching(/^the file is damaged: /));
-		expect(unreadable.technicalDefects).toEqual([expect.stringMatching(/^the file cannot be played as video/)]);
+		expect(damaged.technicalDefects).toContainEqual(
+			expect.stringMatching(/^the file is damaged: /),
+		);
+		expect(unreadable.technicalDefects).toEqual([
+			expect.stringMatching(/^the file cannot be played as video/),
+		]);
 		expect(unreadable.route).toBe('regenerate');
 	});
 
@@ -186,7 +295,9 @@ describe('damaged and wrong files', () => {
 		await expect(score(empty)).rejects.toThrow('empty.mp4: is empty (0 bytes)');
 		const soundOnly = path.join(dir, 'sound-only.m4a');
 		await runFfmpeg(['-y', '-i', clips.clean, '-vn', '-c:a', 'copy', soundOnly]);
-		await expect(score(soundOnly)).rejects.toThrow('sound-only.m4a: has no video stream (it holds sound only)');
+		await expect(score(soundOnly)).rejects.toThrow(
+			'sound-only.m4a: has no video stream (it holds sound only)',
+		);
 	});
 });
 
@@ -195,7 +306,20 @@ describe('the command-line scorer', () => {
 		const specFile = path.join(dir, 'spec.json');
 		await fs.writeFile(specFile, JSON.stringify(spec()));
 		const sheet = path.join(dir, 'sheet.png');
-		const { code, stdout, stderr } = await veoPipelineCli(['drift', '--spec', specFile, '--shot', 'shot-02', clips.elsewhere, '--previous', clips.clean, '--model', 'veo-3.1-generate-preview', '--contact-sheet', sheet]);
+		const { code, stdout, stderr } = await veoPipelineCli([
+			'drift',
+			'--spec',
+			specFile,
+			'--shot',
+			'shot-02',
+			clips.elsewhere,
+			'--previous',
+			clips.clean,
+			'--model',
+			'veo-3.1-generate-preview',
+			'--contact-sheet',
+			sheet,
+		]);
 		expect(stderr).toBe('');
 		expect(code).toBe(0);
 		const report = JSON.parse(stdout);
@@ -207,6 +331,8 @@ describe('the command-line scorer', () => {
 	it('explains how to call it when the arguments are wrong', async () => {
 		const { code, stderr } = await veoPipelineCli(['drift', clips.clean]);
 		expect(code).toBe(2);
-		expect(stderr).toMatch(/give --spec and exactly one clip[\s\S]*Usage: veo-pipeline drift --spec/);
+		expect(stderr).toMatch(
+			/give --spec and exactly one clip[\s\S]*Usage: veo-pipeline drift --spec/,
+		);
 	});
 });

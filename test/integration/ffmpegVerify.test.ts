@@ -31,11 +31,25 @@ async function topLevelBoxes(file: string): Promise<string[]> {
 async function makeClip(name: string, faststart: boolean): Promise<string> {
 	const file = path.join(dir, name);
 	await runFfmpeg([
-		'-f', 'lavfi', '-i', 'testsrc=size=320x180:rate=24:duration=3',
-		'-f', 'lavfi', '-i', 'sine=frequency=300:sample_rate=48000:duration=3',
-		'-pix_fmt', 'yuv420p', '-c:v', 'libx264', '-preset', 'ultrafast', '-c:a', 'aac',
+		'-f',
+		'lavfi',
+		'-i',
+		'testsrc=size=320x180:rate=24:duration=3',
+		'-f',
+		'lavfi',
+		'-i',
+		'sine=frequency=300:sample_rate=48000:duration=3',
+		'-pix_fmt',
+		'yuv420p',
+		'-c:v',
+		'libx264',
+		'-preset',
+		'ultrafast',
+		'-c:a',
+		'aac',
 		...(faststart ? ['-movflags', '+faststart'] : []),
-		'-shortest', file,
+		'-shortest',
+		file,
 	]);
 	return file;
 }
@@ -66,7 +80,9 @@ describe('verifyPlayableVideo', () => {
 
 	it('catches a truncated faststart clip while decoding, though its probe looks whole', async () => {
 		const file = await makeClip('faststart.mp4', true);
-		expect((await topLevelBoxes(file)).indexOf('moov')).toBeLessThan((await topLevelBoxes(file)).indexOf('mdat'));
+		expect((await topLevelBoxes(file)).indexOf('moov')).toBeLessThan(
+			(await topLevelBoxes(file)).indexOf('mdat'),
+		);
 		const cut = await halfOf(file);
 
 		// The index survived: ffprobe reports the full three seconds of a half file.
@@ -74,7 +90,8 @@ describe('verifyPlayableVideo', () => {
 
 		const verdict = await verifyPlayableVideo(cut, 3);
 		expect(verdict.ok).toBe(false);
-		if (!verdict.ok) expect(verdict.reason).toMatch(/^does not decode to the end \(.*partial file\)$/);
+		if (!verdict.ok)
+			expect(verdict.reason).toMatch(/^does not decode to the end \(.*partial file\)$/);
 	});
 
 	it('catches a truncated clip with the index at the end already when probing', async () => {
@@ -85,7 +102,8 @@ describe('verifyPlayableVideo', () => {
 
 		const verdict = await verifyPlayableVideo(cut, 3);
 		expect(verdict.ok).toBe(false);
-		if (!verdict.ok) expect(verdict.reason).toMatch(/^not readable as video \(.*moov atom not found/s);
+		if (!verdict.ok)
+			expect(verdict.reason).toMatch(/^not readable as video \(.*moov atom not found/s);
 	});
 
 	it('refuses a whole clip shorter than the duration asked for', async () => {
@@ -97,7 +115,10 @@ describe('verifyPlayableVideo', () => {
 	it('refuses audio without video, and a file that is not media at all', async () => {
 		const audio = path.join(dir, 'audio.m4a');
 		await runFfmpeg(['-f', 'lavfi', '-i', 'sine=frequency=300:duration=1', '-c:a', 'aac', audio]);
-		expect(await verifyPlayableVideo(audio, undefined)).toEqual({ ok: false, reason: 'has no video stream' });
+		expect(await verifyPlayableVideo(audio, undefined)).toEqual({
+			ok: false,
+			reason: 'has no video stream',
+		});
 
 		const text = path.join(dir, 'not-a-video.mp4');
 		await fs.writeFile(text, '<html>quota exceeded</html>');

@@ -8,7 +8,16 @@ import { runFfmpeg } from '../../edges/ffmpeg/ffmpeg';
 import { generateJson, listModels, uploadFileAndWait } from '../../edges/google/gemini';
 import { downloadVideo } from '../../edges/google/veo';
 import { startStandIn, type GoogleApiStandIn } from '../../google-api-standin/server';
-import { API_KEY, BACKENDS, connect, generate, makeTempDir, recordingSleep, removeDir, videosOf } from './helpers';
+import {
+	API_KEY,
+	BACKENDS,
+	connect,
+	generate,
+	makeTempDir,
+	recordingSleep,
+	removeDir,
+	videosOf,
+} from './helpers';
 
 /** Gemini through the real SDK against the stand-in: model lists, structured answers, uploads. */
 
@@ -33,7 +42,19 @@ beforeAll(async () => {
 	standIn = await startStandIn({ latencyMs: 150, apiKey: API_KEY, fileProcessingMs: 1500 });
 	dir = await makeTempDir('gemini');
 	clip = path.join(dir, 'clip.mp4');
-	await runFfmpeg(['-f', 'lavfi', '-i', 'testsrc=size=320x180:rate=24:duration=1', '-pix_fmt', 'yuv420p', '-c:v', 'libx264', '-preset', 'ultrafast', clip]);
+	await runFfmpeg([
+		'-f',
+		'lavfi',
+		'-i',
+		'testsrc=size=320x180:rate=24:duration=1',
+		'-pix_fmt',
+		'yuv420p',
+		'-c:v',
+		'libx264',
+		'-preset',
+		'ultrafast',
+		clip,
+	]);
 });
 
 afterEach(() => standIn.configure({ faults: [] }));
@@ -47,11 +68,17 @@ describe.each(BACKENDS)('$backend backend', ({ backend, model: veoModel, connect
 	it('lists models as bare ids, Veo and Gemini alike', async () => {
 		const models = await listModels(connectTo(standIn.url));
 		const ids = models.map((model) => model.id);
-		expect(ids).toEqual(expect.arrayContaining([veoModel, 'gemini-2.5-flash', 'veo-2.0-generate-001']));
+		expect(ids).toEqual(
+			expect.arrayContaining([veoModel, 'gemini-2.5-flash', 'veo-2.0-generate-001']),
+		);
 		expect(ids.every((id) => !id.includes('/'))).toBe(true);
 		if (backend === 'gemini') {
-			expect(models.find((model) => model.id === veoModel)!.actions).toContain('predictLongRunning');
-			expect(models.find((model) => model.id === 'gemini-2.5-flash')!.actions).toContain('generateContent');
+			expect(models.find((model) => model.id === veoModel)!.actions).toContain(
+				'predictLongRunning',
+			);
+			expect(models.find((model) => model.id === 'gemini-2.5-flash')!.actions).toContain(
+				'generateContent',
+			);
 			// Preview ids are not served on Vertex AI, and the GA 3.1 ids not on the Gemini API.
 			expect(ids).not.toContain('veo-3.1-fast-generate-001');
 		} else {
@@ -82,7 +109,9 @@ describe.each(BACKENDS)('$backend backend', ({ backend, model: veoModel, connect
 		expect(spec.bible.title).toBe('Morning Ritual');
 		expect(spec.shots.map((shot) => shot.durationSeconds)).toEqual([8, 6, 4]);
 		expect(spec.bible.style).toMatchObject({ aspectRatio: '9:16', resolution: '720p' });
-		expect(spec.bible.characters).toEqual([expect.objectContaining({ id: 'mya', name: 'Mya Ortiz' })]);
+		expect(spec.bible.characters).toEqual([
+			expect.objectContaining({ id: 'mya', name: 'Mya Ortiz' }),
+		]);
 		expect(spec.bible.props).toEqual([expect.objectContaining({ id: 'mug', color: 'blue' })]);
 		expect(spec.shots.every((shot) => shot.characters.includes('mya'))).toBe(true);
 	});
@@ -100,7 +129,9 @@ describe.each(BACKENDS)('$backend backend', ({ backend, model: veoModel, connect
 	});
 
 	it('an answer that breaks the schema is refused by parseSceneSpec, naming the field', async () => {
-		standIn.configure({ faults: [{ on: 'generateContent', effect: 'schema_violation', times: 1 }] });
+		standIn.configure({
+			faults: [{ on: 'generateContent', effect: 'schema_violation', times: 1 }],
+		});
 		const answer = await generateJson(connectTo(standIn.url), {
 			model: 'gemini-2.5-flash',
 			parts: [{ text: BRIEF }],
@@ -133,7 +164,9 @@ describe('uploadFileAndWait', () => {
 		const stored = await client.sdk.files.get({ name: file.name });
 		expect(stored.state).toBe('ACTIVE');
 		// The bytes arrived whole.
-		const local = createHash('sha256').update(await fs.readFile(clip)).digest('base64');
+		const local = createHash('sha256')
+			.update(await fs.readFile(clip))
+			.digest('base64');
 		expect(stored.sha256Hash).toBe(local);
 		expect(Number(stored.sizeBytes)).toBe((await fs.stat(clip)).size);
 	});
@@ -143,7 +176,9 @@ describe('uploadFileAndWait', () => {
 		try {
 			const client = connect('gemini', standIn.url);
 			const { sleep } = recordingSleep();
-			const error = await uploadFileAndWait(client, clip, 'video/mp4', sleep, 600).catch((thrown: unknown) => thrown);
+			const error = await uploadFileAndWait(client, clip, 'video/mp4', sleep, 600).catch(
+				(thrown: unknown) => thrown,
+			);
 			expect(error).toMatchObject({ retryable: true });
 			expect((error as Error).message).toMatch(/still processing files\/[a-z0-9]+ after 1 s/);
 		} finally {
@@ -153,7 +188,9 @@ describe('uploadFileAndWait', () => {
 
 	it('is refused on Vertex AI, which takes clips inline', async () => {
 		const { sleep } = recordingSleep();
-		await expect(uploadFileAndWait(connect('vertex', standIn.url), clip, 'video/mp4', sleep)).rejects.toThrow(NonRetryableFailure);
+		await expect(
+			uploadFileAndWait(connect('vertex', standIn.url), clip, 'video/mp4', sleep),
+		).rejects.toThrow(NonRetryableFailure);
 	});
 });
 
@@ -164,13 +201,29 @@ describe('API keys travel in headers', () => {
 			for (const { backend, model, connect: connectTo } of BACKENDS) {
 				const client = connectTo(fresh.url);
 				await listModels(client);
-				await generateJson(client, { model: 'gemini-2.5-flash', parts: [{ text: BRIEF }], responseJsonSchema: sceneSpecResponseSchema() });
-				const { state } = await generate(client, { model, prompt: `Shot 1: keys stay in headers (${backend}).`, durationSeconds: 4, aspectRatio: '16:9', resolution: '720p' });
+				await generateJson(client, {
+					model: 'gemini-2.5-flash',
+					parts: [{ text: BRIEF }],
+					responseJsonSchema: sceneSpecResponseSchema(),
+				});
+				const { state } = await generate(client, {
+					model,
+					prompt: `Shot 1: keys stay in headers (${backend}).`,
+					durationSeconds: 4,
+					aspectRatio: '16:9',
+					resolution: '720p',
+				});
 				await downloadVideo(client, videosOf(state)[0], path.join(dir, `keys-${backend}.mp4`));
-				if (backend === 'gemini') await uploadFileAndWait(client, clip, 'video/mp4', recordingSleep().sleep);
+				if (backend === 'gemini')
+					await uploadFileAndWait(client, clip, 'video/mp4', recordingSleep().sleep);
 			}
 			// Every kind of request was made, with the right key (the stand-in refuses others)...
-			expect(fresh.stats).toMatchObject({ predictRequests: 2, downloads: 1, generateContentRequests: 2, uploads: 1 });
+			expect(fresh.stats).toMatchObject({
+				predictRequests: 2,
+				downloads: 1,
+				generateContentRequests: 2,
+				uploads: 1,
+			});
 			expect(fresh.stats.operationChecks).toBeGreaterThanOrEqual(2);
 			// ...and none had the key in the URL.
 			expect(fresh.stats.keysInUrl).toBe(0);
@@ -186,7 +239,9 @@ describe('API keys travel in headers', () => {
 
 	it('a wrong key is refused with a clear non-retryable error on both backends', async () => {
 		for (const { backend } of BACKENDS) {
-			const error = await listModels(connect(backend, standIn.url, 'not-the-key')).catch((thrown: unknown) => thrown);
+			const error = await listModels(connect(backend, standIn.url, 'not-the-key')).catch(
+				(thrown: unknown) => thrown,
+			);
 			expect(error).toBeInstanceOf(NonRetryableFailure);
 			expect((error as Error).message).toContain('API key not valid');
 		}

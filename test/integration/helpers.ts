@@ -29,12 +29,14 @@ export const BACKENDS: BackendCase[] = [
 	{
 		backend: 'gemini',
 		model: 'veo-3.1-fast-generate-preview',
-		connect: (baseUrl, apiKey = API_KEY) => createGoogleClient({ backend: 'gemini', apiKey, baseUrl }),
+		connect: (baseUrl, apiKey = API_KEY) =>
+			createGoogleClient({ backend: 'gemini', apiKey, baseUrl }),
 	},
 	{
 		backend: 'vertex',
 		model: 'veo-3.1-fast-generate-001',
-		connect: (baseUrl, apiKey = API_KEY) => createGoogleClient({ backend: 'vertex', authentication: 'expressApiKey', apiKey, baseUrl }),
+		connect: (baseUrl, apiKey = API_KEY) =>
+			createGoogleClient({ backend: 'vertex', authentication: 'expressApiKey', apiKey, baseUrl }),
 	},
 ];
 
@@ -68,7 +70,8 @@ export async function waitForOperation(
 	for (let checks = 1; ; checks++) {
 		const state = await checkVideoOperation(client, operationName);
 		if (state.done) return { state, checks };
-		if (Date.now() - started > timeoutMs) throw new Error(`${operationName} was not done after ${timeoutMs} ms`);
+		if (Date.now() - started > timeoutMs)
+			throw new Error(`${operationName} was not done after ${timeoutMs} ms`);
 		await realSleep(intervalMs);
 	}
 }
@@ -111,21 +114,47 @@ export async function removeDir(dir: string | undefined): Promise<void> {
 }
 
 /** One frame of a clip, scaled down, as RGB triples. */
-export async function frameRgb(filePath: string, atSeconds: number, width: number, height: number): Promise<Array<[number, number, number]>> {
+export async function frameRgb(
+	filePath: string,
+	atSeconds: number,
+	width: number,
+	height: number,
+): Promise<Array<[number, number, number]>> {
 	const { stdout } = await runFfmpeg(
-		['-ss', String(atSeconds), '-i', filePath, '-frames:v', '1', '-vf', `scale=${width}:${height}:flags=area`, '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-'],
+		[
+			'-ss',
+			String(atSeconds),
+			'-i',
+			filePath,
+			'-frames:v',
+			'1',
+			'-vf',
+			`scale=${width}:${height}:flags=area`,
+			'-f',
+			'rawvideo',
+			'-pix_fmt',
+			'rgb24',
+			'-',
+		],
 		{ collectStdout: true },
 	);
 	expect(stdout.length).toBe(width * height * 3);
 	const pixels: Array<[number, number, number]> = [];
-	for (let offset = 0; offset < stdout.length; offset += 3) pixels.push([stdout[offset], stdout[offset + 1], stdout[offset + 2]]);
+	for (let offset = 0; offset < stdout.length; offset += 3)
+		pixels.push([stdout[offset], stdout[offset + 1], stdout[offset + 2]]);
 	return pixels;
 }
 
 /** The command-line scorer from its TypeScript source, as a separate process: its exit code and output. */
-export function veoPipelineCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+export function veoPipelineCli(
+	args: string[],
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
 	return new Promise((resolve) => {
-		const child = spawn(process.execPath, [require.resolve('tsx/cli'), path.join(__dirname, '../../cli/veo-pipeline.ts'), ...args]);
+		const child = spawn(process.execPath, [
+			require.resolve('tsx/cli'),
+			path.join(__dirname, '../../cli/veo-pipeline.ts'),
+			...args,
+		]);
 		let [stdout, stderr] = ['', ''];
 		child.stdout.on('data', (chunk) => (stdout += chunk));
 		child.stderr.on('data', (chunk) => (stderr += chunk));

@@ -12,28 +12,50 @@ import { promisify } from 'util';
 jest.setTimeout(60_000);
 
 const ROOT = path.resolve(__dirname, '..', '..');
-const packageJson = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { n8n: { nodes: string[]; credentials: string[] } };
+const packageJson = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
+	n8n: { nodes: string[]; credentials: string[] };
+};
 
 let files: Set<string>;
 
 beforeAll(async () => {
-	const { stdout } = await promisify(execFile)('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: ROOT, maxBuffer: 1 << 24 });
-	files = new Set((JSON.parse(stdout) as Array<{ files: Array<{ path: string }> }>)[0].files.map((file) => file.path));
+	const { stdout } = await promisify(execFile)(
+		'npm',
+		['pack', '--dry-run', '--json', '--ignore-scripts'],
+		{ cwd: ROOT, maxBuffer: 1 << 24 },
+	);
+	files = new Set(
+		(JSON.parse(stdout) as Array<{ files: Array<{ path: string }> }>)[0].files.map(
+			(file) => file.path,
+		),
+	);
 });
 
 /** The icon files a node or credential names (`file:` paths relative to its own file). */
 function iconFiles(modulePath: string): string[] {
 	// eslint-disable-next-line @typescript-eslint/no-require-imports
-	const exported = require(path.join(ROOT, modulePath)) as Record<string, new () => { description?: { icon?: unknown }; icon?: unknown }>;
+	const exported = require(path.join(ROOT, modulePath)) as Record<
+		string,
+		new () => { description?: { icon?: unknown }; icon?: unknown }
+	>;
 	const instance = new (Object.values(exported)[0])();
 	const icon = (instance.description?.icon ?? instance.icon) as { light: string; dark: string };
-	return [icon.light, icon.dark].map((file) => path.posix.join(path.posix.dirname(modulePath), file.replace(/^file:/, '')));
+	return [icon.light, icon.dark].map((file) =>
+		path.posix.join(path.posix.dirname(modulePath), file.replace(/^file:/, '')),
+	);
 }
 
 it('holds only dist/ besides the package description and README', () => {
-	const outside = [...files].filter((file) => !file.startsWith('dist/') && !['package.json', 'README.md'].includes(file));
+	const outside = [...files].filter(
+		(file) => !file.startsWith('dist/') && !['package.json', 'README.md'].includes(file),
+	);
 	expect(outside).toEqual([]);
-	expect([...files].filter((file) => file.endsWith('.ts') || /^dist\/(test|bench|scripts|google-api-standin)\//.test(file))).toEqual([]);
+	expect(
+		[...files].filter(
+			(file) =>
+				file.endsWith('.ts') || /^dist\/(test|bench|scripts|google-api-standin)\//.test(file),
+		),
+	).toEqual([]);
 });
 
 it('holds every node with its codex file and light and dark icons', () => {
@@ -56,7 +78,9 @@ it('holds both credentials with light and dark icons', () => {
 });
 
 it('holds every workflow template', () => {
-	const templates = readdirSync(path.join(ROOT, 'workflows')).filter((name) => name.endsWith('.json'));
+	const templates = readdirSync(path.join(ROOT, 'workflows')).filter((name) =>
+		name.endsWith('.json'),
+	);
 	expect(templates.length).toBe(3);
 	for (const template of templates) expect(files).toContain(`dist/workflows/${template}`);
 });

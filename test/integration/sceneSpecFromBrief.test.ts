@@ -11,19 +11,31 @@ beforeAll(async () => {
 });
 afterAll(() => standIn.stop());
 
-async function draft(parameters: Record<string, unknown> = {}, backend: 'gemini' | 'vertex' = 'gemini') {
+async function draft(
+	parameters: Record<string, unknown> = {},
+	backend: 'gemini' | 'vertex' = 'gemini',
+) {
 	const mock = mockNodeContext({
 		parameters: {
 			operation: 'fromBrief',
 			authentication: backend === 'gemini' ? 'geminiApi' : 'vertexAi',
-			brief: 'At dusk, Mya opens the café and pours coffee into the blue mug. She smiles at the first customer.',
+			brief:
+				'At dusk, Mya opens the café and pours coffee into the blue mug. She smiles at the first customer.',
 			title: 'First Pour',
 			targetDurationSeconds: 24,
 			aspectRatio: '16:9',
 			resolution: '720p',
 			model: 'veo-3.1-fast-generate-preview',
 			shotCount: 0,
-			characters: { character: [{ name: 'Mya', description: 'a barista with short black hair and a green apron', referenceImageProperty: '' }] },
+			characters: {
+				character: [
+					{
+						name: 'Mya',
+						description: 'a barista with short black hair and a green apron',
+						referenceImageProperty: '',
+					},
+				],
+			},
 			houseStyle: 'Warm, optimistic.',
 			languageModel: locator('gemini-2.5-flash'),
 			output: 'perShot',
@@ -42,28 +54,40 @@ async function draft(parameters: Record<string, unknown> = {}, backend: 'gemini'
 
 beforeEach(() => standIn.configure({ faults: [] }));
 
-it.each(['gemini', 'vertex'] as const)('turns a brief into a valid spec that fits the model and the target (%s)', async (backend) => {
-	const before = standIn.stats.generateContentRequests;
-	const items = await draft({}, backend);
-	expect(standIn.stats.generateContentRequests - before).toBe(1);
-	expect(items).toHaveLength(3);
-	const total = items.reduce((sum, item) => sum + item.shot.durationSeconds, 0);
-	expect(Math.abs(total - 24)).toBeLessThanOrEqual(8);
-	expect(items[0].bible.characters.map((c) => c.id)).toContain('mya');
-	expect(items[0].bible.props.find((p) => p.id === 'mug')?.color).toBe('blue');
-	expect(items[0].provenance).toEqual({ mode: 'fromBrief', promptVersion: 'scene-spec-from-brief/v1', languageModel: 'gemini-2.5-flash' });
-	expect(standIn.stats.keysInUrl).toBe(0);
-});
+it.each(['gemini', 'vertex'] as const)(
+	'turns a brief into a valid spec that fits the model and the target (%s)',
+	async (backend) => {
+		const before = standIn.stats.generateContentRequests;
+		const items = await draft({}, backend);
+		expect(standIn.stats.generateContentRequests - before).toBe(1);
+		expect(items).toHaveLength(3);
+		const total = items.reduce((sum, item) => sum + item.shot.durationSeconds, 0);
+		expect(Math.abs(total - 24)).toBeLessThanOrEqual(8);
+		expect(items[0].bible.characters.map((c) => c.id)).toContain('mya');
+		expect(items[0].bible.props.find((p) => p.id === 'mug')?.color).toBe('blue');
+		expect(items[0].provenance).toEqual({
+			mode: 'fromBrief',
+			promptVersion: 'scene-spec-from-brief/v1',
+			languageModel: 'gemini-2.5-flash',
+		});
+		expect(standIn.stats.keysInUrl).toBe(0);
+	},
+);
 
-it.each(['schema_violation', 'invalid_json'] as const)('re-asks once when the answer is unusable (%s), quoting the problems', async (effect) => {
-	standIn.configure({ faults: [{ on: 'generateContent', effect, times: 1 }] });
-	const before = standIn.stats.generateContentRequests;
-	const items = await draft();
-	expect(standIn.stats.generateContentRequests - before).toBe(2);
-	expect(items.length).toBeGreaterThan(0);
-});
+it.each(['schema_violation', 'invalid_json'] as const)(
+	're-asks once when the answer is unusable (%s), quoting the problems',
+	async (effect) => {
+		standIn.configure({ faults: [{ on: 'generateContent', effect, times: 1 }] });
+		const before = standIn.stats.generateContentRequests;
+		const items = await draft();
+		expect(standIn.stats.generateContentRequests - before).toBe(2);
+		expect(items.length).toBeGreaterThan(0);
+	},
+);
 
 it('fails clearly when the re-ask is unusable too', async () => {
 	standIn.configure({ faults: [{ on: 'generateContent', effect: 'schema_violation', times: 2 }] });
-	await expect(draft()).rejects.toThrow(/Item 0: The model's scene spec was invalid twice .*bible: is required/);
+	await expect(draft()).rejects.toThrow(
+		/Item 0: The model's scene spec was invalid twice .*bible: is required/,
+	);
 });

@@ -31,7 +31,9 @@ jest.setTimeout(30_000);
 let dir: string;
 const standIns: GoogleApiStandIn[] = [];
 
-async function standInWith(settings: Parameters<typeof startStandIn>[0]): Promise<GoogleApiStandIn> {
+async function standInWith(
+	settings: Parameters<typeof startStandIn>[0],
+): Promise<GoogleApiStandIn> {
 	const standIn = await startStandIn({ apiKey: API_KEY, ...settings });
 	standIns.push(standIn);
 	return standIn;
@@ -46,7 +48,13 @@ afterAll(async () => {
 	await removeDir(dir);
 });
 
-const request = (model: string, prompt: string) => ({ model, prompt, durationSeconds: 4, aspectRatio: '16:9', resolution: '720p' });
+const request = (model: string, prompt: string) => ({
+	model,
+	prompt,
+	durationSeconds: 4,
+	aspectRatio: '16:9',
+	resolution: '720p',
+});
 
 /**
  * Operations that end failed render nothing, so these tests do not compete with ffmpeg for CPU;
@@ -57,30 +65,42 @@ const NO_RENDER = [{ on: 'predict' as const, effect: 'operation_failed' as const
 describe.each(BACKENDS)('quota on the $backend backend', ({ backend, model }) => {
 	it('answers 429 with RetryInfo once maxConcurrentOperations are running, and admits again when one finishes', async () => {
 		// A minute of latency: the first two are surely still running whatever the machine's load.
-		const standIn = await standInWith({ latencyMs: 60_000, maxConcurrentOperations: 2, quotaRetryDelaySeconds: 0.25, faults: NO_RENDER });
+		const standIn = await standInWith({
+			latencyMs: 60_000,
+			maxConcurrentOperations: 2,
+			quotaRetryDelaySeconds: 0.25,
+			faults: NO_RENDER,
+		});
 		const client = connect(backend, standIn.url);
 		const firstOperation = await submitVideo(client, request(model, 'Shot 1: quota one.'));
 		await submitVideo(client, request(model, 'Shot 2: quota two.'));
 
-		const rejected = await submitVideo(client, request(model, 'Shot 3: quota three.')).catch((error: unknown) => error);
+		const rejected = await submitVideo(client, request(model, 'Shot 3: quota three.')).catch(
+			(error: unknown) => error,
+		);
 		expect(rejected).toBeInstanceOf(RetryableFailure);
 		expect(rejected).toMatchObject({ status: 429, retryAfterMs: 250 });
-		expect((rejected as Error).message).toMatch(/RESOURCE_EXHAUSTED: Quota exceeded for concurrent video generation requests \(limit 2\)/);
+		expect((rejected as Error).message).toMatch(
+			/RESOURCE_EXHAUSTED: Quota exceeded for concurrent video generation requests \(limit 2\)/,
+		);
 		expect(standIn.stats.quotaRejections).toBe(1);
 
 		// Through withRetries the third is refused again, waits the advertised 250 ms, during which
 		// the first operation finishes (its due time is moved to now: time passing, without waiting
 		// a minute), and is then admitted.
 		const { sleep, delays } = recordingSleep();
-		const operationName = await withRetries(() => submitVideo(client, request(model, 'Shot 3: quota three.')), {
-			maxAttempts: 3,
-			initialDelayMs: 5000,
-			maxDelayMs: 5000,
-			sleep: async (ms) => {
-				await sleep(ms);
-				operationRecord(standIn, firstOperation).dueAt = Date.now();
+		const operationName = await withRetries(
+			() => submitVideo(client, request(model, 'Shot 3: quota three.')),
+			{
+				maxAttempts: 3,
+				initialDelayMs: 5000,
+				maxDelayMs: 5000,
+				sleep: async (ms) => {
+					await sleep(ms);
+					operationRecord(standIn, firstOperation).dueAt = Date.now();
+				},
 			},
-		});
+		);
 		expect(operationName).toMatch(/operations\/[a-z0-9]+$/);
 		expect(delays).toEqual([250]);
 		expect(standIn.stats.quotaRejections).toBe(2);
@@ -104,15 +124,18 @@ describe('quota and faults together', () => {
 		const firstOperation = await submitVideo(client, request(model, 'Shot 1: fills the quota.'));
 
 		const { sleep, delays } = recordingSleep();
-		const operationName = await withRetries(() => submitVideo(client, request(model, 'Shot 2: should be filtered.')), {
-			maxAttempts: 3,
-			initialDelayMs: 5000,
-			maxDelayMs: 5000,
-			sleep: async (ms) => {
-				await sleep(ms);
-				operationRecord(standIn, firstOperation).dueAt = Date.now();
+		const operationName = await withRetries(
+			() => submitVideo(client, request(model, 'Shot 2: should be filtered.')),
+			{
+				maxAttempts: 3,
+				initialDelayMs: 5000,
+				maxDelayMs: 5000,
+				sleep: async (ms) => {
+					await sleep(ms);
+					operationRecord(standIn, firstOperation).dueAt = Date.now();
+				},
 			},
-		});
+		);
 		expect(delays).toEqual([100]);
 		expect(standIn.stats.quotaRejections).toBe(1);
 
@@ -124,19 +147,32 @@ describe('quota and faults together', () => {
 
 describe('quota on the wire', () => {
 	it("is Google's RESOURCE_EXHAUSTED body with a google.rpc.RetryInfo detail", async () => {
-		const standIn = await standInWith({ latencyMs: 60_000, maxConcurrentOperations: 1, quotaRetryDelaySeconds: 3, faults: NO_RENDER });
+		const standIn = await standInWith({
+			latencyMs: 60_000,
+			maxConcurrentOperations: 1,
+			quotaRetryDelaySeconds: 3,
+			faults: NO_RENDER,
+		});
 		const post = () =>
 			fetch(`${standIn.url}/v1beta/models/veo-3.1-fast-generate-preview:predictLongRunning`, {
 				method: 'POST',
 				headers: { 'content-type': 'application/json', 'x-goog-api-key': API_KEY },
-				body: JSON.stringify({ instances: [{ prompt: 'Shot 1: raw.' }], parameters: { durationSeconds: 4 } }),
+				body: JSON.stringify({
+					instances: [{ prompt: 'Shot 1: raw.' }],
+					parameters: { durationSeconds: 4 },
+				}),
 			});
 		expect((await post()).status).toBe(200);
 		const response = await post();
 		expect(response.status).toBe(429);
-		const body = (await response.json()) as { error: { code: number; status: string; details: Array<Record<string, string>> } };
+		const body = (await response.json()) as {
+			error: { code: number; status: string; details: Array<Record<string, string>> };
+		};
 		expect(body.error).toMatchObject({ code: 429, status: 'RESOURCE_EXHAUSTED' });
-		expect(body.error.details).toContainEqual({ '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: '3s' });
+		expect(body.error.details).toContainEqual({
+			'@type': 'type.googleapis.com/google.rpc.RetryInfo',
+			retryDelay: '3s',
+		});
 	});
 });
 
@@ -146,7 +182,10 @@ describe('latency', () => {
 		const standIn = await standInWith({ latencyMs, faults: NO_RENDER });
 		const client = connect('gemini', standIn.url);
 		const submitStarted = Date.now();
-		const operationName = await submitVideo(client, request('veo-3.1-fast-generate-preview', `Shot 1: latency ${latencyMs}.`));
+		const operationName = await submitVideo(
+			client,
+			request('veo-3.1-fast-generate-preview', `Shot 1: latency ${latencyMs}.`),
+		);
 		const submitEnded = Date.now();
 		const notDoneSentAt: number[] = [];
 		for (;;) {
@@ -163,19 +202,25 @@ describe('latency', () => {
 
 	// Bounds that hold however busy the machine is: a check sent after the latency has passed
 	// cannot be answered "not done", and "done" cannot come before the latency has passed.
-	it.each([500, 1500])('keeps an operation running for latencyMs = %i, and not longer', async (latencyMs) => {
-		const { submitStarted, submitEnded, notDoneSentAt, doneAt } = await pollTimeline(latencyMs);
-		expect(doneAt - submitStarted).toBeGreaterThanOrEqual(latencyMs);
-		expect(notDoneSentAt.length).toBeGreaterThanOrEqual(1);
-		for (const sentAt of notDoneSentAt) expect(sentAt - submitEnded).toBeLessThan(latencyMs);
-	});
+	it.each([500, 1500])(
+		'keeps an operation running for latencyMs = %i, and not longer',
+		async (latencyMs) => {
+			const { submitStarted, submitEnded, notDoneSentAt, doneAt } = await pollTimeline(latencyMs);
+			expect(doneAt - submitStarted).toBeGreaterThanOrEqual(latencyMs);
+			expect(notDoneSentAt.length).toBeGreaterThanOrEqual(1);
+			for (const sentAt of notDoneSentAt) expect(sentAt - submitEnded).toBeLessThan(latencyMs);
+		},
+	);
 
 	it('is changed at run time by configure()', async () => {
 		const standIn = await standInWith({ latencyMs: 60_000, faults: NO_RENDER });
 		standIn.configure({ latencyMs: 100 });
 		const client = connect('vertex', standIn.url);
 		const started = Date.now();
-		const { state } = await generate(client, request('veo-3.1-fast-generate-001', 'Shot 1: reconfigured.'));
+		const { state } = await generate(
+			client,
+			request('veo-3.1-fast-generate-001', 'Shot 1: reconfigured.'),
+		);
 		expect(state.kind).toBe('failed');
 		// Under the minute the stand-in started with (the test would time out long before it).
 		expect(Date.now() - started).toBeLessThan(20_000);
@@ -184,25 +229,41 @@ describe('latency', () => {
 
 describe('drift injection', () => {
 	/** Red, green and blue means of the pixels at the given indexes. */
-	function meanColor(pixels: Array<[number, number, number]>, indexes: number[]): [number, number, number] {
+	function meanColor(
+		pixels: Array<[number, number, number]>,
+		indexes: number[],
+	): [number, number, number] {
 		const sum = indexes.reduce<[number, number, number]>(
-			(total, index) => [total[0] + pixels[index][0], total[1] + pixels[index][1], total[2] + pixels[index][2]],
+			(total, index) => [
+				total[0] + pixels[index][0],
+				total[1] + pixels[index][1],
+				total[2] + pixels[index][2],
+			],
 			[0, 0, 0],
 		);
 		return sum.map((value) => value / indexes.length) as [number, number, number];
 	}
 
-	function differingPixels(a: Array<[number, number, number]>, b: Array<[number, number, number]>): number[] {
+	function differingPixels(
+		a: Array<[number, number, number]>,
+		b: Array<[number, number, number]>,
+	): number[] {
 		const indexes: number[] = [];
 		a.forEach((pixel, index) => {
-			const distance = Math.abs(pixel[0] - b[index][0]) + Math.abs(pixel[1] - b[index][1]) + Math.abs(pixel[2] - b[index][2]);
+			const distance =
+				Math.abs(pixel[0] - b[index][0]) +
+				Math.abs(pixel[1] - b[index][1]) +
+				Math.abs(pixel[2] - b[index][2]);
 			if (distance > 60) indexes.push(index);
 		});
 		return indexes;
 	}
 
 	it("drift_prop_color turns the blue mug of the bible green in the clip's picture", async () => {
-		const standIn = await standInWith({ latencyMs: 100, faults: [{ on: 'predict', effect: 'drift_prop_color', times: 1 }] });
+		const standIn = await standInWith({
+			latencyMs: 100,
+			faults: [{ on: 'predict', effect: 'drift_prop_color', times: 1 }],
+		});
 		const client = connect('gemini', standIn.url);
 		// The real prompt of the fixture's "pour" shot, with "Props: mug (..., colour: blue, ...)".
 		const spec = parseSceneSpec(rawSpec());
@@ -235,10 +296,17 @@ describe('drift injection', () => {
 		expect(driftGreen).toBeGreaterThan(driftBlue + 40);
 
 		// The stand-in remembers what each clip really shows, for its Gemini judge.
-		const sha = async (file: string) => createHash('sha256').update(await fs.readFile(file)).digest('hex');
+		const sha = async (file: string) =>
+			createHash('sha256')
+				.update(await fs.readFile(file))
+				.digest('hex');
 		const truth = standIn.truthOf(await sha(files.drifted));
 		expect(truth?.picture.drift).toEqual(['prop_color']);
-		expect(truth?.picture.props[0]).toMatchObject({ name: 'mug', color: 'green', askedColor: 'blue' });
+		expect(truth?.picture.props[0]).toMatchObject({
+			name: 'mug',
+			color: 'green',
+			askedColor: 'blue',
+		});
 		expect(standIn.truthOf(await sha(files.clean))?.picture.drift).toEqual([]);
 	});
 
@@ -248,7 +316,10 @@ describe('drift injection', () => {
 		for (const shot of [1, 2]) {
 			const { operationName, state } = await generate(
 				client,
-				request('veo-3.1-fast-generate-001', `Shot ${shot}: Mya lifts a blue mug.\nProps: mug (colour: blue).\nLighting: night.`),
+				request(
+					'veo-3.1-fast-generate-001',
+					`Shot ${shot}: Mya lifts a blue mug.\nProps: mug (colour: blue).\nLighting: night.`,
+				),
 			);
 			expect(state.kind).toBe('videos');
 			const rendered = await fs.readFile(operationRecord(standIn, operationName).filePath!);

@@ -52,12 +52,25 @@ async function rejectionOf(promise: Promise<unknown>): Promise<Error> {
 }
 
 describe.each(BACKENDS)('$backend backend', ({ backend, model, connect }) => {
-	const request = (prompt: string) => ({ model, prompt, durationSeconds: 4, aspectRatio: '16:9', resolution: '720p' });
+	const request = (prompt: string) => ({
+		model,
+		prompt,
+		durationSeconds: 4,
+		aspectRatio: '16:9',
+		resolution: '720p',
+	});
 	/** Backoff from the policy would be 5 s: any shorter wait must have come from Google's answer. */
-	const policy = (sleep: (ms: number) => Promise<void>) => ({ maxAttempts: 3, initialDelayMs: 5000, maxDelayMs: 10_000, sleep });
+	const policy = (sleep: (ms: number) => Promise<void>) => ({
+		maxAttempts: 3,
+		initialDelayMs: 5000,
+		maxDelayMs: 10_000,
+		sleep,
+	});
 
 	it('retries an injected 429 after the delay in its RetryInfo, then succeeds', async () => {
-		standIn.configure({ faults: [{ on: 'predict', effect: 'http_429', times: 1, retryDelaySeconds: 0.4 }] });
+		standIn.configure({
+			faults: [{ on: 'predict', effect: 'http_429', times: 1, retryDelaySeconds: 0.4 }],
+		});
 		const client = connect(standIn.url);
 		const { sleep, delays } = recordingSleep();
 		const attempts: number[] = [];
@@ -84,7 +97,9 @@ describe.each(BACKENDS)('$backend backend', ({ backend, model, connect }) => {
 	});
 
 	it('retries an injected 503 after its Retry-After header, then succeeds', async () => {
-		standIn.configure({ faults: [{ on: 'predict', effect: 'http_503', times: 1, retryDelaySeconds: 1 }] });
+		standIn.configure({
+			faults: [{ on: 'predict', effect: 'http_503', times: 1, retryDelaySeconds: 1 }],
+		});
 		const client = connect(standIn.url);
 		const { sleep, delays } = recordingSleep();
 		const attempts: number[] = [];
@@ -106,7 +121,10 @@ describe.each(BACKENDS)('$backend backend', ({ backend, model, connect }) => {
 
 	it('retries a 500 while polling with exponential backoff, and a connection reset too', async () => {
 		const client = connect(standIn.url);
-		const operationName = await submitVideo(client, request(`Shot 1: flaky polling on ${backend}.`));
+		const operationName = await submitVideo(
+			client,
+			request(`Shot 1: flaky polling on ${backend}.`),
+		);
 		standIn.configure({
 			faults: [
 				{ on: 'operation', effect: 'http_500', times: 1 },
@@ -135,11 +153,15 @@ describe.each(BACKENDS)('$backend backend', ({ backend, model, connect }) => {
 		const { sleep, delays } = recordingSleep();
 		const before = standIn.stats.predictRequests;
 
-		const error = await rejectionOf(withRetries(() => submitVideo(client, request('Shot 1: a bad request.')), policy(sleep)));
+		const error = await rejectionOf(
+			withRetries(() => submitVideo(client, request('Shot 1: a bad request.')), policy(sleep)),
+		);
 
 		expect(error).toBeInstanceOf(NonRetryableFailure);
 		expect(error).toMatchObject({ status: 400, retryable: false });
-		expect(error.message).toBe(`Submitting to ${model}: Google answered 400 INVALID_ARGUMENT: Request contains an invalid argument.`);
+		expect(error.message).toBe(
+			`Submitting to ${model}: Google answered 400 INVALID_ARGUMENT: Request contains an invalid argument.`,
+		);
 		expect((error as NonRetryableFailure).hint).toMatch(/change the field/);
 		expect(delays).toEqual([]);
 		expect(standIn.stats.predictRequests - before).toBe(1);
@@ -148,7 +170,12 @@ describe.each(BACKENDS)('$backend backend', ({ backend, model, connect }) => {
 	it("gives the billing / retired-model hint for the stand-in's 404 of an unknown Veo model", async () => {
 		const client = connect(standIn.url);
 		// A typo'd id (no dash after "veo"), as a person might type it into the model field.
-		const unknown = await rejectionOf(submitVideo(client, { ...request('Shot 1: unknown model.'), model: 'veo3.1-generate-preview' }));
+		const unknown = await rejectionOf(
+			submitVideo(client, {
+				...request('Shot 1: unknown model.'),
+				model: 'veo3.1-generate-preview',
+			}),
+		);
 		expect(unknown).toBeInstanceOf(NonRetryableFailure);
 		expect(unknown).toMatchObject({ status: 404 });
 		expect(unknown.message).toContain('models/veo3.1-generate-preview is not found');
@@ -165,7 +192,10 @@ describe.each(BACKENDS)('$backend backend', ({ backend, model, connect }) => {
 	it("reports an injected failed operation as kind 'failed', not as a crash", async () => {
 		standIn.configure({ faults: [{ on: 'predict', effect: 'operation_failed', times: 1 }] });
 		const client = connect(standIn.url);
-		const { state } = await generate(client, request(`Shot 1: this generation fails on ${backend}.`));
+		const { state } = await generate(
+			client,
+			request(`Shot 1: this generation fails on ${backend}.`),
+		);
 		expect(state).toEqual({
 			done: true,
 			kind: 'failed',
@@ -178,7 +208,10 @@ describe.each(BACKENDS)('$backend backend', ({ backend, model, connect }) => {
 	it("reports a safety-filtered result as kind 'safety_filtered' with Google's reasons", async () => {
 		standIn.configure({ faults: [{ on: 'predict', effect: 'safety_filtered', times: 1 }] });
 		const client = connect(standIn.url);
-		const { state } = await generate(client, request(`Shot 1: this generation is filtered on ${backend}.`));
+		const { state } = await generate(
+			client,
+			request(`Shot 1: this generation is filtered on ${backend}.`),
+		);
 		expect(state).toMatchObject({ done: true, kind: 'safety_filtered', filteredCount: 1 });
 		if (state.kind !== 'safety_filtered') throw new Error('not filtered');
 		expect(state.reasons).toHaveLength(1);
@@ -198,32 +231,42 @@ describe.each(BACKENDS)('$backend backend', ({ backend, model, connect }) => {
 	});
 
 	describe('truncated downloads', () => {
-		const truncationPoints = backend === 'gemini' ? (['operation', 'download'] as const) : (['operation'] as const);
+		const truncationPoints =
+			backend === 'gemini' ? (['operation', 'download'] as const) : (['operation'] as const);
 
 		it('a clean clip of the same prompt passes verifyPlayableVideo (the control)', async () => {
 			const client = connect(standIn.url);
-			const { state } = await generate(client, request(`Shot 1: a clip to truncate on ${backend}.`));
+			const { state } = await generate(
+				client,
+				request(`Shot 1: a clip to truncate on ${backend}.`),
+			);
 			const file = path.join(dir, `${backend}-clean.mp4`);
 			await downloadVideo(client, videosOf(state)[0], file);
 			const verdict = await verifyPlayableVideo(file, 4);
 			expect(verdict).toMatchObject({ ok: true, info: { durationSeconds: 4 } });
 		});
 
-		it.each(truncationPoints)('a clip truncated at the %s fault point is detected by verifyPlayableVideo', async (on) => {
-			standIn.configure({ faults: [{ on, effect: 'truncated_download', times: 1 }] });
-			const client = connect(standIn.url);
-			const { operationName, state } = await generate(client, request(`Shot 1: a clip to truncate on ${backend}.`));
-			const file = path.join(dir, `${backend}-truncated-${on}.mp4`);
-			await downloadVideo(client, videosOf(state)[0], file);
+		it.each(truncationPoints)(
+			'a clip truncated at the %s fault point is detected by verifyPlayableVideo',
+			async (on) => {
+				standIn.configure({ faults: [{ on, effect: 'truncated_download', times: 1 }] });
+				const client = connect(standIn.url);
+				const { operationName, state } = await generate(
+					client,
+					request(`Shot 1: a clip to truncate on ${backend}.`),
+				);
+				const file = path.join(dir, `${backend}-truncated-${on}.mp4`);
+				await downloadVideo(client, videosOf(state)[0], file);
 
-			// The stand-in rendered the whole clip; what arrived is about half of it.
-			const rendered = (await fs.stat(operationRecord(standIn, operationName).filePath!)).size;
-			expect((await fs.stat(file)).size).toBeLessThan(rendered * 0.6);
-			const verdict = await verifyPlayableVideo(file, 4);
-			expect(verdict.ok).toBe(false);
-			if (verdict.ok) return;
-			// The header is whole (faststart), so the fault shows while decoding, not while probing.
-			expect(verdict.reason).toMatch(/^does not decode to the end \(.*partial file/);
-		});
+				// The stand-in rendered the whole clip; what arrived is about half of it.
+				const rendered = (await fs.stat(operationRecord(standIn, operationName).filePath!)).size;
+				expect((await fs.stat(file)).size).toBeLessThan(rendered * 0.6);
+				const verdict = await verifyPlayableVideo(file, 4);
+				expect(verdict.ok).toBe(false);
+				if (verdict.ok) return;
+				// The header is whole (faststart), so the fault shows while decoding, not while probing.
+				expect(verdict.reason).toMatch(/^does not decode to the end \(.*partial file/);
+			},
+		);
 	});
 });

@@ -38,14 +38,70 @@ interface Case {
 }
 
 const CASES: Case[] = [
-	{ backend: 'gemini', model: 'veo-3.1-fast-generate-preview', aspectRatio: '16:9', resolution: '720p', durationSeconds: 4, audio: true },
-	{ backend: 'gemini', model: 'veo-3.1-fast-generate-preview', aspectRatio: '9:16', resolution: '1080p', durationSeconds: 8, audio: true },
-	{ backend: 'gemini', model: 'veo-3.0-fast-generate-001', aspectRatio: '9:16', resolution: '720p', durationSeconds: 6, audio: true },
-	{ backend: 'gemini', model: 'veo-2.0-generate-001', aspectRatio: '16:9', resolution: '720p', durationSeconds: 5, audio: false },
-	{ backend: 'vertex', model: 'veo-3.1-fast-generate-001', aspectRatio: '9:16', resolution: '720p', durationSeconds: 4, audio: true },
-	{ backend: 'vertex', model: 'veo-3.1-generate-001', aspectRatio: '16:9', resolution: '1080p', durationSeconds: 8, audio: true },
-	{ backend: 'vertex', model: 'veo-3.0-generate-001', aspectRatio: '16:9', resolution: '720p', durationSeconds: 6, audio: true },
-	{ backend: 'vertex', model: 'veo-2.0-generate-001', aspectRatio: '9:16', resolution: '720p', durationSeconds: 6, audio: false },
+	{
+		backend: 'gemini',
+		model: 'veo-3.1-fast-generate-preview',
+		aspectRatio: '16:9',
+		resolution: '720p',
+		durationSeconds: 4,
+		audio: true,
+	},
+	{
+		backend: 'gemini',
+		model: 'veo-3.1-fast-generate-preview',
+		aspectRatio: '9:16',
+		resolution: '1080p',
+		durationSeconds: 8,
+		audio: true,
+	},
+	{
+		backend: 'gemini',
+		model: 'veo-3.0-fast-generate-001',
+		aspectRatio: '9:16',
+		resolution: '720p',
+		durationSeconds: 6,
+		audio: true,
+	},
+	{
+		backend: 'gemini',
+		model: 'veo-2.0-generate-001',
+		aspectRatio: '16:9',
+		resolution: '720p',
+		durationSeconds: 5,
+		audio: false,
+	},
+	{
+		backend: 'vertex',
+		model: 'veo-3.1-fast-generate-001',
+		aspectRatio: '9:16',
+		resolution: '720p',
+		durationSeconds: 4,
+		audio: true,
+	},
+	{
+		backend: 'vertex',
+		model: 'veo-3.1-generate-001',
+		aspectRatio: '16:9',
+		resolution: '1080p',
+		durationSeconds: 8,
+		audio: true,
+	},
+	{
+		backend: 'vertex',
+		model: 'veo-3.0-generate-001',
+		aspectRatio: '16:9',
+		resolution: '720p',
+		durationSeconds: 6,
+		audio: true,
+	},
+	{
+		backend: 'vertex',
+		model: 'veo-2.0-generate-001',
+		aspectRatio: '9:16',
+		resolution: '720p',
+		durationSeconds: 6,
+		audio: false,
+	},
 ];
 
 let standIn: GoogleApiStandIn;
@@ -85,9 +141,17 @@ describe.each(CASES)(
 			// What the SDK put on the wire reached the stand-in intact.
 			const record = operationRecord(standIn, operationName);
 			expect(record).toMatchObject({ backend, model, prompt: request.prompt });
-			expect(record.parameters).toMatchObject({ durationSeconds, aspectRatio, resolution, negativePrompt: 'text, watermark' });
+			expect(record.parameters).toMatchObject({
+				durationSeconds,
+				aspectRatio,
+				resolution,
+				negativePrompt: 'text, watermark',
+			});
 
-			const file = path.join(dir, `${backend}-${model}-${aspectRatio.replace(':', 'x')}-${resolution}-${durationSeconds}.mp4`);
+			const file = path.join(
+				dir,
+				`${backend}-${model}-${aspectRatio.replace(':', 'x')}-${resolution}-${durationSeconds}.mp4`,
+			);
 			await downloadVideo(client, video, file);
 			// The Gemini API hands out a file URI to download; Vertex AI returns the bytes in the operation.
 			expect(standIn.stats.downloads - downloadsBefore).toBe(backend === 'gemini' ? 1 : 0);
@@ -97,7 +161,11 @@ describe.each(CASES)(
 			const { info } = verdict;
 			expect(info.formatName).toContain('mp4');
 			expect(info.durationSeconds).toBeCloseTo(durationSeconds, 1);
-			expect(info.video).toMatchObject({ codec: 'h264', width: FRAME_SIZES[aspectRatio][resolution][0], height: FRAME_SIZES[aspectRatio][resolution][1] });
+			expect(info.video).toMatchObject({
+				codec: 'h264',
+				width: FRAME_SIZES[aspectRatio][resolution][0],
+				height: FRAME_SIZES[aspectRatio][resolution][1],
+			});
 			// verifyPlayableVideo decodes the video stream only; the sound track is probed on its own.
 			const { audio: soundTrack } = await probeMedia(file);
 			if (audio) {

@@ -1,21 +1,63 @@
-import { updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
+import {
+	updateDisplayOptions,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+} from 'n8n-workflow';
 
 import { inferConstraintDimension } from '../../../core/constraints';
 import { slugify } from '../../../core/ids';
 import { parseSceneSpec } from '../../../core/schema';
 import { assertSpecFitsModel } from '../../../core/shotPlan';
-import { aspectRatioProperty, maxShotsProperty, resolutionProperty, veoModelProperty } from '../common';
+import {
+	aspectRatioProperty,
+	maxShotsProperty,
+	resolutionProperty,
+	veoModelProperty,
+} from '../common';
 import { specToItems } from '../output';
 
 const properties: INodeProperties[] = [
-	{ displayName: 'Title', name: 'title', type: 'string', default: '', required: true, placeholder: 'Morning Ritual - 30 s spot' },
-	{ displayName: 'Logline', name: 'logline', type: 'string', default: '', placeholder: 'A barista starts the day with the brand-blue mug' },
+	{
+		displayName: 'Title',
+		name: 'title',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'Morning Ritual - 30 s spot',
+	},
+	{
+		displayName: 'Logline',
+		name: 'logline',
+		type: 'string',
+		default: '',
+		placeholder: 'A barista starts the day with the brand-blue mug',
+	},
 	veoModelProperty,
 	aspectRatioProperty,
 	resolutionProperty,
-	{ displayName: 'Look', name: 'look', type: 'string', default: '', placeholder: 'cinematic, 35mm, shallow depth of field' },
-	{ displayName: 'Lighting', name: 'lighting', type: 'string', default: '', placeholder: 'warm dusk light through the window' },
-	{ displayName: 'Palette', name: 'palette', type: 'string', default: '', placeholder: 'amber, teal, cream', description: 'Colours separated by commas' },
+	{
+		displayName: 'Look',
+		name: 'look',
+		type: 'string',
+		default: '',
+		placeholder: 'cinematic, 35mm, shallow depth of field',
+	},
+	{
+		displayName: 'Lighting',
+		name: 'lighting',
+		type: 'string',
+		default: '',
+		placeholder: 'warm dusk light through the window',
+	},
+	{
+		displayName: 'Palette',
+		name: 'palette',
+		type: 'string',
+		default: '',
+		placeholder: 'amber, teal, cream',
+		description: 'Colours separated by commas',
+	},
 	{
 		displayName: 'Characters',
 		name: 'characters',
@@ -29,9 +71,31 @@ const properties: INodeProperties[] = [
 				name: 'character',
 				values: [
 					{ displayName: 'Name', name: 'name', type: 'string', default: '', required: true },
-					{ displayName: 'Description', name: 'description', type: 'string', typeOptions: { rows: 2 }, default: '', required: true, description: 'Face, hair, age and wardrobe: what must stay the same in every shot' },
-					{ displayName: 'ID', name: 'id', type: 'string', default: '', description: 'Leave empty to use the name in lowercase with hyphens' },
-					{ displayName: 'Reference Image Property', name: 'referenceImageProperty', type: 'string', default: '', placeholder: 'data', description: 'Binary property of the input item holding a photo of the character (optional)' },
+					{
+						displayName: 'Description',
+						name: 'description',
+						type: 'string',
+						typeOptions: { rows: 2 },
+						default: '',
+						required: true,
+						description: 'Face, hair, age and wardrobe: what must stay the same in every shot',
+					},
+					{
+						displayName: 'ID',
+						name: 'id',
+						type: 'string',
+						default: '',
+						description: 'Leave empty to use the name in lowercase with hyphens',
+					},
+					{
+						displayName: 'Reference Image Property',
+						name: 'referenceImageProperty',
+						type: 'string',
+						default: '',
+						placeholder: 'data',
+						description:
+							'Binary property of the input item holding a photo of the character (optional)',
+					},
 				],
 			},
 		],
@@ -50,8 +114,21 @@ const properties: INodeProperties[] = [
 				values: [
 					{ displayName: 'Name', name: 'name', type: 'string', default: '', required: true },
 					{ displayName: 'Description', name: 'description', type: 'string', default: '' },
-					{ displayName: 'Colour', name: 'color', type: 'string', default: '', placeholder: 'blue' },
-					{ displayName: 'Constraints', name: 'constraints', type: 'string', default: '', description: 'Further rules, separated by semicolons (e.g. "always full; logo faces the camera")' },
+					{
+						displayName: 'Colour',
+						name: 'color',
+						type: 'string',
+						default: '',
+						placeholder: 'blue',
+					},
+					{
+						displayName: 'Constraints',
+						name: 'constraints',
+						type: 'string',
+						default: '',
+						description:
+							'Further rules, separated by semicolons (e.g. "always full; logo faces the camera")',
+					},
 					{ displayName: 'ID', name: 'id', type: 'string', default: '' },
 				],
 			},
@@ -69,25 +146,91 @@ const properties: INodeProperties[] = [
 				displayName: 'Shot',
 				name: 'shot',
 				values: [
-					{ displayName: 'Description', name: 'description', type: 'string', typeOptions: { rows: 2 }, default: '', required: true },
-					{ displayName: 'Duration (Seconds)', name: 'durationSeconds', type: 'number', default: 8, description: 'One the Veo model makes (Veo 3.x: 4, 6 or 8)' },
-					{ displayName: 'Camera', name: 'camera', type: 'string', default: '', placeholder: 'medium shot, slow push in' },
-					{ displayName: 'Characters', name: 'characters', type: 'string', default: '', description: 'Names or ids of the characters in the shot, separated by commas' },
-					{ displayName: 'Props', name: 'props', type: 'string', default: '', description: 'Names or ids of the props in the shot, separated by commas' },
-					{ displayName: 'Lighting', name: 'lighting', type: 'string', default: '', description: 'Overrides the bible lighting for this shot' },
-					{ displayName: 'Continues the Previous Shot', name: 'continuousWithPrevious', type: 'boolean', default: false },
+					{
+						displayName: 'Description',
+						name: 'description',
+						type: 'string',
+						typeOptions: { rows: 2 },
+						default: '',
+						required: true,
+					},
+					{
+						displayName: 'Duration (Seconds)',
+						name: 'durationSeconds',
+						type: 'number',
+						default: 8,
+						description: 'One the Veo model makes (Veo 3.x: 4, 6 or 8)',
+					},
+					{
+						displayName: 'Camera',
+						name: 'camera',
+						type: 'string',
+						default: '',
+						placeholder: 'medium shot, slow push in',
+					},
+					{
+						displayName: 'Characters',
+						name: 'characters',
+						type: 'string',
+						default: '',
+						description: 'Names or ids of the characters in the shot, separated by commas',
+					},
+					{
+						displayName: 'Props',
+						name: 'props',
+						type: 'string',
+						default: '',
+						description: 'Names or ids of the props in the shot, separated by commas',
+					},
+					{
+						displayName: 'Lighting',
+						name: 'lighting',
+						type: 'string',
+						default: '',
+						description: 'Overrides the bible lighting for this shot',
+					},
+					{
+						displayName: 'Continues the Previous Shot',
+						name: 'continuousWithPrevious',
+						type: 'boolean',
+						default: false,
+					},
 					{ displayName: 'Dialogue', name: 'dialogue', type: 'string', default: '' },
-					{ displayName: 'Checkable Constraints', name: 'constraints', type: 'string', typeOptions: { rows: 2 }, default: '', description: 'Statements a reviewer can verify by looking, one per line (e.g. "The mug is blue")' },
+					{
+						displayName: 'Checkable Constraints',
+						name: 'constraints',
+						type: 'string',
+						typeOptions: { rows: 2 },
+						default: '',
+						description:
+							'Statements a reviewer can verify by looking, one per line (e.g. "The mug is blue")',
+					},
 				],
 			},
 		],
 	},
-	{ displayName: 'Rules', name: 'rules', type: 'string', typeOptions: { rows: 3 }, default: '', description: 'Rules every shot obeys, one per line' },
-	{ displayName: 'Negative Prompt', name: 'negativePrompt', type: 'string', default: '', placeholder: 'text, watermark, distorted hands' },
+	{
+		displayName: 'Rules',
+		name: 'rules',
+		type: 'string',
+		typeOptions: { rows: 3 },
+		default: '',
+		description: 'Rules every shot obeys, one per line',
+	},
+	{
+		displayName: 'Negative Prompt',
+		name: 'negativePrompt',
+		type: 'string',
+		default: '',
+		placeholder: 'text, watermark, distorted hands',
+	},
 	maxShotsProperty,
 ];
 
-export const description = updateDisplayOptions({ show: { operation: ['defineInNode'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { operation: ['defineInNode'] } },
+	properties,
+);
 
 const splitList = (text: string, separator: RegExp) =>
 	text
@@ -108,23 +251,35 @@ function resolveIds(text: string, entries: Array<Named & { id: string }>): strin
 	});
 }
 
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
-	const parameter = <T>(name: string, fallback?: T) => this.getNodeParameter(name, itemIndex, fallback) as T;
-	const characters = (parameter<{ character?: Array<Record<string, string>> }>('characters', {}).character ?? []).map((c) => ({
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+): Promise<INodeExecutionData[]> {
+	const parameter = <T>(name: string, fallback?: T) =>
+		this.getNodeParameter(name, itemIndex, fallback) as T;
+	const characters = (
+		parameter<{ character?: Array<Record<string, string>> }>('characters', {}).character ?? []
+	).map((c) => ({
 		id: c.id?.trim() || slugify(c.name, 'character'),
 		name: c.name,
 		description: c.description,
-		...(c.referenceImageProperty?.trim() ? { referenceImage: { binaryProperty: c.referenceImageProperty.trim() } } : {}),
+		...(c.referenceImageProperty?.trim()
+			? { referenceImage: { binaryProperty: c.referenceImageProperty.trim() } }
+			: {}),
 	}));
-	const props = (parameter<{ prop?: Array<Record<string, string>> }>('props', {}).prop ?? []).map((p) => ({
-		id: p.id?.trim() || slugify(p.name, 'prop'),
-		name: p.name,
-		description: p.description ?? '',
-		...(p.color?.trim() ? { color: p.color.trim() } : {}),
-		constraints: splitList(p.constraints ?? '', /;/),
-	}));
+	const props = (parameter<{ prop?: Array<Record<string, string>> }>('props', {}).prop ?? []).map(
+		(p) => ({
+			id: p.id?.trim() || slugify(p.name, 'prop'),
+			name: p.name,
+			description: p.description ?? '',
+			...(p.color?.trim() ? { color: p.color.trim() } : {}),
+			constraints: splitList(p.constraints ?? '', /;/),
+		}),
+	);
 	const palette = splitList(parameter<string>('palette', ''), /,/);
-	const shots = (parameter<{ shot?: Array<Record<string, string | number | boolean>> }>('shots', {}).shot ?? []).map((s, index) => ({
+	const shots = (
+		parameter<{ shot?: Array<Record<string, string | number | boolean>> }>('shots', {}).shot ?? []
+	).map((s, index) => ({
 		sequence: index + 1,
 		description: String(s.description ?? ''),
 		durationSeconds: Number(s.durationSeconds),

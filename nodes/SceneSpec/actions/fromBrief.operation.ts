@@ -15,7 +15,12 @@ import type { Resolution, VeoAspectRatio } from '../../../core/types';
 import { generateJson } from '../../../edges/google/gemini';
 import { requireBinary } from '../../shared/binary';
 import { authenticationProperty, googleClientFor, modelLocator } from '../../shared/google';
-import { aspectRatioProperty, maxShotsProperty, resolutionProperty, veoModelProperty } from '../common';
+import {
+	aspectRatioProperty,
+	maxShotsProperty,
+	resolutionProperty,
+	veoModelProperty,
+} from '../common';
 import { specToItems } from '../output';
 
 const properties: INodeProperties[] = [
@@ -27,10 +32,17 @@ const properties: INodeProperties[] = [
 		typeOptions: { rows: 6 },
 		default: '',
 		required: true,
-		placeholder: 'A 30-second spot: at dusk, a barista opens the café and pours the first coffee into the brand-blue mug...',
+		placeholder:
+			'A 30-second spot: at dusk, a barista opens the café and pours the first coffee into the brand-blue mug...',
 		description: 'Tone, characters, story beats and anything that must stay the same in every shot',
 	},
-	{ displayName: 'Title', name: 'title', type: 'string', default: '', description: 'Leave empty to let the model title it' },
+	{
+		displayName: 'Title',
+		name: 'title',
+		type: 'string',
+		default: '',
+		description: 'Leave empty to let the model title it',
+	},
 	{
 		displayName: 'Target Total Duration (Seconds)',
 		name: 'targetDurationSeconds',
@@ -48,7 +60,8 @@ const properties: INodeProperties[] = [
 		type: 'number',
 		typeOptions: { minValue: 0 },
 		default: 0,
-		description: 'Fix the number of shots, or 0 to use as many of the longest shots as fit the target',
+		description:
+			'Fix the number of shots, or 0 to use as many of the longest shots as fit the target',
 	},
 	{
 		displayName: 'Characters',
@@ -64,8 +77,23 @@ const properties: INodeProperties[] = [
 				name: 'character',
 				values: [
 					{ displayName: 'Name', name: 'name', type: 'string', default: '', required: true },
-					{ displayName: 'Description', name: 'description', type: 'string', typeOptions: { rows: 2 }, default: '', required: true },
-					{ displayName: 'Reference Image Property', name: 'referenceImageProperty', type: 'string', default: '', placeholder: 'data', description: 'Binary property of the input item holding a photo of the character (optional)' },
+					{
+						displayName: 'Description',
+						name: 'description',
+						type: 'string',
+						typeOptions: { rows: 2 },
+						default: '',
+						required: true,
+					},
+					{
+						displayName: 'Reference Image Property',
+						name: 'referenceImageProperty',
+						type: 'string',
+						default: '',
+						placeholder: 'data',
+						description:
+							'Binary property of the input item holding a photo of the character (optional)',
+					},
 				],
 			},
 		],
@@ -90,19 +118,36 @@ const properties: INodeProperties[] = [
 
 export const description = updateDisplayOptions({ show: { operation: ['fromBrief'] } }, properties);
 
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
-	const parameter = <T>(name: string, fallback?: T) => this.getNodeParameter(name, itemIndex, fallback) as T;
-	const characters: BriefCharacter[] = (parameter<{ character?: Array<Record<string, string>> }>('characters', {}).character ?? []).map(
-		(c, index) => {
-			const referenceImageProperty = c.referenceImageProperty?.trim() || undefined;
-			// Fail before paying for a Gemini call when a reference image is missing.
-			if (referenceImageProperty) requireBinary(this, itemIndex, referenceImageProperty, `characters[${index}].referenceImageProperty`);
-			return { id: slugify(c.name, 'character'), name: c.name, description: c.description, referenceImageProperty };
-		},
-	);
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+): Promise<INodeExecutionData[]> {
+	const parameter = <T>(name: string, fallback?: T) =>
+		this.getNodeParameter(name, itemIndex, fallback) as T;
+	const characters: BriefCharacter[] = (
+		parameter<{ character?: Array<Record<string, string>> }>('characters', {}).character ?? []
+	).map((c, index) => {
+		const referenceImageProperty = c.referenceImageProperty?.trim() || undefined;
+		// Fail before paying for a Gemini call when a reference image is missing.
+		if (referenceImageProperty)
+			requireBinary(
+				this,
+				itemIndex,
+				referenceImageProperty,
+				`characters[${index}].referenceImageProperty`,
+			);
+		return {
+			id: slugify(c.name, 'character'),
+			name: c.name,
+			description: c.description,
+			referenceImageProperty,
+		};
+	});
 	const modelId = parameter<string>('model');
 	const shotCount = parameter<number>('shotCount', 0);
-	const languageModel = this.getNodeParameter('languageModel', itemIndex, '', { extractValue: true }) as string;
+	const languageModel = this.getNodeParameter('languageModel', itemIndex, '', {
+		extractValue: true,
+	}) as string;
 	const client = await googleClientFor(this, itemIndex);
 	const drafted = await draftSpecFromBrief(
 		{

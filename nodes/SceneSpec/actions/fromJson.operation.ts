@@ -1,4 +1,9 @@
-import { updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
+import {
+	updateDisplayOptions,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+} from 'n8n-workflow';
 
 import { InvalidInputError } from '../../../core/failures';
 import { parseSceneSpec } from '../../../core/schema';
@@ -31,14 +36,20 @@ const properties: INodeProperties[] = [
 
 export const description = updateDisplayOptions({ show: { operation: ['fromJson'] } }, properties);
 
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+): Promise<INodeExecutionData[]> {
 	let raw = this.getNodeParameter('specJson', itemIndex) as unknown;
 	if (raw && typeof raw === 'object' && !('bible' in raw) && 'spec' in raw) {
 		// The "whole spec" output of this node, fed back in after an edit.
 		raw = (raw as { spec: unknown }).spec;
 	}
 	if (raw === '' || raw === undefined || raw === null) {
-		throw new InvalidInputError([{ path: 'specJson', message: 'is empty' }], 'Give an object with "bible" and "shots".');
+		throw new InvalidInputError(
+			[{ path: 'specJson', message: 'is empty' }],
+			'Give an object with "bible" and "shots".',
+		);
 	}
 	const spec = parseSceneSpec(raw);
 	const model = this.getNodeParameter('model', itemIndex) as string;

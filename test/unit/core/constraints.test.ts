@@ -1,6 +1,10 @@
 import { inferConstraintDimension } from '../../../core/constraints';
 
-const bible = { props: [{ name: 'Water Bottle' }], characters: [{ name: 'Mya Ortiz' }], palette: ['teal', 'amber'] };
+const bible = {
+	props: [{ name: 'Water Bottle' }],
+	characters: [{ name: 'Mya Ortiz' }],
+	palette: ['teal', 'amber'],
+};
 
 describe('inferConstraintDimension', () => {
 	it.each([

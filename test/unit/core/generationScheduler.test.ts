@@ -1,4 +1,8 @@
-import { runGenerationBatch, type GenerationJob, type SchedulerOptions } from '../../../core/generationScheduler';
+import {
+	runGenerationBatch,
+	type GenerationJob,
+	type SchedulerOptions,
+} from '../../../core/generationScheduler';
 import { FakeClock, FakeVeo, SAFETY_REASON, type FakeVeoOptions } from '../../helpers/fakeVeo';
 
 /**
@@ -11,7 +15,13 @@ const LATENCY_MS = 20_000;
 function job(key: number, overrides: Partial<GenerationJob> = {}): GenerationJob {
 	return {
 		key,
-		request: { model: 'veo-3.1-fast-generate-preview', prompt: `shot-${key}.`, durationSeconds: 8, aspectRatio: '16:9', resolution: '720p' },
+		request: {
+			model: 'veo-3.1-fast-generate-preview',
+			prompt: `shot-${key}.`,
+			durationSeconds: 8,
+			aspectRatio: '16:9',
+			resolution: '720p',
+		},
 		costUsd: 0.8,
 		attemptsUsed: 0,
 		maxAttempts: 3,
@@ -19,11 +29,19 @@ function job(key: number, overrides: Partial<GenerationJob> = {}): GenerationJob
 	};
 }
 
-const jobs = (count: number, overrides: Partial<GenerationJob> = {}) => Array.from({ length: count }, (_, key) => job(key, overrides));
+const jobs = (count: number, overrides: Partial<GenerationJob> = {}) =>
+	Array.from({ length: count }, (_, key) => job(key, overrides));
 
-function setUp(fake: Partial<FakeVeoOptions> | ((clock: FakeClock) => Partial<FakeVeoOptions>) = {}, options: Partial<SchedulerOptions> = {}) {
+function setUp(
+	fake: Partial<FakeVeoOptions> | ((clock: FakeClock) => Partial<FakeVeoOptions>) = {},
+	options: Partial<SchedulerOptions> = {},
+) {
 	const clock = new FakeClock();
-	const veo = new FakeVeo({ now: () => clock.now, latencyMs: LATENCY_MS, ...(typeof fake === 'function' ? fake(clock) : fake) });
+	const veo = new FakeVeo({
+		now: () => clock.now,
+		latencyMs: LATENCY_MS,
+		...(typeof fake === 'function' ? fake(clock) : fake),
+	});
 	const schedulerOptions: SchedulerOptions = {
 		mode: 'wait',
 		concurrency: 3,
@@ -72,8 +90,14 @@ describe('runGenerationBatch: waiting for every clip', () => {
 		await run(jobs(30));
 		const seen = settledAt(veo);
 		const laterWaves = veo.accepted.slice(10).map((submission) => {
-			const name = [...veo.operations.values()].find((operation) => operation.submittedAt === submission.at && operation.prompt === submission.request.prompt)!.name;
-			return { lateMs: seen.get(name)! - veo.operations.get(name)!.dueAt, checks: veo.checks.filter((check) => check.name === name).length };
+			const name = [...veo.operations.values()].find(
+				(operation) =>
+					operation.submittedAt === submission.at && operation.prompt === submission.request.prompt,
+			)!.name;
+			return {
+				lateMs: seen.get(name)! - veo.operations.get(name)!.dueAt,
+				checks: veo.checks.filter((check) => check.name === name).length,
+			};
 		});
 		// A check every poll maximum (20 s) until a step before the expected time, then a step or two.
 		const fewChecks = Math.ceil(60_000 / 20_000) + 2;
@@ -87,17 +111,23 @@ describe('runGenerationBatch: waiting for every clip', () => {
 	});
 
 	it('finds clips within a step of being ready when Google answers checks slowly', async () => {
-		const { veo, run } = setUp((clock) => ({ checkDelay: { sleep: clock.sleep, ms: 800 } }), { concurrency: 1 });
+		const { veo, run } = setUp((clock) => ({ checkDelay: { sleep: clock.sleep, ms: 800 } }), {
+			concurrency: 1,
+		});
 		const report = await run(jobs(6));
 		// Known within a step (5% of 20 s) plus the answer's delay; timing learnt from answers would drift later clip by clip.
 		for (const [index, result] of report.results.slice(1).entries()) {
 			const knownAt = Date.parse(result.attempts[0].finishedAt!);
-			expect(knownAt - veo.operations.get(`operations/${index + 2}`)!.dueAt).toBeLessThanOrEqual(LATENCY_MS * 0.05 + 800);
+			expect(knownAt - veo.operations.get(`operations/${index + 2}`)!.dueAt).toBeLessThanOrEqual(
+				LATENCY_MS * 0.05 + 800,
+			);
 		}
 	});
 
 	it('does not hold a slot while a finished clip downloads', async () => {
-		const { veo, run } = setUp((clock) => ({ downloadDelay: { sleep: clock.sleep, ms: 15_000 } }), { concurrency: 1 });
+		const { veo, run } = setUp((clock) => ({ downloadDelay: { sleep: clock.sleep, ms: 15_000 } }), {
+			concurrency: 1,
+		});
 		await run(jobs(2));
 		const [first, second] = veo.accepted;
 		expect(second.at).toBeLessThan(veo.downloads[0].at + 15_000);
@@ -145,15 +175,23 @@ describe('runGenerationBatch: waiting for every clip', () => {
 		expect(unstarted).toHaveLength(2);
 		for (const result of unstarted) {
 			expect(result.attempts).toEqual([]);
-			expect(result.reason).toBe('not started: the next clip ($0.80) would take the spend of $2.40 over the budget of $2.50');
+			expect(result.reason).toBe(
+				'not started: the next clip ($0.80) would take the spend of $2.40 over the budget of $2.50',
+			);
 		}
 	});
 
 	it('does not retry once the budget is spent: the failed shot waits for a later run', async () => {
-		const { veo, run } = setUp({ script: { 'shot-0.': ['failed'] } }, { concurrency: 1, budgetUsd: 0.8 });
+		const { veo, run } = setUp(
+			{ script: { 'shot-0.': ['failed'] } },
+			{ concurrency: 1, budgetUsd: 0.8 },
+		);
 		const report = await run(jobs(1));
 		expect(veo.accepted).toHaveLength(1);
-		expect(report.results[0]).toMatchObject({ end: 'retry_later', reason: 'not retried: the budget is spent' });
+		expect(report.results[0]).toMatchObject({
+			end: 'retry_later',
+			reason: 'not retried: the budget is spent',
+		});
 		expect(report.results[0].attempts[0].outcome).toBe('failed');
 	});
 
@@ -168,18 +206,26 @@ describe('runGenerationBatch: waiting for every clip', () => {
 			[3, 'failed'],
 		]);
 		expect(result.end).toBe('failed');
-		expect(result.reason).toBe('Veo reported a failed generation: Video generation failed due to an internal error. (attempt 3 of 3; no attempts left)');
+		expect(result.reason).toBe(
+			'Veo reported a failed generation: Video generation failed due to an internal error. (attempt 3 of 3; no attempts left)',
+		);
 	});
 
 	it('does not retry a failure that would repeat', async () => {
 		const { veo, run } = setUp({ script: { 'shot-0.': ['fatal'] } });
 		const report = await run([job(0)]);
 		expect(veo.accepted).toHaveLength(1);
-		expect(report.results[0]).toMatchObject({ end: 'failed', reason: 'Veo reported a failed generation: The prompt cannot be rendered.' });
+		expect(report.results[0]).toMatchObject({
+			end: 'failed',
+			reason: 'Veo reported a failed generation: The prompt cannot be rendered.',
+		});
 	});
 
 	it('counts a clip not ready within the limit as a timed-out attempt and tries again', async () => {
-		const { veo, run } = setUp({ script: { 'shot-0.': ['never', 'video'] } }, { clipTimeoutMs: 120_000 });
+		const { veo, run } = setUp(
+			{ script: { 'shot-0.': ['never', 'video'] } },
+			{ clipTimeoutMs: 120_000 },
+		);
 		const report = await run([job(0)]);
 
 		const [result] = report.results;
@@ -189,11 +235,13 @@ describe('runGenerationBatch: waiting for every clip', () => {
 		const waitedMs = Date.parse(timedOut.finishedAt!) - Date.parse(timedOut.submittedAt);
 		expect(waitedMs).toBeGreaterThan(120_000);
 		expect(waitedMs).toBeLessThanOrEqual(120_000 + 20_000);
-		expect(timedOut.reason).toBe(`no clip after ${Math.round(waitedMs / 1000)} s (the limit is 120 s)`);
+		expect(timedOut.reason).toBe(
+			`no clip after ${Math.round(waitedMs / 1000)} s (the limit is 120 s)`,
+		);
 		expect(veo.accepted[1].at).toBe(Date.parse(timedOut.finishedAt!));
 	});
 
-	it('reports a safety-filtered take with Google\'s reasons, charges nothing for it and does not retry', async () => {
+	it("reports a safety-filtered take with Google's reasons, charges nothing for it and does not retry", async () => {
 		const { veo, run } = setUp({ script: { 'shot-1.': ['filtered'] } });
 		const report = await run(jobs(2));
 
@@ -201,7 +249,12 @@ describe('runGenerationBatch: waiting for every clip', () => {
 		const filtered = report.results[1];
 		expect(filtered.end).toBe('safety_filtered');
 		expect(filtered.reason).toBe(`Google's safety filter withheld the video: ${SAFETY_REASON}`);
-		expect(filtered.attempts[0]).toMatchObject({ outcome: 'safety_filtered', safetyReasons: [SAFETY_REASON], costUsd: 0, clips: [] });
+		expect(filtered.attempts[0]).toMatchObject({
+			outcome: 'safety_filtered',
+			safetyReasons: [SAFETY_REASON],
+			costUsd: 0,
+			clips: [],
+		});
 		expect(report.spentUsd).toBeCloseTo(0.8);
 	});
 
@@ -211,7 +264,9 @@ describe('runGenerationBatch: waiting for every clip', () => {
 
 		const [result] = report.results;
 		expect(result.attempts.map((attempt) => attempt.outcome)).toEqual(['failed', 'generated']);
-		expect(result.attempts[0].reason).toBe('the downloaded clip is 4 s long, 8 s were asked for (after 3 downloads)');
+		expect(result.attempts[0].reason).toBe(
+			'the downloaded clip is 4 s long, 8 s were asked for (after 3 downloads)',
+		);
 		expect(result.attempts[0].clips).toEqual([]);
 		expect(result.attempts[1].clips).toHaveLength(1);
 		expect(veo.downloads).toHaveLength(3 + 1);
@@ -224,14 +279,26 @@ describe('runGenerationBatch: waiting for every clip', () => {
 		const report = await run([
 			job(0, {
 				attemptsUsed: 2,
-				inFlight: { operationName: 'operations/earlier', submittedAt: new Date(85_000).toISOString(), pollCount: 4, attempt: 2, durationSeconds: 6, costUsd: 0.6 },
+				inFlight: {
+					operationName: 'operations/earlier',
+					submittedAt: new Date(85_000).toISOString(),
+					pollCount: 4,
+					attempt: 2,
+					durationSeconds: 6,
+					costUsd: 0.6,
+				},
 			}),
 		]);
 
 		expect(veo.accepted).toHaveLength(0);
 		expect(veo.checks[0].at).toBe(100_000);
 		const [attempt] = report.results[0].attempts;
-		expect(attempt).toMatchObject({ attempt: 2, resumed: true, outcome: 'generated', costUsd: 0.6 });
+		expect(attempt).toMatchObject({
+			attempt: 2,
+			resumed: true,
+			outcome: 'generated',
+			costUsd: 0.6,
+		});
 		expect(attempt.pollCount).toBeGreaterThan(4);
 		// Checked against the length that was asked for when it was submitted.
 		expect(attempt.clips[0].info.durationSeconds).toBe(6);
@@ -243,13 +310,30 @@ describe('runGenerationBatch: waiting for every clip', () => {
 		veo.adopt('operations/earlier', 'shot-0.', 0, 'failed');
 		const full = job(0, {
 			attemptsUsed: 1,
-			request: { ...job(0).request, negativePrompt: 'text, watermark', referenceImages: [{ data: 'aW1n', mimeType: 'image/png' }] },
-			inFlight: { operationName: 'operations/earlier', submittedAt: new Date(0).toISOString(), pollCount: 0, attempt: 1, durationSeconds: 8, costUsd: 0.8 },
+			request: {
+				...job(0).request,
+				negativePrompt: 'text, watermark',
+				referenceImages: [{ data: 'aW1n', mimeType: 'image/png' }],
+			},
+			inFlight: {
+				operationName: 'operations/earlier',
+				submittedAt: new Date(0).toISOString(),
+				pollCount: 0,
+				attempt: 1,
+				durationSeconds: 8,
+				costUsd: 0.8,
+			},
 		});
 		const report = await run([full]);
 
 		expect(veo.accepted.map((submission) => submission.request)).toEqual([full.request]);
-		expect(report.results[0].attempts.map((attempt) => [attempt.attempt, attempt.outcome, attempt.resumed])).toEqual([
+		expect(
+			report.results[0].attempts.map((attempt) => [
+				attempt.attempt,
+				attempt.outcome,
+				attempt.resumed,
+			]),
+		).toEqual([
 			[1, 'failed', true],
 			[2, 'generated', false],
 		]);
@@ -259,7 +343,9 @@ describe('runGenerationBatch: waiting for every clip', () => {
 		const { veo, run } = setUp({ refuseWith: 403 }, { concurrency: 3 });
 		const report = await run(jobs(4));
 		// The first three went out together; nothing after the refusal.
-		expect(veo.submissions.map((submission) => [submission.at, submission.answer])).toEqual(Array(3).fill([0, 403]));
+		expect(veo.submissions.map((submission) => [submission.at, submission.answer])).toEqual(
+			Array(3).fill([0, 403]),
+		);
 		expect(report.refusal?.status).toBe(403);
 		for (const result of report.results) {
 			expect(result).toMatchObject({ end: 'not_started', attempts: [] });
@@ -275,7 +361,9 @@ describe('runGenerationBatch: waiting for every clip', () => {
 		for (const result of report.results) {
 			expect(result.end).toBe('failed');
 			expect(result.attempts).toHaveLength(1);
-			expect(result.reason).toBe('Google refused the request: Submitting to veo-3.1-fast-generate-preview: Google answered 400');
+			expect(result.reason).toBe(
+				'Google refused the request: Submitting to veo-3.1-fast-generate-preview: Google answered 400',
+			);
 		}
 	});
 });
@@ -284,17 +372,42 @@ describe('runGenerationBatch: Submit Only', () => {
 	it('fills only the slots that operations already in flight leave free, and checks nothing', async () => {
 		const { veo, run, clock } = setUp();
 		const inFlight = (key: number) =>
-			job(key, { attemptsUsed: 1, inFlight: { operationName: `operations/old-${key}`, submittedAt: new Date(0).toISOString(), pollCount: 1, attempt: 1, durationSeconds: 8, costUsd: 0.8 } });
-		const report = await run([inFlight(0), inFlight(1), job(2), job(3), job(4)], { mode: 'submitOnly', concurrency: 3 });
+			job(key, {
+				attemptsUsed: 1,
+				inFlight: {
+					operationName: `operations/old-${key}`,
+					submittedAt: new Date(0).toISOString(),
+					pollCount: 1,
+					attempt: 1,
+					durationSeconds: 8,
+					costUsd: 0.8,
+				},
+			});
+		const report = await run([inFlight(0), inFlight(1), job(2), job(3), job(4)], {
+			mode: 'submitOnly',
+			concurrency: 3,
+		});
 
 		expect(veo.accepted.map((submission) => submission.request.prompt)).toEqual(['shot-2.']);
 		expect(veo.checks).toEqual([]);
 		expect(clock.sleeps).toEqual([]);
-		expect(report.results.map((result) => result.end)).toEqual(['in_flight', 'in_flight', 'in_flight', 'not_started', 'not_started']);
+		expect(report.results.map((result) => result.end)).toEqual([
+			'in_flight',
+			'in_flight',
+			'in_flight',
+			'not_started',
+			'not_started',
+		]);
 		// The takes of operations already in flight stay as they are.
 		expect(report.results[0].attempts).toEqual([]);
-		expect(report.results[2].attempts[0]).toMatchObject({ attempt: 1, outcome: 'submitted', operationName: 'operations/1' });
-		expect(report.results[3].reason).toBe('waiting for a free slot (3 at once); run Submit Only again after Check and Fetch');
+		expect(report.results[2].attempts[0]).toMatchObject({
+			attempt: 1,
+			outcome: 'submitted',
+			operationName: 'operations/1',
+		});
+		expect(report.results[3].reason).toBe(
+			'waiting for a free slot (3 at once); run Submit Only again after Check and Fetch',
+		);
 	});
 
 	it('stops at a 429 without waiting, and says the quota is used up', async () => {
@@ -302,8 +415,14 @@ describe('runGenerationBatch: Submit Only', () => {
 		const report = await run(jobs(3), { mode: 'submitOnly', concurrency: 3 });
 		expect(veo.accepted).toHaveLength(1);
 		expect(clock.sleeps).toEqual([]);
-		expect(report.results.map((result) => result.end)).toEqual(['in_flight', 'not_started', 'not_started']);
-		expect(report.results[1].reason).toBe("not submitted yet: Google's quota is used up for now (429); run Submit Only again after Check and Fetch");
+		expect(report.results.map((result) => result.end)).toEqual([
+			'in_flight',
+			'not_started',
+			'not_started',
+		]);
+		expect(report.results[1].reason).toBe(
+			"not submitted yet: Google's quota is used up for now (429); run Submit Only again after Check and Fetch",
+		);
 	});
 });
 
@@ -315,15 +434,38 @@ describe('runGenerationBatch: Check and Fetch', () => {
 		veo.adopt('operations/b', 'b', 25_000);
 		veo.adopt('operations/c', 'c', 0, 'failed');
 		const resumed = (key: number, name: string) =>
-			job(key, { attemptsUsed: 1, inFlight: { operationName: name, submittedAt: new Date(veo.operations.get(name)!.submittedAt).toISOString(), pollCount: 2, attempt: 1, durationSeconds: 8, costUsd: 0.8 } });
-		const report = await run([resumed(0, 'operations/a'), resumed(1, 'operations/b'), resumed(2, 'operations/c')], { mode: 'checkOnce' });
+			job(key, {
+				attemptsUsed: 1,
+				inFlight: {
+					operationName: name,
+					submittedAt: new Date(veo.operations.get(name)!.submittedAt).toISOString(),
+					pollCount: 2,
+					attempt: 1,
+					durationSeconds: 8,
+					costUsd: 0.8,
+				},
+			});
+		const report = await run(
+			[resumed(0, 'operations/a'), resumed(1, 'operations/b'), resumed(2, 'operations/c')],
+			{ mode: 'checkOnce' },
+		);
 
-		expect(veo.checks.map((check) => check.name)).toEqual(['operations/a', 'operations/b', 'operations/c']);
+		expect(veo.checks.map((check) => check.name)).toEqual([
+			'operations/a',
+			'operations/b',
+			'operations/c',
+		]);
 		expect(veo.accepted).toEqual([]);
 		expect(clock.sleeps).toEqual([]);
-		expect(report.results.map((result) => result.end)).toEqual(['generated', 'in_flight', 'retry_later']);
+		expect(report.results.map((result) => result.end)).toEqual([
+			'generated',
+			'in_flight',
+			'retry_later',
+		]);
 		expect(report.results[1].attempts[0]).toMatchObject({ outcome: 'submitted', pollCount: 3 });
-		expect(report.results[2].reason).toBe('Veo reported a failed generation: Video generation failed due to an internal error.');
+		expect(report.results[2].reason).toBe(
+			'Veo reported a failed generation: Video generation failed due to an internal error.',
+		);
 	});
 
 	it('fails a shot whose last attempt failed with no attempts left', async () => {
@@ -331,7 +473,20 @@ describe('runGenerationBatch: Check and Fetch', () => {
 		clock.now = 30_000;
 		veo.adopt('operations/c', 'c', 0, 'failed');
 		const report = await run(
-			[job(0, { attemptsUsed: 3, maxAttempts: 3, inFlight: { operationName: 'operations/c', submittedAt: new Date(0).toISOString(), pollCount: 0, attempt: 3, durationSeconds: 8, costUsd: 0.8 } })],
+			[
+				job(0, {
+					attemptsUsed: 3,
+					maxAttempts: 3,
+					inFlight: {
+						operationName: 'operations/c',
+						submittedAt: new Date(0).toISOString(),
+						pollCount: 0,
+						attempt: 3,
+						durationSeconds: 8,
+						costUsd: 0.8,
+					},
+				}),
+			],
 			{ mode: 'checkOnce' },
 		);
 		expect(report.results[0].end).toBe('failed');

@@ -1,4 +1,11 @@
-import { canonicalJson, pipelineIdFor, shortHash, shotIdForSequence, slugify, takeIdFor } from '../../../core/ids';
+import {
+	canonicalJson,
+	pipelineIdFor,
+	shortHash,
+	shotIdForSequence,
+	slugify,
+	takeIdFor,
+} from '../../../core/ids';
 import { parseSceneSpec } from '../../../core/schema';
 import { createShotItems } from '../../../core/shotItems';
 import { rawSpec } from '../../fixtures/sceneSpec';
@@ -7,7 +14,11 @@ import { rawSpec } from '../../fixtures/sceneSpec';
 function reversedKeys(value: unknown): unknown {
 	if (Array.isArray(value)) return value.map(reversedKeys);
 	if (value && typeof value === 'object') {
-		return Object.fromEntries(Object.entries(value).reverse().map(([key, entry]) => [key, reversedKeys(entry)]));
+		return Object.fromEntries(
+			Object.entries(value)
+				.reverse()
+				.map(([key, entry]) => [key, reversedKeys(entry)]),
+		);
 	}
 	return value;
 }
@@ -50,8 +61,12 @@ describe('deterministic ids', () => {
 		const spec = parseSceneSpec(rawSpec());
 		const items = createShotItems(spec, 'veo-3.1-fast-generate-preview');
 		expect(new Set(items.map((item) => item.pipelineId)).size).toBe(1);
-		expect(createShotItems(parseSceneSpec(rawSpec()), 'veo-3.1-fast-generate-preview')[0].pipelineId).toBe(items[0].pipelineId);
-		expect(createShotItems(spec, 'veo-3.1-generate-preview')[0].pipelineId).not.toBe(items[0].pipelineId);
+		expect(
+			createShotItems(parseSceneSpec(rawSpec()), 'veo-3.1-fast-generate-preview')[0].pipelineId,
+		).toBe(items[0].pipelineId);
+		expect(createShotItems(spec, 'veo-3.1-generate-preview')[0].pipelineId).not.toBe(
+			items[0].pipelineId,
+		);
 		expect(items[0].allShotIds).toEqual(['shot-01', 'pour', 'greet']);
 	});
 

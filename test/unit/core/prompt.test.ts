@@ -27,11 +27,19 @@ describe('compilePrompt', () => {
 		const a = spec();
 		const b = spec();
 		const notes = [note('Keep the mug blue'), note('Slower camera')];
-		const first = compilePrompt(shotById(a, 'pour'), a.bible, notes, { shotCount: 3, extraNegativePrompt: 'blur' });
-		const second = compilePrompt(shotById(b, 'pour'), b.bible, notes.map((n) => ({ ...n })), {
+		const first = compilePrompt(shotById(a, 'pour'), a.bible, notes, {
 			shotCount: 3,
 			extraNegativePrompt: 'blur',
 		});
+		const second = compilePrompt(
+			shotById(b, 'pour'),
+			b.bible,
+			notes.map((n) => ({ ...n })),
+			{
+				shotCount: 3,
+				extraNegativePrompt: 'blur',
+			},
+		);
 		expect(second).toEqual(first);
 		expect(first.tokens).toBe(estimatePromptTokens(first.prompt));
 	});
@@ -54,11 +62,15 @@ describe('compilePrompt', () => {
 	it("carries the bible's characters of the shot, and only those", () => {
 		const source = spec();
 		const pour = compilePrompt(shotById(source, 'pour'), source.bible).prompt;
-		expect(line(pour, 'Characters')).toContain('Mya Ortiz (a woman in her thirties with short black hair and a yellow cardigan)');
+		expect(line(pour, 'Characters')).toContain(
+			'Mya Ortiz (a woman in her thirties with short black hair and a yellow cardigan)',
+		);
 		expect(pour).not.toContain('Old Tom');
 
 		const greet = compilePrompt(shotById(source, 'greet'), source.bible).prompt;
-		expect(line(greet, 'Characters')).toMatch(/Old Tom \(an elderly neighbour in a grey flat cap\); Mya Ortiz/);
+		expect(line(greet, 'Characters')).toMatch(
+			/Old Tom \(an elderly neighbour in a grey flat cap\); Mya Ortiz/,
+		);
 	});
 
 	it('asks for the reference image when a character has one', () => {
@@ -71,21 +83,29 @@ describe('compilePrompt', () => {
 	it('carries props with their colour and constraints', () => {
 		const source = spec();
 		const { prompt } = compilePrompt(shotById(source, 'pour'), source.bible);
-		expect(line(prompt, 'Props')).toBe('Props: mug (a ceramic mug, colour: blue, always full of coffee).');
+		expect(line(prompt, 'Props')).toBe(
+			'Props: mug (a ceramic mug, colour: blue, always full of coffee).',
+		);
 		// A shot without props has no props line.
-		expect(line(compilePrompt(shotById(source, 'shot-01'), source.bible).prompt, 'Props')).toBeUndefined();
+		expect(
+			line(compilePrompt(shotById(source, 'shot-01'), source.bible).prompt, 'Props'),
+		).toBeUndefined();
 	});
 
 	it('carries the setting of the shot', () => {
 		const source = spec();
 		const { prompt } = compilePrompt(shotById(source, 'pour'), source.bible);
-		expect(line(prompt, 'Setting')).toBe('Setting: Kitchen - a small sunlit kitchen with white tiles.');
+		expect(line(prompt, 'Setting')).toBe(
+			'Setting: Kitchen - a small sunlit kitchen with white tiles.',
+		);
 	});
 
 	it("uses the bible's lighting unless the shot overrides it", () => {
 		const source = spec();
 		const bibleLit = compilePrompt(shotById(source, 'pour'), source.bible).prompt;
-		expect(line(bibleLit, 'Lighting')).toBe('Lighting: warm morning light through the kitchen window.');
+		expect(line(bibleLit, 'Lighting')).toBe(
+			'Lighting: warm morning light through the kitchen window.',
+		);
 
 		const overridden = compilePrompt(shotById(source, 'greet'), source.bible).prompt;
 		expect(line(overridden, 'Lighting')).toBe('Lighting: cool blue hour.');
@@ -95,24 +115,35 @@ describe('compilePrompt', () => {
 	it('carries the look and the palette', () => {
 		const source = spec();
 		const { prompt } = compilePrompt(shotById(source, 'pour'), source.bible);
-		expect(line(prompt, 'Look')).toBe('Look: cinematic, shallow depth of field. Palette: blue, cream.');
+		expect(line(prompt, 'Look')).toBe(
+			'Look: cinematic, shallow depth of field. Palette: blue, cream.',
+		);
 	});
 
 	it("carries the bible's rules, once each", () => {
 		const source = spec();
-		source.bible.rules = ['No text or logos on screen', 'Brand blue is #1a4dff.', 'no text or logos on screen '];
+		source.bible.rules = [
+			'No text or logos on screen',
+			'Brand blue is #1a4dff.',
+			'no text or logos on screen ',
+		];
 		const { prompt } = compilePrompt(shotById(source, 'pour'), source.bible);
 		expect(line(prompt, 'Rules')).toBe('Rules: No text or logos on screen. Brand blue is #1a4dff.');
 	});
 
 	it('carries continuity with the previous shot and continuity notes', () => {
 		const source = spec();
-		const shot = { ...shotById(source, 'pour'), continuityNotes: 'Mya still holds the mug in her left hand' };
+		const shot = {
+			...shotById(source, 'pour'),
+			continuityNotes: 'Mya still holds the mug in her left hand',
+		};
 		const { prompt } = compilePrompt(shot, source.bible);
 		expect(line(prompt, 'Continuity')).toBe(
 			'Continuity: Continues directly from the previous shot, same moment and place. Mya still holds the mug in her left hand.',
 		);
-		expect(line(compilePrompt(shotById(source, 'greet'), source.bible).prompt, 'Continuity')).toBeUndefined();
+		expect(
+			line(compilePrompt(shotById(source, 'greet'), source.bible).prompt, 'Continuity'),
+		).toBeUndefined();
 	});
 
 	it("carries the shot's checkable constraints and its dialogue", () => {
@@ -144,18 +175,25 @@ describe('compilePrompt', () => {
 			extraNegativePrompt: 'Watermark, blurry faces,  , text',
 		});
 		expect(negativePrompt).toBe('text, watermark, blurry faces');
-		expect(compilePrompt(shotById(source, 'pour'), source.bible).negativePrompt).toBe('text, watermark');
+		expect(compilePrompt(shotById(source, 'pour'), source.bible).negativePrompt).toBe(
+			'text, watermark',
+		);
 	});
 
 	it('fits under the limit without complaint', () => {
 		const source = spec();
-		const compiled = compilePrompt(shotById(source, 'pour'), source.bible, [], { maxPromptTokens: 1024 });
+		const compiled = compilePrompt(shotById(source, 'pour'), source.bible, [], {
+			maxPromptTokens: 1024,
+		});
 		expect(compiled.tokens).toBeLessThan(1024);
 	});
 
 	it('over the limit, throws an InvalidInputError naming the longest field (the description)', () => {
 		const source = spec();
-		const shot = { ...shotById(source, 'pour'), description: 'Mya pours coffee slowly. '.repeat(80) };
+		const shot = {
+			...shotById(source, 'pour'),
+			description: 'Mya pours coffee slowly. '.repeat(80),
+		};
 		let thrown: unknown;
 		try {
 			compilePrompt(shot, source.bible, [], { maxPromptTokens: 300 });
@@ -172,14 +210,17 @@ describe('compilePrompt', () => {
 
 	it('over the limit, names whichever field is longest (here the dialogue, or a bible list)', () => {
 		const source = spec();
-		const talky = { ...shotById(source, 'pour'), dialogue: 'I really do need this coffee today. '.repeat(60) };
+		const talky = {
+			...shotById(source, 'pour'),
+			dialogue: 'I really do need this coffee today. '.repeat(60),
+		};
 		expect(() => compilePrompt(talky, source.bible, [], { maxPromptTokens: 300 })).toThrow(
 			expect.objectContaining({ firstPath: 'shot.dialogue' }),
 		);
 
 		source.bible.characters[0].description = 'a woman with a very detailed wardrobe '.repeat(60);
-		expect(() => compilePrompt(shotById(source, 'pour'), source.bible, [], { maxPromptTokens: 300 })).toThrow(
-			expect.objectContaining({ firstPath: 'bible.characters' }),
-		);
+		expect(() =>
+			compilePrompt(shotById(source, 'pour'), source.bible, [], { maxPromptTokens: 300 }),
+		).toThrow(expect.objectContaining({ firstPath: 'bible.characters' }));
 	});
 });

@@ -35,7 +35,10 @@ describe('withRetries', () => {
 
 	it("waits exactly the server's advertised delay before trying again", async () => {
 		const { sleep, delays } = fakeSleep();
-		const call = flaky([new RetryableFailure('429', 7000), new RetryableFailure('503', 1500)], 'clip');
+		const call = flaky(
+			[new RetryableFailure('429', 7000), new RetryableFailure('503', 1500)],
+			'clip',
+		);
 		await expect(withRetries(call.call, policy(sleep))).resolves.toBe('clip');
 		expect(delays).toEqual([7000, 1500]);
 		expect(call.calls()).toBe(3);
@@ -51,15 +54,28 @@ describe('withRetries', () => {
 
 	it('mixes advertised delays and backoff by attempt number', async () => {
 		const { sleep, delays } = fakeSleep();
-		const call = flaky([new RetryableFailure('a', undefined), new RetryableFailure('b', 3000), new RetryableFailure('c', undefined)], 'ok');
+		const call = flaky(
+			[
+				new RetryableFailure('a', undefined),
+				new RetryableFailure('b', 3000),
+				new RetryableFailure('c', undefined),
+			],
+			'ok',
+		);
 		await withRetries(call.call, policy(sleep));
 		expect(delays).toEqual([100, 3000, 400]);
 	});
 
 	it('caps both advertised and backoff delays at maxDelayMs', async () => {
 		const { sleep, delays } = fakeSleep();
-		const errors = [new RetryableFailure('long', 600_000), ...Array.from({ length: 3 }, () => new RetryableFailure('x', undefined))];
-		await withRetries(flaky(errors, 'ok').call, policy(sleep, { initialDelayMs: 2000, maxDelayMs: 5000 }));
+		const errors = [
+			new RetryableFailure('long', 600_000),
+			...Array.from({ length: 3 }, () => new RetryableFailure('x', undefined)),
+		];
+		await withRetries(
+			flaky(errors, 'ok').call,
+			policy(sleep, { initialDelayMs: 2000, maxDelayMs: 5000 }),
+		);
 		expect(delays).toEqual([5000, 4000, 5000, 5000]);
 	});
 
@@ -97,7 +113,8 @@ describe('withRetries', () => {
 		const first = new RetryableFailure('429', 1234);
 		await withRetries(flaky([first], 'ok').call, {
 			...policy(async (ms) => void events.push(`sleep ${ms}`)),
-			onRetry: (error, attempt, delay) => events.push(`retry ${error === first} ${attempt} ${delay}`),
+			onRetry: (error, attempt, delay) =>
+				events.push(`retry ${error === first} ${attempt} ${delay}`),
 		});
 		expect(events).toEqual(['retry true 1 1234', 'sleep 1234']);
 	});

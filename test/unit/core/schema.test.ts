@@ -1,7 +1,12 @@
 import Ajv from 'ajv';
 
 import { InvalidInputError } from '../../../core/failures';
-import { parseSceneSpec, pointerToPath, sceneSpecJsonSchema, sceneSpecResponseSchema } from '../../../core/schema';
+import {
+	parseSceneSpec,
+	pointerToPath,
+	sceneSpecJsonSchema,
+	sceneSpecResponseSchema,
+} from '../../../core/schema';
 import { rawSpec } from '../../fixtures/sceneSpec';
 
 /** Parses and returns the error, failing the test when nothing is thrown. */
@@ -22,7 +27,9 @@ function expectSingleProblem(input: unknown, path: string, ...words: string[]): 
 	expect(error.problems[0].path).toBe(path);
 	for (const word of words) expect(error.problems[0].message).toContain(word);
 	// The thrown message leads with the path, so it reads well in n8n's error panel.
-	expect(error.message).toBe(path ? `${path}: ${error.problems[0].message}` : error.problems[0].message);
+	expect(error.message).toBe(
+		path ? `${path}: ${error.problems[0].message}` : error.problems[0].message,
+	);
 	return error;
 }
 
@@ -33,7 +40,9 @@ describe('parseSceneSpec: a valid spec', () => {
 		expect(spec.shots.map((shot) => shot.sequence)).toEqual([1, 2, 3]);
 		expect(spec.shots.map((shot) => shot.id)).toEqual(['shot-01', 'pour', 'greet']);
 		expect(spec.bible.characters.map((character) => character.id)).toEqual(['mya', 'old-tom']);
-		expect(spec.shots[0].constraints).toEqual([{ id: 'c1', text: 'The mug is blue', dimension: 'props' }]);
+		expect(spec.shots[0].constraints).toEqual([
+			{ id: 'c1', text: 'The mug is blue', dimension: 'props' },
+		]);
 
 		// Defaults of fields the author left out.
 		const first = spec.shots[0];
@@ -58,7 +67,13 @@ describe('parseSceneSpec: a valid spec', () => {
 		expect(spec.bible.style.palette).toEqual([]);
 		expect(spec.bible.locations).toEqual([]);
 		expect(spec.shots).toEqual([
-			expect.objectContaining({ id: 'shot-01', sequence: 1, characters: [], props: [], constraints: [] }),
+			expect.objectContaining({
+				id: 'shot-01',
+				sequence: 1,
+				characters: [],
+				props: [],
+				constraints: [],
+			}),
 		]);
 	});
 
@@ -87,7 +102,13 @@ describe('parseSceneSpec: each bad input gives one error naming the field', () =
 	it('a dangling character id in a shot', () => {
 		const input = rawSpec();
 		input.shots[1].characters = ['mia'];
-		expectSingleProblem(input, 'shots[1].characters[0]', 'unknown character id "mia"', '"mya"', '"old-tom"');
+		expectSingleProblem(
+			input,
+			'shots[1].characters[0]',
+			'unknown character id "mia"',
+			'"mya"',
+			'"old-tom"',
+		);
 	});
 
 	it('a dangling character id further down a list', () => {
@@ -192,7 +213,10 @@ describe('parseSceneSpec: each bad input gives one error naming the field', () =
 		const input = rawSpec();
 		input.shots[0].props = ['cup'];
 		input.shots[2].location = 'garden';
-		expect(errorOf(input).problems.map((problem) => problem.path)).toEqual(['shots[0].props[0]', 'shots[2].location']);
+		expect(errorOf(input).problems.map((problem) => problem.path)).toEqual([
+			'shots[0].props[0]',
+			'shots[2].location',
+		]);
 	});
 });
 
@@ -239,7 +263,10 @@ describe('sceneSpecResponseSchema (for Gemini structured output)', () => {
 
 	/** The node at a path of property names, `[]` meaning the array's items. */
 	function at(root: unknown, ...path: string[]): SchemaNode {
-		return path.reduce<SchemaNode>((node, key) => (key === '[]' ? node.items! : node.properties![key]), root as SchemaNode);
+		return path.reduce<SchemaNode>(
+			(node, key) => (key === '[]' ? node.items! : node.properties![key]),
+			root as SchemaNode,
+		);
 	}
 
 	it('keeps title, required, properties, enums and limits', () => {
@@ -247,9 +274,18 @@ describe('sceneSpecResponseSchema (for Gemini structured output)', () => {
 		expect(at(schema).title).toBe('SceneSpec');
 		expect(at(schema).required).toEqual(['bible', 'shots']);
 		expect(Object.keys(at(schema).properties!)).toEqual(['bible', 'shots']);
-		expect(at(schema, 'shots', '[]').required).toEqual(at(sceneSpecJsonSchema, 'shots', '[]').required);
-		expect(Object.keys(at(schema, 'shots', '[]').properties!)).toEqual(Object.keys(at(sceneSpecJsonSchema, 'shots', '[]').properties!));
-		expect(at(schema, 'bible', 'style').required).toEqual(['look', 'lighting', 'aspectRatio', 'resolution']);
+		expect(at(schema, 'shots', '[]').required).toEqual(
+			at(sceneSpecJsonSchema, 'shots', '[]').required,
+		);
+		expect(Object.keys(at(schema, 'shots', '[]').properties!)).toEqual(
+			Object.keys(at(sceneSpecJsonSchema, 'shots', '[]').properties!),
+		);
+		expect(at(schema, 'bible', 'style').required).toEqual([
+			'look',
+			'lighting',
+			'aspectRatio',
+			'resolution',
+		]);
 		expect(at(schema, 'bible', 'style', 'aspectRatio').enum).toEqual(['16:9', '9:16']);
 		expect(at(schema, 'shots').minItems).toBe(1);
 	});

@@ -2,7 +2,11 @@ import { InvalidInputError } from '../../../core/failures';
 import { inputErrorOf } from '../../helpers/errors';
 import { allowedDurations, getVeoModel } from '../../../core/models';
 import { parseSceneSpec } from '../../../core/schema';
-import { checkSpecAgainstModel, DEFAULT_MAX_SHOTS, planShotDurations } from '../../../core/shotPlan';
+import {
+	checkSpecAgainstModel,
+	DEFAULT_MAX_SHOTS,
+	planShotDurations,
+} from '../../../core/shotPlan';
 import type { SceneSpec } from '../../../core/types';
 import { rawSpec } from '../../fixtures/sceneSpec';
 
@@ -23,7 +27,10 @@ describe('checkSpecAgainstModel', () => {
 		const problems = checkSpecAgainstModel(spec(), 'veo-2.0-generate-001');
 		// Veo 2 makes 5, 6 and 8 s: only the 4 s shot (third in sequence) is refused.
 		expect(problems).toEqual([
-			{ path: 'shots[2].durationSeconds', message: expect.stringContaining('4 s is not a duration Veo 2 makes') },
+			{
+				path: 'shots[2].durationSeconds',
+				message: expect.stringContaining('4 s is not a duration Veo 2 makes'),
+			},
 		]);
 	});
 
@@ -31,16 +38,22 @@ describe('checkSpecAgainstModel', () => {
 		const source = spec();
 		source.bible.style.resolution = '1080p';
 		const problems = checkSpecAgainstModel(source, VEO_31);
-		expect(problems.map((problem) => problem.path)).toEqual(['shots[1].durationSeconds', 'shots[2].durationSeconds']);
+		expect(problems.map((problem) => problem.path)).toEqual([
+			'shots[1].durationSeconds',
+			'shots[2].durationSeconds',
+		]);
 		expect(problems[0].message).toContain('allowed: 8 s');
 	});
 
-	it("refuses a resolution the model does not offer", () => {
+	it('refuses a resolution the model does not offer', () => {
 		const source = spec();
 		source.bible.style.resolution = '4k';
 		source.shots.forEach((shot) => (shot.durationSeconds = 8));
 		expect(checkSpecAgainstModel(source, 'veo-3.0-generate-001')).toEqual([
-			{ path: 'bible.style.resolution', message: expect.stringContaining('Veo 3 does not offer 4k') },
+			{
+				path: 'bible.style.resolution',
+				message: expect.stringContaining('Veo 3 does not offer 4k'),
+			},
 		]);
 	});
 
@@ -61,7 +74,9 @@ describe('checkSpecAgainstModel', () => {
 	it('names the shot cap when there are more shots than it allows', () => {
 		expect(checkSpecAgainstModel(spec(), VEO_31, { maxShots: 3 })).toEqual([]);
 		const problems = checkSpecAgainstModel(spec(), VEO_31, { maxShots: 2 });
-		expect(problems).toEqual([{ path: 'shots', message: expect.stringContaining('3 shots is over the cap of 2') }]);
+		expect(problems).toEqual([
+			{ path: 'shots', message: expect.stringContaining('3 shots is over the cap of 2') },
+		]);
 	});
 
 	it('refuses a model id that is not Veo', () => {
@@ -76,18 +91,22 @@ describe('planShotDurations', () => {
 		['Veo 2', 'veo-2.0-generate-001', '720p'],
 	] as const;
 
-	it.each(cases)('with %s, sums to within one shot length of every target from 1 to 300 s', (_name, modelId, resolution) => {
-		const model = getVeoModel(modelId);
-		const allowed = allowedDurations(model, resolution);
-		const longest = Math.max(...allowed);
-		for (let target = 1; target <= 300; target++) {
-			const planned = planShotDurations(target, model, { resolution });
-			expect(planned.length).toBeGreaterThan(0);
-			for (const duration of planned) expect(allowed).toContain(duration);
-			const total = planned.reduce((sum, duration) => sum + duration, 0);
-			if (Math.abs(total - target) > longest) throw new Error(`target ${target}: planned ${planned} (${total} s)`);
-		}
-	});
+	it.each(cases)(
+		'with %s, sums to within one shot length of every target from 1 to 300 s',
+		(_name, modelId, resolution) => {
+			const model = getVeoModel(modelId);
+			const allowed = allowedDurations(model, resolution);
+			const longest = Math.max(...allowed);
+			for (let target = 1; target <= 300; target++) {
+				const planned = planShotDurations(target, model, { resolution });
+				expect(planned.length).toBeGreaterThan(0);
+				for (const duration of planned) expect(allowed).toContain(duration);
+				const total = planned.reduce((sum, duration) => sum + duration, 0);
+				if (Math.abs(total - target) > longest)
+					throw new Error(`target ${target}: planned ${planned} (${total} s)`);
+			}
+		},
+	);
 
 	it('uses as few shots as it can: a minute of Veo 3.1 is 8-second shots with a short filler', () => {
 		const planned = planShotDurations(60, getVeoModel(VEO_31));
@@ -124,9 +143,17 @@ describe('planShotDurations', () => {
 
 	it('refuses a shot count that cannot reach the target, or is not a positive whole number, or is over the cap', () => {
 		const model = getVeoModel(VEO_31);
-		expect(inputErrorOf(() => planShotDurations(60, model, { shotCount: 2 })).firstPath).toBe('shotCount');
-		expect(inputErrorOf(() => planShotDurations(60, model, { shotCount: 0 })).message).toContain('whole number');
-		expect(inputErrorOf(() => planShotDurations(60, model, { shotCount: 2.5 })).firstPath).toBe('shotCount');
-		expect(inputErrorOf(() => planShotDurations(6000, model, { shotCount: 750 })).message).toContain('over the cap of 200');
+		expect(inputErrorOf(() => planShotDurations(60, model, { shotCount: 2 })).firstPath).toBe(
+			'shotCount',
+		);
+		expect(inputErrorOf(() => planShotDurations(60, model, { shotCount: 0 })).message).toContain(
+			'whole number',
+		);
+		expect(inputErrorOf(() => planShotDurations(60, model, { shotCount: 2.5 })).firstPath).toBe(
+			'shotCount',
+		);
+		expect(
+			inputErrorOf(() => planShotDurations(6000, model, { shotCount: 750 })).message,
+		).toContain('over the cap of 200');
 	});
 });

@@ -52,7 +52,9 @@ describe('the shot status machine', () => {
 	});
 
 	it('lets an editor reopen an approved shot', () => {
-		expect(transition(firstItem('approved'), 'needs_regeneration').status).toBe('needs_regeneration');
+		expect(transition(firstItem('approved'), 'needs_regeneration').status).toBe(
+			'needs_regeneration',
+		);
 	});
 
 	it('refuses pending -> approved, naming the shot and where it can go', () => {
@@ -74,7 +76,9 @@ describe('the shot status machine', () => {
 
 	it('refuses skipping the generation (pending -> scored) and going back (scored -> pending)', () => {
 		expect(() => transition(firstItem('pending'), 'scored')).toThrow(/it can go to generated/);
-		expect(() => transition(firstItem('scored'), 'pending')).toThrow(/cannot go from scored to pending/);
+		expect(() => transition(firstItem('scored'), 'pending')).toThrow(
+			/cannot go from scored to pending/,
+		);
 	});
 
 	it('agrees with canTransition for every pair of statuses', () => {
@@ -92,7 +96,9 @@ describe('the shot status machine', () => {
 	});
 
 	it('allShotsFinal is true only when every shot is approved or failed', () => {
-		expect(allShotsFinal([{ status: 'approved' }, { status: 'failed' }, { status: 'approved' }])).toBe(true);
+		expect(
+			allShotsFinal([{ status: 'approved' }, { status: 'failed' }, { status: 'approved' }]),
+		).toBe(true);
 		expect(allShotsFinal([{ status: 'approved' }, { status: 'needs_review' }])).toBe(false);
 		expect(allShotsFinal([{ status: 'failed' }, { status: 'pending' }])).toBe(false);
 		for (const open of SHOT_STATUSES.filter((status) => !isFinal(status))) {

@@ -12,7 +12,9 @@ const NONCE = 'bm9uY2UtZm9yLXRlc3Q=';
 
 /** Every tag the page may contain; anything else came from text that escaped escaping. */
 const PAGE_TAGS = new Set(
-	'html head meta title style body form header h1 span input main section h2 div video img details summary pre fieldset legend label textarea ul li strong footer button p'.split(' '),
+	'html head meta title style body form header h1 span input main section h2 div video img details summary pre fieldset legend label textarea ul li strong footer button p'.split(
+		' ',
+	),
 );
 
 function tagsOf(html: string): string[] {
@@ -20,7 +22,8 @@ function tagsOf(html: string): string[] {
 }
 
 /** A link signed the way n8n does: its own parameters plus a signature. */
-const sign = (parameters: Record<string, string>) => `http://n8n.example/webhook-waiting/7/node?${new URLSearchParams({ ...parameters, signature: 'sig' })}`;
+const sign = (parameters: Record<string, string>) =>
+	`http://n8n.example/webhook-waiting/7/node?${new URLSearchParams({ ...parameters, signature: 'sig' })}`;
 
 /** Two clips on the board, every text the pipeline carries made hostile. */
 function hostileBoard(): { items: ShotItem[]; html: string } {
@@ -36,18 +39,36 @@ function hostileBoard(): { items: ShotItem[]; html: string } {
 	const [first] = items;
 	first.takes[0] = {
 		...first.takes[0],
-		review: { decision: 'rejected', note: `Note ${HOSTILE}`, tags: ['props'], annotations: [], reviewer: `Reviewer ${HOSTILE}`, decidedAt: '2026-03-01T11:00:00.000Z' },
+		review: {
+			decision: 'rejected',
+			note: `Note ${HOSTILE}`,
+			tags: ['props'],
+			annotations: [],
+			reviewer: `Reviewer ${HOSTILE}`,
+			decidedAt: '2026-03-01T11:00:00.000Z',
+		},
 	};
 	first.takes[1].drift!.reasons = [`Drift reason ${HOSTILE}`];
 	first.takes[1].drift!.correctivePrompt = `Fix ${HOSTILE}`;
 	const inputs = items.map((item, index) => ({
 		json: {},
 		binary: {
-			...Object.fromEntries(item.takes.filter((take) => take.clip).map((take) => [take.clip!.binaryProperty, { data: '', mimeType: 'video/mp4' }])),
+			...Object.fromEntries(
+				item.takes
+					.filter((take) => take.clip)
+					.map((take) => [take.clip!.binaryProperty, { data: '', mimeType: 'video/mp4' }]),
+			),
 			...(index === 0 ? { contactSheet: { data: '', mimeType: 'image/png' } } : {}),
 		},
 	}));
-	const view = buildBoardView(boardEntries(items, 'needsReview'), inputs, 'clip', 'round-1', 'keep', sign);
+	const view = buildBoardView(
+		boardEntries(items, 'needsReview'),
+		inputs,
+		'clip',
+		'round-1',
+		'keep',
+		sign,
+	);
 	return { items, html: renderBoard(view, NONCE) };
 }
 
@@ -60,11 +81,31 @@ describe('the review page', () => {
 		// No attribute was opened by text: event handlers appear nowhere inside a tag.
 		expect(html).not.toMatch(/<[^>]*\son\w+=/i);
 		const escaped = escapeHtml(HOSTILE);
-		expect(escaped).toBe('&lt;script&gt;alert(1)&lt;/script&gt;&quot;&gt;&lt;img src=x onerror=alert(2)&gt;&#39;');
-		for (const label of ['Prompt', 'Note', 'Reviewer', 'Description', 'Camera: Camera', 'Title', 'Drift reason', 'Suggested fix: Fix', 'No clip: withheld']) {
+		expect(escaped).toBe(
+			'&lt;script&gt;alert(1)&lt;/script&gt;&quot;&gt;&lt;img src=x onerror=alert(2)&gt;&#39;',
+		);
+		for (const label of [
+			'Prompt',
+			'Note',
+			'Reviewer',
+			'Description',
+			'Camera: Camera',
+			'Title',
+			'Drift reason',
+			'Suggested fix: Fix',
+			'No clip: withheld',
+		]) {
 			expect(html).toContain(label);
 		}
-		for (const text of [`Prompt ${escaped}`, `Note ${escaped}`, `Reviewer ${escaped}`, `Description ${escaped}`, `Title ${escaped}`, `Drift reason ${escaped}`, `Fix ${escaped}`]) {
+		for (const text of [
+			`Prompt ${escaped}`,
+			`Note ${escaped}`,
+			`Reviewer ${escaped}`,
+			`Description ${escaped}`,
+			`Title ${escaped}`,
+			`Drift reason ${escaped}`,
+			`Fix ${escaped}`,
+		]) {
 			expect(html).toContain(text);
 		}
 		expect(html).toContain(`<title>Review: Title ${escaped}</title>`);
@@ -72,37 +113,64 @@ describe('the review page', () => {
 
 	it('plays each clip and its earlier takes from signed, relative links, and shows the contact sheet', () => {
 		const { items, html } = hostileBoard();
-		const media = (item: number, property: string) => escapeHtml(`/webhook-waiting/7/node?round=round-1&view=media&item=${item}&property=${property}&signature=sig`);
-		expect(html).toContain(`<video controls preload="metadata" playsinline src="${media(0, 'clip_take2')}"></video>`);
-		expect(html).toContain(`<video controls preload="none" src="${media(0, 'clip_take1')}"></video>`);
-		expect(html).toContain(`<img class="sheet" alt="Contact sheet of sampled frames" src="${media(0, 'contactSheet')}">`);
+		const media = (item: number, property: string) =>
+			escapeHtml(
+				`/webhook-waiting/7/node?round=round-1&view=media&item=${item}&property=${property}&signature=sig`,
+			);
+		expect(html).toContain(
+			`<video controls preload="metadata" playsinline src="${media(0, 'clip_take2')}"></video>`,
+		);
+		expect(html).toContain(
+			`<video controls preload="none" src="${media(0, 'clip_take1')}"></video>`,
+		);
+		expect(html).toContain(
+			`<img class="sheet" alt="Contact sheet of sampled frames" src="${media(0, 'contactSheet')}">`,
+		);
 		expect(html.match(/<video/g)).toHaveLength(2);
-		expect(html).toContain(`<form method="post" action="${escapeHtml('/webhook-waiting/7/node?round=round-1&view=submit&signature=sig')}">`);
+		expect(html).toContain(
+			`<form method="post" action="${escapeHtml('/webhook-waiting/7/node?round=round-1&view=submit&signature=sig')}">`,
+		);
 		expect(html).toContain(`Shot 1 of 2 - Title ${escapeHtml(HOSTILE)} (take 2)`);
-		expect(html).toContain(`<input type="hidden" name="clip-1" value="${items[1].pipelineId}.shot-02-take-1">`);
+		expect(html).toContain(
+			`<input type="hidden" name="clip-1" value="${items[1].pipelineId}.shot-02-take-1">`,
+		);
 	});
 
 	it('asks for a decision, a note and tags per clip, with nothing decided in advance', () => {
 		const { html } = hostileBoard();
 		for (const position of [0, 1]) {
-			expect(html).toContain(`<input type="radio" name="decision-${position}" value="approve"> Approve`);
-			expect(html).toContain(`<input type="radio" name="decision-${position}" value="reject"> Reject`);
-			expect(html).toContain(`<input type="radio" name="decision-${position}" value="undecided" checked> Leave undecided`);
+			expect(html).toContain(
+				`<input type="radio" name="decision-${position}" value="approve"> Approve`,
+			);
+			expect(html).toContain(
+				`<input type="radio" name="decision-${position}" value="reject"> Reject`,
+			);
+			expect(html).toContain(
+				`<input type="radio" name="decision-${position}" value="undecided" checked> Leave undecided`,
+			);
 			expect(html).toContain(`<textarea id="note-${position}" name="note-${position}"`);
 			for (const tag of ['character', 'lighting', 'props', 'motion', 'other']) {
-				expect(html).toContain(`<input type="checkbox" name="tags-${position}" value="${tag}"> ${tag}`);
+				expect(html).toContain(
+					`<input type="checkbox" name="tags-${position}" value="${tag}"> ${tag}`,
+				);
 			}
 		}
 		expect(html).toContain('<input type="text" name="reviewer"');
 		expect(html).toContain('Clips left undecided come back in the next review round.');
 		// Enter in the name field submits with the first button: that must be the plain submit.
-		const buttons = [...html.matchAll(/<button type="submit" name="action" value="(\w+)"/g)].map((match) => match[1]);
+		const buttons = [...html.matchAll(/<button type="submit" name="action" value="(\w+)"/g)].map(
+			(match) => match[1],
+		);
 		expect(buttons).toEqual(['submit', 'approvePassed']);
 	});
 
 	it('styles itself only through the nonce the policy names, and allows no script at all', () => {
 		const csp = reviewPageCsp(NONCE);
-		const directives = Object.fromEntries(csp.split('; ').map((directive) => [directive.split(' ')[0], directive.split(' ').slice(1).join(' ')]));
+		const directives = Object.fromEntries(
+			csp
+				.split('; ')
+				.map((directive) => [directive.split(' ')[0], directive.split(' ').slice(1).join(' ')]),
+		);
 		expect(directives).toEqual({
 			'default-src': "'none'",
 			'style-src': `'nonce-${NONCE}'`,
@@ -121,7 +189,11 @@ describe('the review page', () => {
 	});
 
 	it('escapes notices too (a refused submission repeats what was posted)', () => {
-		const notice = renderNotice('Submission refused', `clip-0: names a clip that is not on this board (${BREAKOUT})`, NONCE);
+		const notice = renderNotice(
+			'Submission refused',
+			`clip-0: names a clip that is not on this board (${BREAKOUT})`,
+			NONCE,
+		);
 		expect(notice).not.toContain('<img');
 		expect(notice).toContain(escapeHtml(BREAKOUT));
 		expect(notice).toContain(`<style nonce="${NONCE}">`);

@@ -1,36 +1,74 @@
-import { NodeOperationError, WAIT_INDEFINITELY, type IDataObject, type INodeExecutionData, type IWebhookFunctions } from 'n8n-workflow';
+import {
+	NodeOperationError,
+	WAIT_INDEFINITELY,
+	type IDataObject,
+	type INodeExecutionData,
+	type IWebhookFunctions,
+} from 'n8n-workflow';
 
 import { applyReview, boardEntries, reviewRoundId } from '../../../core/review';
 import type { ShotItem, ShotStatus } from '../../../core/types';
 import { HumanApprovalWait } from '../../../nodes/HumanApprovalWait/HumanApprovalWait.node';
 import { outputsFor, routeToOutputs } from '../../../nodes/HumanApprovalWait/routing';
-import { MOCK_RESUME_URL, mockNodeContext, mockSignedResumeUrl } from '../../helpers/mockNodeContext';
+import {
+	MOCK_RESUME_URL,
+	mockNodeContext,
+	mockSignedResumeUrl,
+} from '../../helpers/mockNodeContext';
 import { reviewBatch, type ShotSetup } from '../../helpers/reviewItems';
 
-const WAITING = { operation: 'sendAndWait', reviewScope: 'needsReview', routing: 'split', undecided: 'keep', limitWaitTime: false, clipProperty: 'clip', notify: {} };
+const WAITING = {
+	operation: 'sendAndWait',
+	reviewScope: 'needsReview',
+	routing: 'split',
+	undecided: 'keep',
+	limitWaitTime: false,
+	clipProperty: 'clip',
+	notify: {},
+};
 
 /** Items as Veo Generate and Drift Score hand them on: the shot JSON plus a clip per take. */
 function inputItems(setups: ShotSetup[]): INodeExecutionData[] {
 	return reviewBatch(setups).map((item) => ({
 		json: item as unknown as IDataObject,
 		binary: Object.fromEntries(
-			item.takes.filter((take) => take.clip).map((take) => [take.clip!.binaryProperty, { data: Buffer.from(take.id).toString('base64'), mimeType: 'video/mp4' }]),
+			item.takes
+				.filter((take) => take.clip)
+				.map((take) => [
+					take.clip!.binaryProperty,
+					{ data: Buffer.from(take.id).toString('base64'), mimeType: 'video/mp4' },
+				]),
 		),
 	}));
 }
 
 type RunOptions = { continueOnFail?: boolean; httpRequest?: () => Promise<unknown> };
 
-async function run(items: INodeExecutionData[], parameters: Record<string, unknown> = {}, options: RunOptions = {}) {
-	const mock = mockNodeContext({ items, parameters: { ...WAITING, ...parameters }, nodeName: 'Human Approval Wait', ...options });
-	const outputs = await new HumanApprovalWait().execute.call(mock.context).catch((error: unknown) => {
-		throw Object.assign(error as Error, { mock });
+async function run(
+	items: INodeExecutionData[],
+	parameters: Record<string, unknown> = {},
+	options: RunOptions = {},
+) {
+	const mock = mockNodeContext({
+		items,
+		parameters: { ...WAITING, ...parameters },
+		nodeName: 'Human Approval Wait',
+		...options,
 	});
+	const outputs = await new HumanApprovalWait().execute
+		.call(mock.context)
+		.catch((error: unknown) => {
+			throw Object.assign(error as Error, { mock });
+		});
 	return { outputs, mock };
 }
 
 /** The error the node stopped with, and what it did before. */
-async function failureOf(items: INodeExecutionData[], parameters: Record<string, unknown> = {}, options: RunOptions = {}) {
+async function failureOf(
+	items: INodeExecutionData[],
+	parameters: Record<string, unknown> = {},
+	options: RunOptions = {},
+) {
 	const error = await run(items, parameters, options).then(
 		() => {
 			throw new Error('the node did not fail');
@@ -41,8 +79,10 @@ async function failureOf(items: INodeExecutionData[], parameters: Record<string,
 	return error;
 }
 
-const shotIds = (output: INodeExecutionData[]) => output.map((entry) => (entry.json as unknown as ShotItem).shot?.id ?? 'error');
-const statuses = (output: INodeExecutionData[]) => output.map((entry) => (entry.json as unknown as ShotItem).status);
+const shotIds = (output: INodeExecutionData[]) =>
+	output.map((entry) => (entry.json as unknown as ShotItem).shot?.id ?? 'error');
+const statuses = (output: INodeExecutionData[]) =>
+	output.map((entry) => (entry.json as unknown as ShotItem).status);
 
 describe('Human Approval Wait outputs', () => {
 	it.each([
@@ -51,37 +91,84 @@ describe('Human Approval Wait outputs', () => {
 		[{ routing: 'split', limitWaitTime: true }, ['Timed Out', 'Approved', 'Rejected']],
 		[{ routing: 'single', limitWaitTime: true }, ['Reviewed']],
 		// A hidden, stale wait limit does not give the timed-out decision a third output.
-		[{ operation: 'decideTimedOut', routing: 'single', limitWaitTime: true }, ['Approved', 'Rejected']],
+		[
+			{ operation: 'decideTimedOut', routing: 'single', limitWaitTime: true },
+			['Approved', 'Rejected'],
+		],
 	])('%j gives the outputs %j, also when n8n evaluates the description', (parameters, names) => {
-		expect(outputsFor({ operation: 'sendAndWait', ...parameters }).map((output) => output.displayName)).toEqual(names);
+		expect(
+			outputsFor({ operation: 'sendAndWait', ...parameters }).map((output) => output.displayName),
+		).toEqual(names);
 
 		// n8n evaluates `outputs` as an expression on its own: the function must not reach for imports.
 		const expression = new HumanApprovalWait().description.outputs as string;
-		const evaluate = new Function('$parameter', `return ${expression.replace(/^=\{\{/, '').replace(/\}\}$/, '')}`);
-		expect(evaluate({ operation: 'sendAndWait', ...parameters })).toEqual(outputsFor({ operation: 'sendAndWait', ...parameters }));
+		const evaluate = new Function(
+			'$parameter',
+			`return ${expression.replace(/^=\{\{/, '').replace(/\}\}$/, '')}`,
+		);
+		expect(evaluate({ operation: 'sendAndWait', ...parameters })).toEqual(
+			outputsFor({ operation: 'sendAndWait', ...parameters }),
+		);
 	});
 
 	it('keeps the input order on one output, with binaries, pairing and error items in place', () => {
-		const items = reviewBatch([{ status: 'needs_review' }, { status: 'approved' }, { status: 'needs_review' }, { status: 'approved' }]);
+		const items = reviewBatch([
+			{ status: 'needs_review' },
+			{ status: 'approved' },
+			{ status: 'needs_review' },
+			{ status: 'approved' },
+		]);
 		const entries = boardEntries(items, 'needsReview');
-		const routed = applyReview(items, entries, { decisions: new Map([[entries[0].key, { decision: 'rejected', note: 'x', tags: [] }]]) }, { undecided: 'keep' });
+		const routed = applyReview(
+			items,
+			entries,
+			{ decisions: new Map([[entries[0].key, { decision: 'rejected', note: 'x', tags: [] }]]) },
+			{ undecided: 'keep' },
+		);
 		const errorItem = { json: { error: 'unreadable' }, pairedItem: { item: 4 } };
-		const binaryOf = (itemIndex: number) => ({ clip: { data: String(itemIndex), mimeType: 'video/mp4' } });
+		const binaryOf = (itemIndex: number) => ({
+			clip: { data: String(itemIndex), mimeType: 'video/mp4' },
+		});
 
-		const [reviewed] = routeToOutputs(routed, { operation: 'sendAndWait', routing: 'single' }, binaryOf, [errorItem]);
-		expect(reviewed.map((entry) => entry.pairedItem)).toEqual([0, 1, 2, 3, 4].map((item) => ({ item })));
-		expect(statuses(reviewed.slice(0, 4))).toEqual(['needs_regeneration', 'approved', 'needs_review', 'approved']);
+		const [reviewed] = routeToOutputs(
+			routed,
+			{ operation: 'sendAndWait', routing: 'single' },
+			binaryOf,
+			[errorItem],
+		);
+		expect(reviewed.map((entry) => entry.pairedItem)).toEqual(
+			[0, 1, 2, 3, 4].map((item) => ({ item })),
+		);
+		expect(statuses(reviewed.slice(0, 4))).toEqual([
+			'needs_regeneration',
+			'approved',
+			'needs_review',
+			'approved',
+		]);
 		expect(reviewed[2].binary?.clip.data).toBe('2');
 
-		const split = routeToOutputs(routed, { operation: 'sendAndWait', routing: 'split', limitWaitTime: true }, binaryOf, [errorItem]);
-		expect(split.map((output) => output.map((entry) => (entry.pairedItem as { item: number }).item))).toEqual([[], [1, 3], [0, 2, 4]]);
+		const split = routeToOutputs(
+			routed,
+			{ operation: 'sendAndWait', routing: 'split', limitWaitTime: true },
+			binaryOf,
+			[errorItem],
+		);
+		expect(
+			split.map((output) => output.map((entry) => (entry.pairedItem as { item: number }).item)),
+		).toEqual([[], [1, 3], [0, 2, 4]]);
 	});
 });
 
 describe('Human Approval Wait: Wait for Approval', () => {
 	it('routes at once, without waiting or sending a link, when no clip needs review', async () => {
-		const items = inputItems([{ status: 'approved', route: 'pass' }, { status: 'needs_regeneration', route: 'regenerate' }, { status: 'approved', route: 'pass', earlierTakes: 1 }]);
-		const { outputs, mock } = await run(items, { notify: { webhookUrl: 'https://hooks.example/chat', workflowId: 'wf-1' } });
+		const items = inputItems([
+			{ status: 'approved', route: 'pass' },
+			{ status: 'needs_regeneration', route: 'regenerate' },
+			{ status: 'approved', route: 'pass', earlierTakes: 1 },
+		]);
+		const { outputs, mock } = await run(items, {
+			notify: { webhookUrl: 'https://hooks.example/chat', workflowId: 'wf-1' },
+		});
 
 		expect(mock.waits).toEqual([]);
 		expect(mock.customData.size).toBe(0);
@@ -94,31 +181,65 @@ describe('Human Approval Wait: Wait for Approval', () => {
 	});
 
 	it('with a wait limit and nothing to review, leaves Timed Out empty', async () => {
-		const { outputs, mock } = await run(inputItems([{ status: 'approved' }]), { limitWaitTime: true, limitAmount: 1, limitUnit: 'hours' });
+		const { outputs, mock } = await run(inputItems([{ status: 'approved' }]), {
+			limitWaitTime: true,
+			limitAmount: 1,
+			limitUnit: 'hours',
+		});
 		expect(mock.waits).toEqual([]);
 		expect(outputs.map(shotIds)).toEqual([[], ['shot-01'], []]);
 	});
 
 	it('puts the clips that need review on one board, sends its signed link and waits indefinitely', async () => {
-		const items = inputItems([{ status: 'needs_review', route: 'review' }, { status: 'approved', route: 'pass' }, { status: 'needs_review', route: 'review' }]);
-		const { outputs, mock } = await run(items, { notify: { webhookUrl: ' https://hooks.example/chat ', workflowId: 'wf-42' } });
+		const items = inputItems([
+			{ status: 'needs_review', route: 'review' },
+			{ status: 'approved', route: 'pass' },
+			{ status: 'needs_review', route: 'review' },
+		]);
+		const { outputs, mock } = await run(items, {
+			notify: { webhookUrl: ' https://hooks.example/chat ', workflowId: 'wf-42' },
+		});
 
 		expect(mock.waits).toEqual([WAIT_INDEFINITELY]);
 		// While waiting, n8n keeps the input items as they are; webhook() routes them later.
 		expect(outputs).toEqual([items]);
 
-		const round = reviewRoundId(boardEntries(reviewBatch([{ status: 'needs_review' }, { status: 'approved' }, { status: 'needs_review' }]), 'needsReview'));
+		const round = reviewRoundId(
+			boardEntries(
+				reviewBatch([
+					{ status: 'needs_review' },
+					{ status: 'approved' },
+					{ status: 'needs_review' },
+				]),
+				'needsReview',
+			),
+		);
 		const link = mock.customData.get('reviewUrl');
 		expect(link).toBe(`${MOCK_RESUME_URL}?round=${round}&signature=mock-signature`);
 
 		expect(mock.requests).toHaveLength(1);
-		expect(mock.requests[0]).toMatchObject({ method: 'POST', url: 'https://hooks.example/chat', json: true });
-		expect(mock.requests[0].body).toEqual({ text: `2 clips of "Morning Ritual" need review: ${link}` });
+		expect(mock.requests[0]).toMatchObject({
+			method: 'POST',
+			url: 'https://hooks.example/chat',
+			json: true,
+		});
+		expect(mock.requests[0].body).toEqual({
+			text: `2 clips of "Morning Ritual" need review: ${link}`,
+		});
 
 		expect(mock.workflowRuns).toEqual([
 			{
 				workflow: { id: 'wf-42' },
-				items: [{ json: { reviewUrl: link, text: `2 clips of "Morning Ritual" need review: ${link}`, clipsToReview: 2, titles: 'Morning Ritual' } }],
+				items: [
+					{
+						json: {
+							reviewUrl: link,
+							text: `2 clips of "Morning Ritual" need review: ${link}`,
+							clipsToReview: 2,
+							titles: 'Morning Ritual',
+						},
+					},
+				],
 				options: { doNotWaitToFinish: true },
 			},
 		]);
@@ -126,19 +247,34 @@ describe('Human Approval Wait: Wait for Approval', () => {
 
 	it('reviews every clip when asked to, and waits until the wait limit', async () => {
 		const before = Date.now();
-		const { mock } = await run(inputItems([{ status: 'generated' }, { status: 'generated' }]), { reviewScope: 'all', limitWaitTime: true, limitAmount: 0.01, limitUnit: 'minutes' });
+		const { mock } = await run(inputItems([{ status: 'generated' }, { status: 'generated' }]), {
+			reviewScope: 'all',
+			limitWaitTime: true,
+			limitAmount: 0.01,
+			limitUnit: 'minutes',
+		});
 		expect(mock.waits).toHaveLength(1);
 		expect(mock.waits[0].getTime() - before).toBeGreaterThanOrEqual(600);
 		expect(mock.waits[0].getTime() - Date.now()).toBeLessThanOrEqual(600);
 
-		const { mock: days } = await run(inputItems([{ status: 'needs_review' }]), { limitWaitTime: true, limitAmount: 2, limitUnit: 'days' });
+		const { mock: days } = await run(inputItems([{ status: 'needs_review' }]), {
+			limitWaitTime: true,
+			limitAmount: 2,
+			limitUnit: 'days',
+		});
 		expect(Math.round((days.waits[0].getTime() - Date.now()) / 3_600_000)).toBe(48);
 	});
 
 	it('stops with an error naming the channel when the link cannot be delivered, and does not wait', async () => {
 		const refused = () => Promise.reject(new Error('Request failed with status code 404'));
-		const error = await failureOf(inputItems([{ status: 'needs_review' }]), { notify: { webhookUrl: 'https://hooks.example/gone' } }, { httpRequest: refused, continueOnFail: true });
-		expect(error.message).toBe('Could not send the review link (Send the Review Link > Chat Webhook URL (Slack or Teams)): Request failed with status code 404');
+		const error = await failureOf(
+			inputItems([{ status: 'needs_review' }]),
+			{ notify: { webhookUrl: 'https://hooks.example/gone' } },
+			{ httpRequest: refused, continueOnFail: true },
+		);
+		expect(error.message).toBe(
+			'Could not send the review link (Send the Review Link > Chat Webhook URL (Slack or Teams)): Request failed with status code 404',
+		);
 		expect(error.description).toMatch(/Check "Chat Webhook URL/);
 		expect(error.mock.requests).toHaveLength(1);
 		expect(error.mock.waits).toEqual([]);
@@ -152,7 +288,9 @@ describe('Human Approval Wait: Wait for Approval', () => {
 
 		it('stops with an error naming the item and the missing fields', async () => {
 			const error = await failureOf(withBadItem('approved'));
-			expect(error.message).toBe('Item 1: pipelineId: is missing; bible: is missing; shot: is missing; status: is missing');
+			expect(error.message).toBe(
+				'Item 1: pipelineId: is missing; bible: is missing; shot: is missing; status: is missing',
+			);
 			expect(error.description).toMatch(/Connect it after Scene Spec/);
 			expect(error.mock.waits).toEqual([]);
 		});
@@ -170,16 +308,30 @@ describe('Human Approval Wait: Wait for Approval', () => {
 			const { outputs } = await run([items[1], items[2]], {}, { continueOnFail: true });
 			expect(outputs[0].map((entry) => entry.pairedItem)).toEqual([{ item: 1 }]);
 			expect(outputs[1]).toHaveLength(1);
-			expect(outputs[1][0]).toMatchObject({ json: { hello: 'world', error: 'Item 0: pipelineId: is missing; bible: is missing; shot: is missing; status: is missing' }, pairedItem: { item: 0 } });
+			expect(outputs[1][0]).toMatchObject({
+				json: {
+					hello: 'world',
+					error:
+						'Item 0: pipelineId: is missing; bible: is missing; shot: is missing; status: is missing',
+				},
+				pairedItem: { item: 0 },
+			});
 		});
 	});
 });
 
 describe('Human Approval Wait: Decide Timed-Out Clips', () => {
 	it('approves the clips that passed QA, or rejects every clip still waiting, without waiting', async () => {
-		const items = inputItems([{ status: 'needs_review', route: 'pass' }, { status: 'needs_review', route: 'review' }, { status: 'approved', route: 'pass' }]);
+		const items = inputItems([
+			{ status: 'needs_review', route: 'pass' },
+			{ status: 'needs_review', route: 'review' },
+			{ status: 'approved', route: 'pass' },
+		]);
 
-		const approvePassed = await run(items, { operation: 'decideTimedOut', timeoutPolicy: 'approvePassed' });
+		const approvePassed = await run(items, {
+			operation: 'decideTimedOut',
+			timeoutPolicy: 'approvePassed',
+		});
 		expect(approvePassed.mock.waits).toEqual([]);
 		expect(approvePassed.outputs.map(shotIds)).toEqual([['shot-01', 'shot-03'], ['shot-02']]);
 		expect(approvePassed.outputs[0][0].binary).toBe(items[0].binary);
@@ -187,7 +339,10 @@ describe('Human Approval Wait: Decide Timed-Out Clips', () => {
 		const rejectAll = await run(items, { operation: 'decideTimedOut', timeoutPolicy: 'rejectAll' });
 		expect(rejectAll.outputs.map(shotIds)).toEqual([['shot-03'], ['shot-01', 'shot-02']]);
 		expect(statuses(rejectAll.outputs[1])).toEqual(['needs_regeneration', 'needs_regeneration']);
-		expect(rejectAll.outputs[1].map((entry) => entry.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
+		expect(rejectAll.outputs[1].map((entry) => entry.pairedItem)).toEqual([
+			{ item: 0 },
+			{ item: 1 },
+		]);
 	});
 });
 
@@ -195,7 +350,14 @@ describe("Human Approval Wait: the review link's webhook", () => {
 	const NODE_NAME = 'Human Approval Wait';
 
 	/** The waiting node's webhook context for one request, and what it sent back itself. */
-	function webhookRequest(inputs: INodeExecutionData[], request: { method: 'GET' | 'POST'; query: Record<string, string>; body?: Record<string, unknown> }) {
+	function webhookRequest(
+		inputs: INodeExecutionData[],
+		request: {
+			method: 'GET' | 'POST';
+			query: Record<string, string>;
+			body?: Record<string, unknown>;
+		},
+	) {
 		const sent = { status: 0, headers: {} as Record<string, string>, body: '' };
 		const response = {
 			status: (code: number) => ((sent.status = code), response),
@@ -206,7 +368,8 @@ describe("Human Approval Wait: the review link's webhook", () => {
 			getRequestObject: () => ({ method: request.method, query: request.query, headers: {} }),
 			getResponseObject: () => response,
 			evaluateExpression: () => inputs,
-			getNodeParameter: (name: string, fallback: unknown) => (WAITING as Record<string, unknown>)[name] ?? fallback,
+			getNodeParameter: (name: string, fallback: unknown) =>
+				(WAITING as Record<string, unknown>)[name] ?? fallback,
 			getSignedResumeUrl: mockSignedResumeUrl,
 			getBodyData: () => request.body ?? {},
 			getNode: () => ({ name: NODE_NAME }),
@@ -215,9 +378,17 @@ describe("Human Approval Wait: the review link's webhook", () => {
 	}
 
 	// Continue On Fail let the unreadable item through when the execution started to wait.
-	const inputs: INodeExecutionData[] = [...inputItems([{ status: 'needs_review', route: 'review' }, { status: 'needs_review', route: 'review' }]), { json: { hello: 'world' } }];
+	const inputs: INodeExecutionData[] = [
+		...inputItems([
+			{ status: 'needs_review', route: 'review' },
+			{ status: 'needs_review', route: 'review' },
+		]),
+		{ json: { hello: 'world' } },
+	];
 	const entries = boardEntries(
-		inputs.map((input) => (input.json.pipelineId ? (input.json as unknown as ShotItem) : undefined)),
+		inputs.map((input) =>
+			input.json.pipelineId ? (input.json as unknown as ShotItem) : undefined,
+		),
 		'needsReview',
 	);
 	const round = reviewRoundId(entries);
@@ -226,30 +397,59 @@ describe("Human Approval Wait: the review link's webhook", () => {
 		const page = webhookRequest(inputs, { method: 'GET', query: { round } });
 		expect(await page.answer).toEqual({ noWebhookResponse: true });
 		expect(page.sent.status).toBe(200);
-		expect(page.sent.headers['content-security-policy']).toMatch(/^default-src 'none'; style-src 'nonce-[^']+'/);
+		expect(page.sent.headers['content-security-policy']).toMatch(
+			/^default-src 'none'; style-src 'nonce-[^']+'/,
+		);
 		expect(page.sent.body.match(/<section class="card"/g)).toHaveLength(2);
 
-		const stale = webhookRequest(inputs, { method: 'POST', query: { round: 'an-earlier-round' }, body: { 'clip-0': entries[0].key, 'decision-0': 'approve' } });
+		const stale = webhookRequest(inputs, {
+			method: 'POST',
+			query: { round: 'an-earlier-round' },
+			body: { 'clip-0': entries[0].key, 'decision-0': 'approve' },
+		});
 		expect(await stale.answer).toEqual({ noWebhookResponse: true });
 		expect(stale.sent.body).toContain('Already decided');
 	});
 
 	it('refuses a foreign clip with a 400 page and does not resume', async () => {
-		const refused = webhookRequest(inputs, { method: 'POST', query: { round }, body: { 'clip-0': 'someone-else.shot-01-take-1', 'decision-0': 'approve' } });
+		const refused = webhookRequest(inputs, {
+			method: 'POST',
+			query: { round },
+			body: { 'clip-0': 'someone-else.shot-01-take-1', 'decision-0': 'approve' },
+		});
 		expect(await refused.answer).toEqual({ noWebhookResponse: true });
 		expect(refused.sent.status).toBe(400);
-		expect(refused.sent.body).toContain('names a clip that is not on this board (someone-else.shot-01-take-1)');
+		expect(refused.sent.body).toContain(
+			'names a clip that is not on this board (someone-else.shot-01-take-1)',
+		);
 	});
 
 	it('resumes with each item on its output, and the unreadable item as an error on the last', async () => {
-		const body = { 'clip-0': entries[0].key, 'decision-0': 'approve', 'clip-1': entries[1].key, 'decision-1': 'reject', 'note-1': 'bluer mug', reviewer: 'Ana' };
-		const resumed = await webhookRequest(inputs, { method: 'POST', query: { round, view: 'submit' }, body }).answer;
+		const body = {
+			'clip-0': entries[0].key,
+			'decision-0': 'approve',
+			'clip-1': entries[1].key,
+			'decision-1': 'reject',
+			'note-1': 'bluer mug',
+			reviewer: 'Ana',
+		};
+		const resumed = await webhookRequest(inputs, {
+			method: 'POST',
+			query: { round, view: 'submit' },
+			body,
+		}).answer;
 		expect(resumed.webhookResponse).toContain('1 of 2 clips approved');
 		const [approved, rejected] = resumed.workflowData!;
 		expect(shotIds(approved)).toEqual(['shot-01']);
 		expect(approved[0].binary).toBe(inputs[0].binary);
 		expect(shotIds(rejected)).toEqual(['shot-02', 'error']);
-		expect(rejected[0].json).toMatchObject({ status: 'needs_regeneration', correctiveNotes: [{ text: 'bluer mug' }] });
-		expect(rejected[1]).toMatchObject({ json: { hello: 'world', error: expect.stringMatching(/^Item 2: pipelineId: is missing/) }, pairedItem: { item: 2 } });
+		expect(rejected[0].json).toMatchObject({
+			status: 'needs_regeneration',
+			correctiveNotes: [{ text: 'bluer mug' }],
+		});
+		expect(rejected[1]).toMatchObject({
+			json: { hello: 'world', error: expect.stringMatching(/^Item 2: pipelineId: is missing/) },
+			pairedItem: { item: 2 },
+		});
 	});
 });

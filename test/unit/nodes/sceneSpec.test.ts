@@ -5,8 +5,16 @@ import { SceneSpec } from '../../../nodes/SceneSpec/SceneSpec.node';
 import { mockNodeContext } from '../../helpers/mockNodeContext';
 import { cafeSpec } from '../../helpers/specs';
 
-async function run(parameters: Record<string, unknown>, items: INodeExecutionData[] = [{ json: {} }], continueOnFail = false) {
-	const mock = mockNodeContext({ parameters: { output: 'perShot', maxShots: 200, ...parameters }, items, continueOnFail });
+async function run(
+	parameters: Record<string, unknown>,
+	items: INodeExecutionData[] = [{ json: {} }],
+	continueOnFail = false,
+) {
+	const mock = mockNodeContext({
+		parameters: { output: 'perShot', maxShots: 200, ...parameters },
+		items,
+		continueOnFail,
+	});
 	const [output] = await new SceneSpec().execute.call(mock.context);
 	return output;
 }
@@ -36,9 +44,9 @@ describe('Scene Spec: From JSON', () => {
 	it('gives the same pipeline and shot ids when the same spec runs again', async () => {
 		const first = await run(fromJson(JSON.stringify(cafeSpec(2))));
 		const second = await run(fromJson(cafeSpec(2)));
-		expect(second.map((entry) => [entry.json.pipelineId, (entry.json.shot as IDataObject).id])).toEqual(
-			first.map((entry) => [entry.json.pipelineId, (entry.json.shot as IDataObject).id]),
-		);
+		expect(
+			second.map((entry) => [entry.json.pipelineId, (entry.json.shot as IDataObject).id]),
+		).toEqual(first.map((entry) => [entry.json.pipelineId, (entry.json.shot as IDataObject).id]));
 	});
 
 	it('puts the whole spec in one item when asked', async () => {
@@ -62,16 +70,26 @@ describe('Scene Spec: From JSON', () => {
 	it('refuses a duration the model does not make, naming the shot', async () => {
 		const spec = cafeSpec(2);
 		spec.shots[1].durationSeconds = 5;
-		await expect(run(fromJson(spec))).rejects.toThrow(/shots\[1\]\.durationSeconds: 5 s is not a duration Veo 3.1 Fast makes/);
+		await expect(run(fromJson(spec))).rejects.toThrow(
+			/shots\[1\]\.durationSeconds: 5 s is not a duration Veo 3.1 Fast makes/,
+		);
 	});
 
 	it('checks the total against a target and the number of shots against the cap', async () => {
-		await expect(run(fromJson(cafeSpec(3), { targetDurationSeconds: 60 }))).rejects.toThrow(/add up to 24 s.*target of 60 s/);
-		await expect(run(fromJson(cafeSpec(3), { maxShots: 2 }))).rejects.toThrow(/3 shots is over the cap of 2/);
+		await expect(run(fromJson(cafeSpec(3), { targetDurationSeconds: 60 }))).rejects.toThrow(
+			/add up to 24 s.*target of 60 s/,
+		);
+		await expect(run(fromJson(cafeSpec(3), { maxShots: 2 }))).rejects.toThrow(
+			/3 shots is over the cap of 2/,
+		);
 	});
 
 	it('gives an error item instead of stopping when Continue On Fail is on', async () => {
-		const output = await run(fromJson((index: number) => (index === 0 ? '{' : cafeSpec(1))), [{ json: {} }, { json: {} }], true);
+		const output = await run(
+			fromJson((index: number) => (index === 0 ? '{' : cafeSpec(1))),
+			[{ json: {} }, { json: {} }],
+			true,
+		);
 		expect(output[0].json.error).toMatch(/Item 0: .*not valid JSON/);
 		expect(output[0].pairedItem).toEqual({ item: 0 });
 		expect(output[1].json.status).toBe('pending');
@@ -89,14 +107,18 @@ describe('Scene Spec: From JSON', () => {
 		for (const entry of output) {
 			expect(entry.binary?.ref_mya?.mimeType).toBe('image/png');
 			expect(entry.binary?.logo).toBeDefined();
-			expect(((entry.json.bible as IDataObject).characters as IDataObject[])[0].referenceImage).toEqual({ binaryProperty: 'ref_mya', mimeType: 'image/png' });
+			expect(
+				((entry.json.bible as IDataObject).characters as IDataObject[])[0].referenceImage,
+			).toEqual({ binaryProperty: 'ref_mya', mimeType: 'image/png' });
 		}
 	});
 
 	it('names the missing reference-image property and the item', async () => {
 		const spec = cafeSpec(1);
 		spec.bible.characters[0].referenceImage = { binaryProperty: 'photo' };
-		await expect(run(fromJson(spec))).rejects.toThrow(/Item 0: bible\.characters\[0\]\.referenceImage\.binaryProperty: names the binary property "photo", which item 0 does not have/);
+		await expect(run(fromJson(spec))).rejects.toThrow(
+			/Item 0: bible\.characters\[0\]\.referenceImage\.binaryProperty: names the binary property "photo", which item 0 does not have/,
+		);
 	});
 });
 
@@ -111,8 +133,27 @@ describe('Scene Spec: Define in Node', () => {
 		look: 'bright',
 		lighting: 'noon',
 		palette: 'blue, white',
-		characters: { character: [{ name: 'Mya Ortiz', description: 'a runner in a red jacket', id: '', referenceImageProperty: '' }] },
-		props: { prop: [{ name: 'Water Bottle', description: 'steel bottle', color: 'blue', constraints: 'logo faces the camera; always closed', id: '' }] },
+		characters: {
+			character: [
+				{
+					name: 'Mya Ortiz',
+					description: 'a runner in a red jacket',
+					id: '',
+					referenceImageProperty: '',
+				},
+			],
+		},
+		props: {
+			prop: [
+				{
+					name: 'Water Bottle',
+					description: 'steel bottle',
+					color: 'blue',
+					constraints: 'logo faces the camera; always closed',
+					id: '',
+				},
+			],
+		},
 		shots: { shot: shots },
 		rules: 'No text on screen\nNo other brands',
 		negativePrompt: 'blur',
@@ -121,8 +162,28 @@ describe('Scene Spec: Define in Node', () => {
 	it('builds a spec from the form, resolving names to ids', async () => {
 		const output = await run(
 			defined([
-				{ description: 'Mya runs', durationSeconds: 8, camera: 'wide', characters: 'Mya Ortiz', props: 'water-bottle', lighting: '', continuousWithPrevious: false, dialogue: '', constraints: 'The bottle is blue' },
-				{ description: 'Mya drinks', durationSeconds: 4, camera: '', characters: 'mya-ortiz', props: 'Water Bottle', lighting: 'dusk', continuousWithPrevious: true, dialogue: 'Ahh', constraints: '' },
+				{
+					description: 'Mya runs',
+					durationSeconds: 8,
+					camera: 'wide',
+					characters: 'Mya Ortiz',
+					props: 'water-bottle',
+					lighting: '',
+					continuousWithPrevious: false,
+					dialogue: '',
+					constraints: 'The bottle is blue',
+				},
+				{
+					description: 'Mya drinks',
+					durationSeconds: 4,
+					camera: '',
+					characters: 'mya-ortiz',
+					props: 'Water Bottle',
+					lighting: 'dusk',
+					continuousWithPrevious: true,
+					dialogue: 'Ahh',
+					constraints: '',
+				},
 			]),
 		);
 		const items = output.map((entry) => entry.json as unknown as ShotItem);
@@ -133,12 +194,28 @@ describe('Scene Spec: Define in Node', () => {
 		expect(items[0].bible.rules).toEqual(['No text on screen', 'No other brands']);
 		expect(items[0].bible.style.aspectRatio).toBe('9:16');
 		expect(items[1].shot.lighting).toBe('dusk');
-		expect(items[0].shot.constraints).toEqual([{ id: 'c1', text: 'The bottle is blue', dimension: 'props' }]);
+		expect(items[0].shot.constraints).toEqual([
+			{ id: 'c1', text: 'The bottle is blue', dimension: 'props' },
+		]);
 	});
 
 	it('names a shot whose duration the model does not make', async () => {
 		await expect(
-			run(defined([{ description: 'x', durationSeconds: 7, camera: '', characters: '', props: '', lighting: '', continuousWithPrevious: false, dialogue: '', constraints: '' }])),
+			run(
+				defined([
+					{
+						description: 'x',
+						durationSeconds: 7,
+						camera: '',
+						characters: '',
+						props: '',
+						lighting: '',
+						continuousWithPrevious: false,
+						dialogue: '',
+						constraints: '',
+					},
+				]),
+			),
 		).rejects.toThrow(/shots\[0\]\.durationSeconds: 7 s/);
 	});
 });
@@ -161,7 +238,11 @@ describe('Scene Spec: From Brief (input checks before any call)', () => {
 	});
 	const credentials = { veoPipelineGeminiApi: { apiKey: 'k', baseUrl: 'http://127.0.0.1:9' } };
 	const runBrief = async (extra: Record<string, unknown>) => {
-		const mock = mockNodeContext({ parameters: { output: 'perShot', maxShots: 200, ...brief(extra) }, items: [{ json: {} }], credentials });
+		const mock = mockNodeContext({
+			parameters: { output: 'perShot', maxShots: 200, ...brief(extra) },
+			items: [{ json: {} }],
+			credentials,
+		});
 		return new SceneSpec().execute.call(mock.context);
 	};
 
@@ -170,17 +251,29 @@ describe('Scene Spec: From Brief (input checks before any call)', () => {
 	});
 
 	it('refuses a target of 0 seconds', async () => {
-		await expect(runBrief({ targetDurationSeconds: 0 })).rejects.toThrow(/targetDurationSeconds: must be more than 0 seconds/);
+		await expect(runBrief({ targetDurationSeconds: 0 })).rejects.toThrow(
+			/targetDurationSeconds: must be more than 0 seconds/,
+		);
 	});
 
 	it('refuses 3 hours of 4-second shots, naming the shot cap', async () => {
-		await expect(runBrief({ targetDurationSeconds: 3 * 3600, shotCount: 2700 })).rejects.toThrow(/2700 shots is over the cap of 200 shots/);
-		await expect(runBrief({ targetDurationSeconds: 3 * 3600 })).rejects.toThrow(/over the cap of 200 shots/);
+		await expect(runBrief({ targetDurationSeconds: 3 * 3600, shotCount: 2700 })).rejects.toThrow(
+			/2700 shots is over the cap of 200 shots/,
+		);
+		await expect(runBrief({ targetDurationSeconds: 3 * 3600 })).rejects.toThrow(
+			/over the cap of 200 shots/,
+		);
 	});
 
 	it('names a missing reference-image property before calling Gemini', async () => {
 		await expect(
-			runBrief({ characters: { character: [{ name: 'Mya', description: 'a barista', referenceImageProperty: 'photo' }] } }),
-		).rejects.toThrow(/Item 0: characters\[0\]\.referenceImageProperty: names the binary property "photo"/);
+			runBrief({
+				characters: {
+					character: [{ name: 'Mya', description: 'a barista', referenceImageProperty: 'photo' }],
+				},
+			}),
+		).rejects.toThrow(
+			/Item 0: characters\[0\]\.referenceImageProperty: names the binary property "photo"/,
+		);
 	});
 });

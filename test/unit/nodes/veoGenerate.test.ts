@@ -16,9 +16,16 @@ import { cafeSpec } from '../../helpers/specs';
 let mockVeo: FakeVeo;
 jest.mock('../../../nodes/VeoGenerate/service', () => ({ veoService: () => mockVeo }));
 
-const REFERENCE_IMAGE: IBinaryData = { data: Buffer.from('mya reference').toString('base64'), mimeType: 'image/png', fileName: 'mya.png' };
+const REFERENCE_IMAGE: IBinaryData = {
+	data: Buffer.from('mya reference').toString('base64'),
+	mimeType: 'image/png',
+	fileName: 'mya.png',
+};
 
-function shotItems(count: number, edit: (item: ShotItem, index: number) => void = () => {}): INodeExecutionData[] {
+function shotItems(
+	count: number,
+	edit: (item: ShotItem, index: number) => void = () => {},
+): INodeExecutionData[] {
 	const spec = cafeSpec(count);
 	spec.bible.characters[0].referenceImage = { binaryProperty: 'ref_mya', mimeType: 'image/png' };
 	return createShotItems(spec, 'veo-3.1-fast-generate-preview').map((item, index) => {
@@ -49,7 +56,10 @@ interface RunOptions {
 
 const onlyItem1 = (value: unknown) => (index: number) => (index === 1 ? value : undefined);
 
-async function run(items: INodeExecutionData[], { parameters = {}, continueOnFail = false }: RunOptions = {}) {
+async function run(
+	items: INodeExecutionData[],
+	{ parameters = {}, continueOnFail = false }: RunOptions = {},
+) {
 	const options = parameters.options;
 	const mock = mockNodeContext({
 		items,
@@ -65,7 +75,10 @@ async function run(items: INodeExecutionData[], { parameters = {}, continueOnFai
 			clipProperty: 'clip',
 			images: {},
 			...parameters,
-			options: (index: number) => ({ pollMinSeconds: 0.05, ...((typeof options === 'function' ? options(index) : options) ?? {}) }),
+			options: (index: number) => ({
+				pollMinSeconds: 0.05,
+				...((typeof options === 'function' ? options(index) : options) ?? {}),
+			}),
 		},
 		credentials: {
 			veoPipelineGeminiApi: { apiKey: 'test-key' },
@@ -84,25 +97,51 @@ function useVeo(options: Partial<FakeVeoOptions> = {}): FakeVeo {
 beforeEach(() => useVeo());
 
 describe('Veo Generate: the request for each shot', () => {
-	it('compiles the prompt from the production state, adds the extra negative prompt, and sends the bible\'s reference images on Veo 3.1', async () => {
-		const { shots } = await run(shotItems(2), { parameters: { extraNegativePrompt: 'blurry, text' } });
+	it("compiles the prompt from the production state, adds the extra negative prompt, and sends the bible's reference images on Veo 3.1", async () => {
+		const { shots } = await run(shotItems(2), {
+			parameters: { extraNegativePrompt: 'blurry, text' },
+		});
 
 		expect(mockVeo.accepted).toHaveLength(2);
 		const [request] = mockVeo.accepted.map((submission) => submission.request);
-		expect(request).toMatchObject({ model: 'veo-3.1-fast-generate-preview', durationSeconds: 8, aspectRatio: '16:9', resolution: '720p', negativePrompt: 'text, watermark, blurry' });
-		expect(request.prompt.split('\n')[0]).toBe('Shot 1 of 2: Beat 1: Mya pours coffee into the mug.');
+		expect(request).toMatchObject({
+			model: 'veo-3.1-fast-generate-preview',
+			durationSeconds: 8,
+			aspectRatio: '16:9',
+			resolution: '720p',
+			negativePrompt: 'text, watermark, blurry',
+		});
+		expect(request.prompt.split('\n')[0]).toBe(
+			'Shot 1 of 2: Beat 1: Mya pours coffee into the mug.',
+		);
 		expect(request.prompt).toContain('mug (a ceramic mug, colour: blue, always full)');
-		expect(request.referenceImages).toEqual([{ data: REFERENCE_IMAGE.data, mimeType: 'image/png' }]);
+		expect(request.referenceImages).toEqual([
+			{ data: REFERENCE_IMAGE.data, mimeType: 'image/png' },
+		]);
 		expect(request.generateAudio).toBeUndefined();
 		expect(request.seed).toBeUndefined();
-		expect(shots[0].takes[0]).toMatchObject({ prompt: request.prompt, negativePrompt: 'text, watermark, blurry', model: 'veo-3.1-fast-generate-preview', requestedDurationSeconds: 8 });
+		expect(shots[0].takes[0]).toMatchObject({
+			prompt: request.prompt,
+			negativePrompt: 'text, watermark, blurry',
+			model: 'veo-3.1-fast-generate-preview',
+			requestedDurationSeconds: 8,
+		});
 	});
 
 	it('takes Vertex AI GA ids and the options only Vertex AI has', async () => {
 		await run(shotItems(1), {
-			parameters: { authentication: 'vertexAi', model: locator('veo-3.1-generate-001'), options: { seed: 42, generateAudio: 'off', resolution: '1080p' } },
+			parameters: {
+				authentication: 'vertexAi',
+				model: locator('veo-3.1-generate-001'),
+				options: { seed: 42, generateAudio: 'off', resolution: '1080p' },
+			},
 		});
-		expect(mockVeo.accepted[0].request).toMatchObject({ model: 'veo-3.1-generate-001', seed: 42, generateAudio: false, resolution: '1080p' });
+		expect(mockVeo.accepted[0].request).toMatchObject({
+			model: 'veo-3.1-generate-001',
+			seed: 42,
+			generateAudio: false,
+			resolution: '1080p',
+		});
 	});
 
 	it("leaves the bible's reference images out on a model that does not take them", async () => {
@@ -115,9 +154,16 @@ describe('Veo Generate: the request for each shot', () => {
 		const items = shotItems(2, (item) => {
 			item.status = 'needs_regeneration';
 			item.takes = [take(1)];
-			item.correctiveNotes = [{ source: 'review', text: 'The mug must stay blue', at: new Date().toISOString() }];
+			item.correctiveNotes = [
+				{ source: 'review', text: 'The mug must stay blue', at: new Date().toISOString() },
+			];
 		});
-		await run(items, { parameters: { promptSource: 'custom', customPrompt: (index: number) => `A close-up of mug number ${index}` } });
+		await run(items, {
+			parameters: {
+				promptSource: 'custom',
+				customPrompt: (index: number) => `A close-up of mug number ${index}`,
+			},
+		});
 		expect(mockVeo.accepted.map((submission) => submission.request.prompt)).toEqual([
 			'A close-up of mug number 0\nCorrections from earlier takes: The mug must stay blue.',
 			'A close-up of mug number 1\nCorrections from earlier takes: The mug must stay blue.',
@@ -128,17 +174,36 @@ describe('Veo Generate: the request for each shot', () => {
 describe('Veo Generate: refused before any call', () => {
 	// Item 0 is fine; item 1 gets the parameters under test.
 	it.each([
-		['a 5-second clip on Veo 3.1', { options: onlyItem1({ durationSeconds: 5 }) }, /^Item 1: options\.durationSeconds: Veo 3\.1 Fast \(veo-3\.1-fast-generate-preview\) does not make 5-second clips \(allowed: 4, 6, 8 seconds\)/],
-		['generateAudio on the Gemini API', { options: onlyItem1({ generateAudio: 'on' }) }, /^Item 1: options\.generateAudio: the Gemini API does not take generateAudio/],
-		['a seed on the Gemini API', { options: onlyItem1({ seed: 7 }) }, /^Item 1: options\.seed: the Gemini API does not take a seed/],
+		[
+			'a 5-second clip on Veo 3.1',
+			{ options: onlyItem1({ durationSeconds: 5 }) },
+			/^Item 1: options\.durationSeconds: Veo 3\.1 Fast \(veo-3\.1-fast-generate-preview\) does not make 5-second clips \(allowed: 4, 6, 8 seconds\)/,
+		],
+		[
+			'generateAudio on the Gemini API',
+			{ options: onlyItem1({ generateAudio: 'on' }) },
+			/^Item 1: options\.generateAudio: the Gemini API does not take generateAudio/,
+		],
+		[
+			'a seed on the Gemini API',
+			{ options: onlyItem1({ seed: 7 }) },
+			/^Item 1: options\.seed: the Gemini API does not take a seed/,
+		],
 		[
 			'a Gemini API id on Vertex AI',
-			{ authentication: 'vertexAi', model: (index: number) => locator(index === 1 ? 'veo-3.1-fast-generate-preview' : 'veo-3.1-fast-generate-001') },
+			{
+				authentication: 'vertexAi',
+				model: (index: number) =>
+					locator(index === 1 ? 'veo-3.1-fast-generate-preview' : 'veo-3.1-fast-generate-001'),
+			},
 			/^Item 1: model: Veo 3\.1 Fast \(veo-3\.1-fast-generate-preview\) is not served on the Vertex AI; use one of veo-3\.1-generate-001/,
 		],
 		[
 			'reference images always, on Veo 3',
-			{ model: onlyItem1(locator('veo-3.0-generate-001')), images: onlyItem1({ characterReferences: 'always' }) },
+			{
+				model: onlyItem1(locator('veo-3.0-generate-001')),
+				images: onlyItem1({ characterReferences: 'always' }),
+			},
 			/^Item 1: images\.characterReferences: Veo 3 \(veo-3\.0-generate-001\) does not take reference images/,
 		],
 	])('%s', async (_name, parameters, message) => {
@@ -151,16 +216,27 @@ describe('Veo Generate: refused before any call', () => {
 
 	it("names the shot list when the shot's own duration does not fit the model", async () => {
 		const items = shotItems(1, (item) => (item.shot.durationSeconds = 5));
-		await expect(run(items)).rejects.toThrow(/^Item 0: shot\.durationSeconds: Veo 3\.1 Fast .* does not make 5-second clips/);
+		await expect(run(items)).rejects.toThrow(
+			/^Item 0: shot\.durationSeconds: Veo 3\.1 Fast .* does not make 5-second clips/,
+		);
 		expect(mockVeo.submissions).toEqual([]);
 	});
 
 	it('with Continue On Fail, gives an error item for the shot at fault and generates the others', async () => {
 		const images = (index: number) => (index === 1 ? { firstFrameProperty: 'still' } : {});
-		const { output, shots } = await run(shotItems(3), { parameters: { images }, continueOnFail: true });
+		const { output, shots } = await run(shotItems(3), {
+			parameters: { images },
+			continueOnFail: true,
+		});
 
-		expect(output.map((entry) => entry.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
-		expect(output[1].json.error).toMatch(/^Item 1: images\.firstFrameProperty: names the binary property "still", which item 1 does not have \(it has "ref_mya"\)/);
+		expect(output.map((entry) => entry.pairedItem)).toEqual([
+			{ item: 0 },
+			{ item: 1 },
+			{ item: 2 },
+		]);
+		expect(output[1].json.error).toMatch(
+			/^Item 1: images\.firstFrameProperty: names the binary property "still", which item 1 does not have \(it has "ref_mya"\)/,
+		);
 		expect(output[1].binary).toEqual({ ref_mya: REFERENCE_IMAGE });
 		expect([shots[0].status, shots[2].status]).toEqual(['generated', 'generated']);
 		expect(mockVeo.accepted).toHaveLength(2);
@@ -169,7 +245,11 @@ describe('Veo Generate: refused before any call', () => {
 
 describe('Veo Generate: which items it touches', () => {
 	it('passes items whose status asks for no clip through untouched, with their binaries', async () => {
-		const clip: IBinaryData = { data: 'filesystem-v2', id: 'mock:approved-clip', mimeType: 'video/mp4' };
+		const clip: IBinaryData = {
+			data: 'filesystem-v2',
+			id: 'mock:approved-clip',
+			mimeType: 'video/mp4',
+		};
 		const items = shotItems(4, (item, index) => {
 			item.status = (['approved', 'failed', 'generated', 'pending'] as const)[index];
 			if (index < 3) item.takes = [take(1)];
@@ -178,7 +258,9 @@ describe('Veo Generate: which items it touches', () => {
 		const inputs = structuredClone(items);
 		const { output, shots } = await run(items);
 
-		expect(mockVeo.accepted.map((submission) => submission.request.prompt.split('\n')[0])).toEqual(['Shot 4 of 4: Beat 4: Mya pours coffee into the mug.']);
+		expect(mockVeo.accepted.map((submission) => submission.request.prompt.split('\n')[0])).toEqual([
+			'Shot 4 of 4: Beat 4: Mya pours coffee into the mug.',
+		]);
 		for (const index of [0, 1, 2]) {
 			expect(output[index].json).toEqual(inputs[index].json);
 			expect(output[index].binary).toEqual(inputs[index].binary);
@@ -190,20 +272,29 @@ describe('Veo Generate: which items it touches', () => {
 	it('fails a shot that has used its attempts, with the reason, without calling Google', async () => {
 		const items = shotItems(1, (item) => {
 			item.status = 'needs_regeneration';
-			item.takes = [take(1), take(2), take(3, { outcome: 'failed', reason: 'the downloaded clip has no video stream' })];
+			item.takes = [
+				take(1),
+				take(2),
+				take(3, { outcome: 'failed', reason: 'the downloaded clip has no video stream' }),
+			];
 		});
 		const { output, shots } = await run(items, { parameters: { options: { maxAttempts: 3 } } });
 
 		expect(mockVeo.submissions).toEqual([]);
 		expect(shots[0].status).toBe('failed');
-		expect(shots[0].statusReason).toBe('reached the cap of 3 attempts; last: the downloaded clip has no video stream');
-		expect(shots[0].statusHistory.at(-1)).toMatchObject({ from: 'needs_regeneration', to: 'failed' });
+		expect(shots[0].statusReason).toBe(
+			'reached the cap of 3 attempts; last: the downloaded clip has no video stream',
+		);
+		expect(shots[0].statusHistory.at(-1)).toMatchObject({
+			from: 'needs_regeneration',
+			to: 'failed',
+		});
 		expect(output[0].binary).toEqual({ ref_mya: REFERENCE_IMAGE });
 	});
 });
 
 describe('Veo Generate: what comes out', () => {
-	it('attaches every take\'s clip under its own property and the newest under the clip property', async () => {
+	it("attaches every take's clip under its own property and the newest under the clip property", async () => {
 		useVeo({ script: { 'Beat 1:': ['truncated'] } });
 		const { output, shots } = await run(shotItems(1));
 
@@ -211,7 +302,9 @@ describe('Veo Generate: what comes out', () => {
 			[1, 'failed', undefined],
 			[2, 'generated', 'clip_take2'],
 		]);
-		expect(shots[0].takes[0].reason).toMatch(/^the downloaded clip is 4 s long, 8 s were asked for/);
+		expect(shots[0].takes[0].reason).toMatch(
+			/^the downloaded clip is 4 s long, 8 s were asked for/,
+		);
 		expect(Object.keys(output[0].binary!).sort()).toEqual(['clip', 'clip_take2', 'ref_mya']);
 		expect(output[0].binary!.clip).toBe(output[0].binary!.clip_take2);
 		expect(output[0].binary!.clip.id).toMatch(/^mock:/);
@@ -220,21 +313,34 @@ describe('Veo Generate: what comes out', () => {
 	it.each([
 		['needs_review', undefined],
 		['failed', 'failed'],
-	])('records a safety-filtered take with its reasons and routes the shot to %s', async (status, option) => {
-		useVeo({ script: { 'Beat 1:': ['filtered'] } });
-		const { output, shots } = await run(shotItems(1), { parameters: { options: { safetyFiltered: option } } });
+	])(
+		'records a safety-filtered take with its reasons and routes the shot to %s',
+		async (status, option) => {
+			useVeo({ script: { 'Beat 1:': ['filtered'] } });
+			const { output, shots } = await run(shotItems(1), {
+				parameters: { options: { safetyFiltered: option } },
+			});
 
-		expect(shots[0].status).toBe(status);
-		expect(shots[0].takes[0]).toMatchObject({ outcome: 'safety_filtered', safetyReasons: [SAFETY_REASON], costUsd: 0 });
-		expect(shots[0].takes[0].clip).toBeUndefined();
-		expect(output[0].binary?.clip).toBeUndefined();
-	});
+			expect(shots[0].status).toBe(status);
+			expect(shots[0].takes[0]).toMatchObject({
+				outcome: 'safety_filtered',
+				safetyReasons: [SAFETY_REASON],
+				costUsd: 0,
+			});
+			expect(shots[0].takes[0].clip).toBeUndefined();
+			expect(output[0].binary?.clip).toBeUndefined();
+		},
+	);
 
 	it('stops at the budget: unstarted shots stay pending with the reason, and the node says so', async () => {
-		const { shots, mock } = await run(shotItems(3), { parameters: { options: { budgetUsd: 1.7, concurrency: 1 } } });
+		const { shots, mock } = await run(shotItems(3), {
+			parameters: { options: { budgetUsd: 1.7, concurrency: 1 } },
+		});
 
 		expect(shots.map((shot) => shot.status)).toEqual(['generated', 'generated', 'pending']);
-		expect(shots[2].statusReason).toBe('not started: the next clip ($0.80) would take the spend of $1.60 over the budget of $1.70');
+		expect(shots[2].statusReason).toBe(
+			'not started: the next clip ($0.80) would take the spend of $1.60 over the budget of $1.70',
+		);
 		expect(shots[2].takes).toEqual([]);
 		expect(shots[0].takes[0].costUsd).toBe(0.8);
 		expect(mock.hints.map((hint) => hint.message)).toEqual([
@@ -244,7 +350,9 @@ describe('Veo Generate: what comes out', () => {
 
 	it('fails as Google did when it refuses the credential, or gives error items with Continue On Fail', async () => {
 		useVeo({ refuseWith: 403 });
-		await expect(run(shotItems(3), { parameters: { options: { concurrency: 2 } } })).rejects.toThrow(/Google answered 403/);
+		await expect(
+			run(shotItems(3), { parameters: { options: { concurrency: 2 } } }),
+		).rejects.toThrow(/Google answered 403/);
 		// The two sent together were refused; the third was never sent.
 		expect(mockVeo.submissions.map((submission) => submission.answer)).toEqual([403, 403]);
 
@@ -259,7 +367,9 @@ describe('Veo Generate: what comes out', () => {
 
 describe('Veo Generate: Submit Only, then Check and Fetch', () => {
 	it('records submitted operations on the takes, and a later Check and Fetch attaches their clips', async () => {
-		const submitted = await run(shotItems(3), { parameters: { operation: 'submitOnly', options: { concurrency: 2 } } });
+		const submitted = await run(shotItems(3), {
+			parameters: { operation: 'submitOnly', options: { concurrency: 2 } },
+		});
 
 		expect(mockVeo.accepted).toHaveLength(2);
 		expect(mockVeo.checks).toEqual([]);
@@ -268,11 +378,18 @@ describe('Veo Generate: Submit Only, then Check and Fetch', () => {
 			['pending', 'submitted'],
 			['pending', undefined],
 		]);
-		expect(submitted.shots[0].takes[0]).toMatchObject({ operationName: 'operations/1', requestedDurationSeconds: 8 });
-		expect(submitted.shots[2].statusReason).toBe('waiting for a free slot (2 at once); run Submit Only again after Check and Fetch');
+		expect(submitted.shots[0].takes[0]).toMatchObject({
+			operationName: 'operations/1',
+			requestedDurationSeconds: 8,
+		});
+		expect(submitted.shots[2].statusReason).toBe(
+			'waiting for a free slot (2 at once); run Submit Only again after Check and Fetch',
+		);
 
 		// Both slots are taken until those two are fetched: another Submit Only submits nothing.
-		const again = await run(submitted.output, { parameters: { operation: 'submitOnly', options: { concurrency: 2 } } });
+		const again = await run(submitted.output, {
+			parameters: { operation: 'submitOnly', options: { concurrency: 2 } },
+		});
 		expect(mockVeo.accepted).toHaveLength(2);
 		expect(again.shots.map((shot) => shot.takes.length)).toEqual([1, 1, 0]);
 
@@ -280,7 +397,11 @@ describe('Veo Generate: Submit Only, then Check and Fetch', () => {
 		expect(mockVeo.accepted).toHaveLength(2);
 		expect(fetched.shots.map((shot) => shot.status)).toEqual(['generated', 'generated', 'pending']);
 		expect(fetched.shots[0].takes).toHaveLength(1);
-		expect(fetched.shots[0].takes[0]).toMatchObject({ outcome: 'generated', operationName: 'operations/1', clip: { binaryProperty: 'clip_take1', durationSeconds: 8 } });
+		expect(fetched.shots[0].takes[0]).toMatchObject({
+			outcome: 'generated',
+			operationName: 'operations/1',
+			clip: { binaryProperty: 'clip_take1', durationSeconds: 8 },
+		});
 		expect(fetched.output[0].binary!.clip).toBe(fetched.output[0].binary!.clip_take1);
 		expect(fetched.output[2].binary).toEqual({ ref_mya: REFERENCE_IMAGE });
 	});

@@ -17,54 +17,123 @@ const SOURCES: EditSource[] = [
 
 describe('edit lists', () => {
 	it('writes a CMX 3600 EDL of cuts that lists every shot in order, end to end', () => {
-		const timeline = buildTimeline([8, 6, 4], ['a', 'b', 'c'], 24, { kind: 'cut', durationSeconds: 0 });
+		const timeline = buildTimeline([8, 6, 4], ['a', 'b', 'c'], 24, {
+			kind: 'cut',
+			durationSeconds: 0,
+		});
 		const edl = parseCmx3600(buildCmx3600('Morning\nRitual', timeline, SOURCES, true), 24);
 		expect(edl.title).toBe('Morning Ritual');
 		expect(edlShots(edl.events)).toEqual(['shot-01', 'shot-02', 'shot-03']);
-		expect(edl.events.map((event) => [event.lines[0].recordIn, event.lines[0].recordOut])).toEqual([[0, 192], [192, 336], [336, 432]]);
+		expect(edl.events.map((event) => [event.lines[0].recordIn, event.lines[0].recordOut])).toEqual([
+			[0, 192],
+			[192, 336],
+			[336, 432],
+		]);
 		expect(edl.events[0].lines[0].channels).toBe('AA/V');
-		expect(edl.events[1].comments).toEqual(['FROM CLIP NAME: slate-shot-02', 'SHOT: shot-02  SLATE', 'SLATE: status failed; person detected']);
+		expect(edl.events[1].comments).toEqual([
+			'FROM CLIP NAME: slate-shot-02',
+			'SHOT: shot-02  SLATE',
+			'SLATE: status failed; person detected',
+		]);
 	});
 
 	it('writes crossfades as CMX dissolves: a zero-length cut on the outgoing clip, then D with the frames', () => {
-		const timeline = buildTimeline([8, 6, 4], ['a', 'b', 'c'], 24, { kind: 'crossfade', durationSeconds: 0.5 });
+		const timeline = buildTimeline([8, 6, 4], ['a', 'b', 'c'], 24, {
+			kind: 'crossfade',
+			durationSeconds: 0.5,
+		});
 		const edl = parseCmx3600(buildCmx3600('T', timeline, SOURCES, false), 24);
 		const [first, second, third] = edl.events;
-		expect(first.lines).toEqual([expect.objectContaining({ transition: 'C', sourceIn: 0, sourceOut: 180, recordIn: 0, recordOut: 180, channels: 'V' })]);
-		expect(second.lines).toEqual([
-			expect.objectContaining({ transition: 'C', sourceIn: 180, sourceOut: 180, recordIn: 180, recordOut: 180 }),
-			expect.objectContaining({ transition: 'D', transitionFrames: 12, sourceIn: 0, sourceOut: 132, recordIn: 180, recordOut: 312 }),
+		expect(first.lines).toEqual([
+			expect.objectContaining({
+				transition: 'C',
+				sourceIn: 0,
+				sourceOut: 180,
+				recordIn: 0,
+				recordOut: 180,
+				channels: 'V',
+			}),
 		]);
-		expect(third.lines[1]).toMatchObject({ transition: 'D', recordIn: 312, recordOut: timeline.totalFrames });
+		expect(second.lines).toEqual([
+			expect.objectContaining({
+				transition: 'C',
+				sourceIn: 180,
+				sourceOut: 180,
+				recordIn: 180,
+				recordOut: 180,
+			}),
+			expect.objectContaining({
+				transition: 'D',
+				transitionFrames: 12,
+				sourceIn: 0,
+				sourceOut: 132,
+				recordIn: 180,
+				recordOut: 312,
+			}),
+		]);
+		expect(third.lines[1]).toMatchObject({
+			transition: 'D',
+			recordIn: 312,
+			recordOut: timeline.totalFrames,
+		});
 		expect(edlShots(edl.events)).toEqual(['shot-01', 'shot-02', 'shot-03']);
 	});
 
 	it('writes an OTIO timeline whose clips and transitions add up to the cut', () => {
-		const timeline = buildTimeline([8, 6, 4], ['a', 'b', 'c'], 24, { kind: 'crossfade', durationSeconds: 0.5 });
-		const track = readOtioVideoTrack(JSON.stringify(buildOtio('T', timeline, SOURCES, { name: 'music.mp3' })));
+		const timeline = buildTimeline([8, 6, 4], ['a', 'b', 'c'], 24, {
+			kind: 'crossfade',
+			durationSeconds: 0.5,
+		});
+		const track = readOtioVideoTrack(
+			JSON.stringify(buildOtio('T', timeline, SOURCES, { name: 'music.mp3' })),
+		);
 		expect(track.durationFrames).toBe(timeline.totalFrames);
-		expect(track.items.map((item) => item.kind)).toEqual(['clip', 'transition', 'clip', 'transition', 'clip']);
-		expect(track.items.filter((item) => item.kind === 'clip').map((item) => [item.shotId, item.takeId, item.targetUrl])).toEqual([
+		expect(track.items.map((item) => item.kind)).toEqual([
+			'clip',
+			'transition',
+			'clip',
+			'transition',
+			'clip',
+		]);
+		expect(
+			track.items
+				.filter((item) => item.kind === 'clip')
+				.map((item) => [item.shotId, item.takeId, item.targetUrl]),
+		).toEqual([
 			['shot-01', 'shot-01-take-1', 'pl-1-shot-01-take1.mp4'],
 			['shot-02', null, undefined],
 			['shot-03', 'shot-03-take-2', 'pl-1-shot-03-take2.mp4'],
 		]);
-		for (const transition of track.items.filter((item) => item.kind === 'transition')) expect(transition.inOffset! + transition.outOffset!).toBe(12);
+		for (const transition of track.items.filter((item) => item.kind === 'transition'))
+			expect(transition.inOffset! + transition.outOffset!).toBe(12);
 		// The second clip starts 6 frames into its media: the first half of the dissolve belongs to the first clip.
 		expect(track.items[2]).toMatchObject({ start: 6, duration: 144 - 12 });
 	});
 });
 
 const OPTIONS = assemblyOptions({ missingShots: 'slate' });
-const FACTS: ClipFacts = { durationSeconds: 2, video: { codec: 'h264', width: 320, height: 180, frameRate: 24, configKey: 'k' }, audio: { codec: 'aac', channels: 2, sampleRate: 48000, configKey: 'a' } };
+const FACTS: ClipFacts = {
+	durationSeconds: 2,
+	video: { codec: 'h264', width: 320, height: 180, frameRate: 24, configKey: 'k' },
+	audio: { codec: 'aac', channels: 2, sampleRate: 48000, configKey: 'a' },
+};
 
 function reportFor(items: ShotItem[], options: AssemblyOptions = OPTIONS) {
 	const cut = selectTakes(
 		items.map((item, itemIndex) => ({ itemIndex, item, binaryProperties: ['clip'] })),
 		options,
 	);
-	const plan = planCut(cut, options, { facts: cut.slots.map((slot) => (slot.kind === 'clip' ? FACTS : undefined)), clipNames: cut.slots.map((_, index) => `c${index}.mp4`) });
-	return buildProductionReport({ cut, plan, options, renderNotes: [], generatedAt: new Date('2026-11-26T12:00:00Z') });
+	const plan = planCut(cut, options, {
+		facts: cut.slots.map((slot) => (slot.kind === 'clip' ? FACTS : undefined)),
+		clipNames: cut.slots.map((_, index) => `c${index}.mp4`),
+	});
+	return buildProductionReport({
+		cut,
+		plan,
+		options,
+		renderNotes: [],
+		generatedAt: new Date('2026-11-26T12:00:00Z'),
+	});
 }
 
 describe('the production report', () => {
@@ -72,8 +141,15 @@ describe('the production report', () => {
 	// shot-03: failed once, rejected by a person, then approved by QA. shot-04: filtered by safety, failed.
 	const items = pipelineItems([
 		[{ route: 'pass', costUsd: 0.8 }],
-		[{ route: 'regenerate', costUsd: 0.8 }, { route: 'review', review: 'approved', costUsd: 0.8 }],
-		[{ outcome: 'failed', reason: 'HTTP 500', costUsd: 0 }, { route: 'review', review: 'rejected', costUsd: 0.8 }, { route: 'pass', costUsd: 0.8 }],
+		[
+			{ route: 'regenerate', costUsd: 0.8 },
+			{ route: 'review', review: 'approved', costUsd: 0.8 },
+		],
+		[
+			{ outcome: 'failed', reason: 'HTTP 500', costUsd: 0 },
+			{ route: 'review', review: 'rejected', costUsd: 0.8 },
+			{ route: 'pass', costUsd: 0.8 },
+		],
 		[{ outcome: 'safety_filtered', reason: 'person detected', costUsd: 0 }],
 	]);
 
@@ -100,7 +176,9 @@ describe('the production report', () => {
 			['shot-03', 'take', 3],
 			['shot-04', 'slate', 1],
 		]);
-		expect(report.shots[2].takes.map((take) => [take.id, take.usedInCut, take.review?.decision ?? null])).toEqual([
+		expect(
+			report.shots[2].takes.map((take) => [take.id, take.usedInCut, take.review?.decision ?? null]),
+		).toEqual([
 			['shot-03-take-1', false, null],
 			['shot-03-take-2', false, 'rejected'],
 			['shot-03-take-3', true, null],
@@ -126,9 +204,13 @@ describe('the production report', () => {
 	});
 
 	it('escapes every text from the pipeline in the HTML page', () => {
-		const hostile = pipelineItems([[{ route: 'review', review: 'rejected' }, { route: 'pass' }]], { title: '<script>alert(1)</script>' });
+		const hostile = pipelineItems([[{ route: 'review', review: 'rejected' }, { route: 'pass' }]], {
+			title: '<script>alert(1)</script>',
+		});
 		hostile[0].takes[0].prompt = 'A mug <img src=x onerror=alert(2)> & "quotes"';
-		hostile[0].takes[0].review!.annotations = [{ atSeconds: 1, text: '</details><script>alert(3)</script>' }];
+		hostile[0].takes[0].review!.annotations = [
+			{ atSeconds: 1, text: '</details><script>alert(3)</script>' },
+		];
 		const html = renderReportHtml(reportFor(hostile));
 		expect(html).not.toMatch(/<script>|<img/);
 		expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');

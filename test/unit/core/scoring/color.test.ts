@@ -23,7 +23,11 @@ describe('colour arithmetic', () => {
 	});
 
 	it('finds the colour a palette entry names: a hex code exactly, else its last colour word', () => {
-		expect(colorOf('brand blue #1A4DFF')).toEqual({ name: '#1a4dff', rgb: [0x1a, 0x4d, 0xff], exact: true });
+		expect(colorOf('brand blue #1A4DFF')).toEqual({
+			name: '#1a4dff',
+			rgb: [0x1a, 0x4d, 0xff],
+			exact: true,
+		});
 		expect(colorOf('warm amber')).toMatchObject({ name: 'amber', exact: false });
 		expect(colorOf('soft pastels')).toBeUndefined();
 	});

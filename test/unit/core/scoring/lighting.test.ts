@@ -24,7 +24,10 @@ describe('lighting words', () => {
 });
 
 describe('the lighting score', () => {
-	const frames = (rgb: [number, number, number]) => [solidFrame(32, 18, rgb), solidFrame(32, 18, rgb)];
+	const frames = (rgb: [number, number, number]) => [
+		solidFrame(32, 18, rgb),
+		solidFrame(32, 18, rgb),
+	];
 
 	it('passes a dim orange picture for "warm dusk"', () => {
 		const measured = measureLighting(frames(kelvinToRgb(2800, 95)));
@@ -36,7 +39,10 @@ describe('the lighting score', () => {
 	});
 
 	it('finds a cool bright picture far from "warm dusk", and says how far in kelvin and brightness', () => {
-		const score = lightingScore(lightingTarget('warm dusk')!, measureLighting(frames(kelvinToRgb(8500, 160))));
+		const score = lightingScore(
+			lightingTarget('warm dusk')!,
+			measureLighting(frames(kelvinToRgb(8500, 160))),
+		);
 		expect(score.drift).toBeGreaterThanOrEqual(0.9);
 		expect(score.reasons.join(' ')).toMatch(/K cooler than the [\d,]+ K that 'warm dusk' asks for/);
 		expect(score.reasons.join(' ')).toMatch(/brighter than 'warm dusk' asks for/);
@@ -44,7 +50,10 @@ describe('the lighting score', () => {
 	});
 
 	it('finds a dark picture for "noon" drifted by brightness alone', () => {
-		const score = lightingScore(lightingTarget('noon')!, measureLighting(frames(kelvinToRgb(5800, 60))));
+		const score = lightingScore(
+			lightingTarget('noon')!,
+			measureLighting(frames(kelvinToRgb(5800, 60))),
+		);
 		expect(score.drift).toBeGreaterThan(0.5);
 		expect(score.reasons.join(' ')).toMatch(/darker/);
 		expect(score.reasons.join(' ')).not.toMatch(/cooler|warmer/);

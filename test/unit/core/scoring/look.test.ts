@@ -3,13 +3,17 @@ import { colorSpread } from '../../../../core/scoring/similarity';
 import { paintFrame, sceneFrame, solidFrame } from '../../../helpers/frames';
 
 /** A dusk-brown picture with a band of amber and teal swatches along the bottom. */
-const withPalette = paintFrame(64, 36, (x, y) => (y >= 32 ? (x < 32 ? [230, 160, 40] : [20, 140, 140]) : [130, 86, 48]));
+const withPalette = paintFrame(64, 36, (x, y) =>
+	y >= 32 ? (x < 32 ? [230, 160, 40] : [20, 140, 140]) : [130, 86, 48],
+);
 
 describe('the palette score', () => {
 	it('finds every palette colour in the picture, loosely for words and tightly for hex codes', () => {
 		const score = paletteScore(['warm amber', 'teal', '#148c8c'], [colorSpread(withPalette)])!;
 		expect(score.drift).toBe(0);
-		expect(score.reasons[0]).toMatch(/every palette colour appears \(amber \d+%, teal \d+%, #148c8c \d+%/);
+		expect(score.reasons[0]).toMatch(
+			/every palette colour appears \(amber \d+%, teal \d+%, #148c8c \d+%/,
+		);
 	});
 
 	it('names the palette colours that are missing and asks for them', () => {
@@ -35,11 +39,18 @@ describe('the continuity score', () => {
 		const score = continuityScore(sceneFrame(20), sceneFrame(20, [30, 60, 200], [250, 200, 0]));
 		expect(score.drift).toBeGreaterThanOrEqual(0.9);
 		expect(score.confidence).toBeLessThan(0.6);
-		expect(score.reasons[0]).toMatch(/does not continue the previous shot's last frame: \d+% of their colours in common, shapes \d+% alike/);
+		expect(score.reasons[0]).toMatch(
+			/does not continue the previous shot's last frame: \d+% of their colours in common, shapes \d+% alike/,
+		);
 	});
 
 	it('counts a changed framing of the same colours as a smaller drift than a changed picture', () => {
-		const reframed = continuityScore(sceneFrame(4), paintFrame(64, 36, (x) => (x < 10 ? [230, 230, 230] : [90 + 63 - x, 90 + 63 - x, 90 + 63 - x])));
+		const reframed = continuityScore(
+			sceneFrame(4),
+			paintFrame(64, 36, (x) =>
+				x < 10 ? [230, 230, 230] : [90 + 63 - x, 90 + 63 - x, 90 + 63 - x],
+			),
+		);
 		const changed = continuityScore(sceneFrame(4), solidFrame(64, 36, [200, 30, 30]));
 		expect(reframed.drift).toBeLessThan(changed.drift);
 	});
@@ -47,10 +58,14 @@ describe('the continuity score', () => {
 
 describe('the reference-image score', () => {
 	/** A reference photo: the character's colours in the middle, white backdrop around. */
-	const reference = paintFrame(40, 60, (x, y) => (x > 8 && x < 32 && y > 6 ? (y < 25 ? [60, 40, 30] : [40, 150, 70]) : [250, 250, 250]));
+	const reference = paintFrame(40, 60, (x, y) =>
+		x > 8 && x < 32 && y > 6 ? (y < 25 ? [60, 40, 30] : [40, 150, 70]) : [250, 250, 250],
+	);
 
 	it('finds a character whose colouring appears in the clip', () => {
-		const clip = paintFrame(64, 36, (x, y) => (x > 20 && x < 30 ? (y < 14 ? [62, 41, 31] : [42, 148, 72]) : [90, 90, 90]));
+		const clip = paintFrame(64, 36, (x, y) =>
+			x > 20 && x < 30 ? (y < 14 ? [62, 41, 31] : [42, 148, 72]) : [90, 90, 90],
+		);
 		const score = referenceScore('Mya', reference, [colorSpread(clip)]);
 		expect(score.drift).toBe(0);
 		expect(score.confidence).toBeLessThan(0.6);

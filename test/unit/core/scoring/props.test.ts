@@ -1,5 +1,10 @@
 import { checkColor, readColor } from '../../../../core/scoring/hue';
-import { detectorClassOf, OBJECT_MIN_SCORE, propsScore, sightProp } from '../../../../core/scoring/props';
+import {
+	detectorClassOf,
+	OBJECT_MIN_SCORE,
+	propsScore,
+	sightProp,
+} from '../../../../core/scoring/props';
 import type { Frame } from '../../../../core/scoring/similarity';
 import type { Prop } from '../../../../core/types';
 import type { Box, FoundObject } from '../../../../core/scoring/vision';
@@ -7,7 +12,13 @@ import { paintFrame } from '../../../helpers/frames';
 
 type Rgb = [number, number, number];
 
-const prop = (name: string, fields: Partial<Prop> = {}): Prop => ({ id: name.replace(/\W+/g, '-'), name, description: '', constraints: [], ...fields });
+const prop = (name: string, fields: Partial<Prop> = {}): Prop => ({
+	id: name.replace(/\W+/g, '-'),
+	name,
+	description: '',
+	constraints: [],
+	...fields,
+});
 
 describe('which props the object detector can check', () => {
 	it.each([
@@ -24,18 +35,28 @@ describe('which props the object detector can check', () => {
 	});
 
 	it('reads the description when the name names no class, and takes the first thing it names', () => {
-		expect(detectorClassOf(prop('hero product', { description: 'a steel water bottle on a wooden table' }))).toBe('bottle');
+		expect(
+			detectorClassOf(
+				prop('hero product', { description: 'a steel water bottle on a wooden table' }),
+			),
+		).toBe('bottle');
 	});
 
 	it('knows no class in a neon sign, an orange scarf or a mouse pad', () => {
-		for (const name of ['neon sign', 'orange scarf', 'mouse pad']) expect(detectorClassOf(prop(name))).toBeUndefined();
+		for (const name of ['neon sign', 'orange scarf', 'mouse pad'])
+			expect(detectorClassOf(prop(name))).toBeUndefined();
 	});
 });
 
 /** A 100 x 80 frame: `middle` in the middle of the box at (20, 20, 60, 40), `edge` everywhere else. */
 const BOX: Box = { x: 20, y: 20, width: 60, height: 40 };
 function objectFrame(middle: Rgb, edge: Rgb = [240, 240, 240], atSeconds = 0): Frame {
-	return paintFrame(100, 80, (x, y) => (x >= 35 && x < 65 && y >= 30 && y < 50 ? middle : edge), atSeconds);
+	return paintFrame(
+		100,
+		80,
+		(x, y) => (x >= 35 && x < 65 && y >= 30 && y < 50 ? middle : edge),
+		atSeconds,
+	);
 }
 
 describe('the colour of an object', () => {
@@ -53,9 +74,15 @@ describe('the colour of an object', () => {
 	});
 
 	it('reads white, grey or black when the middle has little colour', () => {
-		expect(readColor([{ frame: objectFrame([235, 235, 230], [0, 0, 255]), box: BOX }]).words).toBe('white');
-		expect(readColor([{ frame: objectFrame([110, 110, 115], [0, 0, 255]), box: BOX }]).words).toBe('grey');
-		expect(readColor([{ frame: objectFrame([15, 12, 10], [0, 0, 255]), box: BOX }]).words).toBe('black');
+		expect(readColor([{ frame: objectFrame([235, 235, 230], [0, 0, 255]), box: BOX }]).words).toBe(
+			'white',
+		);
+		expect(readColor([{ frame: objectFrame([110, 110, 115], [0, 0, 255]), box: BOX }]).words).toBe(
+			'grey',
+		);
+		expect(readColor([{ frame: objectFrame([15, 12, 10], [0, 0, 255]), box: BOX }]).words).toBe(
+			'black',
+		);
 	});
 
 	it('reads the boxes of several frames together', () => {
@@ -84,37 +111,69 @@ describe('the colour of an object', () => {
 describe('the props score', () => {
 	const mug = prop('mug', { color: 'blue' });
 	const cup = (score: number, box = BOX): FoundObject => ({ label: 'cup', score, box });
-	const sampled = (frame: Frame, objects: FoundObject[]) => ({ frame, atSeconds: frame.atSeconds, detections: { faces: [], objects } });
+	const sampled = (frame: Frame, objects: FoundObject[]) => ({
+		frame,
+		atSeconds: frame.atSeconds,
+		detections: { faces: [], objects },
+	});
 
 	it('names the colour a prop reads against the colour the bible asks for', () => {
-		const frames = [0, 2, 4, 6].map((seconds) => sampled(objectFrame([200, 120, 60], undefined, seconds), seconds === 6 ? [] : [cup(0.45)]));
+		const frames = [0, 2, 4, 6].map((seconds) =>
+			sampled(objectFrame([200, 120, 60], undefined, seconds), seconds === 6 ? [] : [cup(0.45)]),
+		);
 		const score = propsScore([sightProp(mug, 'cup', frames)]);
 		expect(score.drift).toBe(1);
 		expect(score.confidence).toBeGreaterThanOrEqual(0.6);
-		expect(score.reasons[0]).toMatch(/^the mug reads orange, the bible asks for blue \(hue \d+° against \d+°\); in 3 of 4 sampled frames$/);
-		expect(score.measures).toMatchObject({ propFrames_mug: 3, propScore_mug: 0.45, propColor_mug: 'orange', propColorAsked_mug: 'blue' });
+		expect(score.reasons[0]).toMatch(
+			/^the mug reads orange, the bible asks for blue \(hue \d+° against \d+°\); in 3 of 4 sampled frames$/,
+		);
+		expect(score.measures).toMatchObject({
+			propFrames_mug: 3,
+			propScore_mug: 0.45,
+			propColor_mug: 'orange',
+			propColorAsked_mug: 'blue',
+		});
 		expect(score.correction).toBe('The mug must be blue, not orange.');
 	});
 
 	it('passes a prop of the asked colour', () => {
-		const score = propsScore([sightProp(mug, 'cup', [sampled(objectFrame([30, 70, 200]), [cup(0.5)])])]);
+		const score = propsScore([
+			sightProp(mug, 'cup', [sampled(objectFrame([30, 70, 200]), [cup(0.5)])]),
+		]);
 		expect(score.drift).toBe(0);
-		expect(score.reasons[0]).toBe('the mug reads blue, as the bible asks (blue); in 1 of 1 sampled frames');
+		expect(score.reasons[0]).toBe(
+			'the mug reads blue, as the bible asks (blue); in 1 of 1 sampled frames',
+		);
 	});
 
 	it('calls a prop missing when no detection of its class is confident enough, and leaves it to a person', () => {
-		const frames = [sampled(objectFrame([30, 70, 200]), [cup(OBJECT_MIN_SCORE - 0.05), { label: 'bowl', score: 0.9, box: BOX }])];
+		const frames = [
+			sampled(objectFrame([30, 70, 200]), [
+				cup(OBJECT_MIN_SCORE - 0.05),
+				{ label: 'bowl', score: 0.9, box: BOX },
+			]),
+		];
 		const score = propsScore([sightProp(prop('travel mug', { color: 'blue' }), 'cup', frames)]);
 		expect(score.drift).toBe(1);
 		expect(score.confidence).toBeLessThan(0.6);
-		expect(score.reasons[0]).toBe('the travel mug (a cup to the detector) is missing: in none of the 1 sampled frames');
+		expect(score.reasons[0]).toBe(
+			'the travel mug (a cup to the detector) is missing: in none of the 1 sampled frames',
+		);
 	});
 
 	it('checks presence alone when the bible asks for no colour, reading each frame at its best detection', () => {
-		const frames = [sampled(objectFrame([30, 70, 200]), [cup(0.4, { x: 0, y: 0, width: 10, height: 10 }), cup(0.7)])];
+		const frames = [
+			sampled(objectFrame([30, 70, 200]), [
+				cup(0.4, { x: 0, y: 0, width: 10, height: 10 }),
+				cup(0.7),
+			]),
+		];
 		const sighting = sightProp(prop('mug'), 'cup', frames);
 		expect(sighting.found.map(({ object }) => object.score)).toEqual([0.7]);
 		const score = propsScore([sighting]);
-		expect(score).toMatchObject({ drift: 0, reasons: ['the mug (a cup to the detector) is in 1 of 1 sampled frames'] });
+		expect(score).toMatchObject({
+			drift: 0,
+			reasons: ['the mug (a cup to the detector) is in 1 of 1 sampled frames'],
+		});
 	});
 });

@@ -27,7 +27,17 @@ function generatedItem(takes = 2): ShotItem {
 }
 
 function reportFor(route: DriftRoute, correctivePrompt?: string): DriftReport {
-	return { drift: 0.7, confidence: 0.9, dimensions: {}, reasons: [`${route}: because`, 'lighting: too cool'], correctivePrompt, route, technicalDefects: [], skipped: [], scoredAt: at.toISOString() };
+	return {
+		drift: 0.7,
+		confidence: 0.9,
+		dimensions: {},
+		reasons: [`${route}: because`, 'lighting: too cool'],
+		correctivePrompt,
+		route,
+		technicalDefects: [],
+		skipped: [],
+		scoredAt: at.toISOString(),
+	};
 }
 
 describe('recording a drift report', () => {
@@ -35,27 +45,40 @@ describe('recording a drift report', () => {
 		['pass', 'approved'],
 		['review', 'needs_review'],
 		['regenerate', 'needs_regeneration'],
-	] as const)('puts a %s report on the newest take and moves the shot through scored to %s', (route, status) => {
-		const recorded = recordDrift(generatedItem(), reportFor(route, 'Warmer light.'), at);
-		expect(recorded.takes[0].drift).toBeUndefined();
-		expect(recorded.takes[1].drift?.route).toBe(route);
-		expect(recorded.status).toBe(status);
-		expect(recorded.statusHistory.map((change) => [change.from, change.to, change.reason])).toEqual([
-			['generated', 'scored', 'drift 0.70, 90% sure'],
-			['scored', status, `${route}: because`],
-		]);
-	});
+	] as const)(
+		'puts a %s report on the newest take and moves the shot through scored to %s',
+		(route, status) => {
+			const recorded = recordDrift(generatedItem(), reportFor(route, 'Warmer light.'), at);
+			expect(recorded.takes[0].drift).toBeUndefined();
+			expect(recorded.takes[1].drift?.route).toBe(route);
+			expect(recorded.status).toBe(status);
+			expect(
+				recorded.statusHistory.map((change) => [change.from, change.to, change.reason]),
+			).toEqual([
+				['generated', 'scored', 'drift 0.70, 90% sure'],
+				['scored', status, `${route}: because`],
+			]);
+		},
+	);
 
 	it('leaves a corrective note for the next prompt only when the clip goes back', () => {
-		expect(recordDrift(generatedItem(), reportFor('review', 'Warmer light.'), at).correctiveNotes).toEqual([]);
-		expect(recordDrift(generatedItem(), reportFor('regenerate', 'Warmer light.'), at).correctiveNotes).toEqual([
+		expect(
+			recordDrift(generatedItem(), reportFor('review', 'Warmer light.'), at).correctiveNotes,
+		).toEqual([]);
+		expect(
+			recordDrift(generatedItem(), reportFor('regenerate', 'Warmer light.'), at).correctiveNotes,
+		).toEqual([
 			{ source: 'drift', text: 'Warmer light.', takeId: 'shot-01-take-2', at: at.toISOString() },
 		]);
-		expect(recordDrift(generatedItem(), reportFor('regenerate'), at).correctiveNotes[0].text).toBe('lighting: too cool');
+		expect(recordDrift(generatedItem(), reportFor('regenerate'), at).correctiveNotes[0].text).toBe(
+			'lighting: too cool',
+		);
 	});
 
 	it('refuses an item without a take to score, and one not freshly generated', () => {
 		expect(() => recordDrift(generatedItem(0), reportFor('pass'), at)).toThrow(InvalidInputError);
-		expect(() => recordDrift({ ...generatedItem(), status: 'approved' }, reportFor('pass'), at)).toThrow(/cannot go from approved to scored/);
+		expect(() =>
+			recordDrift({ ...generatedItem(), status: 'approved' }, reportFor('pass'), at),
+		).toThrow(/cannot go from approved to scored/);
 	});
 });

@@ -1,14 +1,34 @@
-import { AudioAnalyser, FrameAnalyser, MOTION_LAG_SECONDS, sampleTimes, type ClipMeasurements } from '../../../../core/scoring/measurements';
+import {
+	AudioAnalyser,
+	FrameAnalyser,
+	MOTION_LAG_SECONDS,
+	sampleTimes,
+	type ClipMeasurements,
+} from '../../../../core/scoring/measurements';
 import type { Frame } from '../../../../core/scoring/similarity';
-import { expectedFrameSize, technicalVerdict, type TechnicalExpectations } from '../../../../core/scoring/technical';
+import {
+	expectedFrameSize,
+	technicalVerdict,
+	type TechnicalExpectations,
+} from '../../../../core/scoring/technical';
 import { sceneFrame, solidFrame } from '../../../helpers/frames';
 
 const FPS = 24;
-const EXPECTED: TechnicalExpectations = { durationSeconds: 4, aspectRatio: '16:9', resolution: '720p', expectAudio: false };
+const EXPECTED: TechnicalExpectations = {
+	durationSeconds: 4,
+	aspectRatio: '16:9',
+	resolution: '720p',
+	expectAudio: false,
+};
 
 /** Frames through the analyser, as the decoder would feed them, into measurements of a 1280x720 clip. */
 function measure(frames: Frame[], overrides: Partial<ClipMeasurements> = {}): ClipMeasurements {
-	const analyser = new FrameAnalyser(frames[0].width, frames[0].height, FPS, sampleTimes(frames.length / FPS, 4));
+	const analyser = new FrameAnalyser(
+		frames[0].width,
+		frames[0].height,
+		FPS,
+		sampleTimes(frames.length / FPS, 4),
+	);
 	for (const frame of frames) analyser.push(frame.rgb);
 	return {
 		readable: true,
@@ -28,11 +48,15 @@ function measure(frames: Frame[], overrides: Partial<ClipMeasurements> = {}): Cl
 
 /** Four seconds of a block moving across a gradient, frame `index` of which `replace` may swap. */
 function clip(replace: (index: number, frame: Frame) => Frame = (_, frame) => frame): Frame[] {
-	return Array.from({ length: 4 * FPS }, (_, index) => replace(index, sceneFrame(4 + Math.floor(index / 3))));
+	return Array.from({ length: 4 * FPS }, (_, index) =>
+		replace(index, sceneFrame(4 + Math.floor(index / 3))),
+	);
 }
 
-const verdict = (measured: ClipMeasurements, expected = EXPECTED) => technicalVerdict(measured, expected, MOTION_LAG_SECONDS);
-const kinds = (measured: ClipMeasurements, expected = EXPECTED) => verdict(measured, expected).defects.map((defect) => defect.kind);
+const verdict = (measured: ClipMeasurements, expected = EXPECTED) =>
+	technicalVerdict(measured, expected, MOTION_LAG_SECONDS);
+const kinds = (measured: ClipMeasurements, expected = EXPECTED) =>
+	verdict(measured, expected).defects.map((defect) => defect.kind);
 
 describe('technical QA', () => {
 	it('finds nothing wrong with a clean moving clip of the asked length and size', () => {
@@ -42,7 +66,9 @@ describe('technical QA', () => {
 	});
 
 	it('finds a black stretch and says when it is', () => {
-		const measured = measure(clip((index, frame) => (index >= 24 && index < 48 ? solidFrame(64, 36, [0, 0, 0]) : frame)));
+		const measured = measure(
+			clip((index, frame) => (index >= 24 && index < 48 ? solidFrame(64, 36, [0, 0, 0]) : frame)),
+		);
 		const [black] = verdict(measured).defects;
 		expect(black.kind).toBe('black');
 		expect(black.fromSeconds).toBeCloseTo(1, 1);
@@ -51,27 +77,47 @@ describe('technical QA', () => {
 	});
 
 	it('lets a short fade from black pass', () => {
-		expect(kinds(measure(clip((index, frame) => (index < 6 ? solidFrame(64, 36, [0, 0, 0]) : frame))))).toEqual([]);
+		expect(
+			kinds(measure(clip((index, frame) => (index < 6 ? solidFrame(64, 36, [0, 0, 0]) : frame)))),
+		).toEqual([]);
 	});
 
 	it('finds a frozen stretch of more than a second, but not the slow drift of a moving block', () => {
-		const frozen = measure(clip((index) => sceneFrame(4 + Math.floor(Math.min(index, 30) / 3) + Math.max(0, Math.floor((index - 66) / 3)))));
+		const frozen = measure(
+			clip((index) =>
+				sceneFrame(
+					4 + Math.floor(Math.min(index, 30) / 3) + Math.max(0, Math.floor((index - 66) / 3)),
+				),
+			),
+		);
 		expect(kinds(frozen)).toEqual(['frozen']);
 		const slow = measure(clip((index) => sceneFrame(4 + Math.floor(index / 12))));
 		expect(kinds(slow)).toEqual([]);
 	});
 
 	it('finds flicker: brightness jumping up and back, frame after frame', () => {
-		const flickering = measure(clip((index, frame) => (index >= 40 && index < 60 && index % 2 ? sceneFrame(4 + Math.floor(index / 3), [120, 120, 120]) : frame)));
+		const flickering = measure(
+			clip((index, frame) =>
+				index >= 40 && index < 60 && index % 2
+					? sceneFrame(4 + Math.floor(index / 3), [120, 120, 120])
+					: frame,
+			),
+		);
 		expect(kinds(flickering)).toEqual(['flicker']);
 	});
 
 	it('finds a cut to another picture inside the clip, but not a single flash', () => {
-		const cut = measure(clip((index, frame) => (index >= 50 ? sceneFrame(4 + Math.floor(index / 3), [30, 60, 200], [250, 200, 0]) : frame)));
+		const cut = measure(
+			clip((index, frame) =>
+				index >= 50 ? sceneFrame(4 + Math.floor(index / 3), [30, 60, 200], [250, 200, 0]) : frame,
+			),
+		);
 		const defects = verdict(cut).defects;
 		expect(defects.map((defect) => defect.kind)).toEqual(['cut']);
 		expect(defects[0].fromSeconds).toBeCloseTo(50 / FPS, 2);
-		const flash = measure(clip((index, frame) => (index === 50 ? solidFrame(64, 36, [255, 255, 255]) : frame)));
+		const flash = measure(
+			clip((index, frame) => (index === 50 ? solidFrame(64, 36, [255, 255, 255]) : frame)),
+		);
 		expect(kinds(flash)).toEqual([]);
 	});
 
@@ -87,8 +133,12 @@ describe('technical QA', () => {
 	});
 
 	it('reports an unreadable or damaged file as a defect', () => {
-		expect(kinds({ ...measure(clip()), readable: false, problem: 'moov atom not found' })).toEqual(['unreadable']);
-		expect(verdict({ ...measure(clip()), problem: 'partial file' }).defects[0].text).toBe('the file is damaged: partial file');
+		expect(kinds({ ...measure(clip()), readable: false, problem: 'moov atom not found' })).toEqual([
+			'unreadable',
+		]);
+		expect(verdict({ ...measure(clip()), problem: 'partial file' }).defects[0].text).toBe(
+			'the file is damaged: partial file',
+		);
 	});
 });
 
@@ -98,7 +148,8 @@ describe('sound checks', () => {
 		analyser.push(Float32Array.from({ length: 16000 * seconds }, (_, index) => samples(index)));
 		return analyser.finish();
 	}
-	const withAudio = (audio: ReturnType<typeof levels>) => measure(clip(), { hasAudio: true, audio });
+	const withAudio = (audio: ReturnType<typeof levels>) =>
+		measure(clip(), { hasAudio: true, audio });
 	const expectSound = { ...EXPECTED, expectAudio: true };
 
 	it('hears a clean tone as clean', () => {

@@ -1,6 +1,10 @@
 import { ApiError } from '@google/genai';
 
-import { InvalidInputError, NonRetryableFailure, RetryableFailure } from '../../../../core/failures';
+import {
+	InvalidInputError,
+	NonRetryableFailure,
+	RetryableFailure,
+} from '../../../../core/failures';
 import { failureFromResponse, toGoogleFailure } from '../../../../edges/google/failures';
 
 /** A Google error body as the Gemini API and Vertex AI send it. */
@@ -8,7 +12,10 @@ function googleError(code: number, status: string, message: string, details?: un
 	return JSON.stringify({ error: { code, message, status, ...(details ? { details } : {}) } });
 }
 
-const retryInfo = (retryDelay: string) => ({ '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay });
+const retryInfo = (retryDelay: string) => ({
+	'@type': 'type.googleapis.com/google.rpc.RetryInfo',
+	retryDelay,
+});
 const quotaFailure = { '@type': 'type.googleapis.com/google.rpc.QuotaFailure', violations: [] };
 
 describe('failureFromResponse', () => {
@@ -20,31 +27,53 @@ describe('failureFromResponse', () => {
 		);
 		expect(failure).toBeInstanceOf(RetryableFailure);
 		expect(failure).toMatchObject({ retryable: true, status: 429, retryAfterMs: 37_000 });
-		expect(failure.message).toBe('Submitting to veo-3.1-fast-generate-preview: Google answered 429 RESOURCE_EXHAUSTED: Quota exceeded');
+		expect(failure.message).toBe(
+			'Submitting to veo-3.1-fast-generate-preview: Google answered 429 RESOURCE_EXHAUSTED: Quota exceeded',
+		);
 		expect(failure.hint).toMatch(/quota/i);
 	});
 
 	it('reads fractional protobuf durations', () => {
-		const failure = failureFromResponse(429, googleError(429, 'RESOURCE_EXHAUSTED', 'slow down', [retryInfo('1.5s')]), 'x');
+		const failure = failureFromResponse(
+			429,
+			googleError(429, 'RESOURCE_EXHAUSTED', 'slow down', [retryInfo('1.5s')]),
+			'x',
+		);
 		expect((failure as RetryableFailure).retryAfterMs).toBe(1500);
 	});
 
 	it('uses the Retry-After header when the body has no RetryInfo, and RetryInfo when it has both', () => {
-		const withoutInfo = failureFromResponse(429, googleError(429, 'RESOURCE_EXHAUSTED', 'x'), 'x', 3000);
+		const withoutInfo = failureFromResponse(
+			429,
+			googleError(429, 'RESOURCE_EXHAUSTED', 'x'),
+			'x',
+			3000,
+		);
 		expect((withoutInfo as RetryableFailure).retryAfterMs).toBe(3000);
-		const withBoth = failureFromResponse(429, googleError(429, 'RESOURCE_EXHAUSTED', 'x', [retryInfo('9s')]), 'x', 3000);
+		const withBoth = failureFromResponse(
+			429,
+			googleError(429, 'RESOURCE_EXHAUSTED', 'x', [retryInfo('9s')]),
+			'x',
+			3000,
+		);
 		expect((withBoth as RetryableFailure).retryAfterMs).toBe(9000);
 	});
 
 	it('turns a 503 into a retryable failure, without a delay when none was advertised', () => {
-		const failure = failureFromResponse(503, googleError(503, 'UNAVAILABLE', 'The service is currently unavailable.'), 'Checking op');
+		const failure = failureFromResponse(
+			503,
+			googleError(503, 'UNAVAILABLE', 'The service is currently unavailable.'),
+			'Checking op',
+		);
 		expect(failure).toBeInstanceOf(RetryableFailure);
 		expect(failure).toMatchObject({ status: 503, retryAfterMs: undefined });
 		expect(failure.message).toContain('503 UNAVAILABLE');
 	});
 
 	it.each([500, 502, 504, 408])('treats %i as retryable', (status) => {
-		expect(failureFromResponse(status, googleError(status, 'X', 'x'), 'x')).toBeInstanceOf(RetryableFailure);
+		expect(failureFromResponse(status, googleError(status, 'X', 'x'), 'x')).toBeInstanceOf(
+			RetryableFailure,
+		);
 	});
 
 	it('turns a 400 into a non-retryable failure with a hint to change the request', () => {
@@ -60,7 +89,11 @@ describe('failureFromResponse', () => {
 	});
 
 	it('gives a safety hint when Google refuses a prompt on policy grounds', () => {
-		const failure = failureFromResponse(400, googleError(400, 'INVALID_ARGUMENT', 'The prompt was blocked by safety filters.'), 'x');
+		const failure = failureFromResponse(
+			400,
+			googleError(400, 'INVALID_ARGUMENT', 'The prompt was blocked by safety filters.'),
+			'x',
+		);
 		expect(failure.hint).toMatch(/safety/i);
 		expect(failure.hint).toMatch(/rephrase/i);
 	});
@@ -68,7 +101,11 @@ describe('failureFromResponse', () => {
 	it("gives the billing / retired-model hint for Veo's 404", () => {
 		const failure = failureFromResponse(
 			404,
-			googleError(404, 'NOT_FOUND', 'models/veo-3.0-generate-preview is not found for API version v1beta, or is not supported for predictLongRunning.'),
+			googleError(
+				404,
+				'NOT_FOUND',
+				'models/veo-3.0-generate-preview is not found for API version v1beta, or is not supported for predictLongRunning.',
+			),
 			'Submitting to veo-3.0-generate-preview',
 		);
 		expect(failure).toBeInstanceOf(NonRetryableFailure);
@@ -80,7 +117,11 @@ describe('failureFromResponse', () => {
 	it('gives a plain model-id hint for a 404 that is not about Veo', () => {
 		const failure = failureFromResponse(
 			404,
-			googleError(404, 'NOT_FOUND', 'models/gemini-9 is not found for API version v1beta, or is not supported for generateContent.'),
+			googleError(
+				404,
+				'NOT_FOUND',
+				'models/gemini-9 is not found for API version v1beta, or is not supported for generateContent.',
+			),
 			'Asking gemini-9',
 		);
 		expect(failure.hint).not.toMatch(/billing/i);
@@ -131,12 +172,19 @@ describe('toGoogleFailure', () => {
 		expect(failure).toBeInstanceOf(RetryableFailure);
 		expect((failure as RetryableFailure).retryAfterMs).toBe(4000);
 
-		const notFound = toGoogleFailure(new ApiError({ status: 400, message: googleError(400, 'INVALID_ARGUMENT', 'bad') }), 'x');
+		const notFound = toGoogleFailure(
+			new ApiError({ status: 400, message: googleError(400, 'INVALID_ARGUMENT', 'bad') }),
+			'x',
+		);
 		expect(notFound).toBeInstanceOf(NonRetryableFailure);
 	});
 
 	it('passes typed failures through unchanged', () => {
-		const typed = [new RetryableFailure('x', 5), new NonRetryableFailure('y'), new InvalidInputError([{ path: 'p', message: 'm' }])];
+		const typed = [
+			new RetryableFailure('x', 5),
+			new NonRetryableFailure('y'),
+			new InvalidInputError([{ path: 'p', message: 'm' }]),
+		];
 		for (const failure of typed) expect(toGoogleFailure(failure, 'ignored')).toBe(failure);
 	});
 
