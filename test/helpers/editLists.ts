@@ -121,8 +121,8 @@ export function readOtioVideoTrack(json: string): {
 		(child: Record<string, unknown>) => child.OTIO_SCHEMA === 'Track.1' && child.kind === 'Video',
 	);
 	if (!track) throw new Error('no video track');
+	// eslint-disable-next-line @typescript-eslint/no-explicit-any
 	const items: OtioItem[] = track.children.map((child: Record<string, any>, index: number) => {
-		// eslint-disable-line @typescript-eslint/no-explicit-any
 		if (child.OTIO_SCHEMA === 'Transition.1') {
 			return {
 				kind: 'transition',
