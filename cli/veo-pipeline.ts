@@ -9,7 +9,7 @@ import {
 	NonRetryableFailure,
 	RetryableFailure,
 } from '../core/failures';
-import { findVeoModel } from '../core/models';
+import { findVideoModel } from '../core/models';
 import { parseSceneSpec } from '../core/schema';
 import { DEFAULT_THRESHOLDS } from '../core/scoring/report';
 import { driftScorers, scoreDrift, type ScoringSubject } from '../core/scoring/scoreDrift';
@@ -171,7 +171,7 @@ async function drift(args: string[]): Promise<void> {
 				name: clipPath,
 				mimeType: VIDEO_TYPES[path.extname(clipPath).toLowerCase()],
 			},
-			expectAudio: Boolean(model && findVeoModel(model)?.nativeAudio),
+			expectAudio: Boolean(model && findVideoModel(model)?.nativeAudio),
 			previousClip: values.previous ? { path: values.previous, name: values.previous } : undefined,
 			references: referencesFor(target, values.reference ?? []),
 		},

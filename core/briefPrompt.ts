@@ -1,5 +1,5 @@
 import { InvalidInputError, type Problem } from './failures';
-import { allowedDurations, type VeoModel } from './models';
+import { allowedDurations, describeDurations, type VideoModel } from './models';
 import { planShotDurations } from './shotPlan';
 import type { Resolution, SceneSpec, VeoAspectRatio } from './types';
 
@@ -35,7 +35,7 @@ export interface BriefInput {
 	targetDurationSeconds: number;
 	aspectRatio: VeoAspectRatio;
 	resolution: Resolution;
-	model: VeoModel;
+	model: VideoModel;
 	shotCount?: number;
 	maxShots?: number;
 	characters: BriefCharacter[];
@@ -80,7 +80,7 @@ export function buildBriefPrompt(input: BriefInput): BriefPrompt {
 		`Target total duration: ${input.targetDurationSeconds} seconds`,
 		`Number of shots: ${plannedDurations.length}`,
 		`Shot durations (seconds, in order): ${plannedDurations.join(', ')}`,
-		`Allowed durations for ${input.model.displayName}: ${allowedDurations(input.model, input.resolution).join(', ')} seconds`,
+		`Allowed durations for ${input.model.displayName}: ${describeDurations(allowedDurations(input.model, input.resolution))} seconds (whole seconds)`,
 		`Aspect ratio: ${input.aspectRatio}`,
 		`Resolution: ${input.resolution}`,
 	].filter(Boolean);

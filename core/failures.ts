@@ -36,6 +36,11 @@ interface FailureOptions {
 	cause?: unknown;
 	/** What the person running the workflow can do about it. */
 	hint?: string;
+	/**
+	 * The refusal is about the setup (credential, project, model), not this one request: every
+	 * other request would be refused too, so a batch stops rather than failing shot by shot.
+	 */
+	aboutSetup?: boolean;
 }
 
 /** A failure that may succeed when tried again, after `retryAfterMs` when the server said so. */
@@ -60,11 +65,13 @@ export class NonRetryableFailure extends Error {
 	readonly retryable = false;
 	readonly status?: number;
 	readonly hint?: string;
+	readonly aboutSetup: boolean;
 	constructor(message: string, options: FailureOptions = {}) {
 		super(message, { cause: options.cause });
 		this.name = 'NonRetryableFailure';
 		this.status = options.status;
 		this.hint = options.hint;
+		this.aboutSetup = options.aboutSetup ?? false;
 	}
 }
 

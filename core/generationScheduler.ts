@@ -8,6 +8,7 @@ import type {
 	ClipInfo,
 	GeneratedVideoHandle,
 	OperationState,
+	Submission,
 	VideoRequest,
 	VideoService,
 } from './videoJobs';
@@ -68,6 +69,11 @@ export interface AttemptRecord {
 	clips: Array<{ path: string; info: ClipInfo; uri?: string }>;
 	/** True for an attempt that continues one recorded earlier (its take already exists). */
 	resumed: boolean;
+	/** An edit of an earlier take, or a fresh generation (and why an edit became one). */
+	mode?: Submission['mode'];
+	editFallback?: string;
+	/** Output tokens Google billed (Gemini Omni); the cost then comes from them. */
+	outputTokens?: number;
 }
 
 export type JobEnd =
@@ -305,9 +311,9 @@ class GenerationBatch {
 
 	private async submit(job: GenerationJob): Promise<void> {
 		const submittedAtMs = this.now();
-		let operationName: string;
+		let submission: Submission;
 		try {
-			operationName = await this.service.submit(job.request);
+			submission = await this.service.submit(job.request);
 		} catch (error) {
 			this.spentUsd -= job.costUsd;
 			if (isRetryable(error)) {
@@ -322,7 +328,9 @@ class GenerationBatch {
 		this.submitted += 1;
 		const attempt: AttemptRecord = {
 			attempt: this.attemptsOf(job) + 1,
-			operationName,
+			operationName: submission.operationName,
+			mode: submission.mode,
+			...(submission.editFallback ? { editFallback: submission.editFallback } : {}),
 			outcome: 'submitted',
 			submittedAt: toIso(submittedAtMs),
 			pollCount: 0,
@@ -362,7 +370,7 @@ class GenerationBatch {
 			error instanceof NonRetryableFailure
 				? error
 				: new NonRetryableFailure(describeError(error), { cause: error });
-		if (!failure.status || !REQUEST_REFUSAL_STATUSES.has(failure.status)) {
+		if (failure.aboutSetup || !failure.status || !REQUEST_REFUSAL_STATUSES.has(failure.status)) {
 			this.refusal = failure;
 			this.queue.unshift(job);
 			this.stopSubmitting(`not started: ${failure.message}`, `not retried: ${failure.message}`);
@@ -492,6 +500,7 @@ class GenerationBatch {
 	private settle(entry: Running, state: Exclude<OperationState, { done: false }>): void {
 		const { attempt, job } = entry;
 		if (state.kind === 'videos') {
+			if (state.usage) this.bill(attempt, state.usage.costUsd, state.usage.outputTokens);
 			this.spawn(
 				this.fetchSlots.run(async () => {
 					const problem = await this.fetchClips(entry, state.videos);
@@ -521,6 +530,13 @@ class GenerationBatch {
 		attempt.reason = `Veo reported a failed generation: ${state.message}`;
 		if (state.retryable) this.retryOrFail(job, attempt.reason);
 		else this.finish(job, 'failed', attempt.reason);
+	}
+
+	/** What Google billed replaces the estimate, in the batch's spend as on the take. */
+	private bill(attempt: AttemptRecord, costUsd: number, outputTokens: number): void {
+		if (!attempt.resumed) this.spentUsd += costUsd - attempt.costUsd;
+		attempt.costUsd = costUsd;
+		attempt.outputTokens = outputTokens;
 	}
 
 	/** Downloads and verifies every video; returns what was wrong, or undefined when all are whole. */

@@ -40,7 +40,7 @@ export const sceneSpecJsonSchema = {
 						palette: textList,
 						lighting: text(300),
 						aspectRatio: { type: 'string', enum: ['16:9', '9:16'] },
-						resolution: { type: 'string', enum: ['720p', '1080p', '4k'] },
+						resolution: { type: 'string', enum: ['360p', '720p', '1080p', '4k'] },
 					},
 				},
 				characters: {

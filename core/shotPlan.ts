@@ -1,6 +1,12 @@
 import { InvalidInputError, type Problem } from './failures';
-import { allowedDurations, getVeoModel, type VeoModel } from './models';
-import type { SceneSpec } from './types';
+import {
+	allowedDurations,
+	describeDurations,
+	getVideoModel,
+	planningDurations,
+	type VideoModel,
+} from './models';
+import type { Resolution, SceneSpec } from './types';
 
 /** A film needs hundreds of shots at most; more than this is almost always a unit mistake. */
 export const DEFAULT_MAX_SHOTS = 200;
@@ -20,7 +26,7 @@ export function checkSpecAgainstModel(
 	modelId: string,
 	limits: ShotPlanLimits = {},
 ): Problem[] {
-	const model = getVeoModel(modelId);
+	const model = getVideoModel(modelId);
 	const problems: Problem[] = [];
 	const { resolution, aspectRatio } = spec.bible.style;
 	const durations = allowedDurations(model, resolution);
@@ -40,7 +46,7 @@ export function checkSpecAgainstModel(
 		if (!durations.includes(shot.durationSeconds)) {
 			problems.push({
 				path: `shots[${index}].durationSeconds`,
-				message: `${shot.durationSeconds} s is not a duration ${model.displayName} makes at ${resolution} (allowed: ${durations.join(', ')} s)`,
+				message: `${shot.durationSeconds} s is not a duration ${model.displayName} makes at ${resolution} (allowed: ${describeDurations(durations)} s)`,
 			});
 		}
 	});
@@ -80,10 +86,10 @@ export function assertSpecFitsModel(
  */
 export function planShotDurations(
 	targetDurationSeconds: number,
-	model: VeoModel,
-	options: { resolution?: '720p' | '1080p' | '4k'; shotCount?: number; maxShots?: number } = {},
+	model: VideoModel,
+	options: { resolution?: Resolution; shotCount?: number; maxShots?: number } = {},
 ): number[] {
-	const durations = [...allowedDurations(model, options.resolution)].sort((a, b) => b - a);
+	const durations = [...planningDurations(model, options.resolution)].sort((a, b) => b - a);
 	const longest = durations[0];
 	const shortest = durations[durations.length - 1];
 	const maxShots = options.maxShots ?? DEFAULT_MAX_SHOTS;

@@ -7,7 +7,8 @@
  */
 
 export type VeoAspectRatio = '16:9' | '9:16';
-export type Resolution = '720p' | '1080p' | '4k';
+/** 360p is Gemini Omni's draft size; Veo starts at 720p. */
+export type Resolution = '360p' | '720p' | '1080p' | '4k';
 
 export interface ReferenceImage {
 	/** Name of the binary property on the item that holds the image. */

@@ -59,12 +59,13 @@ const CUT_HELD_CHANGE = 0.4;
 const CLIPPING_SHARE = 0.001;
 
 const SIZES: Record<Resolution, [number, number]> = {
+	'360p': [640, 360],
 	'720p': [1280, 720],
 	'1080p': [1920, 1080],
 	'4k': [3840, 2160],
 };
 
-/** The frame size Veo delivers at this aspect ratio and resolution. */
+/** The frame size Veo and Gemini Omni deliver at this aspect ratio and resolution. */
 export function expectedFrameSize(
 	aspectRatio: VeoAspectRatio,
 	resolution: Resolution,

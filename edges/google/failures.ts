@@ -1,6 +1,7 @@
 import { ApiError } from '@google/genai';
 
 import { InvalidInputError, NonRetryableFailure, RetryableFailure } from '../../core/failures';
+import { DEFAULT_VIDEO_MODEL, findVideoModel } from '../../core/models';
 
 /**
  * Turns what Google (or the network) answers into the pipeline's failure types: retryable with a
@@ -60,8 +61,8 @@ function retryDelayFromBody(body: GoogleErrorBody): number | undefined {
 }
 
 function hintFor(status: number, message: string, action: string): string {
-	if (status === 404 && /veo|predictLongRunning/i.test(`${message} ${action}`)) {
-		return 'Google answers 404 for Veo when billing is not enabled for Veo on the project (Veo needs a paid tier), or when the model id has been retired. Enable billing, or pick another model from the list.';
+	if (status === 404 && /veo|omni|predictLongRunning|interactions/i.test(`${message} ${action}`)) {
+		return 'Google answers 404 for video models when billing is not enabled on the project (video needs a paid tier), or when the model id has been retired. Enable billing, or pick another model from the list.';
 	}
 	if (status === 404) return 'Check the model id and, on Vertex AI, the project and location.';
 	if (status === 401) return 'The key or service account was refused: check the credential.';
@@ -92,11 +93,42 @@ export function failureFromResponse(
 			status,
 			hint:
 				status === 429
-					? 'The Veo quota (requests per minute or operations at once) is used up; the node waits and tries again.'
+					? 'The video quota (requests per minute or generations at once) is used up; the node waits and tries again.'
 					: 'Google had a passing fault; the node tries again.',
 		});
 	}
+	// Google answers a wrong key with 400, like a bad request: it is about every shot, not this one.
+	if (status === 400 && /API key not valid|API_KEY_INVALID/i.test(bodyText)) {
+		return new NonRetryableFailure(message, {
+			status,
+			aboutSetup: true,
+			hint: 'Google refused the API key: check the credential (Google AI Studio > API keys) and that the key belongs to a project with billing.',
+		});
+	}
+	if (status === 404 && RETIRED_ANSWER.test(googleMessage)) {
+		return new NonRetryableFailure(message, {
+			status,
+			aboutSetup: true,
+			hint: retiredModelHint(`${googleMessage} ${action}`),
+		});
+	}
 	return new NonRetryableFailure(message, { status, hint: hintFor(status, googleMessage, action) });
+}
+
+/** How Google answers for a model it has shut down: "models/<id> is no longer available ...". */
+const RETIRED_ANSWER = /no longer available|has been (retired|shut down|discontinued)/i;
+
+/** The model the answer names, with what replaces it when the model table knows. */
+function retiredModelHint(text: string): string {
+	const id = /(?:models\/|to )((?:veo|gemini)-[a-z0-9.-]+)/i.exec(text)?.[1];
+	const model = id ? findVideoModel(id) : undefined;
+	const replacement =
+		model && Object.values(model.retired)[0]?.replacement
+			? Object.values(model.retired)[0]!.replacement
+			: model?.api === 'predictLongRunning'
+				? DEFAULT_VIDEO_MODEL
+				: undefined;
+	return `Google has retired ${id ?? 'this model'}${replacement ? `; use ${replacement}` : ''}. Pick a model the node lists today (Google retires video models without notice).`;
 }
 
 /**
@@ -131,16 +163,39 @@ function networkCode(error: unknown): string | undefined {
 	return undefined;
 }
 
+/** A typed failure anywhere in the cause chain (the interactions client wraps what fetch threw). */
+function typedCause(error: unknown): Error | undefined {
+	let current: unknown = error;
+	for (let depth = 0; current && depth < 5; depth++) {
+		if (
+			current instanceof RetryableFailure ||
+			current instanceof NonRetryableFailure ||
+			current instanceof InvalidInputError
+		) {
+			return current;
+		}
+		current = (current as { cause?: unknown }).cause;
+	}
+	return undefined;
+}
+
+/**
+ * The interactions client's own HTTP errors (`RateLimitError`, `InternalServerError`...) are not
+ * the SDK's exported ApiError: they carry the status and Google's body as text.
+ */
+function interactionsHttpError(error: unknown): { status: number; body: string } | undefined {
+	const candidate = error as { status?: unknown; body?: unknown };
+	if (typeof candidate?.status !== 'number' || typeof candidate.body !== 'string') return undefined;
+	return { status: candidate.status, body: candidate.body };
+}
+
 /** Any error from an SDK call -> a typed failure that says whether to retry. */
 export function toGoogleFailure(error: unknown, action: string): Error {
-	if (
-		error instanceof RetryableFailure ||
-		error instanceof NonRetryableFailure ||
-		error instanceof InvalidInputError
-	) {
-		return error;
-	}
+	const typed = typedCause(error);
+	if (typed) return typed;
 	if (error instanceof ApiError) return failureFromResponse(error.status, error.message, action);
+	const http = interactionsHttpError(error);
+	if (http) return failureFromResponse(http.status, http.body, action);
 	const code = networkCode(error);
 	if (code && RETRYABLE_NETWORK_CODES.has(code)) {
 		return new RetryableFailure(`${action}: the connection to Google failed (${code})`, undefined, {

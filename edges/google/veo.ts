@@ -1,12 +1,10 @@
 import {
 	GenerateVideosOperation,
 	VideoGenerationReferenceType,
-	type GeneratedVideo,
 	type GenerateVideosParameters,
-	type HttpOptions,
 } from '@google/genai';
 
-import { describeError, NonRetryableFailure, RetryableFailure } from '../../core/failures';
+import { NonRetryableFailure } from '../../core/failures';
 import type {
 	GeneratedVideoHandle,
 	InlineMedia,
@@ -14,7 +12,8 @@ import type {
 	VideoRequest,
 } from '../../core/videoJobs';
 import type { GoogleClient } from './client';
-import { fetchWithTypedFailures, toGoogleFailure } from './failures';
+import type { DownloadSource } from './download';
+import { toGoogleFailure } from './failures';
 
 /**
  * Veo through the official SDK: submit a long-running generation, check it, download its video.
@@ -22,6 +21,7 @@ import { fetchWithTypedFailures, toGoogleFailure } from './failures';
  */
 
 export type { OperationState, VideoRequest } from '../../core/videoJobs';
+export { downloadVideo } from './download';
 
 function toSdkParameters(request: VideoRequest): GenerateVideosParameters {
 	const image = (inline: InlineMedia) => ({ imageBytes: inline.data, mimeType: inline.mimeType });
@@ -96,7 +96,7 @@ export async function checkVideoOperation(
 	}
 	const videos: GeneratedVideoHandle[] = (current.response?.generatedVideos ?? [])
 		.filter((video) => video.video?.uri || video.video?.videoBytes)
-		.map((video) => ({ uri: video.video?.uri, source: video }));
+		.map((video) => ({ uri: video.video?.uri, source: { veo: video } satisfies DownloadSource }));
 	const filteredCount = current.response?.raiMediaFilteredCount ?? 0;
 	if (videos.length === 0) {
 		if (filteredCount > 0 || current.response?.raiMediaFilteredReasons?.length) {
@@ -115,67 +115,4 @@ export async function checkVideoOperation(
 		};
 	}
 	return { done: true, kind: 'videos', videos };
-}
-
-/** A copy of `body` that ends where a broken connection cut it, instead of erroring. */
-function endingAtBreak(
-	body: ReadableStream<Uint8Array>,
-	onBreak: (error: unknown) => void,
-): ReadableStream<Uint8Array> {
-	const reader = body.getReader();
-	return new ReadableStream<Uint8Array>({
-		async pull(controller) {
-			try {
-				const { done, value } = await reader.read();
-				if (done) controller.close();
-				else controller.enqueue(value);
-			} catch (error) {
-				onBreak(error);
-				controller.close();
-			}
-		},
-		cancel: (reason) => reader.cancel(reason),
-	});
-}
-
-/** Writes the generated video to a file (streamed for URIs; decoded for inline Vertex bytes). */
-export async function downloadVideo(
-	client: GoogleClient,
-	video: GeneratedVideoHandle,
-	destinationPath: string,
-): Promise<void> {
-	let broken: unknown;
-	// The SDK pipes the body into the file with no error listener, so a connection cut mid-file
-	// would crash the process (and n8n with it). The body ends at the cut instead, and it is
-	// reported below as a broken transfer.
-	const fetchEndingAtBreak: typeof fetch = async (input, init) => {
-		const response = await fetchWithTypedFailures(input, init);
-		if (!response.ok || !response.body) return response;
-		const body = endingAtBreak(response.body, (error) => (broken = error));
-		return new Response(body, {
-			status: response.status,
-			statusText: response.statusText,
-			headers: response.headers,
-		});
-	};
-	try {
-		await client.sdk.files.download({
-			file: video.source as GeneratedVideo,
-			downloadPath: destinationPath,
-			config: { httpOptions: { fetch: fetchEndingAtBreak } as HttpOptions },
-		});
-	} catch (error) {
-		const failure = toGoogleFailure(error, 'Downloading the clip');
-		// A broken transfer is worth another try; Google keeps the file for two days.
-		throw failure instanceof NonRetryableFailure && !failure.status
-			? new RetryableFailure(failure.message, undefined, { cause: error })
-			: failure;
-	}
-	if (broken) {
-		throw new RetryableFailure(
-			`Downloading the clip: the connection broke mid-file (${describeError(broken)})`,
-			undefined,
-			{ cause: broken },
-		);
-	}
 }

@@ -11,7 +11,7 @@ import path from 'path';
 
 import { referenceImageProperty, CONTACT_SHEET_PROPERTY } from '../../core/binaryNames';
 import { InvalidInputError } from '../../core/failures';
-import { findVeoModel } from '../../core/models';
+import { findVideoModel } from '../../core/models';
 import { recordDrift, takeToScore } from '../../core/scoring/recordDrift';
 import { DEFAULT_THRESHOLDS, type Thresholds } from '../../core/scoring/report';
 import {
@@ -232,7 +232,7 @@ async function jobScorer(
 				clip: await fileFor(itemIndex, property, binary),
 				expectAudio:
 					{ always: true, never: false }[options.expectAudio as string] ??
-					Boolean(findVeoModel(take.model || item.model)?.nativeAudio),
+					Boolean(findVideoModel(take.model || item.model)?.nativeAudio),
 				previousClip: previous && (await fileFor(previous.itemIndex, property, previous.binary)),
 				references,
 			},

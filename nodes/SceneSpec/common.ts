@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { DEFAULT_VEO_MODEL, listKnownVeoModels } from '../../core/models';
+import { DEFAULT_VIDEO_MODEL, listVideoModels } from '../../core/models';
 import { DEFAULT_MAX_SHOTS } from '../../core/shotPlan';
 
 /** Parameters several modes share. */
@@ -9,12 +9,12 @@ export const veoModelProperty: INodeProperties = {
 	displayName: 'Veo Model',
 	name: 'model',
 	type: 'options',
-	options: listKnownVeoModels().map((model) => ({
+	options: listVideoModels().map((model) => ({
 		name: `${model.displayName} (${model.id})`,
 		value: model.id,
 		description: `${model.durations.join(', ')} s shots at ${model.resolutions.join(', ')}; served on ${model.backends.map((backend) => (backend === 'vertex' ? 'Vertex AI' : 'the Gemini API')).join(' and ')}`,
 	})),
-	default: DEFAULT_VEO_MODEL,
+	default: DEFAULT_VIDEO_MODEL,
 	description:
 		'The model the shots are meant for, so every duration is one it makes. Use an expression to give an id not in the list (e.g. a new Veo release).',
 };

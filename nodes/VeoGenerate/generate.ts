@@ -26,7 +26,7 @@ import { toNodeError } from '../shared/errors';
 import { googleClientFor } from '../shared/google';
 import { errorItem, readShotItem, shotItemOutput } from '../shared/items';
 import { planRequest } from './request';
-import { veoService } from './service';
+import { videoService } from './service';
 
 type Operation = 'generateAndWait' | 'submitOnly' | 'checkAndFetch';
 
@@ -132,7 +132,7 @@ export async function generateBatch(context: IExecuteFunctions): Promise<INodeEx
 
 	const workDir = await fs.mkdtemp(path.join(tmpdir(), 'veo-generate-'));
 	try {
-		const report = await runGenerationBatch(jobs, veoService(client), {
+		const report = await runGenerationBatch(jobs, videoService(client), {
 			mode: SCHEDULER_MODE[operation],
 			concurrency: Number(options.concurrency ?? 10),
 			sleep,

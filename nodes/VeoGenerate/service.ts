@@ -1,14 +1,12 @@
 import type { VideoService } from '../../core/videoJobs';
 import { verifyPlayableVideo } from '../../edges/ffmpeg/ffmpeg';
 import type { GoogleClient } from '../../edges/google/client';
-import { checkVideoOperation, downloadVideo, submitVideo } from '../../edges/google/veo';
+import { googleVideoCalls } from '../../edges/google/videoCalls';
 
-/** Veo through the Google edge, with every download checked by ffprobe before it counts. */
-export function veoService(client: GoogleClient): VideoService {
+/** Omni and Veo through the Google edge, with every download checked by ffprobe before it counts. */
+export function videoService(client: GoogleClient): VideoService {
 	return {
-		submit: (request) => submitVideo(client, request),
-		check: (operationName) => checkVideoOperation(client, operationName),
-		download: (video, destinationPath) => downloadVideo(client, video, destinationPath),
+		...googleVideoCalls(client),
 		async verify(filePath, expectedDurationSeconds) {
 			const verdict = await verifyPlayableVideo(filePath, expectedDurationSeconds);
 			if (!verdict.ok) return verdict;

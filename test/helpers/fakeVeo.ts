@@ -6,6 +6,7 @@ import type {
 	ClipInfo,
 	GeneratedVideoHandle,
 	OperationState,
+	Submission,
 	VideoRequest,
 	VideoService,
 } from '../../core/videoJobs';
@@ -38,6 +39,10 @@ export interface FakeVeoOptions {
 	script?: Record<string, FakeOutcome[]>;
 	/** Every submission is refused with this HTTP status. */
 	refuseWith?: number;
+	/** The refusal is about the setup whatever its status (a wrong API key answers 400). */
+	refusalAboutSetup?: boolean;
+	/** Finished operations report these billed output tokens (Gemini Omni bills by tokens). */
+	billedTokens?: number;
 	/** Downloads take this long on the given sleep. */
 	downloadDelay?: { sleep: Sleep; ms: number };
 	/** Answers to checks arrive this long after the check was made. */
@@ -105,7 +110,7 @@ export class FakeVeo implements VideoService {
 		return this.options.script![key][index] ?? 'video';
 	}
 
-	async submit(request: VideoRequest): Promise<string> {
+	async submit(request: VideoRequest): Promise<Submission> {
 		const record: SubmissionRecord = {
 			at: this.now(),
 			request,
@@ -117,7 +122,7 @@ export class FakeVeo implements VideoService {
 			record.answer = this.options.refuseWith;
 			throw new NonRetryableFailure(
 				`Submitting to ${request.model}: Google answered ${this.options.refuseWith}`,
-				{ status: this.options.refuseWith },
+				{ status: this.options.refuseWith, aboutSetup: this.options.refusalAboutSetup },
 			);
 		}
 		const throttled = this.submissions.length <= (this.options.throttleFirst ?? 0);
@@ -144,7 +149,7 @@ export class FakeVeo implements VideoService {
 			settled: false,
 		});
 		this.maxUnsettled = Math.max(this.maxUnsettled, this.unsettled());
-		return name;
+		return { operationName: name, mode: request.edit ? 'edit' : 'generate' };
 	}
 
 	/** Registers an operation submitted before the test (Submit Only, or before a restart). */
@@ -188,6 +193,14 @@ export class FakeVeo implements VideoService {
 					done: true,
 					kind: 'videos',
 					videos: [{ uri: `https://files.example/${name}`, source: operation }],
+					...(this.options.billedTokens !== undefined
+						? {
+								usage: {
+									outputTokens: this.options.billedTokens,
+									costUsd: this.options.billedTokens / 1e5,
+								},
+							}
+						: {}),
 				};
 		}
 	}

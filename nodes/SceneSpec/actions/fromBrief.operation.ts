@@ -8,7 +8,7 @@ import {
 
 import type { BriefCharacter } from '../../../core/briefPrompt';
 import { slugify } from '../../../core/ids';
-import { getVeoModel } from '../../../core/models';
+import { getVideoModel } from '../../../core/models';
 import { DEFAULT_RETRY_POLICY, withRetries } from '../../../core/retry';
 import { draftSpecFromBrief } from '../../../core/specFromBrief';
 import type { Resolution, VeoAspectRatio } from '../../../core/types';
@@ -156,7 +156,7 @@ export async function execute(
 			targetDurationSeconds: parameter<number>('targetDurationSeconds'),
 			aspectRatio: parameter<VeoAspectRatio>('aspectRatio'),
 			resolution: parameter<Resolution>('resolution'),
-			model: getVeoModel(modelId),
+			model: getVideoModel(modelId),
 			shotCount: shotCount > 0 ? shotCount : undefined,
 			maxShots: parameter<number>('maxShots'),
 			characters,

@@ -353,6 +353,14 @@ describe('runGenerationBatch: waiting for every clip', () => {
 		}
 	});
 
+	it('stops submitting when a 400 is about the setup (a wrong API key), not about one request', async () => {
+		const { veo, run } = setUp({ refuseWith: 400, refusalAboutSetup: true }, { concurrency: 1 });
+		const report = await run(jobs(3));
+		expect(veo.submissions).toHaveLength(1);
+		expect(report.refusal?.status).toBe(400);
+		expect(report.results.map((result) => result.end)).toEqual(Array(3).fill('not_started'));
+	});
+
 	it('fails only the shot whose request Google refuses (400)', async () => {
 		const { veo, run } = setUp({ refuseWith: 400 });
 		const report = await run(jobs(2));
@@ -365,6 +373,31 @@ describe('runGenerationBatch: waiting for every clip', () => {
 				'Google refused the request: Submitting to veo-3.1-fast-generate-preview: Google answered 400',
 			);
 		}
+	});
+});
+
+describe('runGenerationBatch: what Google bills and how a take was made', () => {
+	it("replaces the estimate with the cost of the tokens Google billed, in the take and the batch's spend", async () => {
+		// 30,000 tokens at the fake's rate of $1 per 100,000: $0.30 a clip instead of the $0.80 estimate.
+		const { run } = setUp({ billedTokens: 30_000 });
+		const report = await run(jobs(2));
+		for (const result of report.results) {
+			expect(result.end).toBe('generated');
+			expect(result.attempts[0]).toMatchObject({ costUsd: 0.3, outputTokens: 30_000 });
+		}
+		expect(report.spentUsd).toBeCloseTo(0.6, 9);
+	});
+
+	it('records whether each attempt was an edit or a fresh generation', async () => {
+		const { run } = setUp();
+		const edit = job(0, {
+			request: {
+				...job(0).request,
+				edit: { previousOperation: 'interaction-1', instruction: 'Make the mug blue.' },
+			},
+		});
+		const report = await run([edit, job(1)]);
+		expect(report.results.map((result) => result.attempts[0].mode)).toEqual(['edit', 'generate']);
 	});
 });
 

@@ -1,6 +1,6 @@
 import { InvalidInputError } from '../../../core/failures';
 import { inputErrorOf } from '../../helpers/errors';
-import { allowedDurations, getVeoModel } from '../../../core/models';
+import { allowedDurations, getVideoModel } from '../../../core/models';
 import { parseSceneSpec } from '../../../core/schema';
 import {
 	checkSpecAgainstModel,
@@ -10,7 +10,8 @@ import {
 import type { SceneSpec } from '../../../core/types';
 import { rawSpec } from '../../fixtures/sceneSpec';
 
-const VEO_31 = 'veo-3.1-fast-generate-preview';
+const VEO_31 = 'veo-3.1-fast-generate-001';
+const OMNI = 'gemini-omni-1.1-flash';
 
 /** The fixture's shots are 8 + 6 + 4 = 18 s at 720p. */
 function spec(): SceneSpec {
@@ -24,12 +25,16 @@ describe('checkSpecAgainstModel', () => {
 	});
 
 	it('names each shot whose duration the model does not make', () => {
-		const problems = checkSpecAgainstModel(spec(), 'veo-2.0-generate-001');
-		// Veo 2 makes 5, 6 and 8 s: only the 4 s shot (third in sequence) is refused.
+		const source = spec();
+		source.shots[1].durationSeconds = 12;
+		const problems = checkSpecAgainstModel(source, OMNI);
+		// Omni 1.1 makes 3 to 10 s: only the 12 s shot (second in sequence) is refused.
 		expect(problems).toEqual([
 			{
-				path: 'shots[2].durationSeconds',
-				message: expect.stringContaining('4 s is not a duration Veo 2 makes'),
+				path: 'shots[1].durationSeconds',
+				message: expect.stringContaining(
+					'12 s is not a duration Gemini Omni 1.1 Flash makes at 720p (allowed: 3-10 s)',
+				),
 			},
 		]);
 	});
@@ -47,14 +52,14 @@ describe('checkSpecAgainstModel', () => {
 
 	it('refuses a resolution the model does not offer', () => {
 		const source = spec();
-		source.bible.style.resolution = '4k';
-		source.shots.forEach((shot) => (shot.durationSeconds = 8));
-		expect(checkSpecAgainstModel(source, 'veo-3.0-generate-001')).toEqual([
+		source.bible.style.resolution = '360p';
+		expect(checkSpecAgainstModel(source, VEO_31)).toEqual([
 			{
 				path: 'bible.style.resolution',
-				message: expect.stringContaining('Veo 3 does not offer 4k'),
+				message: expect.stringContaining('Veo 3.1 Fast does not offer 360p'),
 			},
 		]);
+		expect(checkSpecAgainstModel(source, OMNI)).toEqual([]);
 	});
 
 	it('accepts a total within one shot length of the target and refuses one further away', () => {
@@ -88,13 +93,14 @@ describe('planShotDurations', () => {
 	const cases = [
 		['Veo 3.1 at 720p', VEO_31, '720p'],
 		['Veo 3.1 at 1080p', VEO_31, '1080p'],
-		['Veo 2', 'veo-2.0-generate-001', '720p'],
+		['Gemini Omni 1.2', 'gemini-omni-1.2-flash', '720p'],
+		['Gemini Omni 1.1 at 4K', OMNI, '4k'],
 	] as const;
 
 	it.each(cases)(
 		'with %s, sums to within one shot length of every target from 1 to 300 s',
 		(_name, modelId, resolution) => {
-			const model = getVeoModel(modelId);
+			const model = getVideoModel(modelId);
 			const allowed = allowedDurations(model, resolution);
 			const longest = Math.max(...allowed);
 			for (let target = 1; target <= 300; target++) {
@@ -109,20 +115,20 @@ describe('planShotDurations', () => {
 	);
 
 	it('uses as few shots as it can: a minute of Veo 3.1 is 8-second shots with a short filler', () => {
-		const planned = planShotDurations(60, getVeoModel(VEO_31));
+		const planned = planShotDurations(60, getVideoModel(VEO_31));
 		expect(planned.slice(0, 7)).toEqual(Array(7).fill(8));
 		expect(planned.reduce((sum, duration) => sum + duration, 0)).toBeGreaterThanOrEqual(56);
 		expect(planned.length).toBeLessThanOrEqual(8);
 	});
 
 	it.each([0, -8, Number.NaN])('refuses a target of %p', (target) => {
-		const error = inputErrorOf(() => planShotDurations(target, getVeoModel(VEO_31)));
+		const error = inputErrorOf(() => planShotDurations(target, getVideoModel(VEO_31)));
 		expect(error.firstPath).toBe('targetDurationSeconds');
 		expect(error.message).toContain('more than 0 seconds');
 	});
 
 	it('refuses 3 hours, naming the cap of 200 shots', () => {
-		const error = inputErrorOf(() => planShotDurations(3 * 3600, getVeoModel(VEO_31)));
+		const error = inputErrorOf(() => planShotDurations(3 * 3600, getVideoModel(VEO_31)));
 		expect(error.firstPath).toBe('targetDurationSeconds');
 		expect(error.message).toContain(`over the cap of ${DEFAULT_MAX_SHOTS} shots`);
 		expect(DEFAULT_MAX_SHOTS).toBe(200);
@@ -130,19 +136,19 @@ describe('planShotDurations', () => {
 	});
 
 	it('honours a raised cap', () => {
-		const planned = planShotDurations(3 * 3600, getVeoModel(VEO_31), { maxShots: 2000 });
+		const planned = planShotDurations(3 * 3600, getVideoModel(VEO_31), { maxShots: 2000 });
 		expect(planned).toHaveLength(1350);
 	});
 
 	it('plans a fixed number of shots of one allowed duration', () => {
-		const model = getVeoModel(VEO_31);
+		const model = getVideoModel(VEO_31);
 		const planned = planShotDurations(30, model, { shotCount: 5 });
 		expect(planned).toEqual([6, 6, 6, 6, 6]);
 		expect(planShotDurations(40, model, { shotCount: 10 })).toEqual(Array(10).fill(4));
 	});
 
 	it('refuses a shot count that cannot reach the target, or is not a positive whole number, or is over the cap', () => {
-		const model = getVeoModel(VEO_31);
+		const model = getVideoModel(VEO_31);
 		expect(inputErrorOf(() => planShotDurations(60, model, { shotCount: 2 })).firstPath).toBe(
 			'shotCount',
 		);

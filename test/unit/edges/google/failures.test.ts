@@ -19,6 +19,40 @@ const retryInfo = (retryDelay: string) => ({
 const quotaFailure = { '@type': 'type.googleapis.com/google.rpc.QuotaFailure', violations: [] };
 
 describe('failureFromResponse', () => {
+	it('says a wrong API key (400) is about the setup, with the credential hint', () => {
+		const failure = failureFromResponse(
+			400,
+			googleError(400, 'INVALID_ARGUMENT', 'API key not valid. Please pass a valid API key.'),
+			'Submitting to gemini-omni-1.2-flash',
+		) as NonRetryableFailure;
+		expect(failure).toBeInstanceOf(NonRetryableFailure);
+		expect(failure.aboutSetup).toBe(true);
+		expect(failure.hint).toMatch(/refused the API key: check the credential/);
+	});
+
+	it("says a model Google shut down is retired, naming the model table's replacement", () => {
+		const failure = failureFromResponse(
+			404,
+			googleError(
+				404,
+				'NOT_FOUND',
+				'models/veo-3.1-fast-generate-preview is no longer available. Please use a newer model.',
+			),
+			'Submitting to veo-3.1-fast-generate-preview',
+		) as NonRetryableFailure;
+		expect(failure.aboutSetup).toBe(true);
+		expect(failure.hint).toBe(
+			'Google has retired veo-3.1-fast-generate-preview; use gemini-omni-1.2-flash. Pick a model the node lists today (Google retires video models without notice).',
+		);
+		// A Vertex Veo id past its discontinuation date: Omni 1.2 is the way on.
+		const vertex = failureFromResponse(
+			404,
+			googleError(404, 'NOT_FOUND', 'Publisher model veo-3.1-generate-001 is no longer available.'),
+			'Submitting to veo-3.1-generate-001',
+		);
+		expect(vertex.hint).toContain('use gemini-omni-1.2-flash');
+	});
+
 	it("turns a 429 with RetryInfo into a retryable failure with Google's delay", () => {
 		const failure = failureFromResponse(
 			429,
@@ -177,6 +211,26 @@ describe('toGoogleFailure', () => {
 			'x',
 		);
 		expect(notFound).toBeInstanceOf(NonRetryableFailure);
+	});
+
+	it('finds a typed failure the interactions client wrapped (what our fetch threw, two causes down)', () => {
+		const typed = new RetryableFailure('Submitting: Google answered 429', 7000, { status: 429 });
+		const wrapped = new Error('Unexpected HTTP client error', {
+			cause: new Error('UnexpectedClientError', { cause: typed }),
+		});
+		expect(toGoogleFailure(wrapped, 'x')).toBe(typed);
+	});
+
+	it("types the interactions client's HTTP errors, which carry Google's body as text", () => {
+		const rateLimited = Object.assign(new Error('429 Resource has been exhausted'), {
+			status: 429,
+			body: googleError(429, 'RESOURCE_EXHAUSTED', 'Resource has been exhausted', [
+				retryInfo('7s'),
+			]),
+		});
+		const failure = toGoogleFailure(rateLimited, 'Submitting to gemini-omni-1.2-flash');
+		expect(failure).toBeInstanceOf(RetryableFailure);
+		expect(failure).toMatchObject({ status: 429, retryAfterMs: 7000 });
 	});
 
 	it('passes typed failures through unchanged', () => {
