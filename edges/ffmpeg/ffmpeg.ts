@@ -244,3 +244,38 @@ export async function verifyPlayableVideo(
 	}
 	return { ok: true, info };
 }
+
+/**
+ * The clip's last frame as a JPEG (small enough to send inline as an image part), for a shot
+ * that starts where the previous one ended. The input is read as MP4 from the local file only.
+ */
+export async function extractLastFrame(
+	clipPath: string,
+	imagePath: string,
+	paths: FfmpegPaths = ffmpegPaths(),
+): Promise<void> {
+	await runFfmpeg(
+		[
+			'-y',
+			'-protocol_whitelist',
+			'file',
+			'-f',
+			'mov',
+			// Seeking from the end keeps the decode to the last second whatever the clip's length.
+			'-sseof',
+			'-1',
+			'-i',
+			clipPath,
+			'-map',
+			'0:v:0',
+			// Overwrites the one output image with each frame, so the last frame is what remains.
+			'-update',
+			'1',
+			'-q:v',
+			'2',
+			imagePath,
+		],
+		{},
+		paths,
+	);
+}
