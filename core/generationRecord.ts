@@ -17,6 +17,11 @@ export interface RecordOptions {
 	/** Length asked for in new attempts. */
 	durationSeconds: number;
 	keepFileUri: boolean;
+	/** The take an edit changes, and why a wanted edit became a fresh generation. */
+	editOf?: string;
+	editFallback?: string;
+	/** The previous shot's take whose last frame new attempts start from. */
+	firstFrameFrom?: string;
 	/** Where a safety-filtered shot goes: to a person, or straight to failed. */
 	safetyFilteredStatus: 'needs_review' | 'failed';
 	now?: Date;
@@ -72,6 +77,13 @@ function takeFromAttempt(
 		clip: clips[0],
 		...(clips.length > 1 ? { alternateClips: clips.slice(1) } : {}),
 		costUsd: attempt.costUsd,
+		...(attempt.outputTokens !== undefined ? { outputTokens: attempt.outputTokens } : {}),
+		...(attempt.mode ? { mode: attempt.mode } : {}),
+		...(attempt.mode === 'edit' && options.editOf ? { editOf: options.editOf } : {}),
+		...((attempt.editFallback ?? options.editFallback)
+			? { editFallback: attempt.editFallback ?? options.editFallback }
+			: {}),
+		...(options.firstFrameFrom ? { firstFrameFrom: options.firstFrameFrom } : {}),
 		timings: {
 			submittedAt: attempt.submittedAt,
 			finishedAt: attempt.finishedAt,
@@ -103,14 +115,24 @@ export function recordGeneration(
 		const existing = takes.findIndex((t) => t.attempt === attempt.attempt);
 		if (attempt.resumed && existing >= 0) {
 			// Keep what was recorded at submission, add what happened since.
-			const { prompt, negativePrompt, model, requestedDurationSeconds, costUsd } = takes[existing];
+			const submitted = takes[existing];
 			takes[existing] = {
 				...take,
-				prompt,
-				negativePrompt,
-				model,
-				requestedDurationSeconds,
-				costUsd: take.outcome === 'safety_filtered' ? 0 : costUsd,
+				prompt: submitted.prompt,
+				negativePrompt: submitted.negativePrompt,
+				model: submitted.model,
+				requestedDurationSeconds: submitted.requestedDurationSeconds,
+				mode: submitted.mode ?? take.mode,
+				editOf: submitted.editOf,
+				editFallback: submitted.editFallback,
+				firstFrameFrom: submitted.firstFrameFrom,
+				// Filtered videos are free; billed tokens replace the estimate made at submission.
+				costUsd:
+					take.outcome === 'safety_filtered'
+						? 0
+						: take.outputTokens !== undefined
+							? take.costUsd
+							: submitted.costUsd,
 			};
 		} else {
 			takes.push(take);

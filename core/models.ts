@@ -243,6 +243,12 @@ const FAMILIES: VideoFamily[] = [
 ];
 
 export const DEFAULT_VIDEO_MODEL = 'gemini-omni-1.2-flash';
+/**
+ * The Gemini text model Scene Spec drafts with and Drift Score's judge uses: a GA Flash model with
+ * no shutdown date announced (Gemini API deprecations page, read December 2026; gemini-2.5-flash
+ * was shut down). The node's list shows what the credential's API serves today.
+ */
+export const DEFAULT_TEXT_MODEL = 'gemini-3.5-flash';
 /** Veo on Vertex AI, for teams that choose it there. */
 export const DEFAULT_VERTEX_VEO_MODEL = 'veo-3.1-fast-generate-001';
 

@@ -209,6 +209,7 @@ export interface Take {
 	model: string;
 	/** Length asked for; the clip is checked against it, also when fetched in a later execution. */
 	requestedDurationSeconds?: number;
+	/** Veo's operation name, or Gemini Omni's interaction id: what Check and Fetch looks up. */
 	operationName?: string;
 	outcome: TakeOutcome;
 	/** Why a take failed or was filtered, in words. */
@@ -217,8 +218,19 @@ export interface Take {
 	clip?: ClipReference;
 	/** Further videos of the same request (when more than one was asked for). */
 	alternateClips?: ClipReference[];
-	/** Estimated cost in US dollars from the model table; filtered videos are not charged. */
+	/** Estimated cost in US dollars from the model table, or what Google billed in tokens (Gemini
+	 * Omni); filtered videos are not charged. */
 	costUsd: number;
+	/** Output tokens Google billed for the take (Gemini Omni). */
+	outputTokens?: number;
+	/** A fresh generation, or an edit of an earlier take of the shot (Gemini Omni). */
+	mode?: 'generate' | 'edit';
+	/** The take this one edits. */
+	editOf?: string;
+	/** Why an edit that was wanted became a fresh generation. */
+	editFallback?: string;
+	/** The previous shot's take whose last frame this take starts from. */
+	firstFrameFrom?: string;
 	timings: TakeTimings;
 	drift?: DriftReport;
 	review?: ReviewDecision;

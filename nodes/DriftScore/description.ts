@@ -3,6 +3,7 @@ import type { INodeProperties } from 'n8n-workflow';
 import { DEFAULT_CLIP_PROPERTY } from '../../core/binaryNames';
 import { DEFAULT_THRESHOLDS } from '../../core/scoring/report';
 import { authenticationProperty, modelLocator } from '../shared/google';
+import { DEFAULT_TEXT_MODEL } from '../../core/models';
 
 const judgeOn = { show: { judge: [true] } };
 
@@ -101,7 +102,7 @@ export const properties: INodeProperties[] = [
 		name: 'judgeModel',
 		displayName: 'Judge Model',
 		searchListMethod: 'geminiModels',
-		defaultId: 'gemini-2.5-flash',
+		defaultId: DEFAULT_TEXT_MODEL,
 		description: 'The Gemini model that watches the clips (it must understand video)',
 		displayOptions: judgeOn,
 	}),

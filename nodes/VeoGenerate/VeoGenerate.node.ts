@@ -10,7 +10,11 @@ import { googleCredentials, modelListSearch } from '../shared/google';
 import { properties } from './description';
 import { generateBatch } from './generate';
 
-/** Step 2: every shot becomes a clip, in parallel within quota, with the bible in every prompt. */
+/**
+ * Step 2: every shot becomes a clip, in parallel within quota, with the bible in every prompt. The
+ * node keeps its name and type (`veoGenerate`) so saved workflows load; it generates with the
+ * models Google serves today (Gemini Omni, and Veo 3.1 on Vertex AI).
+ */
 export class VeoGenerate implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Veo Generate',
@@ -21,7 +25,7 @@ export class VeoGenerate implements INodeType {
 		subtitle:
 			'={{ {"generateAndWait": "Generate and wait", "submitOnly": "Submit only", "checkAndFetch": "Check and fetch"}[$parameter["operation"]] }}',
 		description:
-			'Generate a clip for every shot with Google Veo, within quota, with the scene bible compiled into every prompt',
+			'Generate a clip for every shot with Gemini Omni or Veo, within quota, with the scene bible compiled into every prompt',
 		defaults: { name: 'Veo Generate' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

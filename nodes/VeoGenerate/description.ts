@@ -1,6 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { DEFAULT_CLIP_PROPERTY } from '../../core/binaryNames';
+import { DEFAULT_VIDEO_MODEL } from '../../core/models';
 import { authenticationProperty, modelLocator } from '../shared/google';
 
 const submitting = { show: { operation: ['generateAndWait', 'submitOnly'] } };
@@ -39,10 +40,10 @@ export const properties: INodeProperties[] = [
 		...modelLocator({
 			name: 'model',
 			displayName: 'Model',
-			searchListMethod: 'veoModels',
-			defaultId: 'veo-3.1-fast-generate-preview',
+			searchListMethod: 'videoModels',
+			defaultId: DEFAULT_VIDEO_MODEL,
 			description:
-				'Veo model id. By default the model the shot list was planned for. Vertex AI serves GA ids such as veo-3.1-generate-001; the Gemini API serves ids such as veo-3.1-generate-preview.',
+				'Video model id. By default the model the shot list was planned for. The Gemini API serves Gemini Omni (gemini-omni-1.2-flash, gemini-omni-1.1-flash); Vertex AI serves Gemini Omni 1.2 and Veo 3.1 (veo-3.1-generate-001, veo-3.1-fast-generate-001). Google shut Veo down on the Gemini API in 2026.',
 			displayOptions: submitting,
 		}),
 		default: { mode: 'id', value: '={{ $json.model }}' },
@@ -199,7 +200,15 @@ export const properties: INodeProperties[] = [
 				typeOptions: { minValue: 1 },
 				default: 10,
 				description:
-					"Generations running at the same time. Veo's quota is about 10 per project; a 429 slows the batch down, it never fails a shot.",
+					"Generations running at the same time. Google's video quota is about 10 per project; a 429 slows the batch down, it never fails a shot.",
+			},
+			{
+				displayName: 'Continuing Shots Start From the Previous Last Frame',
+				name: 'continuityFrames',
+				type: 'boolean',
+				default: false,
+				description:
+					"Whether a shot marked as continuing the previous one starts from that shot's approved last frame. Such a shot waits for its predecessor's approval (one more round of the loop per link in a chain); independent shots still run at once.",
 			},
 			{
 				displayName: 'Duration (Seconds)',
@@ -210,7 +219,7 @@ export const properties: INodeProperties[] = [
 				description: "0 uses each shot's own duration",
 			},
 			{
-				displayName: 'Enhance Prompt',
+				displayName: 'Enhance Prompt (Veo)',
 				name: 'enhancePrompt',
 				type: 'options',
 				options: [
@@ -221,7 +230,28 @@ export const properties: INodeProperties[] = [
 				default: 'default',
 			},
 			{
-				displayName: 'Generate Audio (Vertex AI)',
+				displayName: 'Fix Rejected Clips By',
+				name: 'correctionMode',
+				type: 'options',
+				options: [
+					{
+						name: 'Editing the Rejected Clip (Gemini Omni)',
+						value: 'edit',
+						description:
+							"Change only what the note asks on the rejected clip's own interaction, keeping the rest; models that cannot edit generate anew",
+					},
+					{
+						name: 'Generating a New Clip',
+						value: 'regenerate',
+						description: 'A fresh generation with the corrections added to the prompt',
+					},
+				],
+				default: 'edit',
+				description:
+					'How a shot that a person rejected or QA sent back gets its next take. Each take records which.',
+			},
+			{
+				displayName: 'Generate Audio (Veo on Vertex AI)',
 				name: 'generateAudio',
 				type: 'options',
 				options: [
@@ -230,7 +260,8 @@ export const properties: INodeProperties[] = [
 					{ name: 'Off', value: 'off' },
 				],
 				default: 'default',
-				description: 'Veo 3 always adds audio on the Gemini API; Vertex AI can switch it off',
+				description:
+					'Veo on Vertex AI can switch audio off; Gemini Omni always makes audio (say "no dialogue" or "no music" in the prompt instead)',
 			},
 			{
 				displayName: 'Keep Google File URI',
@@ -254,10 +285,11 @@ export const properties: INodeProperties[] = [
 				type: 'number',
 				typeOptions: { minValue: 1 },
 				default: 1,
-				description: 'Videos per request (Veo 2: up to 2). Extra videos are kept on the take.',
+				description:
+					'Videos per request, where the model makes more than one (the models served today make one). Extra videos are kept on the take.',
 			},
 			{
-				displayName: 'Person Generation',
+				displayName: 'Person Generation (Veo)',
 				name: 'personGeneration',
 				type: 'options',
 				options: [
@@ -292,6 +324,7 @@ export const properties: INodeProperties[] = [
 				type: 'options',
 				options: [
 					{ name: 'From the Scene Bible', value: 'bible' },
+					{ name: '360p (Gemini Omni Drafts)', value: '360p' },
 					{ name: '720p', value: '720p' },
 					{ name: '1080p', value: '1080p' },
 					{ name: '4K', value: '4k' },
@@ -311,11 +344,12 @@ export const properties: INodeProperties[] = [
 					"Where a shot goes when Google's safety filter withholds its video (not charged)",
 			},
 			{
-				displayName: 'Seed (Vertex AI)',
+				displayName: 'Seed',
 				name: 'seed',
 				type: 'number',
 				default: 0,
-				description: '0 for a random seed; a fixed seed makes takes repeatable on Vertex AI',
+				description:
+					'0 for a random seed; a fixed seed makes takes repeatable (Gemini Omni on both backends, Veo on Vertex AI)',
 			},
 		],
 	},

@@ -25,8 +25,10 @@ import { fileToBinary } from '../shared/binary';
 import { toNodeError } from '../shared/errors';
 import { googleClientFor } from '../shared/google';
 import { errorItem, readShotItem, shotItemOutput } from '../shared/items';
-import { planRequest } from './request';
+import type { CorrectionMode } from '../../core/corrections';
+import { planRequest, type PlannedRequest, type ShotContext } from './request';
 import { videoService } from './service';
+import { continuityFrame, continuityStart, readBatch } from './shotContext';
 
 type Operation = 'generateAndWait' | 'submitOnly' | 'checkAndFetch';
 
@@ -44,6 +46,11 @@ interface Planned {
 	negativePrompt: string;
 	model: string;
 	durationSeconds: number;
+	/** The take an edit changes, or why a wanted edit became a fresh generation. */
+	editOf?: string;
+	editFallback?: string;
+	/** The previous shot's take whose last frame this shot starts from. */
+	firstFrameFrom?: string;
 }
 
 /** A take whose operation was submitted and not yet fetched. */
@@ -69,6 +76,9 @@ export async function generateBatch(context: IExecuteFunctions): Promise<INodeEx
 	}));
 	const options = context.getNodeParameter('options', 0, {}) as IDataObject;
 	const maxAttempts = Number(options.maxAttempts ?? 3);
+	const correctionMode: CorrectionMode =
+		options.correctionMode === 'regenerate' ? 'regenerate' : 'edit';
+	const batch = options.continuityFrames ? readBatch(context) : [];
 	const jobs: GenerationJob[] = [];
 	const planned = new Map<number, Planned>();
 	// Made on first need: a batch with nothing to generate passes through without a credential.
@@ -89,12 +99,28 @@ export async function generateBatch(context: IExecuteFunctions): Promise<INodeEx
 				);
 				continue;
 			}
+			const start = inFlight
+				? ({ kind: 'independent' } as const)
+				: continuityStart(batch, item, Boolean(options.continuityFrames));
+			if (start.kind === 'wait') {
+				outputs[itemIndex] = shotItemOutput(
+					{ ...item, statusReason: start.reason },
+					itemIndex,
+					inputs[itemIndex].binary,
+				);
+				continue;
+			}
 			client ??= await googleClientFor(context);
+			const shotContext: ShotContext = {
+				correctionMode,
+				continuityFrame:
+					start.kind === 'fromPrevious' ? await continuityFrame(context, start) : undefined,
+			};
 			// Only Generate and Wait submits again after a failure, so only it needs the full request.
 			const plan =
 				inFlight && operation !== 'generateAndWait'
 					? plannedFromTake(item, inFlight)
-					: await planRequest(context, itemIndex, item, client.backend);
+					: await planRequest(context, itemIndex, item, client.backend, shotContext);
 			const { request } = plan;
 			planned.set(itemIndex, {
 				item,
@@ -102,6 +128,12 @@ export async function generateBatch(context: IExecuteFunctions): Promise<INodeEx
 				negativePrompt: request.negativePrompt ?? '',
 				model: request.model,
 				durationSeconds: request.durationSeconds,
+				editOf: plan.correction?.kind === 'edit' ? plan.correction.takeId : undefined,
+				editFallback: plan.correction?.kind === 'freshInstead' ? plan.correction.reason : undefined,
+				firstFrameFrom:
+					start.kind === 'fromPrevious' && request.firstFrame === shotContext.continuityFrame
+						? start.take.id
+						: undefined,
 			});
 			jobs.push({
 				key: itemIndex,
@@ -158,7 +190,7 @@ export async function generateBatch(context: IExecuteFunctions): Promise<INodeEx
 }
 
 /** The request a submitted take made, rebuilt from what the take recorded (for checking its clip). */
-function plannedFromTake(item: ShotItem, take: Take) {
+function plannedFromTake(item: ShotItem, take: Take): PlannedRequest {
 	return {
 		request: {
 			model: take.model,

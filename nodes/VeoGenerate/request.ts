@@ -2,17 +2,30 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { referenceImageProperty } from '../../core/binaryNames';
 import { InvalidInputError } from '../../core/failures';
-import { checkVideoRequest, estimateCostUsd, getVeoModel, type Backend } from '../../core/models';
+import { checkVideoRequest, estimateCostUsd, getVideoModel, type Backend } from '../../core/models';
 import { compilePrompt } from '../../core/prompt';
 import type { Resolution, ShotItem } from '../../core/types';
-import type { InlineMedia, VideoRequest } from '../../core/videoJobs';
+import { planCorrection, type CorrectionMode, type CorrectionPlan } from '../../core/corrections';
+import type { InlineMedia, ReferenceImage, VideoRequest } from '../../core/videoJobs';
 import { binaryToBase64, requireBinary } from '../shared/binary';
 
-/** Builds the Veo request for one shot item from the node's parameters, checked against the model table. */
+/**
+ * Builds the video request for one shot item from the node's parameters, checked against the
+ * model table: a fresh generation, or an edit of the shot's rejected take.
+ */
 
 export interface PlannedRequest {
 	request: VideoRequest;
 	costUsd: number;
+	/** Whether the request edits the shot's rejected take (absent when rebuilt from a take). */
+	correction?: CorrectionPlan;
+}
+
+/** What the batch decided for this shot before its request is built. */
+export interface ShotContext {
+	/** The previous shot's last frame, for a shot that continues it (unless the node sets one). */
+	continuityFrame?: InlineMedia;
+	correctionMode: CorrectionMode;
 }
 
 async function inlineFrom(
@@ -54,6 +67,8 @@ function fieldOf(path: string, options: IDataObject, customPrompt: boolean): str
 			return customPrompt ? 'customPrompt' : 'prompt';
 		case 'model':
 			return 'model';
+		case 'correctionMode':
+			return 'options.correctionMode';
 		default:
 			return `options.${path}`;
 	}
@@ -64,11 +79,12 @@ export async function planRequest(
 	itemIndex: number,
 	item: ShotItem,
 	backend: Backend,
+	shotContext: ShotContext = { correctionMode: 'edit' },
 ): Promise<PlannedRequest> {
 	const modelId =
 		(context.getNodeParameter('model', itemIndex, '', { extractValue: true }) as string).trim() ||
 		item.model;
-	const model = getVeoModel(modelId, 'model');
+	const model = getVideoModel(modelId, 'model');
 	const options = context.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const images = context.getNodeParameter('images', itemIndex, {}) as IDataObject;
 
@@ -106,7 +122,8 @@ export async function planRequest(
 		prompt = corrections ? `${custom}\n${corrections}` : custom;
 	}
 
-	const referenceImages: InlineMedia[] = [];
+	const correction = planCorrection(item, model.id, shotContext.correctionMode);
+	const referenceImages: ReferenceImage[] = [];
 	const characterReferences = (images.characterReferences as string | undefined) ?? 'auto';
 	const takesReferences =
 		model.maxReferenceImages > 0 && model.imageFeatureDurations.includes(durationSeconds);
@@ -116,14 +133,15 @@ export async function planRequest(
 			if (!character?.referenceImage) continue;
 			const property =
 				character.referenceImage.binaryProperty || referenceImageProperty(character.id);
-			referenceImages.push(
-				await inlineFrom(
+			referenceImages.push({
+				...(await inlineFrom(
 					context,
 					itemIndex,
 					property,
 					`bible.characters[${character.id}].referenceImage`,
-				),
-			);
+				)),
+				label: character.name,
+			});
 		}
 	}
 	const extraReferences = String(images.referenceImageProperties ?? '')
@@ -131,9 +149,10 @@ export async function planRequest(
 		.map((name) => name.trim())
 		.filter(Boolean);
 	for (const property of extraReferences) {
-		referenceImages.push(
-			await inlineFrom(context, itemIndex, property, 'images.referenceImageProperties'),
-		);
+		referenceImages.push({
+			...(await inlineFrom(context, itemIndex, property, 'images.referenceImageProperties')),
+			label: `the ${property} image`,
+		});
 	}
 	const firstFrameProperty = String(images.firstFrameProperty ?? '').trim();
 	const lastFrameProperty = String(images.lastFrameProperty ?? '').trim();
@@ -158,13 +177,14 @@ export async function planRequest(
 		referenceImages: referenceImages.length ? referenceImages : undefined,
 		firstFrame: firstFrameProperty
 			? await inlineFrom(context, itemIndex, firstFrameProperty, 'images.firstFrameProperty')
-			: undefined,
+			: shotContext.continuityFrame,
 		lastFrame: lastFrameProperty
 			? await inlineFrom(context, itemIndex, lastFrameProperty, 'images.lastFrameProperty')
 			: undefined,
 		extendVideo: extendVideoProperty
 			? await inlineFrom(context, itemIndex, extendVideoProperty, 'images.extendVideoProperty')
 			: undefined,
+		...(correction.kind === 'edit' ? { edit: correction.edit } : {}),
 	};
 	const problems = checkVideoRequest({
 		...request,
@@ -173,6 +193,7 @@ export async function planRequest(
 		hasLastFrame: Boolean(request.lastFrame),
 		referenceImageCount: referenceImages.length,
 		isExtension: Boolean(request.extendVideo),
+		isEdit: Boolean(request.edit),
 	});
 	if (problems.length) {
 		throw new InvalidInputError(
@@ -186,5 +207,6 @@ export async function planRequest(
 	return {
 		request,
 		costUsd: estimateCostUsd(model, durationSeconds, resolution, request.numberOfVideos),
+		correction,
 	};
 }

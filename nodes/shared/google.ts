@@ -13,6 +13,7 @@ import {
 	type GoogleConnection,
 } from '../../edges/google/client';
 import { listModels } from '../../edges/google/gemini';
+import { findVideoModel, retirementNotice, type Backend } from '../../core/models';
 
 /** The authentication selector and credentials every Google-calling node shares. */
 
@@ -26,7 +27,7 @@ export const authenticationProperty: INodeProperties = {
 	],
 	default: 'geminiApi',
 	description:
-		'The Gemini API takes a key from Google AI Studio; Vertex AI serves the GA Veo models in a Google Cloud project',
+		'The Gemini API takes a key from Google AI Studio and generates with Gemini Omni; Vertex AI serves Gemini Omni and Veo 3.1 in a Google Cloud project',
 };
 
 /** Credentials shown for the selected authentication; `extraShow` narrows them further (e.g. only when a scorer is on). */
@@ -85,14 +86,18 @@ export async function googleClientFor(
 async function searchModels(
 	context: ILoadOptionsFunctions,
 	filter: string | undefined,
-	wanted: (id: string, actions: string[]) => boolean,
+	wanted: (id: string, actions: string[], backend: Backend) => boolean,
 ): Promise<INodeListSearchResult> {
 	const client = await googleClientFor(context);
 	const models = await listModels(client);
 	const needle = filter?.toLowerCase() ?? '';
 	return {
 		results: models
-			.filter((model) => wanted(model.id, model.actions) && model.id.toLowerCase().includes(needle))
+			.filter(
+				(model) =>
+					wanted(model.id, model.actions, client.backend) &&
+					model.id.toLowerCase().includes(needle),
+			)
 			.map((model) => ({
 				name: model.displayName === model.id ? model.id : `${model.displayName} (${model.id})`,
 				value: model.id,
@@ -100,22 +105,26 @@ async function searchModels(
 	};
 }
 
-/** List searches for resource locators: Veo models that make video, Gemini models that answer text. */
+/**
+ * List searches for resource locators: the video models Google lists for this credential that are
+ * not retired there (Google's list is what is served; the model table knows shutdowns the list
+ * may still show), and the Gemini models that answer text.
+ */
 export const modelListSearch = {
-	async veoModels(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
-		return searchModels(
-			this,
-			filter,
-			(id, actions) =>
-				id.startsWith('veo-') && (actions.length === 0 || actions.includes('predictLongRunning')),
-		);
+	async videoModels(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
+		return searchModels(this, filter, (id, _actions, backend) => {
+			const model = findVideoModel(id);
+			return Boolean(model) && !retirementNotice(model!, backend);
+		});
 	},
 	async geminiModels(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
 		return searchModels(
 			this,
 			filter,
 			(id, actions) =>
-				id.startsWith('gemini-') && (actions.length === 0 || actions.includes('generateContent')),
+				id.startsWith('gemini-') &&
+				!findVideoModel(id) &&
+				(actions.length === 0 || actions.includes('generateContent')),
 		);
 	},
 };

@@ -8,7 +8,7 @@ import {
 
 import type { BriefCharacter } from '../../../core/briefPrompt';
 import { slugify } from '../../../core/ids';
-import { getVideoModel } from '../../../core/models';
+import { getVideoModel, DEFAULT_TEXT_MODEL } from '../../../core/models';
 import { DEFAULT_RETRY_POLICY, withRetries } from '../../../core/retry';
 import { draftSpecFromBrief } from '../../../core/specFromBrief';
 import type { Resolution, VeoAspectRatio } from '../../../core/types';
@@ -110,7 +110,7 @@ const properties: INodeProperties[] = [
 		name: 'languageModel',
 		displayName: 'Gemini Model',
 		searchListMethod: 'geminiModels',
-		defaultId: 'gemini-2.5-flash',
+		defaultId: DEFAULT_TEXT_MODEL,
 		description: 'The Gemini model that writes the spec (structured output)',
 	}),
 	maxShotsProperty,
