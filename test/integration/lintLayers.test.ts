@@ -4,7 +4,8 @@ import { promisify } from 'util';
 
 /**
  * The layer rules in eslint.config.mjs, run by ESLint itself on snippets placed in each layer: an
- * import across a layer's boundary is an error, and the imports the layers are built on are not.
+ * import across a layer's boundary is an error, and the imports the layers are built on are not;
+ * an import circle is an error too.
  * A resolver that stops resolving or a renamed folder would make the rules pass everything in
  * silence; this test would then fail. ESLint loads its ESM config only outside Jest's module
  * sandbox, so it runs in a child Node process.
@@ -13,7 +14,11 @@ import { promisify } from 'util';
 jest.setTimeout(60_000);
 
 const ROOT = path.resolve(__dirname, '..', '..');
-const LAYER_RULES = ['import-x/no-restricted-paths', 'no-restricted-imports'];
+const CHECKED_RULES = [
+	'import-x/no-restricted-paths',
+	'no-restricted-imports',
+	'import-x/no-cycle',
+];
 
 interface Snippet {
 	/** Where the snippet is linted as if it were, relative to the repository root (never written). */
@@ -34,11 +39,11 @@ for (const { file, code } of snippets) {
 process.stdout.write(JSON.stringify(found));
 `;
 
-/** The layer rules each snippet breaks, in the order of its imports. */
+/** The checked rules each snippet breaks, in the order of its imports. */
 async function layerRulesBroken(snippets: Snippet[]): Promise<string[][]> {
 	const run = promisify(execFile)(
 		process.execPath,
-		['--input-type=module', '-e', LINT_SNIPPETS, JSON.stringify([ROOT, snippets, LAYER_RULES])],
+		['--input-type=module', '-e', LINT_SNIPPETS, JSON.stringify([ROOT, snippets, CHECKED_RULES])],
 		{ cwd: ROOT, maxBuffer: 1 << 24 },
 	);
 	const { stdout } = await run.catch((error: { stderr?: string }) => {
@@ -59,6 +64,7 @@ const importing = (file: string, ...specifiers: string[]): Snippet => ({
 
 const PATHS = 'import-x/no-restricted-paths';
 const PACKAGES = 'no-restricted-imports';
+const CIRCLE = 'import-x/no-cycle';
 
 const CASES: Array<[string, Snippet, string[]]> = [
 	[
@@ -72,13 +78,14 @@ const CASES: Array<[string, Snippet, string[]]> = [
 		[PATHS, PATHS, PATHS],
 	],
 	[
-		'core/ importing the CLI and the stand-in, from a folder deeper down',
+		'core/ importing the CLI, the stand-in and a file at the root, from a folder deeper down',
 		importing(
 			'core/scoring/layerProbe.ts',
 			'../../cli/veo-pipeline',
 			'../../google-api-standin/server',
+			'../../jest.config',
 		),
-		[PATHS, PATHS],
+		[PATHS, PATHS, PATHS],
 	],
 	[
 		'core/ importing n8n and the Google SDK',
@@ -112,6 +119,11 @@ const CASES: Array<[string, Snippet, string[]]> = [
 			'../edges/google/client',
 		),
 		[PATHS, PATHS],
+	],
+	[
+		'core/failures.ts importing what imports it (retry.ts)',
+		importing('core/failures.ts', './retry'),
+		[CIRCLE],
 	],
 	[
 		'the imports the layers are built on',
