@@ -1,4 +1,4 @@
-import Ajv, { type ErrorObject } from 'ajv';
+import { Ajv, type ErrorObject } from 'ajv';
 
 import { InvalidInputError, type Problem } from './failures';
 import { shotIdForSequence, slugify } from './ids';

@@ -46,7 +46,7 @@ async function createCredentials(n8n: RunningN8n): Promise<string> {
 	if (vertexKey || serviceAccountFile) {
 		await n8n.api.createCredential({
 			name: 'Vertex AI',
-			type: 'veoPipelineVertexAi',
+			type: 'veoPipelineVertexAiApi',
 			data: vertexKey
 				? { authentication: 'expressApiKey', apiKey: vertexKey, baseUrl: '' }
 				: {

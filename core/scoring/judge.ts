@@ -1,4 +1,4 @@
-import Ajv from 'ajv';
+import { Ajv } from 'ajv';
 
 import { NonRetryableFailure } from '../failures';
 import { pointerToPath } from '../schema';

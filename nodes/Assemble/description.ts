@@ -246,7 +246,7 @@ export const properties: INodeProperties[] = [
 				type: 'string',
 				default: DEFAULT_CLIP_PROPERTY,
 				description:
-					'Where a clip is when its take does not record a property of its own (Veo Generate keeps each take under "clip_take<N>")',
+					'Where a clip is when its take does not record a property of its own (Veo Generate keeps each take under "clip_take&lt;N&gt;")',
 			},
 			{
 				displayName: 'Colour Grade LUT Property',
@@ -269,7 +269,7 @@ export const properties: INodeProperties[] = [
 				name: 'outputProperty',
 				type: 'string',
 				default: 'cut',
-				description: 'Where the video goes; renditions go under "<property>_9x16" and so on',
+				description: 'Where the video goes; renditions go under "&lt;property&gt;_9x16" and so on',
 			},
 			{
 				displayName: 'Output Height',

@@ -16,7 +16,7 @@ export const veoModelProperty: INodeProperties = {
 	})),
 	default: DEFAULT_VIDEO_MODEL,
 	description:
-		'The model the shots are meant for, so every duration is one it makes. Use an expression to give an id not in the list (e.g. a new Veo release).',
+		'The model the shots are meant for, so every duration is one it makes. Use an expression to give an ID not in the list (e.g. a new Veo release).',
 };
 
 export const aspectRatioProperty: INodeProperties = {

@@ -94,7 +94,7 @@ export const properties: INodeProperties[] = [
 		type: 'string',
 		default: DEFAULT_CLIP_PROPERTY,
 		description:
-			'Where the newest clip goes. Every take also keeps its clip under "<property>_take<N>".',
+			'Where the newest clip goes. Every take also keeps its clip under "&lt;property&gt;_take&lt;N&gt;".',
 		displayOptions: { show: { operation: ['generateAndWait', 'checkAndFetch'] } },
 	},
 	{
@@ -126,6 +126,13 @@ export const properties: INodeProperties[] = [
 				default: 'auto',
 			},
 			{
+				displayName: 'Extend Video Property',
+				name: 'extendVideoProperty',
+				type: 'string',
+				default: '',
+				description: 'Binary property with a clip to extend (Veo 3.1, 720p)',
+			},
+			{
 				displayName: 'Extra Reference Image Properties',
 				name: 'referenceImageProperties',
 				type: 'string',
@@ -147,13 +154,6 @@ export const properties: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description: 'Binary property with an image the clip ends on (needs a first frame)',
-			},
-			{
-				displayName: 'Extend Video Property',
-				name: 'extendVideoProperty',
-				type: 'string',
-				default: '',
-				description: 'Binary property with a clip to extend (Veo 3.1, 720p)',
 			},
 		],
 	},

@@ -17,13 +17,32 @@ import { findVideoModel, retirementNotice, type Backend } from '../../core/model
 
 /** The authentication selector and credentials every Google-calling node shares. */
 
+/**
+ * The credential type each Authentication value reads. `vertexAi` is what 0.1 saved, with its
+ * credential type `veoPipelineVertexAi`: both stay so those workflows and credentials keep working,
+ * while new nodes take Vertex AI API (`vertexAiApi`, credential type `veoPipelineVertexAiApi`).
+ */
+const CREDENTIAL_TYPES = {
+	geminiApi: 'veoPipelineGeminiApi',
+	vertexAiApi: 'veoPipelineVertexAiApi',
+	vertexAi: 'veoPipelineVertexAi',
+} as const;
+
+type Authentication = keyof typeof CREDENTIAL_TYPES;
+
 export const authenticationProperty: INodeProperties = {
 	displayName: 'Authentication',
 	name: 'authentication',
 	type: 'options',
 	options: [
 		{ name: 'Gemini API (API Key)', value: 'geminiApi' },
-		{ name: 'Vertex AI', value: 'vertexAi' },
+		{ name: 'Vertex AI', value: 'vertexAiApi' },
+		{
+			name: 'Vertex AI (Legacy Credential)',
+			value: 'vertexAi',
+			description:
+				'For workflows made with version 0.1 and their saved credentials; new nodes take Vertex AI',
+		},
 	],
 	default: 'geminiApi',
 	description:
@@ -34,18 +53,11 @@ export const authenticationProperty: INodeProperties = {
 export function googleCredentials(
 	extraShow: Record<string, Array<string | boolean>> = {},
 ): INodeCredentialDescription[] {
-	return [
-		{
-			name: 'veoPipelineGeminiApi',
-			required: true,
-			displayOptions: { show: { authentication: ['geminiApi'], ...extraShow } },
-		},
-		{
-			name: 'veoPipelineVertexAi',
-			required: true,
-			displayOptions: { show: { authentication: ['vertexAi'], ...extraShow } },
-		},
-	];
+	return Object.entries(CREDENTIAL_TYPES).map(([authentication, name]) => ({
+		name,
+		required: true,
+		displayOptions: { show: { authentication: [authentication], ...extraShow } },
+	}));
 }
 
 type CredentialContext = IExecuteFunctions | ILoadOptionsFunctions | IWebhookFunctions;
@@ -58,10 +70,10 @@ export async function googleClientFor(
 		'authentication',
 		itemIndex,
 		'geminiApi',
-	) as string;
+	) as Authentication;
 	let connection: GoogleConnection;
-	if (authentication === 'vertexAi') {
-		const credentials = await context.getCredentials('veoPipelineVertexAi');
+	if (authentication === 'vertexAiApi' || authentication === 'vertexAi') {
+		const credentials = await context.getCredentials(CREDENTIAL_TYPES[authentication]);
 		connection = {
 			backend: 'vertex',
 			authentication:
@@ -73,7 +85,7 @@ export async function googleClientFor(
 			baseUrl: credentials.baseUrl as string | undefined,
 		};
 	} else {
-		const credentials = await context.getCredentials('veoPipelineGeminiApi');
+		const credentials = await context.getCredentials(CREDENTIAL_TYPES.geminiApi);
 		connection = {
 			backend: 'gemini',
 			apiKey: String(credentials.apiKey ?? ''),

@@ -100,6 +100,57 @@ describe('Veo Generate in n8n', () => {
 		for (const item of items) await expectPlayableClip(item);
 	});
 
+	it("a workflow saved by 0.1.x on its Vertex AI credential type runs as before, beside one on the type's new name", async () => {
+		const types = (await n8n.api.credentialTypes()) as Array<{ name: string; hidden?: boolean }>;
+		const typeNamed = (name: string) => types.find((type) => type.name === name);
+		expect(typeNamed('veoPipelineVertexAi')).toMatchObject({ hidden: true });
+		expect(typeNamed('veoPipelineVertexAiApi')).toBeDefined();
+		expect(typeNamed('veoPipelineVertexAiApi')!.hidden).toBeFalsy();
+
+		// Authentication 'vertexAi' with a veoPipelineVertexAi credential is what 0.1.x saved.
+		for (const [type, authentication] of [
+			['veoPipelineVertexAi', 'vertexAi'],
+			['veoPipelineVertexAiApi', 'vertexAiApi'],
+		] as const) {
+			const credential = `Stand-in Vertex AI (${type})`;
+			await n8n.api.createCredential({
+				name: credential,
+				type,
+				data: { authentication: 'expressApiKey', apiKey: 'test-key', baseUrl: n8n.standIn!.url },
+			});
+			const generate = veoGenerateNode(credential);
+			const workflow = await n8n.api.importWorkflow(
+				chainWorkflow(`Vertex AI on ${type}`, [
+					webhookNode(`veo-${type}`, { responseMode: 'onReceived' }),
+					sceneSpecFromBodyNode(),
+					{
+						...generate,
+						parameters: {
+							...generate.parameters,
+							authentication,
+							model: { __rl: true, mode: 'id', value: 'veo-3.1-fast-generate-001' },
+						},
+						credentials: { [type]: { name: credential } },
+					},
+				]),
+				{ activate: true },
+			);
+			await n8n.api.callWebhook(`veo-${type}`, { body: sceneSpec(1) });
+			const execution = await n8n.api.waitForExecution(
+				{ workflowId: workflow.id },
+				'success',
+				120_000,
+			);
+
+			const [[item]] = runsOf(execution, 'Veo Generate');
+			// An operation of Vertex AI's publisher path, where the Gemini API's would start "models/".
+			expect(item.json.takes.at(-1)!.operationName).toMatch(
+				/^publishers\/google\/models\/veo-3\.1-fast-generate-001\/operations\//,
+			);
+			await expectPlayableClip(item);
+		}
+	});
+
 	it('Submit Only -> Wait -> Check and Fetch, looping until every shot is done, loses nothing across a restart', async () => {
 		const standIn = n8n.standIn!;
 		const predictsBefore = standIn.stats.predictRequests;

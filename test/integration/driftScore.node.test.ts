@@ -42,11 +42,11 @@ afterAll(async () => {
 
 const CREDENTIALS = {
 	veoPipelineGeminiApi: { apiKey: API_KEY, baseUrl: '' },
-	veoPipelineVertexAi: { authentication: 'expressApiKey', apiKey: API_KEY, baseUrl: '' },
+	veoPipelineVertexAiApi: { authentication: 'expressApiKey', apiKey: API_KEY, baseUrl: '' },
 };
 const credentials = () => ({
 	veoPipelineGeminiApi: { ...CREDENTIALS.veoPipelineGeminiApi, baseUrl: standIn.url },
-	veoPipelineVertexAi: { ...CREDENTIALS.veoPipelineVertexAi, baseUrl: standIn.url },
+	veoPipelineVertexAiApi: { ...CREDENTIALS.veoPipelineVertexAiApi, baseUrl: standIn.url },
 });
 
 /** The café spec; with `reference`, Mya has a reference image: a picture in the colour the stand-in draws her. */
@@ -222,7 +222,7 @@ describe('Drift Score on stand-in clips', () => {
 		expect(reportOf(alone.outputs[1][0]).dimensions.character!.reasons[0]).toMatch(
 			/^only \d+% of Mya's colouring in the reference image/,
 		);
-		const judged = await driftScore(generated, { judge: true, authentication: 'vertexAi' });
+		const judged = await driftScore(generated, { judge: true, authentication: 'vertexAiApi' });
 		expect(judged.outputs.map(shotIds)).toEqual([[], [], ['shot-01']]);
 		expect(reportOf(judged.outputs[2][0]).dimensions.character!.reasons.join(' ')).toMatch(
 			/looks like someone else/,

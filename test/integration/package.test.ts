@@ -70,7 +70,12 @@ it('holds every node with its codex file and light and dark icons', () => {
 	}
 });
 
-it('holds both credentials with light and dark icons', () => {
+it('holds every credential with light and dark icons, the Vertex AI type of 0.1.x included', () => {
+	expect(packageJson.n8n.credentials).toEqual([
+		'dist/credentials/VeoPipelineGeminiApi.credentials.js',
+		'dist/credentials/VeoPipelineVertexAiApi.credentials.js',
+		'dist/credentials/VeoPipelineVertexAi.credentials.js',
+	]);
 	for (const credential of packageJson.n8n.credentials) {
 		expect(files).toContain(credential);
 		for (const icon of iconFiles(credential)) expect(files).toContain(icon);

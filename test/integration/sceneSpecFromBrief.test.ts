@@ -18,7 +18,7 @@ async function draft(
 	const mock = mockNodeContext({
 		parameters: {
 			operation: 'fromBrief',
-			authentication: backend === 'gemini' ? 'geminiApi' : 'vertexAi',
+			authentication: backend === 'gemini' ? 'geminiApi' : 'vertexAiApi',
 			brief:
 				'At dusk, Mya opens the café and pours coffee into the blue mug. She smiles at the first customer.',
 			title: 'First Pour',
@@ -45,7 +45,11 @@ async function draft(
 		items: [{ json: {} }],
 		credentials: {
 			veoPipelineGeminiApi: { apiKey: 'k', baseUrl: standIn.url },
-			veoPipelineVertexAi: { authentication: 'expressApiKey', apiKey: 'k', baseUrl: standIn.url },
+			veoPipelineVertexAiApi: {
+				authentication: 'expressApiKey',
+				apiKey: 'k',
+				baseUrl: standIn.url,
+			},
 		},
 	});
 	const [output] = await new SceneSpec().execute.call(mock.context);

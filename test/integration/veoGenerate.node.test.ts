@@ -46,7 +46,7 @@ async function runVeo(
 		items,
 		parameters: {
 			operation: 'generateAndWait',
-			authentication: backend === 'gemini' ? 'geminiApi' : 'vertexAi',
+			authentication: backend === 'gemini' ? 'geminiApi' : 'vertexAiApi',
 			model: locator(MODEL[backend]),
 			promptSource: 'compiled',
 			extraNegativePrompt: '',
@@ -61,7 +61,7 @@ async function runVeo(
 		},
 		credentials: {
 			veoPipelineGeminiApi: { apiKey: 'test-key', baseUrl: standIn.url },
-			veoPipelineVertexAi: {
+			veoPipelineVertexAiApi: {
 				authentication: 'expressApiKey',
 				apiKey: 'test-key',
 				baseUrl: standIn.url,
@@ -88,10 +88,10 @@ describe('Veo Generate against the stand-in', () => {
 		async (backend, fastId) => {
 			const { context } = mockNodeContext({
 				items: [],
-				parameters: { authentication: backend === 'gemini' ? 'geminiApi' : 'vertexAi' },
+				parameters: { authentication: backend === 'gemini' ? 'geminiApi' : 'vertexAiApi' },
 				credentials: {
 					veoPipelineGeminiApi: { apiKey: 'test-key', baseUrl: standIn.url },
-					veoPipelineVertexAi: {
+					veoPipelineVertexAiApi: {
 						authentication: 'expressApiKey',
 						apiKey: 'test-key',
 						baseUrl: standIn.url,

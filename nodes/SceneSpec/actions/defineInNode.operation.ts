@@ -112,14 +112,13 @@ const properties: INodeProperties[] = [
 				displayName: 'Prop',
 				name: 'prop',
 				values: [
-					{ displayName: 'Name', name: 'name', type: 'string', default: '', required: true },
-					{ displayName: 'Description', name: 'description', type: 'string', default: '' },
 					{
 						displayName: 'Colour',
 						name: 'color',
-						type: 'string',
+						type: 'color',
 						default: '',
-						placeholder: 'blue',
+						description:
+							'Pick it, or type a colour word such as "blue" in the box beside the picker. The drift check matches a picked hex code exactly and a word more loosely; "brand blue #1A4DFF" gives both.',
 					},
 					{
 						displayName: 'Constraints',
@@ -129,7 +128,9 @@ const properties: INodeProperties[] = [
 						description:
 							'Further rules, separated by semicolons (e.g. "always full; logo faces the camera")',
 					},
+					{ displayName: 'Description', name: 'description', type: 'string', default: '' },
 					{ displayName: 'ID', name: 'id', type: 'string', default: '' },
+					{ displayName: 'Name', name: 'name', type: 'string', default: '', required: true },
 				],
 			},
 		],
@@ -147,21 +148,6 @@ const properties: INodeProperties[] = [
 				name: 'shot',
 				values: [
 					{
-						displayName: 'Description',
-						name: 'description',
-						type: 'string',
-						typeOptions: { rows: 2 },
-						default: '',
-						required: true,
-					},
-					{
-						displayName: 'Duration (Seconds)',
-						name: 'durationSeconds',
-						type: 'number',
-						default: 8,
-						description: 'One the Veo model makes (Veo 3.x: 4, 6 or 8)',
-					},
-					{
 						displayName: 'Camera',
 						name: 'camera',
 						type: 'string',
@@ -173,14 +159,38 @@ const properties: INodeProperties[] = [
 						name: 'characters',
 						type: 'string',
 						default: '',
-						description: 'Names or ids of the characters in the shot, separated by commas',
+						description: 'Names or IDs of the characters in the shot, separated by commas',
 					},
 					{
-						displayName: 'Props',
-						name: 'props',
+						displayName: 'Checkable Constraints',
+						name: 'constraints',
 						type: 'string',
+						typeOptions: { rows: 2 },
 						default: '',
-						description: 'Names or ids of the props in the shot, separated by commas',
+						description:
+							'Statements a reviewer can verify by looking, one per line (e.g. "The mug is blue")',
+					},
+					{
+						displayName: 'Continues the Previous Shot',
+						name: 'continuousWithPrevious',
+						type: 'boolean',
+						default: false,
+					},
+					{
+						displayName: 'Description',
+						name: 'description',
+						type: 'string',
+						typeOptions: { rows: 2 },
+						default: '',
+						required: true,
+					},
+					{ displayName: 'Dialogue', name: 'dialogue', type: 'string', default: '' },
+					{
+						displayName: 'Duration (Seconds)',
+						name: 'durationSeconds',
+						type: 'number',
+						default: 8,
+						description: 'One the Veo model makes (Veo 3.x: 4, 6 or 8)',
 					},
 					{
 						displayName: 'Lighting',
@@ -190,20 +200,11 @@ const properties: INodeProperties[] = [
 						description: 'Overrides the bible lighting for this shot',
 					},
 					{
-						displayName: 'Continues the Previous Shot',
-						name: 'continuousWithPrevious',
-						type: 'boolean',
-						default: false,
-					},
-					{ displayName: 'Dialogue', name: 'dialogue', type: 'string', default: '' },
-					{
-						displayName: 'Checkable Constraints',
-						name: 'constraints',
+						displayName: 'Props',
+						name: 'props',
 						type: 'string',
-						typeOptions: { rows: 2 },
 						default: '',
-						description:
-							'Statements a reviewer can verify by looking, one per line (e.g. "The mug is blue")',
+						description: 'Names or IDs of the props in the shot, separated by commas',
 					},
 				],
 			},

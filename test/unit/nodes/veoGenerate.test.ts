@@ -82,7 +82,7 @@ async function run(
 		},
 		credentials: {
 			veoPipelineGeminiApi: { apiKey: 'test-key' },
-			veoPipelineVertexAi: { authentication: 'expressApiKey', apiKey: 'test-key' },
+			veoPipelineVertexAiApi: { authentication: 'expressApiKey', apiKey: 'test-key' },
 		},
 	});
 	const [output] = await new VeoGenerate().execute.call(mock.context);
@@ -131,7 +131,7 @@ describe('Veo Generate: the request for each shot', () => {
 	it('takes Vertex AI GA ids and the options only Vertex AI has', async () => {
 		await run(shotItems(1), {
 			parameters: {
-				authentication: 'vertexAi',
+				authentication: 'vertexAiApi',
 				model: locator('veo-3.1-generate-001'),
 				options: { seed: 42, generateAudio: 'off', resolution: '1080p' },
 			},
@@ -192,7 +192,7 @@ describe('Veo Generate: refused before any call', () => {
 		[
 			'a Gemini API id on Vertex AI',
 			{
-				authentication: 'vertexAi',
+				authentication: 'vertexAiApi',
 				model: (index: number) =>
 					locator(index === 1 ? 'veo-3.1-fast-generate-preview' : 'veo-3.1-fast-generate-001'),
 			},
