@@ -324,7 +324,6 @@ export const properties: INodeProperties[] = [
 				type: 'options',
 				options: [
 					{ name: 'From the Scene Bible', value: 'bible' },
-					{ name: '360p (Gemini Omni Drafts)', value: '360p' },
 					{ name: '720p', value: '720p' },
 					{ name: '1080p', value: '1080p' },
 					{ name: '4K', value: '4k' },
