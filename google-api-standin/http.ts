@@ -19,6 +19,8 @@ export class HttpError extends Error {
 		readonly status: number,
 		message: string,
 		readonly retryDelaySeconds?: number,
+		/** The canonical status, where it is not the usual one for the HTTP code. */
+		readonly statusName?: string,
 	) {
 		super(message);
 	}
@@ -85,7 +87,10 @@ export function sendError(response: ServerResponse, error: unknown): void {
 		error: {
 			code: status,
 			message,
-			status: STATUS_NAMES[status] ?? 'UNKNOWN',
+			status:
+				(error instanceof HttpError ? error.statusName : undefined) ??
+				STATUS_NAMES[status] ??
+				'UNKNOWN',
 			...(details.length ? { details } : {}),
 		},
 	});

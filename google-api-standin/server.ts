@@ -10,6 +10,7 @@ import { ClipRenderer } from './render';
 import { controlRoutes } from './routes/control';
 import { fileRoutes } from './routes/files';
 import { generateContentRoutes } from './routes/generateContent';
+import { interactionRoutes } from './routes/interactions';
 import { modelRoutes } from './routes/models';
 import { callOf, type Route } from './routes/route';
 import { veoRoutes } from './routes/veo';
@@ -34,6 +35,7 @@ export type { ClipTruth } from './truth';
 
 /** The routes Google serves, in the order they are tried. */
 const GOOGLE_ROUTES: Route[] = [
+	...interactionRoutes,
 	...fileRoutes,
 	...modelRoutes,
 	...generateContentRoutes,
@@ -62,6 +64,11 @@ export class GoogleApiStandIn {
 
 	get operations() {
 		return this.state.operations;
+	}
+
+	/** Interactions (Gemini Omni), by id: what each was asked, bound and made. */
+	get interactions() {
+		return this.state.interactions;
 	}
 
 	/** Generated clips and uploads, by file id. */
@@ -107,9 +114,7 @@ export class GoogleApiStandIn {
 			await new Promise<void>((resolve) => server.close(() => resolve()));
 			this.server = undefined;
 		}
-		await Promise.allSettled(
-			[...this.state.operations.values()].map((operation) => operation.render),
-		);
+		await Promise.allSettled([...this.state.renders]);
 		if (this.state.workDir) await fs.rm(this.state.workDir, { recursive: true, force: true });
 	}
 

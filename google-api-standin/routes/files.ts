@@ -7,7 +7,12 @@ import type { Call, Route } from './route';
 
 /** The Gemini API's Files service: resumable upload, metadata, delete, and download of clips. */
 
-export function describeFile(state: StandInState, file: StoredFile): Record<string, unknown> {
+/** A file's metadata; its `uri` names the host the client reached, so following it comes here. */
+export function describeFile(
+	state: StandInState,
+	file: StoredFile,
+	origin: string,
+): Record<string, unknown> {
 	const processing = Date.now() - file.createdAt < state.settings.fileProcessingMs;
 	return {
 		name: `files/${file.id}`,
@@ -17,13 +22,13 @@ export function describeFile(state: StandInState, file: StoredFile): Record<stri
 		createTime: new Date(file.createdAt).toISOString(),
 		expirationTime: new Date(file.createdAt + 48 * 3600_000).toISOString(),
 		sha256Hash: Buffer.from(file.sha256, 'hex').toString('base64'),
-		uri: `https://generativelanguage.googleapis.com/v1beta/files/${file.id}`,
+		uri: `${origin}/v1beta/files/${file.id}`,
 		state: processing ? 'PROCESSING' : 'ACTIVE',
 		source: 'UPLOADED',
 	};
 }
 
-async function upload({ state, request, response, url }: Call): Promise<void> {
+async function upload({ state, request, response, url, origin }: Call): Promise<void> {
 	const command = String(request.headers['x-goog-upload-command'] ?? '');
 	const uploadId = url.searchParams.get('upload_id');
 	if (!uploadId) {
@@ -41,7 +46,7 @@ async function upload({ state, request, response, url }: Call): Promise<void> {
 			displayName: String(fileInfo.displayName ?? request.headers['x-goog-upload-file-name'] ?? id),
 		});
 		response.writeHead(200, {
-			'x-goog-upload-url': `${state.url}/upload/v1beta/files?upload_id=${id}&upload_protocol=resumable`,
+			'x-goog-upload-url': `${origin}/upload/v1beta/files?upload_id=${id}&upload_protocol=resumable`,
 			'x-goog-upload-status': 'active',
 			'content-type': 'application/json',
 		});
@@ -77,7 +82,7 @@ async function upload({ state, request, response, url }: Call): Promise<void> {
 		'x-goog-upload-status': 'final',
 		'content-type': 'application/json',
 	});
-	response.end(JSON.stringify({ file: describeFile(state, file) }));
+	response.end(JSON.stringify({ file: describeFile(state, file, origin) }));
 }
 
 async function download({ state, response, params }: Call): Promise<void> {
@@ -85,8 +90,8 @@ async function download({ state, response, params }: Call): Promise<void> {
 	state.stats.downloads += 1;
 	const file = state.files.get(fileId);
 	if (!file) throw new HttpError(404, `File ${fileId} not found.`);
-	const operation = [...state.operations.values()].find((candidate) => candidate.fileId === fileId);
-	const fault = state.strikeFault('download', operation?.prompt ?? '');
+	const job = state.jobOfFile(fileId);
+	const fault = state.strikeFault('download', job?.prompt ?? '');
 	let bytes = await fs.readFile(file.path);
 	if (fault?.effect === 'cut_download') {
 		response.writeHead(200, { 'content-type': file.mimeType, 'content-length': bytes.length });
@@ -95,13 +100,13 @@ async function download({ state, response, params }: Call): Promise<void> {
 		);
 		return;
 	}
-	if (fault?.effect === 'truncated_download' || operation?.truncated)
+	if (fault?.effect === 'truncated_download' || job?.truncated)
 		bytes = bytes.subarray(0, Math.floor(bytes.length / 2));
 	response.writeHead(200, { 'content-type': file.mimeType, 'content-length': bytes.length });
 	response.end(bytes);
 }
 
-function getOrDelete({ state, response, method, params }: Call): void {
+function getOrDelete({ state, response, method, params, origin }: Call): void {
 	const [, fileId] = params;
 	const file = state.files.get(fileId);
 	if (!file) throw new HttpError(404, `File ${fileId} not found.`);
@@ -109,7 +114,7 @@ function getOrDelete({ state, response, method, params }: Call): void {
 		state.files.delete(fileId);
 		return sendJson(response, 200, {});
 	}
-	return sendJson(response, 200, describeFile(state, file));
+	return sendJson(response, 200, describeFile(state, file, origin));
 }
 
 export const fileRoutes: Route[] = [

@@ -1,11 +1,13 @@
 import { exampleOf, promptText, type JsonSchema } from '../answers';
 import { HttpError, sendJson, sha256 } from '../http';
+import { textModel } from '../models';
 import type { StandInState } from '../state';
 import type { ClipTruth } from '../truth';
 import type { Call, Route } from './route';
 
 /**
- * Gemini's `generateContent`. It is not a language model: structured-output tasks this package
+ * Gemini's `generateContent`, for the text models served today (models.ts); a retired one answers
+ * Google's 404. It is not a language model: structured-output tasks this package
  * asks for are answered by the answerers (recognised by the response schema's title), any other
  * schema with a minimal instance of it, and free text with an echo of the prompt.
  */
@@ -39,7 +41,7 @@ async function clipsIn(state: StandInState, body: Record<string, unknown>): Prom
 	return truths;
 }
 
-async function generateContent(call: Call): Promise<void> {
+async function generateContent(call: Call, modelVersion: string): Promise<void> {
 	const { state, response } = call;
 	const body = await call.json();
 	state.stats.generateContentRequests += 1;
@@ -76,7 +78,7 @@ async function generateContent(call: Call): Promise<void> {
 			promptTokenCount: Math.ceil(prompt.length / 4),
 			candidatesTokenCount: Math.ceil(text.length / 4),
 		},
-		modelVersion: 'stand-in',
+		modelVersion,
 	});
 }
 
@@ -84,11 +86,11 @@ export const generateContentRoutes: Route[] = [
 	{
 		method: 'POST',
 		path: /^\/(v1beta|v1alpha|v1)\/models\/([^/:]+):generateContent$/,
-		handle: generateContent,
+		handle: (call) => generateContent(call, textModel('gemini', call.params[1])),
 	},
 	{
 		method: 'POST',
-		path: /^\/(v1beta1|v1)\/(?:projects\/[^/]+\/locations\/[^/]+\/)?publishers\/google\/models\/([^/:]+):generateContent$/,
-		handle: generateContent,
+		path: /^\/(v1beta1|v1)\/((?:projects\/[^/]+\/locations\/[^/]+\/)?publishers\/google\/models\/([^/:]+)):generateContent$/,
+		handle: (call) => generateContent(call, textModel('vertex', call.params[2], call.params[1])),
 	},
 ];

@@ -12,6 +12,11 @@ export interface Call {
 	method: string;
 	/** The capture groups of the route's path. */
 	params: string[];
+	/**
+	 * The address the client reached the stand-in at (its Host header), for URIs handed out: a
+	 * client that follows them as given comes back here.
+	 */
+	origin: string;
 	/** The request body, parsed as JSON. */
 	json(): Promise<Record<string, unknown>>;
 }
@@ -36,6 +41,7 @@ export function callOf(
 		url,
 		method: request.method ?? 'GET',
 		params,
+		origin: request.headers.host ? `http://${request.headers.host}` : state.url,
 		json: async () => parseJson(await readBody(request)),
 	};
 }

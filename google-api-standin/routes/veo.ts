@@ -2,41 +2,32 @@ import { promises as fs } from 'fs';
 import path from 'path';
 
 import { HttpError, newId, sendJson } from '../http';
-import { VEO_MODELS_GEMINI, VEO_MODELS_VERTEX } from '../models';
+import { checkVertexVeoModel, geminiApiPredictRefusal } from '../models';
 import { pictureFor } from '../picture';
 import type { OperationRecord } from '../state';
 import type { Call, Route } from './route';
 
 /**
- * Veo's long-running generation: `predictLongRunning`, then the operation polled with GET on the
- * Gemini API or `fetchPredictOperation` on Vertex AI.
+ * Veo's long-running generation on Vertex AI: `predictLongRunning`, then `fetchPredictOperation`.
+ * On the Gemini API Veo has been shut down, and `predictLongRunning` answers 404.
  */
 
-async function predict(
-	call: Call,
-	backend: 'gemini' | 'vertex',
-	model: string,
-	resource: string,
-	body: Record<string, unknown>,
-): Promise<void> {
+async function vertexPredict(call: Call): Promise<void> {
 	const { state, response } = call;
+	const [, resource, model] = call.params;
+	const body = await call.json();
 	state.stats.predictRequests += 1;
 	const instance = ((body.instances as unknown[]) ?? [])[0] as Record<string, unknown> | undefined;
 	const parameters = (body.parameters as Record<string, unknown>) ?? {};
 	const prompt = String(instance?.prompt ?? '');
 	if (Array.isArray(instance?.referenceImages) && instance.referenceImages.length)
 		state.stats.predictRequestsWithReferenceImages += 1;
-	const known = backend === 'gemini' ? VEO_MODELS_GEMINI : VEO_MODELS_VERTEX;
-	if (!known.includes(model) && !/^veo-/.test(model)) {
-		throw new HttpError(
-			404,
-			`models/${model} is not found for API version v1beta, or is not supported for predictLongRunning. Call ListModels to see the list of available models and their supported methods.`,
-		);
-	}
+	checkVertexVeoModel(model, resource);
 	if (!instance || (!prompt && !instance.image))
 		throw new HttpError(400, 'instances[0].prompt is required');
+	// Veo 3.1 makes 4, 6 or 8 s (Vertex AI's Veo 3.1 model page).
 	const duration = Number(parameters.durationSeconds ?? 8);
-	if (![4, 5, 6, 8].includes(duration)) {
+	if (![4, 6, 8].includes(duration)) {
 		throw new HttpError(
 			400,
 			`The value of durationSeconds (${duration}) is out of bound. Supported values are 4, 6 and 8.`,
@@ -46,15 +37,7 @@ async function predict(
 	if (!['16:9', '9:16'].includes(aspectRatio))
 		throw new HttpError(400, `Unsupported aspect ratio: ${aspectRatio}`);
 	const now = Date.now();
-	const running = state.runningOperations(now);
-	if (running >= state.settings.maxConcurrentOperations) {
-		state.stats.quotaRejections += 1;
-		throw new HttpError(
-			429,
-			`Quota exceeded for concurrent video generation requests (limit ${state.settings.maxConcurrentOperations}). Please try again later.`,
-			state.settings.quotaRetryDelaySeconds,
-		);
-	}
+	const running = state.admitVideoJob('operation', now);
 	// Faults strike only requests the quota admits, so a rejected request does not use up a
 	// fault's `times` and the retried request still gets the failure the test asked for.
 	const resultFault = state.strikeFault('predict', prompt);
@@ -63,9 +46,7 @@ async function predict(
 	const id = newId();
 	const operation: OperationRecord = {
 		id,
-		name:
-			backend === 'gemini' ? `models/${model}/operations/${id}` : `${resource}/operations/${id}`,
-		backend,
+		name: `${resource}/operations/${id}`,
 		model,
 		prompt,
 		parameters,
@@ -81,7 +62,7 @@ async function predict(
 		checks: 0,
 	};
 	state.operations.set(id, operation);
-	state.stats.maxConcurrentOperations = Math.max(state.stats.maxConcurrentOperations, running + 1);
+	state.noteRunningVideoJobs(running + 1);
 	if (operation.outcome === 'video') {
 		operation.filePath = path.join(state.workDir, `${id}.mp4`);
 		operation.fileId = `video${id}`;
@@ -93,7 +74,7 @@ async function predict(
 					durationSeconds: duration,
 					aspectRatio,
 					resolution: String(parameters.resolution ?? '720p'),
-					withAudio: !model.startsWith('veo-2') && parameters.generateAudio !== false,
+					withAudio: parameters.generateAudio !== false,
 				},
 				{ id, filePath: operation.filePath, fileId: operation.fileId },
 			)
@@ -138,27 +119,6 @@ async function operationState({ state, response }: Call, id: string): Promise<vo
 				"Unable to show generated videos. The prompt or its output may violate Google's Responsible AI practices. Support codes: 58061214",
 			]
 		: undefined;
-	if (operation.backend === 'gemini') {
-		return sendJson(response, 200, {
-			name: operation.name,
-			done: true,
-			response: {
-				'@type':
-					'type.googleapis.com/google.ai.generativelanguage.v1beta.PredictLongRunningResponse',
-				generateVideoResponse: filtered
-					? { raiMediaFilteredCount: 1, raiMediaFilteredReasons: reasons }
-					: {
-							generatedSamples: [
-								{
-									video: {
-										uri: `https://generativelanguage.googleapis.com/v1beta/files/${operation.fileId}:download?alt=media`,
-									},
-								},
-							],
-						},
-			},
-		});
-	}
 	let videos: unknown[] = [];
 	if (!filtered) {
 		let bytes = await fs.readFile(operation.filePath!);
@@ -177,18 +137,9 @@ async function operationState({ state, response }: Call, id: string): Promise<vo
 	});
 }
 
-async function geminiPredict(call: Call): Promise<void> {
-	const [, model] = call.params;
-	await predict(call, 'gemini', model, `models/${model}`, await call.json());
-}
-
-async function geminiOperation(call: Call): Promise<void> {
-	await operationState(call, call.params[2]);
-}
-
-async function vertexPredict(call: Call): Promise<void> {
-	const [, resource, model] = call.params;
-	await predict(call, 'vertex', model, resource, await call.json());
+function geminiPredict({ state, params }: Call): never {
+	state.stats.predictRequests += 1;
+	throw geminiApiPredictRefusal(params[1]);
 }
 
 async function vertexFetchOperation(call: Call): Promise<void> {
@@ -207,11 +158,6 @@ export const veoRoutes: Route[] = [
 		method: 'POST',
 		path: /^\/(v1beta|v1alpha|v1)\/models\/([^/:]+):predictLongRunning$/,
 		handle: geminiPredict,
-	},
-	{
-		method: 'GET',
-		path: /^\/(v1beta|v1alpha|v1)\/models\/([^/:]+)\/operations\/([a-z0-9]+)$/,
-		handle: geminiOperation,
 	},
 	{
 		method: 'POST',
