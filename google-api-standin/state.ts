@@ -52,6 +52,8 @@ export interface StandInStats {
 export interface OperationRecord {
 	id: string;
 	name: string;
+	/** Veo is served on Vertex AI only. */
+	backend: 'vertex';
 	model: string;
 	prompt: string;
 	parameters: Record<string, unknown>;

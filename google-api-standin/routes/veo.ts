@@ -47,6 +47,7 @@ async function vertexPredict(call: Call): Promise<void> {
 	const operation: OperationRecord = {
 		id,
 		name: `${resource}/operations/${id}`,
+		backend: 'vertex',
 		model,
 		prompt,
 		parameters,
