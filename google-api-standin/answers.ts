@@ -1,4 +1,5 @@
 import { COLOR_NAMES } from './picture';
+import type { ClipTruth } from './truth';
 
 /**
  * What the stand-in's Gemini answers with. It is not a language model: it recognises the tasks
@@ -17,6 +18,17 @@ export type JsonSchema = {
 	minimum?: number;
 	minLength?: number;
 };
+
+/** What an answerer is told about a structured-output request. */
+export interface AnswerContext {
+	prompt: string;
+	schema: JsonSchema;
+	/** What the clips attached to the request really show (when the stand-in made them). */
+	clips: ClipTruth[];
+}
+
+/** Builds the answer to one kind of task, recognised by its response schema's title. */
+export type Answerer = (context: AnswerContext) => unknown;
 
 /** A minimal value that follows the schema. */
 export function exampleOf(schema: JsonSchema | undefined): unknown {

@@ -33,6 +33,17 @@ async function main(): Promise<void> {
 	console.log(
 		`  Props drawn as photographs: ${values.photos ?? 'no (pass --photos <scikit-image data folder>)'}`,
 	);
+	console.log('  Serves:');
+	for (const line of [
+		'Gemini Omni (Interactions API): POST /v1beta/interactions (and /v1/interactions),',
+		'  GET .../interactions/{id}, POST .../{id}/cancel, DELETE .../{id};',
+		'  Vertex AI: /v1beta1/projects/{p}/locations/global/interactions, /v1beta1/interactions',
+		'Veo on Vertex AI: .../publishers/google/models/{m}:predictLongRunning, :fetchPredictOperation',
+		'  (on the Gemini API Veo answers 404 "no longer available", as Google does)',
+		'Gemini: models/{m}:generateContent, GET /v1beta/models, GET /v1beta1/publishers/google/models',
+		'Files: POST /upload/v1beta/files, GET|DELETE /v1beta/files/{id}, GET .../{id}:download',
+	])
+		console.log(`    ${line}`);
 	console.log(
 		`  Settings: GET/POST ${standIn.url}/__standin/config   Counters: GET ${standIn.url}/__standin/stats`,
 	);

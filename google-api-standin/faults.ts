@@ -4,6 +4,10 @@ import type { DriftKind } from './picture';
  * Fault and drift injection. A rule names where it strikes, what it does, and how often: a number
  * of times, a rate (from a seeded generator, so runs repeat), and optionally only for requests
  * whose prompt contains a text (for example "Shot 3").
+ *
+ * The points name steps of a video job, not routes, so one rule serves Veo and Omni alike:
+ * `predict` is a submission (Veo's predictLongRunning, an interaction's create), `operation` a
+ * status check (an operation poll, an interaction's get), `download` a file download.
  */
 
 export type FaultPoint =
@@ -24,6 +28,8 @@ export type FaultEffect =
 	| 'connection_reset'
 	| 'operation_failed'
 	| 'safety_filtered'
+	/** An interaction ends `budget_exceeded` (Veo has no such outcome and ignores it). */
+	| 'budget_exceeded'
 	| 'truncated_download'
 	/** The download promises the whole file, sends half, and the connection drops. */
 	| 'cut_download'

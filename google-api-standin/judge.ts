@@ -1,5 +1,5 @@
 import { COLOR_NAMES, type Picture } from './picture';
-import type { AnswerContext } from './server';
+import type { AnswerContext } from './answers';
 
 /**
  * The stand-in's answer to a drift judgement (schema title `DriftJudgement`): for each constraint

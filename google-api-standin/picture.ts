@@ -129,7 +129,7 @@ function colorWordIn(text: string): string | undefined {
 	return words.find((word) => COLOR_NAMES[word]);
 }
 
-function characterColor(name: string): [number, number, number] {
+export function characterColor(name: string): [number, number, number] {
 	const digest = createHash('sha256').update(name.toLowerCase()).digest();
 	return [60 + (digest[0] % 170), 60 + (digest[1] % 170), 60 + (digest[2] % 170)];
 }
@@ -184,20 +184,39 @@ export function pictureFor(prompt: string, drift: DriftKind[] = []): Picture {
 	const lightingText = line(prompt, 'Lighting') ?? prompt;
 	const asked =
 		LIGHTING_LOOKS.find((entry) => entry.words.test(lightingText))?.look ?? NEUTRAL_LOOK;
-	const applied = new Set<DriftKind>();
+	return withDrift(
+		{
+			lighting: asked,
+			askedLighting: asked,
+			palette: parsePalette(prompt),
+			props: parseProps(prompt),
+			characters: parseCharacters(prompt).map((name) => ({
+				name,
+				color: characterColor(name),
+				drifted: false,
+			})),
+			drift: [],
+		},
+		drift,
+	);
+}
 
-	const props = parseProps(prompt);
+/** The picture with drifts applied on top of it: each changes one thing away from what was asked. */
+export function withDrift(picture: Picture, drift: DriftKind[]): Picture {
+	const props = [...picture.props];
+	const characters = [...picture.characters];
+	let lighting = picture.lighting;
+	const applied = new Set<DriftKind>(picture.drift);
 	if (drift.includes('prop_color') && props.length) {
 		const target = props[0];
 		const replacement = target.color === 'green' ? 'orange' : 'green';
-		props[0] = { name: target.name, color: replacement, askedColor: target.color };
+		props[0] = {
+			name: target.name,
+			color: replacement,
+			askedColor: target.askedColor ?? target.color,
+		};
 		applied.add('prop_color');
 	}
-	const characters = parseCharacters(prompt).map((name) => ({
-		name,
-		color: characterColor(name),
-		drifted: false,
-	}));
 	if (drift.includes('character') && characters.length) {
 		characters[0] = {
 			name: characters[0].name,
@@ -206,18 +225,58 @@ export function pictureFor(prompt: string, drift: DriftKind[] = []): Picture {
 		};
 		applied.add('character');
 	}
-	let lighting = asked;
 	if (drift.includes('lighting')) {
-		lighting = driftedLighting(asked);
+		lighting = driftedLighting(picture.askedLighting);
 		applied.add('lighting');
 	}
+	return { ...picture, lighting, props, characters, drift: [...applied] };
+}
+
+/**
+ * The picture after a conversational edit: each sentence of the instruction changes what it names
+ * and nothing else. "The mug must be blue, not green" recolours the mug; "Light the shot as dusk"
+ * relights it; "Mya must look exactly as the bible describes" gives Mya her own look back. A change
+ * back to what the original prompt asked undoes that drift; a change away from it is a drift.
+ */
+export function editPicture(picture: Picture, instruction: string): Picture {
+	let { lighting } = picture;
+	const props = picture.props.map((prop) => ({ ...prop }));
+	const characters = picture.characters.map((character) => ({ ...character }));
+	for (const sentence of instruction.split(/[.;!\n]+/).map((part) => part.trim())) {
+		// "blue, not green" and "blue instead of green" ask for blue.
+		const asked = sentence.replace(/,?\s*\b(?:not|instead of|rather than)\s+[a-z]+/gi, '');
+		for (const prop of props) {
+			if (!new RegExp(`\\b${prop.name}\\b`, 'i').test(sentence)) continue;
+			const color = colorWordIn(asked);
+			if (!color || color === prop.color) continue;
+			const original = prop.askedColor ?? prop.color;
+			prop.color = color;
+			prop.askedColor = color === original ? undefined : original;
+		}
+		for (const character of characters) {
+			if (!new RegExp(`\\b${character.name}\\b`, 'i').test(sentence)) continue;
+			if (/\b(look|looks|appearance|bible|described|same)\b/i.test(sentence)) {
+				character.color = characterColor(character.name);
+				character.drifted = false;
+			}
+		}
+		if (/\b(light|lit|lighting)\b/i.test(sentence)) {
+			const look = [...LIGHTING_LOOKS, { words: /\bneutral\b/i, look: NEUTRAL_LOOK }].find(
+				(entry) => entry.words.test(asked),
+			)?.look;
+			if (look) lighting = look;
+		}
+	}
+	const drift: DriftKind[] = [];
+	if (props.some((prop) => prop.askedColor)) drift.push('prop_color');
+	if (characters.some((character) => character.drifted)) drift.push('character');
+	if (lighting.name !== picture.askedLighting.name) drift.push('lighting');
 	return {
+		...picture,
 		lighting,
-		askedLighting: asked,
-		palette: parsePalette(prompt),
-		props,
+		props: props.map(({ askedColor, ...prop }) => (askedColor ? { ...prop, askedColor } : prop)),
 		characters,
-		drift: [...applied],
+		drift,
 	};
 }
 

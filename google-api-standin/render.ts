@@ -5,14 +5,20 @@ import path from 'path';
 import { runFfmpeg } from '../edges/ffmpeg/ffmpeg';
 import { backgroundColor, isCup, pictureFilter, type Picture } from './picture';
 
-/** Renders a real H.264 MP4 of a picture at the size and length Veo would deliver. */
+/** Renders a real H.264 MP4 of a picture at the size and length Veo or Omni would deliver. */
+
+const FRAME_SIZES: Record<string, [number, number]> = {
+	'360p': [640, 360],
+	'720p': [1280, 720],
+	'1080p': [1920, 1080],
+	'4k': [3840, 2160],
+};
 
 export function frameSize(
 	aspectRatio: string,
 	resolution: string,
 ): { width: number; height: number } {
-	const long = resolution === '4k' ? 3840 : resolution === '1080p' ? 1920 : 1280;
-	const short = resolution === '4k' ? 2160 : resolution === '1080p' ? 1080 : 720;
+	const [long, short] = FRAME_SIZES[resolution] ?? FRAME_SIZES['720p'];
 	return aspectRatio === '9:16' ? { width: short, height: long } : { width: long, height: short };
 }
 
@@ -23,6 +29,13 @@ export interface RenderRequest {
 	aspectRatio: string;
 	resolution: string;
 	withAudio: boolean;
+	/**
+	 * Images the clip opens and closes on (Omni's `<FIRST_FRAME>` and `<LAST_FRAME>`): the first
+	 * frame is the image itself, dissolving into the picture within a second; the last frame is the
+	 * image, dissolved into over the last second.
+	 */
+	firstFramePath?: string;
+	lastFramePath?: string;
 }
 
 /**
@@ -83,8 +96,11 @@ export class ClipRenderer {
 	private pictureVideo(request: RenderRequest): Promise<string> {
 		const { width, height } = frameSize(request.aspectRatio, request.resolution);
 		const cupPhoto = this.cupPhoto(request.picture);
+		const frames = { first: request.firstFramePath, last: request.lastFramePath };
 		const key = createHash('sha256')
-			.update(JSON.stringify([request.picture, width, height, request.durationSeconds, cupPhoto]))
+			.update(
+				JSON.stringify([request.picture, width, height, request.durationSeconds, cupPhoto, frames]),
+			)
 			.digest('hex')
 			.slice(0, 16);
 		let encoded = this.pictures.get(key);
@@ -97,6 +113,7 @@ export class ClipRenderer {
 				request.durationSeconds,
 				picturePath,
 				cupPhoto,
+				frames,
 			).then(() => picturePath);
 			encoded.catch(() => this.pictures.delete(key));
 			this.pictures.set(key, encoded);
@@ -120,22 +137,47 @@ async function encodePicture(
 	durationSeconds: number,
 	outputPath: string,
 	cupPhoto: string | undefined,
+	frames: { first?: string; last?: string },
 ): Promise<void> {
 	const duration = String(durationSeconds);
-	const photoInput = cupPhoto
-		? ['-loop', '1', '-framerate', '24', '-t', duration, '-i', cupPhoto]
-		: [];
+	const still = (image: string) => ['-loop', '1', '-framerate', '24', '-t', duration, '-i', image];
+	const inputs: string[] = [];
+	let nextInput = 1;
+	const cupInput = cupPhoto ? nextInput++ : undefined;
+	if (cupPhoto) inputs.push(...still(cupPhoto));
+	let graph = pictureFilter(
+		picture,
+		width,
+		height,
+		cupInput !== undefined ? { cup: cupInput } : {},
+	);
+	let output = 'v';
+	// Each frame image is scaled to fill the frame and laid over the picture, opaque at its end of
+	// the clip and fading to transparent within a second.
+	for (const [image, fade] of [
+		[frames.first, 'fade=t=out:st=0.5:d=0.5:alpha=1'],
+		[frames.last, `fade=t=in:st=${Math.max(0, durationSeconds - 1)}:d=0.5:alpha=1`],
+	] as const) {
+		if (!image) continue;
+		const input = nextInput++;
+		inputs.push(...still(image));
+		graph +=
+			`;[${input}:v]scale=${width}:${height}:force_original_aspect_ratio=increase,` +
+			`crop=${width}:${height},setsar=1,format=rgba,${fade}[frame${input}]` +
+			`;[${output}][frame${input}]overlay=shortest=1,format=yuv420p[with${input}]`;
+		output = `with${input}`;
+	}
 	await runFfmpeg([
 		'-y',
 		'-f',
 		'lavfi',
 		'-i',
 		`color=c=${backgroundColor(picture)}:s=${width}x${height}:r=24:d=${duration}`,
-		...photoInput,
+		...inputs,
 		'-filter_complex',
-		pictureFilter(picture, width, height, cupPhoto ? { cup: 1 } : {}),
+		graph,
 		'-map',
-		'[v]',
+		`[${output}]`,
 		'-c:v',
 		'libx264',
 		'-preset',

@@ -145,6 +145,34 @@ export async function frameRgb(
 	return pixels;
 }
 
+export type Rgb = [number, number, number];
+
+/** Red, green and blue means of the pixels at the given indexes. */
+export function meanColor(pixels: Rgb[], indexes: number[]): Rgb {
+	const sum = indexes.reduce<Rgb>(
+		(total, index) => [
+			total[0] + pixels[index][0],
+			total[1] + pixels[index][1],
+			total[2] + pixels[index][2],
+		],
+		[0, 0, 0],
+	);
+	return sum.map((value) => value / indexes.length) as Rgb;
+}
+
+/** The indexes of the pixels that differ by more than `threshold` (sum over the channels). */
+export function differingPixels(a: Rgb[], b: Rgb[], threshold = 60): number[] {
+	const indexes: number[] = [];
+	a.forEach((pixel, index) => {
+		const distance =
+			Math.abs(pixel[0] - b[index][0]) +
+			Math.abs(pixel[1] - b[index][1]) +
+			Math.abs(pixel[2] - b[index][2]);
+		if (distance > threshold) indexes.push(index);
+	});
+	return indexes;
+}
+
 /** The command-line scorer from its TypeScript source, as a separate process: its exit code and output. */
 export function veoPipelineCli(
 	args: string[],

@@ -11,11 +11,12 @@ import { startStandIn, type GoogleApiStandIn } from '../../google-api-standin/se
 import { rawSpec } from '../fixtures/sceneSpec';
 import {
 	API_KEY,
-	BACKENDS,
 	connect,
+	differingPixels,
 	frameRgb,
 	generate,
 	makeTempDir,
+	meanColor,
 	operationRecord,
 	realSleep,
 	recordingSleep,
@@ -23,7 +24,13 @@ import {
 	videosOf,
 } from './helpers';
 
-/** The stand-in itself: its quota, its latency and its drift injection behave as configured. */
+/**
+ * The stand-in itself, on Veo (Vertex AI, the one backend that still serves it): its quota, its
+ * latency and its drift injection behave as configured. Omni's interactions are tested in
+ * standInInteractions.test.ts.
+ */
+
+const VEO = 'veo-3.1-fast-generate-001';
 
 // Clips are rendered by ffmpeg; on a busy machine a few of them take longer than jest's 5 s default.
 jest.setTimeout(30_000);
@@ -62,7 +69,7 @@ const request = (model: string, prompt: string) => ({
  */
 const NO_RENDER = [{ on: 'predict' as const, effect: 'operation_failed' as const }];
 
-describe.each(BACKENDS)('quota on the $backend backend', ({ backend, model }) => {
+describe('quota', () => {
 	it('answers 429 with RetryInfo once maxConcurrentOperations are running, and admits again when one finishes', async () => {
 		// A minute of latency: the first two are surely still running whatever the machine's load.
 		const standIn = await standInWith({
@@ -71,11 +78,11 @@ describe.each(BACKENDS)('quota on the $backend backend', ({ backend, model }) =>
 			quotaRetryDelaySeconds: 0.25,
 			faults: NO_RENDER,
 		});
-		const client = connect(backend, standIn.url);
-		const firstOperation = await submitVideo(client, request(model, 'Shot 1: quota one.'));
-		await submitVideo(client, request(model, 'Shot 2: quota two.'));
+		const client = connect('vertex', standIn.url);
+		const firstOperation = await submitVideo(client, request(VEO, 'Shot 1: quota one.'));
+		await submitVideo(client, request(VEO, 'Shot 2: quota two.'));
 
-		const rejected = await submitVideo(client, request(model, 'Shot 3: quota three.')).catch(
+		const rejected = await submitVideo(client, request(VEO, 'Shot 3: quota three.')).catch(
 			(error: unknown) => error,
 		);
 		expect(rejected).toBeInstanceOf(RetryableFailure);
@@ -90,7 +97,7 @@ describe.each(BACKENDS)('quota on the $backend backend', ({ backend, model }) =>
 		// a minute), and is then admitted.
 		const { sleep, delays } = recordingSleep();
 		const operationName = await withRetries(
-			() => submitVideo(client, request(model, 'Shot 3: quota three.')),
+			() => submitVideo(client, request(VEO, 'Shot 3: quota three.')),
 			{
 				maxAttempts: 3,
 				initialDelayMs: 5000,
@@ -119,13 +126,12 @@ describe('quota and faults together', () => {
 				{ on: 'predict', effect: 'safety_filtered', match: 'Shot 2', times: 1 },
 			],
 		});
-		const client = connect('gemini', standIn.url);
-		const model = 'veo-3.1-fast-generate-preview';
-		const firstOperation = await submitVideo(client, request(model, 'Shot 1: fills the quota.'));
+		const client = connect('vertex', standIn.url);
+		const firstOperation = await submitVideo(client, request(VEO, 'Shot 1: fills the quota.'));
 
 		const { sleep, delays } = recordingSleep();
 		const operationName = await withRetries(
-			() => submitVideo(client, request(model, 'Shot 2: should be filtered.')),
+			() => submitVideo(client, request(VEO, 'Shot 2: should be filtered.')),
 			{
 				maxAttempts: 3,
 				initialDelayMs: 5000,
@@ -154,7 +160,7 @@ describe('quota on the wire', () => {
 			faults: NO_RENDER,
 		});
 		const post = () =>
-			fetch(`${standIn.url}/v1beta/models/veo-3.1-fast-generate-preview:predictLongRunning`, {
+			fetch(`${standIn.url}/v1beta1/publishers/google/models/${VEO}:predictLongRunning`, {
 				method: 'POST',
 				headers: { 'content-type': 'application/json', 'x-goog-api-key': API_KEY },
 				body: JSON.stringify({
@@ -180,12 +186,9 @@ describe('latency', () => {
 	/** Submits, then checks every 20 ms, noting when each check was sent and whether it was done. */
 	async function pollTimeline(latencyMs: number) {
 		const standIn = await standInWith({ latencyMs, faults: NO_RENDER });
-		const client = connect('gemini', standIn.url);
+		const client = connect('vertex', standIn.url);
 		const submitStarted = Date.now();
-		const operationName = await submitVideo(
-			client,
-			request('veo-3.1-fast-generate-preview', `Shot 1: latency ${latencyMs}.`),
-		);
+		const operationName = await submitVideo(client, request(VEO, `Shot 1: latency ${latencyMs}.`));
 		const submitEnded = Date.now();
 		const notDoneSentAt: number[] = [];
 		for (;;) {
@@ -217,10 +220,7 @@ describe('latency', () => {
 		standIn.configure({ latencyMs: 100 });
 		const client = connect('vertex', standIn.url);
 		const started = Date.now();
-		const { state } = await generate(
-			client,
-			request('veo-3.1-fast-generate-001', 'Shot 1: reconfigured.'),
-		);
+		const { state } = await generate(client, request(VEO, 'Shot 1: reconfigured.'));
 		expect(state.kind).toBe('failed');
 		// Under the minute the stand-in started with (the test would time out long before it).
 		expect(Date.now() - started).toBeLessThan(20_000);
@@ -228,43 +228,12 @@ describe('latency', () => {
 });
 
 describe('drift injection', () => {
-	/** Red, green and blue means of the pixels at the given indexes. */
-	function meanColor(
-		pixels: Array<[number, number, number]>,
-		indexes: number[],
-	): [number, number, number] {
-		const sum = indexes.reduce<[number, number, number]>(
-			(total, index) => [
-				total[0] + pixels[index][0],
-				total[1] + pixels[index][1],
-				total[2] + pixels[index][2],
-			],
-			[0, 0, 0],
-		);
-		return sum.map((value) => value / indexes.length) as [number, number, number];
-	}
-
-	function differingPixels(
-		a: Array<[number, number, number]>,
-		b: Array<[number, number, number]>,
-	): number[] {
-		const indexes: number[] = [];
-		a.forEach((pixel, index) => {
-			const distance =
-				Math.abs(pixel[0] - b[index][0]) +
-				Math.abs(pixel[1] - b[index][1]) +
-				Math.abs(pixel[2] - b[index][2]);
-			if (distance > 60) indexes.push(index);
-		});
-		return indexes;
-	}
-
 	it("drift_prop_color turns the blue mug of the bible green in the clip's picture", async () => {
 		const standIn = await standInWith({
 			latencyMs: 100,
 			faults: [{ on: 'predict', effect: 'drift_prop_color', times: 1 }],
 		});
-		const client = connect('gemini', standIn.url);
+		const client = connect('vertex', standIn.url);
 		// The real prompt of the fixture's "pour" shot, with "Props: mug (..., colour: blue, ...)".
 		const spec = parseSceneSpec(rawSpec());
 		const { prompt } = compilePrompt(spec.shots.find((shot) => shot.id === 'pour')!, spec.bible);
@@ -273,7 +242,7 @@ describe('drift injection', () => {
 		const files: Record<string, string> = {};
 		// The fault strikes once: the first take drifts, the two after it are clean.
 		for (const take of ['drifted', 'clean', 'clean-again']) {
-			const { state } = await generate(client, request('veo-3.1-fast-generate-preview', prompt));
+			const { state } = await generate(client, request(VEO, prompt));
 			files[take] = path.join(dir, `drift-${take}.mp4`);
 			await downloadVideo(client, videosOf(state)[0], files[take]);
 		}
@@ -317,7 +286,7 @@ describe('drift injection', () => {
 			const { operationName, state } = await generate(
 				client,
 				request(
-					'veo-3.1-fast-generate-001',
+					VEO,
 					`Shot ${shot}: Mya lifts a blue mug.\nProps: mug (colour: blue).\nLighting: night.`,
 				),
 			);
