@@ -244,11 +244,12 @@ const FAMILIES: VideoFamily[] = [
 
 export const DEFAULT_VIDEO_MODEL = 'gemini-omni-1.2-flash';
 /**
- * The Gemini text model Scene Spec drafts with and Drift Score's judge uses: a GA Flash model with
- * no shutdown date announced (Gemini API deprecations page, read December 2026; gemini-2.5-flash
- * was shut down). The node's list shows what the credential's API serves today.
+ * The Gemini text model Scene Spec drafts with and Drift Score's judge uses: the newest GA Flash
+ * model, with no shutdown date announced (Gemini API deprecations page and changelog, read
+ * December 2026: gemini-2.5-flash was shut down, and requests to gemini-3.5-flash and 3.7-flash
+ * are routed to their successors). The node's list shows what the credential's API serves today.
  */
-export const DEFAULT_TEXT_MODEL = 'gemini-3.5-flash';
+export const DEFAULT_TEXT_MODEL = 'gemini-3.8-flash';
 /** Veo on Vertex AI, for teams that choose it there. */
 export const DEFAULT_VERTEX_VEO_MODEL = 'veo-3.1-fast-generate-001';
 
@@ -269,16 +270,19 @@ const KNOWN_IDS: Array<{
 	{ id: 'gemini-omni-1.2-flash', family: 'gemini-omni-1.2-flash', backends: ['gemini', 'vertex'] },
 	{ id: 'gemini-omni-1.1-flash', family: 'gemini-omni-1.1-flash', backends: ['gemini'] },
 	{ id: 'gemini-omni-1.1-flash-preview', family: 'gemini-omni-1.1-flash', backends: ['vertex'] },
+	// Deprecated on Vertex AI on 2026-11-06 but served there until 2027-06-30 (its model card).
 	{
 		id: 'gemini-omni-flash-preview',
 		family: 'gemini-omni-1.1-flash',
-		backends: [],
+		backends: ['vertex'],
 		retired: onGeminiApi(OMNI_PREVIEW_SHUTDOWN),
 	},
 	// Vertex AI lists these with an earliest discontinuation date of 2026-11-17, now past: a 404
 	// from Google for them is reported as retired, naming Omni 1.2 as the way on.
 	{ id: 'veo-3.1-generate-001', family: 'veo-3.1', backends: ['vertex'] },
 	{ id: 'veo-3.1-fast-generate-001', family: 'veo-3.1-fast', backends: ['vertex'] },
+	// Preview on Vertex AI (Agent Platform's "generate videos from text" page).
+	{ id: 'veo-3.1-lite-generate-001', family: 'veo-3.1-lite', backends: ['vertex'] },
 	...[
 		'veo-3.1-generate-preview',
 		'veo-3.1-fast-generate-preview',

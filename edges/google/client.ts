@@ -32,7 +32,16 @@ export type GoogleConnection = GeminiApiConnection | VertexConnection;
 export interface GoogleClient {
 	backend: Backend;
 	sdk: GoogleGenAI;
+	/**
+	 * The client for Gemini Omni's interactions. The same as `sdk` except on Vertex AI with a
+	 * project, where Omni is served in location `global` only (Google's Omni model cards) while
+	 * Veo and Gemini text are regional.
+	 */
+	interactionsSdk: GoogleGenAI;
 }
+
+/** Vertex AI serves Gemini Omni only here. */
+export const OMNI_VERTEX_LOCATION = 'global';
 
 interface ServiceAccountKey {
 	client_email: string;
@@ -73,13 +82,11 @@ export function createGoogleClient(connection: GoogleConnection): GoogleClient {
 				'Create a key at https://aistudio.google.com/apikey and paste it into the credential.',
 			);
 		}
-		return {
-			backend: 'gemini',
-			sdk: new GoogleGenAI({
-				apiKey: connection.apiKey.trim(),
-				httpOptions: httpOptionsFor(connection.baseUrl),
-			}),
-		};
+		const sdk = new GoogleGenAI({
+			apiKey: connection.apiKey.trim(),
+			httpOptions: httpOptionsFor(connection.baseUrl),
+		});
+		return { backend: 'gemini', sdk, interactionsSdk: sdk };
 	}
 
 	const httpOptions = httpOptionsFor(connection.baseUrl);
@@ -87,10 +94,9 @@ export function createGoogleClient(connection: GoogleConnection): GoogleClient {
 		if (!connection.apiKey?.trim()) {
 			throw new InvalidInputError([{ path: 'credentials.apiKey', message: 'is empty' }]);
 		}
-		return {
-			backend: 'vertex',
-			sdk: new GoogleGenAI({ vertexai: true, apiKey: connection.apiKey.trim(), httpOptions }),
-		};
+		// Express mode names no location: Google routes it.
+		const sdk = new GoogleGenAI({ vertexai: true, apiKey: connection.apiKey.trim(), httpOptions });
+		return { backend: 'vertex', sdk, interactionsSdk: sdk };
 	}
 	const key = parseServiceAccount(connection.privateKeyJson);
 	const project = connection.project?.trim() || key.project_id;
@@ -99,17 +105,22 @@ export function createGoogleClient(connection: GoogleConnection): GoogleClient {
 			{ path: 'credentials.project', message: 'is empty and the key file names no project' },
 		]);
 	}
-	return {
-		backend: 'vertex',
-		sdk: new GoogleGenAI({
+	const inLocation = (location: string) =>
+		new GoogleGenAI({
 			vertexai: true,
 			project,
-			location: connection.location?.trim() || 'us-central1',
+			location,
 			googleAuthOptions: {
 				credentials: { client_email: key.client_email, private_key: key.private_key },
 				scopes: ['https://www.googleapis.com/auth/cloud-platform'],
 			},
 			httpOptions,
-		}),
+		});
+	const location = connection.location?.trim() || 'us-central1';
+	const sdk = inLocation(location);
+	return {
+		backend: 'vertex',
+		sdk,
+		interactionsSdk: location === OMNI_VERTEX_LOCATION ? sdk : inLocation(OMNI_VERTEX_LOCATION),
 	};
 }

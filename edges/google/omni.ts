@@ -27,7 +27,7 @@ import { toGoogleFailure } from './failures';
 
 const NO_SDK_RETRIES = { retries: { strategy: 'none' as const } };
 
-type CreateParams = Parameters<GoogleClient['sdk']['interactions']['create']>[0];
+type CreateParams = Parameters<GoogleClient['interactionsSdk']['interactions']['create']>[0];
 type Interaction = GoogleGenAIInteraction;
 
 interface InputPart {
@@ -127,7 +127,10 @@ function isGoneInteraction(error: unknown): boolean {
 async function create(client: GoogleClient, params: CreateParams, model: string): Promise<string> {
 	let interaction: Interaction;
 	try {
-		interaction = (await client.sdk.interactions.create(params, NO_SDK_RETRIES)) as Interaction;
+		interaction = (await client.interactionsSdk.interactions.create(
+			params,
+			NO_SDK_RETRIES,
+		)) as Interaction;
 	} catch (error) {
 		throw toGoogleFailure(error, `Submitting to ${model}`);
 	}
@@ -188,8 +191,12 @@ function textOf(interaction: Interaction): string[] {
 		);
 }
 
+/** Why an interaction did not finish: its errors, and the error on its model-output step. */
 function errorsOf(interaction: Interaction): string {
-	const messages = (interaction.errors ?? []).map((error) =>
+	const stepErrors = (interaction.steps ?? []).flatMap((step) =>
+		step.type === 'model_output' && step.error ? [step.error] : [],
+	);
+	const messages = [...(interaction.errors ?? []), ...stepErrors].map((error) =>
 		[error.code, error.message].filter(Boolean).join(': '),
 	);
 	return messages.join('; ') || 'no reason given';
@@ -201,7 +208,7 @@ export async function checkInteraction(
 ): Promise<OperationState> {
 	let interaction: Interaction;
 	try {
-		interaction = (await client.sdk.interactions.get(
+		interaction = (await client.interactionsSdk.interactions.get(
 			interactionId,
 			undefined,
 			NO_SDK_RETRIES,

@@ -4,8 +4,9 @@ import { tmpdir } from 'os';
 import path from 'path';
 
 import { runFfmpeg } from '../../edges/ffmpeg/ffmpeg';
+import type { OperationState } from '../../core/videoJobs';
 import { createGoogleClient, type GoogleClient } from '../../edges/google/client';
-import { checkVideoOperation, submitVideo } from '../../edges/google/veo';
+import { googleVideoCalls } from '../../edges/google/videoCalls';
 import type { GoogleApiStandIn } from '../../google-api-standin/server';
 
 /**
@@ -19,29 +20,28 @@ export const API_KEY = 'standin-test-key';
 export type BackendName = 'gemini' | 'vertex';
 
 export interface BackendCase {
+	/** How the case is named in test titles. */
+	name: string;
 	backend: BackendName;
-	/** A Veo 3.1 Fast id served on this backend. */
+	/** A video model served on this backend today. */
 	model: string;
 	connect: (baseUrl: string, apiKey?: string) => GoogleClient;
 }
 
+const gemini = (baseUrl: string, apiKey = API_KEY) =>
+	createGoogleClient({ backend: 'gemini', apiKey, baseUrl });
+const vertex = (baseUrl: string, apiKey = API_KEY) =>
+	createGoogleClient({ backend: 'vertex', authentication: 'expressApiKey', apiKey, baseUrl });
+
+/** What Google serves for video today: Omni on both backends (interactions), Veo on Vertex AI. */
 export const BACKENDS: BackendCase[] = [
-	{
-		backend: 'gemini',
-		model: 'veo-3.1-fast-generate-preview',
-		connect: (baseUrl, apiKey = API_KEY) =>
-			createGoogleClient({ backend: 'gemini', apiKey, baseUrl }),
-	},
-	{
-		backend: 'vertex',
-		model: 'veo-3.1-fast-generate-001',
-		connect: (baseUrl, apiKey = API_KEY) =>
-			createGoogleClient({ backend: 'vertex', authentication: 'expressApiKey', apiKey, baseUrl }),
-	},
+	{ name: 'Gemini API Omni', backend: 'gemini', model: 'gemini-omni-1.2-flash', connect: gemini },
+	{ name: 'Vertex AI Omni', backend: 'vertex', model: 'gemini-omni-1.2-flash', connect: vertex },
+	{ name: 'Vertex AI Veo', backend: 'vertex', model: 'veo-3.1-fast-generate-001', connect: vertex },
 ];
 
 export function connect(backend: BackendName, baseUrl: string, apiKey?: string): GoogleClient {
-	return BACKENDS.find((entry) => entry.backend === backend)!.connect(baseUrl, apiKey);
+	return (backend === 'gemini' ? gemini : vertex)(baseUrl, apiKey);
 }
 
 export const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -58,7 +58,7 @@ export function recordingSleep(): { sleep: (ms: number) => Promise<void>; delays
 	};
 }
 
-type FinalState = Exclude<Awaited<ReturnType<typeof checkVideoOperation>>, { done: false }>;
+type FinalState = Exclude<OperationState, { done: false }>;
 
 /** Polls an operation until it is done; returns its final state and how many checks it took. */
 export async function waitForOperation(
@@ -68,7 +68,7 @@ export async function waitForOperation(
 ): Promise<{ state: FinalState; checks: number }> {
 	const started = Date.now();
 	for (let checks = 1; ; checks++) {
-		const state = await checkVideoOperation(client, operationName);
+		const state = await googleVideoCalls(client).check(operationName);
 		if (state.done) return { state, checks };
 		if (Date.now() - started > timeoutMs)
 			throw new Error(`${operationName} was not done after ${timeoutMs} ms`);
@@ -82,11 +82,18 @@ export function videosOf(state: FinalState) {
 	return state.videos;
 }
 
-/** The stand-in's record of an operation, from the name the SDK returned. */
+/** The stand-in's record of a Veo operation, from the name the SDK returned. */
 export function operationRecord(standIn: GoogleApiStandIn, operationName: string) {
 	const id = /operations\/([a-z0-9]+)$/.exec(operationName)?.[1];
 	const record = id ? standIn.operations.get(id) : undefined;
 	if (!record) throw new Error(`the stand-in has no operation ${operationName}`);
+	return record;
+}
+
+/** The stand-in's record of an Omni interaction, from its id. */
+export function interactionRecord(standIn: GoogleApiStandIn, interactionId: string) {
+	const record = standIn.interactions.get(interactionId);
+	if (!record) throw new Error(`the stand-in has no interaction ${interactionId}`);
 	return record;
 }
 
@@ -98,9 +105,9 @@ export interface SimpleVideoRequest {
 	resolution: string;
 }
 
-/** Submits and waits; the operation name and final state. */
+/** Submits (through the model's own API) and waits; the operation name and final state. */
 export async function generate(client: GoogleClient, request: SimpleVideoRequest) {
-	const operationName = await submitVideo(client, request);
+	const { operationName } = await googleVideoCalls(client).submit(request);
 	const { state, checks } = await waitForOperation(client, operationName);
 	return { operationName, state, checks };
 }

@@ -2,11 +2,12 @@ import path from 'path';
 
 import { checkVideoRequest } from '../../core/models';
 import { probeMedia, verifyPlayableVideo } from '../../edges/ffmpeg/ffmpeg';
-import { downloadVideo, submitVideo } from '../../edges/google/veo';
+import { googleVideoCalls } from '../../edges/google/videoCalls';
 import { startStandIn, type GoogleApiStandIn } from '../../google-api-standin/server';
 import {
 	API_KEY,
 	connect,
+	interactionRecord,
 	makeTempDir,
 	operationRecord,
 	removeDir,
@@ -16,59 +17,56 @@ import {
 } from './helpers';
 
 /**
- * Generate -> poll -> download through the real SDK, on both backends: the file that arrives must
- * be a playable MP4 of the size and length that were asked for, with sound only from Veo 3.x.
+ * Generate -> poll -> download through the real SDK, with every video model Google serves today:
+ * Gemini Omni through interactions on both backends, Veo 3.1 through predictLongRunning on Vertex
+ * AI. The file that arrives must be a playable MP4 of the size and length that were asked for,
+ * with sound.
  */
 
-// Clips are rendered by ffmpeg (8 s at 1080p here); on a busy shared machine one took 10 s.
-jest.setTimeout(60_000);
+// Clips are rendered by ffmpeg (up to 12 s at 1080p here); on a busy shared machine one took 10 s.
+jest.setTimeout(90_000);
 
 const FRAME_SIZES: Record<string, Record<string, [number, number]>> = {
-	'16:9': { '720p': [1280, 720], '1080p': [1920, 1080] },
-	'9:16': { '720p': [720, 1280], '1080p': [1080, 1920] },
+	'16:9': { '360p': [640, 360], '720p': [1280, 720], '1080p': [1920, 1080] },
+	'9:16': { '360p': [360, 640], '720p': [720, 1280], '1080p': [1080, 1920] },
 };
 
 interface Case {
 	backend: BackendName;
 	model: string;
 	aspectRatio: '16:9' | '9:16';
-	resolution: '720p' | '1080p';
+	resolution: '360p' | '720p' | '1080p';
 	durationSeconds: number;
-	audio: boolean;
 }
 
 const CASES: Case[] = [
 	{
 		backend: 'gemini',
-		model: 'veo-3.1-fast-generate-preview',
+		model: 'gemini-omni-1.2-flash',
 		aspectRatio: '16:9',
-		resolution: '720p',
-		durationSeconds: 4,
-		audio: true,
-	},
-	{
-		backend: 'gemini',
-		model: 'veo-3.1-fast-generate-preview',
-		aspectRatio: '9:16',
-		resolution: '1080p',
-		durationSeconds: 8,
-		audio: true,
-	},
-	{
-		backend: 'gemini',
-		model: 'veo-3.0-fast-generate-001',
-		aspectRatio: '9:16',
 		resolution: '720p',
 		durationSeconds: 6,
-		audio: true,
 	},
 	{
 		backend: 'gemini',
-		model: 'veo-2.0-generate-001',
+		model: 'gemini-omni-1.2-flash',
+		aspectRatio: '9:16',
+		resolution: '1080p',
+		durationSeconds: 12,
+	},
+	{
+		backend: 'gemini',
+		model: 'gemini-omni-1.1-flash',
 		aspectRatio: '16:9',
+		resolution: '360p',
+		durationSeconds: 3,
+	},
+	{
+		backend: 'vertex',
+		model: 'gemini-omni-1.2-flash',
+		aspectRatio: '9:16',
 		resolution: '720p',
 		durationSeconds: 5,
-		audio: false,
 	},
 	{
 		backend: 'vertex',
@@ -76,7 +74,6 @@ const CASES: Case[] = [
 		aspectRatio: '9:16',
 		resolution: '720p',
 		durationSeconds: 4,
-		audio: true,
 	},
 	{
 		backend: 'vertex',
@@ -84,23 +81,6 @@ const CASES: Case[] = [
 		aspectRatio: '16:9',
 		resolution: '1080p',
 		durationSeconds: 8,
-		audio: true,
-	},
-	{
-		backend: 'vertex',
-		model: 'veo-3.0-generate-001',
-		aspectRatio: '16:9',
-		resolution: '720p',
-		durationSeconds: 6,
-		audio: true,
-	},
-	{
-		backend: 'vertex',
-		model: 'veo-2.0-generate-001',
-		aspectRatio: '9:16',
-		resolution: '720p',
-		durationSeconds: 6,
-		audio: false,
 	},
 ];
 
@@ -119,7 +99,7 @@ afterAll(async () => {
 
 describe.each(CASES)(
 	'$backend $model $aspectRatio $resolution $durationSeconds s',
-	({ backend, model, aspectRatio, resolution, durationSeconds, audio }) => {
+	({ backend, model, aspectRatio, resolution, durationSeconds }) => {
 		it('generates, polls and downloads a playable MP4 of the requested size and length', async () => {
 			const request = {
 				model,
@@ -132,28 +112,47 @@ describe.each(CASES)(
 			// The matrix only holds requests the model table allows, so what is tested here is what nodes send.
 			expect(checkVideoRequest({ ...request, backend })).toEqual([]);
 			const client = connect(backend, standIn.url);
+			const calls = googleVideoCalls(client);
 			const downloadsBefore = standIn.stats.downloads;
 
-			const operationName = await submitVideo(client, request);
-			const { state } = await waitForOperation(client, operationName);
+			const submission = await calls.submit(request);
+			expect(submission.mode).toBe('generate');
+			const { state } = await waitForOperation(client, submission.operationName);
 			const [video] = videosOf(state);
 
 			// What the SDK put on the wire reached the stand-in intact.
-			const record = operationRecord(standIn, operationName);
-			expect(record).toMatchObject({ backend, model, prompt: request.prompt });
-			expect(record.parameters).toMatchObject({
-				durationSeconds,
-				aspectRatio,
-				resolution,
-				negativePrompt: 'text, watermark',
-			});
+			if (model.startsWith('veo-')) {
+				const record = operationRecord(standIn, submission.operationName);
+				expect(record).toMatchObject({ backend, model, prompt: request.prompt });
+				expect(record.parameters).toMatchObject({
+					durationSeconds,
+					aspectRatio,
+					resolution,
+					negativePrompt: 'text, watermark',
+				});
+			} else {
+				const record = interactionRecord(standIn, submission.operationName);
+				expect(record).toMatchObject({ backend, model, background: true, store: true });
+				expect(record.format).toMatchObject({
+					durationSeconds,
+					aspectRatio,
+					resolution,
+					delivery: backend === 'gemini' ? 'uri' : 'inline',
+				});
+				// Omni has no negative-prompt field: the words travel in the prompt, with one continuous shot asked for.
+				expect(record.prompt).toContain(request.prompt);
+				expect(record.prompt).toContain('Avoid: text, watermark.');
+				expect(record.prompt).toContain('In a single continuous shot, no scene cuts.');
+				// Omni bills output tokens, and the take's cost comes from them.
+				expect(state.kind === 'videos' && state.usage?.outputTokens).toBeGreaterThan(0);
+			}
 
 			const file = path.join(
 				dir,
 				`${backend}-${model}-${aspectRatio.replace(':', 'x')}-${resolution}-${durationSeconds}.mp4`,
 			);
-			await downloadVideo(client, video, file);
-			// The Gemini API hands out a file URI to download; Vertex AI returns the bytes in the operation.
+			await calls.download(video, file);
+			// The Gemini API hands out a file URI to download; Vertex AI sends the bytes with the answer.
 			expect(standIn.stats.downloads - downloadsBefore).toBe(backend === 'gemini' ? 1 : 0);
 
 			const verdict = await verifyPlayableVideo(file, durationSeconds);
@@ -167,12 +166,7 @@ describe.each(CASES)(
 				height: FRAME_SIZES[aspectRatio][resolution][1],
 			});
 			// verifyPlayableVideo decodes the video stream only; the sound track is probed on its own.
-			const { audio: soundTrack } = await probeMedia(file);
-			if (audio) {
-				expect(soundTrack).toMatchObject({ codec: 'aac', channels: 2 });
-			} else {
-				expect(soundTrack).toBeUndefined();
-			}
+			expect((await probeMedia(file)).audio).toMatchObject({ codec: 'aac', channels: 2 });
 		});
 	},
 );

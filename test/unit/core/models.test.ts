@@ -58,10 +58,13 @@ describe('the video model table, December 2026', () => {
 		expect(listVideoModels('vertex').map((model) => model.id)).toEqual([
 			'gemini-omni-1.2-flash',
 			'gemini-omni-1.1-flash-preview',
+			'gemini-omni-flash-preview',
 			'veo-3.1-generate-001',
 			'veo-3.1-fast-generate-001',
+			'veo-3.1-lite-generate-001',
 		]);
-		for (const model of listVideoModels()) expect(model.retired).toEqual({});
+		for (const model of listVideoModels('vertex')) expect(model.retired.vertex).toBeUndefined();
+		for (const model of listVideoModels('gemini')) expect(model.retired.gemini).toBeUndefined();
 	});
 
 	it('has defaults that exist today on the backends they are for', () => {
@@ -78,13 +81,20 @@ describe('the video model table, December 2026', () => {
 		['veo-3.1-lite-generate-preview', '2026-10-22', 'gemini-omni-1.2-flash'],
 		['veo-3.0-generate-001', '2026-06-30', 'gemini-omni-1.2-flash'],
 		['veo-2.0-generate-001', '2026-06-30', 'gemini-omni-1.2-flash'],
-		['gemini-omni-flash-preview', '2026-09-30', 'gemini-omni-1.2-flash'],
 	])('knows %s as shut down on the Gemini API on %s, replaced by %s', (id, date, replacement) => {
 		const error = thrownBy(() => getVideoModel(id, 'modelId'));
 		expect(error.firstPath).toBe('modelId');
 		expect(error.message).toContain(`${id} was shut down on the Gemini API on ${date}`);
 		expect(error.message).toContain(`use ${replacement}`);
 		expect(findVideoModel(id)).toMatchObject({ known: true, backends: [] });
+	});
+
+	it('knows the Omni preview as shut down on the Gemini API but still served, deprecated, on Vertex AI', () => {
+		const preview = getVideoModel('gemini-omni-flash-preview');
+		expect(retirementNotice(preview, 'gemini')).toBe(
+			'gemini-omni-flash-preview was shut down on the Gemini API on 2026-09-30; use gemini-omni-1.2-flash',
+		);
+		expect(retirementNotice(preview, 'vertex')).toBeUndefined();
 	});
 
 	it('names the Vertex AI replacement of a Veo id retired there', () => {
