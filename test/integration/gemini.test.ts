@@ -3,6 +3,7 @@ import { promises as fs } from 'fs';
 import path from 'path';
 
 import { InvalidInputError, NonRetryableFailure } from '../../core/failures';
+import { DEFAULT_TEXT_MODEL } from '../../core/models';
 import { parseSceneSpec, sceneSpecResponseSchema } from '../../core/schema';
 import { runFfmpeg } from '../../edges/ffmpeg/ffmpeg';
 import { generateJson, listModels, uploadFileAndWait } from '../../edges/google/gemini';
@@ -34,6 +35,13 @@ const BRIEF = [
 	'- mya: Mya Ortiz - a woman in her thirties in a yellow cardigan',
 ].join('\n');
 
+const TEXT_MODEL = DEFAULT_TEXT_MODEL;
+
+/** Each backend once, for what is about the credential rather than the video model. */
+const EACH_BACKEND = BACKENDS.filter(
+	(entry, index) => BACKENDS.findIndex((other) => other.backend === entry.backend) === index,
+);
+
 let standIn: GoogleApiStandIn;
 let dir: string;
 let clip: string;
@@ -64,25 +72,26 @@ afterAll(async () => {
 	await removeDir(dir);
 });
 
-describe.each(BACKENDS)('$backend backend', ({ backend, model: veoModel, connect: connectTo }) => {
-	it('lists models as bare ids, Veo and Gemini alike', async () => {
+describe.each(EACH_BACKEND)('$backend backend', ({ backend, connect: connectTo }) => {
+	it('lists the models served today as bare ids: Omni and text everywhere, Veo only on Vertex AI', async () => {
 		const models = await listModels(connectTo(standIn.url));
 		const ids = models.map((model) => model.id);
-		expect(ids).toEqual(
-			expect.arrayContaining([veoModel, 'gemini-2.5-flash', 'veo-2.0-generate-001']),
-		);
+		expect(ids).toEqual(expect.arrayContaining(['gemini-omni-1.2-flash', TEXT_MODEL]));
 		expect(ids.every((id) => !id.includes('/'))).toBe(true);
+		// Retired ids are no longer listed anywhere.
+		for (const retired of [
+			'veo-3.1-fast-generate-preview',
+			'veo-2.0-generate-001',
+			'gemini-2.5-flash',
+		])
+			expect(ids).not.toContain(retired);
 		if (backend === 'gemini') {
-			expect(models.find((model) => model.id === veoModel)!.actions).toContain(
-				'predictLongRunning',
-			);
-			expect(models.find((model) => model.id === 'gemini-2.5-flash')!.actions).toContain(
-				'generateContent',
-			);
-			// Preview ids are not served on Vertex AI, and the GA 3.1 ids not on the Gemini API.
-			expect(ids).not.toContain('veo-3.1-fast-generate-001');
+			expect(models.find((model) => model.id === TEXT_MODEL)!.actions).toContain('generateContent');
+			expect(ids.some((id) => id.startsWith('veo-'))).toBe(false);
 		} else {
-			expect(ids).not.toContain('veo-3.1-fast-generate-preview');
+			expect(ids).toEqual(
+				expect.arrayContaining(['veo-3.1-fast-generate-001', 'veo-3.1-generate-001']),
+			);
 		}
 	});
 
@@ -96,7 +105,7 @@ describe.each(BACKENDS)('$backend backend', ({ backend, model: veoModel, connect
 
 	it('answers a SceneSpec schema with JSON that parseSceneSpec accepts and that follows the brief', async () => {
 		const answer = await generateJson(connectTo(standIn.url), {
-			model: 'gemini-2.5-flash',
+			model: TEXT_MODEL,
 			systemInstruction: 'You plan shot lists for Veo.',
 			parts: [{ text: BRIEF }],
 			responseJsonSchema: sceneSpecResponseSchema(),
@@ -119,7 +128,7 @@ describe.each(BACKENDS)('$backend backend', ({ backend, model: veoModel, connect
 	it('reports JSON cut short by the token limit as unparsed, with the finish reason', async () => {
 		standIn.configure({ faults: [{ on: 'generateContent', effect: 'invalid_json', times: 1 }] });
 		const answer = await generateJson(connectTo(standIn.url), {
-			model: 'gemini-2.5-flash',
+			model: TEXT_MODEL,
 			parts: [{ text: BRIEF }],
 			responseJsonSchema: sceneSpecResponseSchema(),
 		});
@@ -133,7 +142,7 @@ describe.each(BACKENDS)('$backend backend', ({ backend, model: veoModel, connect
 			faults: [{ on: 'generateContent', effect: 'schema_violation', times: 1 }],
 		});
 		const answer = await generateJson(connectTo(standIn.url), {
-			model: 'gemini-2.5-flash',
+			model: TEXT_MODEL,
 			parts: [{ text: BRIEF }],
 			responseJsonSchema: sceneSpecResponseSchema(),
 		});
@@ -195,36 +204,42 @@ describe('uploadFileAndWait', () => {
 });
 
 describe('API keys travel in headers', () => {
-	it('no request of either backend carries the key in its URL', async () => {
+	it('no request of any backend and model family carries the key in its URL', async () => {
 		const fresh = await startStandIn({ latencyMs: 100, apiKey: API_KEY, fileProcessingMs: 100 });
 		try {
 			for (const { backend, model, connect: connectTo } of BACKENDS) {
 				const client = connectTo(fresh.url);
 				await listModels(client);
 				await generateJson(client, {
-					model: 'gemini-2.5-flash',
+					model: TEXT_MODEL,
 					parts: [{ text: BRIEF }],
 					responseJsonSchema: sceneSpecResponseSchema(),
 				});
 				const { state } = await generate(client, {
 					model,
-					prompt: `Shot 1: keys stay in headers (${backend}).`,
+					prompt: `Shot 1: keys stay in headers (${backend} ${model}).`,
 					durationSeconds: 4,
 					aspectRatio: '16:9',
 					resolution: '720p',
 				});
-				await downloadVideo(client, videosOf(state)[0], path.join(dir, `keys-${backend}.mp4`));
+				await downloadVideo(
+					client,
+					videosOf(state)[0],
+					path.join(dir, `keys-${backend}-${model}.mp4`),
+				);
 				if (backend === 'gemini')
 					await uploadFileAndWait(client, clip, 'video/mp4', recordingSleep().sleep);
 			}
 			// Every kind of request was made, with the right key (the stand-in refuses others)...
 			expect(fresh.stats).toMatchObject({
-				predictRequests: 2,
+				predictRequests: 1,
+				interactionCreates: 2,
 				downloads: 1,
-				generateContentRequests: 2,
+				generateContentRequests: 3,
 				uploads: 1,
 			});
-			expect(fresh.stats.operationChecks).toBeGreaterThanOrEqual(2);
+			expect(fresh.stats.operationChecks).toBeGreaterThanOrEqual(1);
+			expect(fresh.stats.interactionGets).toBeGreaterThanOrEqual(2);
 			// ...and none had the key in the URL.
 			expect(fresh.stats.keysInUrl).toBe(0);
 
@@ -238,7 +253,7 @@ describe('API keys travel in headers', () => {
 	});
 
 	it('a wrong key is refused with a clear non-retryable error on both backends', async () => {
-		for (const { backend } of BACKENDS) {
+		for (const { backend } of EACH_BACKEND) {
 			const error = await listModels(connect(backend, standIn.url, 'not-the-key')).catch(
 				(thrown: unknown) => thrown,
 			);

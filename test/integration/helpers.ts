@@ -90,6 +90,21 @@ export function operationRecord(standIn: GoogleApiStandIn, operationName: string
 	return record;
 }
 
+/** The stand-in's record of a job of either family: Veo's operation or Omni's interaction. */
+export function jobRecord(
+	standIn: GoogleApiStandIn,
+	operationName: string,
+): { model: string; prompt: string; filePath?: string } {
+	return operationName.includes('/operations/')
+		? operationRecord(standIn, operationName)
+		: interactionRecord(standIn, operationName);
+}
+
+/** Submissions the stand-in received, of either family. */
+export function submissionsTo(standIn: GoogleApiStandIn): number {
+	return standIn.stats.predictRequests + standIn.stats.interactionCreates;
+}
+
 /** The stand-in's record of an Omni interaction, from its id. */
 export function interactionRecord(standIn: GoogleApiStandIn, interactionId: string) {
 	const record = standIn.interactions.get(interactionId);

@@ -1,3 +1,4 @@
+import { DEFAULT_TEXT_MODEL } from '../../core/models';
 import type { ShotItem } from '../../core/types';
 import { startStandIn, type GoogleApiStandIn } from '../../google-api-standin/server';
 import { SceneSpec } from '../../nodes/SceneSpec/SceneSpec.node';
@@ -25,7 +26,7 @@ async function draft(
 			targetDurationSeconds: 24,
 			aspectRatio: '16:9',
 			resolution: '720p',
-			model: 'veo-3.1-fast-generate-preview',
+			model: 'gemini-omni-1.2-flash',
 			shotCount: 0,
 			characters: {
 				character: [
@@ -37,7 +38,7 @@ async function draft(
 				],
 			},
 			houseStyle: 'Warm, optimistic.',
-			languageModel: locator('gemini-2.5-flash'),
+			languageModel: locator(DEFAULT_TEXT_MODEL),
 			output: 'perShot',
 			maxShots: 200,
 			...parameters,
@@ -72,7 +73,7 @@ it.each(['gemini', 'vertex'] as const)(
 		expect(items[0].provenance).toEqual({
 			mode: 'fromBrief',
 			promptVersion: 'scene-spec-from-brief/v1',
-			languageModel: 'gemini-2.5-flash',
+			languageModel: DEFAULT_TEXT_MODEL,
 		});
 		expect(standIn.stats.keysInUrl).toBe(0);
 	},
