@@ -33,6 +33,7 @@ export default tseslint.config(
 			'edges/**/*.ts',
 			'cli/**/*.ts',
 			'google-api-standin/**/*.ts',
+			'n8n-runtime/**/*.ts',
 			'test/**/*.ts',
 			'bench/**/*.ts',
 			'scripts/**/*.ts',
@@ -45,8 +46,15 @@ export default tseslint.config(
 		rules: { '@n8n/community-nodes/no-dangerous-functions': 'off' },
 	},
 	{
-		// Tests, benchmarks, the stand-in and the demo drive n8n and ffmpeg from outside; they never ship.
-		files: ['test/**/*.ts', 'bench/**/*.ts', 'google-api-standin/**/*.ts', 'scripts/**/*.ts'],
+		// The n8n runtime, tests, benchmarks, the stand-in and the demo drive n8n and ffmpeg from
+		// outside (processes, a local owner's password); they never ship in the package.
+		files: [
+			'n8n-runtime/**/*.ts',
+			'test/**/*.ts',
+			'bench/**/*.ts',
+			'google-api-standin/**/*.ts',
+			'scripts/**/*.ts',
+		],
 		rules: {
 			'@n8n/community-nodes/no-dangerous-functions': 'off',
 			'@n8n/community-nodes/no-hardcoded-secrets': 'off',

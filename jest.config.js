@@ -2,7 +2,7 @@
  * Three projects, run in this order by `npm test`:
  * - unit: the core and the nodes with a mocked n8n context; fast, no processes.
  * - integration: the real @google/genai SDK against the Google API stand-in, and real ffmpeg.
- * - e2e: real n8n started by the harness in test/harness, with the packed package installed.
+ * - e2e: real n8n started by the n8n runtime (n8n-runtime/), with the packed package installed.
  */
 const transform = {
 	'^.+\\.ts$': [
@@ -20,6 +20,12 @@ module.exports = {
 			displayName: 'integration',
 			testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
 		},
-		{ ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.test.ts'] },
+		{
+			...common,
+			displayName: 'e2e',
+			testMatch: ['<rootDir>/test/e2e/**/*.test.ts'],
+			// Sets the e2e timeout (N8N_TEST_TIMEOUT_MS).
+			setupFilesAfterEnv: ['<rootDir>/test/harness/e2eSetup.ts'],
+		},
 	],
 };

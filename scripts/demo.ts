@@ -11,9 +11,9 @@ import {
 	withSettings,
 	type RunningN8n,
 	type WorkflowJson,
-} from '../test/harness';
+} from '../n8n-runtime';
 import { skimagePhotos } from '../google-api-standin/samplePhotos';
-import { isPortFree } from '../test/harness/process';
+import { isPortFree } from '../n8n-runtime/process';
 
 /**
  * `npm run demo`: the package's main job on one machine. Real n8n with this package installed as

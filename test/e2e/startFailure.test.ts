@@ -1,10 +1,8 @@
 import net from 'net';
 
-import { HarnessStepError, N8N_TEST_TIMEOUT_MS, startN8n } from '../harness';
+import { HarnessStepError, startN8n } from '../../n8n-runtime';
 
 /** When n8n does not come up, the error says which step failed and shows what n8n logged. */
-
-jest.setTimeout(N8N_TEST_TIMEOUT_MS);
 
 describe('a failed n8n start', () => {
 	it('names the step and quotes the log when n8n exits at once', async () => {

@@ -7,7 +7,7 @@ import {
 	startStandIn,
 	type GoogleApiStandIn,
 	type StandInSettings,
-} from '../../google-api-standin/server';
+} from '../google-api-standin/server';
 import { authCookieOf, BROWSER_ID, httpClient, N8nApi, type OwnerAccount } from './client';
 import { installPackageInto } from './package';
 import { freePort, isPortFree, N8nProcess, type N8nPorts } from './process';
@@ -31,15 +31,9 @@ import { HarnessStepError } from './run';
  */
 
 export * from './client';
-export * from './workflows';
+export * from './templates';
 export * from './chat';
 export { HarnessStepError } from './run';
-
-/**
- * A jest timeout for tests that start n8n. The first start on a machine installs Node 24 and n8n:
- * 10 minutes measured with an empty npm cache, over 15 when the machine is busy.
- */
-export const N8N_TEST_TIMEOUT_MS = 45 * 60_000;
 
 export interface StartOptions {
 	/** Also start the Google API stand-in on its own port (with these settings, if an object). */
