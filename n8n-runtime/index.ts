@@ -1,4 +1,3 @@
-import { createHash } from 'crypto';
 import { existsSync, promises as fs } from 'fs';
 import os from 'os';
 import path from 'path';
@@ -8,39 +7,34 @@ import {
 	type GoogleApiStandIn,
 	type StandInSettings,
 } from '../google-api-standin/server';
-import { authCookieOf, BROWSER_ID, httpClient, N8nApi, type OwnerAccount } from './client';
+import { N8nApi, type OwnerAccount } from './client';
+import { trackStart, untrack, type Stoppable } from './lifecycle';
 import { installPackageInto } from './package';
 import { freePort, isPortFree, N8nProcess, type N8nPorts } from './process';
-import {
-	cacheDir,
-	ensureRuntime,
-	isReady,
-	markReady,
-	N8N_VERSION,
-	withCacheLock,
-	type Runtime,
-} from './provision';
-import { HarnessStepError } from './run';
+import { provisionedRuntime } from './provision';
+import { OWNER_FILE, provisionedTemplate } from './template';
 
 /**
- * The one place that knows how to run n8n for this package: every end-to-end test and the demo
- * start n8n through `startN8n`. It provisions Node 24 and n8n into a cache outside the repository
- * (minutes, once per machine), copies a user folder whose database is already migrated and has an
- * owner and an API key (instead of ~40 s of migrations per start), installs the freshly packed
- * package as a community package, and starts `n8n start` on free loopback ports.
+ * The one place that knows how to run n8n for this package: the demo and every end-to-end test
+ * start n8n through `startN8n`, on the runtime scripts/setup provisioned into a cache outside the
+ * repository (n8n-runtime/provision-cli.ts). A start copies a user folder whose database is already
+ * migrated and has an owner and an API key (instead of ~40 s of migrations per start), installs
+ * the freshly packed package as a community package, and starts `n8n start` on free loopback
+ * ports. Everything it starts is tracked (lifecycle.ts) until it is stopped.
  */
 
 export * from './client';
 export * from './templates';
 export * from './chat';
-export { HarnessStepError } from './run';
+export { RuntimeStepError } from './run';
+export { abandonStarts, StartAbandonedError, stopEverything } from './lifecycle';
 
 export interface StartOptions {
 	/** Also start the Google API stand-in on its own port (with these settings, if an object). */
 	standIn?: boolean | Partial<StandInSettings>;
 	/** Install the packed package (default true); false gives a plain n8n. */
 	installPackage?: boolean;
-	/** Extra environment for n8n, applied last (so it can override the harness's own settings). */
+	/** Extra environment for n8n, applied last (so it can override the runtime's own settings). */
 	env?: Record<string, string>;
 	/** Ports to use instead of free ones. */
 	ports?: Partial<N8nPorts>;
@@ -48,52 +42,32 @@ export interface StartOptions {
 }
 
 export interface StartupTimings {
-	/** Node 24, n8n and the template user folder: minutes on a fresh machine, ~0 afterwards. */
-	provisionMs: number;
+	/** Finding the provisioned runtime and copying the template user folder. */
+	userFolderMs: number;
 	/** Build, pack and install of this package (0 when not installed). */
 	packageMs: number;
 	/** From `n8n start` until n8n reported ready. */
 	n8nStartMs: number;
 }
 
-const OWNER_FILE = 'harness-owner.json';
-const OWNER = {
-	email: 'owner@veo-pipeline.test',
-	firstName: 'Test',
-	lastName: 'Owner',
-	password: 'Harness-Owner-1',
-};
+export interface StartRecord extends StartupTimings {
+	kind: 'start' | 'restart';
+}
 
-/**
- * What the API key may do. n8n enforces API key scopes without a licence, and `POST
- * /rest/api-keys` rejects scopes the owner's role may not grant (`GET /rest/api-keys/scopes`
- * lists those). This is what the tests and the demo manage: workflows, executions, credentials.
- */
-export const API_KEY_SCOPES = [
-	'workflow:create',
-	'workflow:read',
-	'workflow:update',
-	'workflow:delete',
-	'workflow:list',
-	'workflow:activate',
-	'workflow:deactivate',
-	'execution:read',
-	'execution:list',
-	'execution:delete',
-	'execution:retry',
-	'execution:stop',
-	'credential:create',
-	'credential:read',
-	'credential:update',
-	'credential:delete',
-	'credential:list',
-];
+const startsSoFar: StartRecord[] = [];
+
+/** Every start and restart of n8n in this process (in jest: this test file), with its timings. */
+export function n8nStartsSoFar(): readonly StartRecord[] {
+	return startsSoFar;
+}
 
 /** Lines of n8n's log that mean a community package, or one of its nodes, did not load. */
 const LOAD_ERROR_PATTERN =
 	/Failed to load package|Skipping package|Error loading|Unrecognized (node|credential) type|UnrecognizedNodeTypeError|Cannot find module/i;
 
-export class RunningN8n {
+export class RunningN8n implements Stoppable {
+	private stopped?: Promise<void>;
+
 	constructor(
 		private readonly process: N8nProcess,
 		public api: N8nApi,
@@ -144,14 +118,28 @@ export class RunningN8n {
 		}
 		const startedAt = Date.now();
 		await this.process.start(readyTimeoutMs);
-		return Date.now() - startedAt;
+		const n8nStartMs = Date.now() - startedAt;
+		startsSoFar.push({ kind: 'restart', userFolderMs: 0, packageMs: 0, n8nStartMs });
+		return n8nStartMs;
 	}
 
-	/** Stops n8n and the stand-in, and removes the user folder (kept if VEO_PIPELINE_KEEP_USER_FOLDER is set). */
+	describe(): string {
+		const standIn = this.standIn ? `, with the Google API stand-in at ${this.standIn.url}` : '';
+		return `${this.process.describe()}${standIn}`;
+	}
+
+	/**
+	 * Stops n8n and the stand-in, and removes the user folder (kept if VEO_PIPELINE_KEEP_USER_FOLDER
+	 * is set). A second call waits for the first.
+	 */
 	async stop(): Promise<void> {
-		await this.process.stop();
-		await this.standIn?.stop();
-		if (!process.env.VEO_PIPELINE_KEEP_USER_FOLDER) await this.process.removeUserFolder();
+		untrack(this);
+		this.stopped ??= (async () => {
+			await this.process.stop();
+			await this.standIn?.stop();
+			if (!process.env.VEO_PIPELINE_KEEP_USER_FOLDER) await this.process.removeUserFolder();
+		})();
+		await this.stopped;
 	}
 
 	/** Everything n8n has written to stdout and stderr, across restarts. */
@@ -171,26 +159,40 @@ export class RunningN8n {
 	}
 }
 
-/** Starts n8n, migrated and with its owner and API key, ready for a test. Always `stop()` it. */
+/**
+ * Starts n8n, migrated and with its owner and API key, ready for a test or the demo. Always
+ * `stop()` it; stopEverything() stops it too, and ends it half way if it is still starting.
+ */
 export async function startN8n(options: StartOptions = {}): Promise<RunningN8n> {
-	let startedAt = Date.now();
-	const runtime = await ensureRuntime();
-	const template = await ensureTemplate(runtime);
-	const provisionMs = Date.now() - startedAt;
+	const underWay: { n8n?: N8nProcess } = {};
+	return await trackStart(
+		() => underWay.n8n?.describe() ?? 'an n8n start (before n8n was spawned)',
+		async (signal) => await launch(options, signal, underWay),
+	);
+}
 
+async function launch(
+	options: StartOptions,
+	signal: AbortSignal,
+	underWay: { n8n?: N8nProcess },
+): Promise<RunningN8n> {
+	let startedAt = Date.now();
+	const runtime = await provisionedRuntime();
+	const template = await provisionedTemplate();
 	const userFolder = await fs.mkdtemp(path.join(os.tmpdir(), 'veo-pipeline-n8n-'));
 	let standIn: GoogleApiStandIn | undefined;
-	let n8n: N8nProcess | undefined;
 	try {
 		await fs.cp(template, userFolder, { recursive: true });
 		const owner = JSON.parse(
 			await fs.readFile(path.join(userFolder, OWNER_FILE), 'utf8'),
 		) as OwnerAccount;
+		const userFolderMs = Date.now() - startedAt;
 
 		startedAt = Date.now();
-		if (options.installPackage ?? true) await installPackageInto(userFolder);
+		if (options.installPackage ?? true) await installPackageInto(userFolder, signal);
 		const packageMs = options.installPackage === false ? 0 : Date.now() - startedAt;
 
+		signal.throwIfAborted();
 		if (options.standIn)
 			standIn = await startStandIn(options.standIn === true ? {} : options.standIn);
 
@@ -198,75 +200,17 @@ export async function startN8n(options: StartOptions = {}): Promise<RunningN8n> 
 			port: options.ports?.port ?? (await freePort()),
 			brokerPort: options.ports?.brokerPort ?? (await freePort()),
 		};
-		n8n = new N8nProcess(runtime, userFolder, ports, options.env);
+		const n8n = (underWay.n8n = new N8nProcess(runtime, userFolder, ports, options.env));
 		startedAt = Date.now();
-		await n8n.start(options.readyTimeoutMs);
-		const n8nStartMs = Date.now() - startedAt;
-
-		return new RunningN8n(n8n, new N8nApi(n8n.baseUrl, owner), owner, standIn, {
-			provisionMs,
-			packageMs,
-			n8nStartMs,
-		});
+		await n8n.start(options.readyTimeoutMs, signal);
+		const timings = { userFolderMs, packageMs, n8nStartMs: Date.now() - startedAt };
+		startsSoFar.push({ kind: 'start', ...timings });
+		return new RunningN8n(n8n, new N8nApi(n8n.baseUrl, owner), owner, standIn, timings);
 	} catch (error) {
-		await n8n?.stop();
+		await underWay.n8n?.stop();
 		await standIn?.stop();
 		if (!process.env.VEO_PIPELINE_KEEP_USER_FOLDER)
 			await fs.rm(userFolder, { recursive: true, force: true });
 		throw error;
-	}
-}
-
-/**
- * A user folder in which n8n has run its migrations and which has an owner and an API key. Made
- * once per n8n version by starting n8n on it and setting it up through its REST API, as the
- * setup screen would; each test then starts from a copy.
- */
-async function ensureTemplate(runtime: Runtime): Promise<string> {
-	// The owner and the API key's scopes are baked in: a change to either makes a new template.
-	const setup = createHash('sha256')
-		.update(JSON.stringify({ OWNER, API_KEY_SCOPES }))
-		.digest('hex')
-		.slice(0, 8);
-	const folder = path.join(cacheDir(), `user-folder-template-n8n-${N8N_VERSION}-${setup}`);
-	return await withCacheLock('template', async () => {
-		if (await isReady(folder)) return folder;
-		await fs.mkdir(folder, { recursive: true });
-		const n8n = new N8nProcess(runtime, folder, {
-			port: await freePort(),
-			brokerPort: await freePort(),
-		});
-		try {
-			await n8n.start();
-			const owner = await setUpOwner(n8n.baseUrl);
-			await fs.writeFile(path.join(folder, OWNER_FILE), JSON.stringify(owner, null, 2));
-		} finally {
-			await n8n.stop();
-		}
-		// Each copy starts its own log, and n8n rewrites its static cache (editor, types) at every start.
-		await fs.rm(n8n.logFile, { force: true });
-		await fs.rm(path.join(folder, '.cache'), { recursive: true, force: true });
-		await markReady(folder, { n8n: N8N_VERSION });
-		return folder;
-	});
-}
-
-async function setUpOwner(baseUrl: string): Promise<OwnerAccount> {
-	const http = httpClient(baseUrl);
-	const browserId = { 'browser-id': BROWSER_ID };
-	try {
-		const setup = await http.post('/rest/owner/setup', OWNER, { headers: browserId });
-		const headers = { ...browserId, cookie: authCookieOf(setup) };
-		const { data } = await http.post<{ data: { rawApiKey: string } }>(
-			'/rest/api-keys',
-			{ label: 'test harness', expiresAt: null, scopes: API_KEY_SCOPES },
-			{ headers },
-		);
-		return { email: OWNER.email, password: OWNER.password, apiKey: data.data.rawApiKey };
-	} catch (error) {
-		throw new HarnessStepError(
-			'setting up the owner and API key of the template user folder',
-			(error as Error).message,
-		);
 	}
 }

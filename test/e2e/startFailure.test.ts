@@ -1,6 +1,6 @@
 import net from 'net';
 
-import { HarnessStepError, startN8n } from '../../n8n-runtime';
+import { RuntimeStepError, startN8n } from '../../n8n-runtime';
 
 /** When n8n does not come up, the error says which step failed and shows what n8n logged. */
 
@@ -11,7 +11,7 @@ describe('a failed n8n start', () => {
 			installPackage: false,
 			env: { N8N_ENCRYPTION_KEY: 'not-the-key-of-this-user-folder' },
 		});
-		await expect(failure).rejects.toThrow(HarnessStepError);
+		await expect(failure).rejects.toThrow(RuntimeStepError);
 		await expect(failure).rejects.toThrow(
 			/starting n8n on port \d+ .*failed: n8n exited with code 1\. Last lines of n8n's log:\n[\s\S]*Mismatching encryption keys/,
 		);
