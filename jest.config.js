@@ -3,6 +3,8 @@
  * - unit: the core and the nodes with a mocked n8n context; fast, no processes.
  * - integration: the real @google/genai SDK against the Google API stand-in, and real ffmpeg.
  * - e2e: real n8n started by the n8n runtime (n8n-runtime/), with the packed package installed.
+ *   Its environment (test/harness/n8nEnvironment.ts) stops whatever a file's n8n starts left
+ *   running or starting, so nothing outlives a failed or timed-out hook and jest exits.
  */
 const transform = {
 	'^.+\\.ts$': [
@@ -24,7 +26,8 @@ module.exports = {
 			...common,
 			displayName: 'e2e',
 			testMatch: ['<rootDir>/test/e2e/**/*.test.ts'],
-			// Sets the e2e timeout (N8N_TEST_TIMEOUT_MS).
+			testEnvironment: '<rootDir>/test/harness/n8nEnvironment.ts',
+			// Sets the e2e timeout (N8N_TEST_TIMEOUT_MS) and hands the runtime to the environment.
 			setupFilesAfterEnv: ['<rootDir>/test/harness/e2eSetup.ts'],
 		},
 	],

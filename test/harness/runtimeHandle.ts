@@ -1,0 +1,12 @@
+import type { abandonStarts, stopEverything } from '../../n8n-runtime';
+
+/**
+ * How n8nEnvironment.ts, which jest loads outside a test file's module registry, reaches the n8n
+ * runtime that the test file loaded: e2eSetup.ts puts these functions on the file's global.
+ */
+export const RUNTIME_HANDLE = 'veoPipelineN8nRuntime';
+
+export interface RuntimeHandle {
+	abandonStarts: typeof abandonStarts;
+	stopEverything: typeof stopEverything;
+}
