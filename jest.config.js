@@ -5,6 +5,7 @@
  * - e2e: real n8n started by the n8n runtime (n8n-runtime/), with the packed package installed.
  *   Its environment (test/harness/n8nEnvironment.ts) stops whatever a file's n8n starts left
  *   running or starting, so nothing outlives a failed or timed-out hook and jest exits.
+ * test/harness/timingReporter.js prints where the time went.
  */
 const transform = {
 	'^.+\\.ts$': [
@@ -15,6 +16,7 @@ const transform = {
 const common = { testEnvironment: 'node', transform, moduleFileExtensions: ['ts', 'js', 'json'] };
 
 module.exports = {
+	reporters: ['default', '<rootDir>/test/harness/timingReporter.js'],
 	projects: [
 		{ ...common, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
 		{

@@ -1,4 +1,4 @@
-import { abandonStarts, stopEverything } from '../../n8n-runtime';
+import { abandonStarts, n8nStartsSoFar, stopEverything } from '../../n8n-runtime';
 import { RUNTIME_HANDLE, type RuntimeHandle } from './runtimeHandle';
 
 /** Runs in every e2e test file before its tests (jest's setupFilesAfterEnv). */
@@ -12,6 +12,6 @@ import { RUNTIME_HANDLE, type RuntimeHandle } from './runtimeHandle';
 const N8N_TEST_TIMEOUT_MS = 10 * 60_000;
 jest.setTimeout(N8N_TEST_TIMEOUT_MS);
 
-// For n8nEnvironment.ts, which stops what the file's n8n starts leave behind.
-const handle: RuntimeHandle = { abandonStarts, stopEverything };
+// For n8nEnvironment.ts, which stops what the file's n8n starts leave behind and reports their timings.
+const handle: RuntimeHandle = { abandonStarts, stopEverything, n8nStartsSoFar };
 Object.assign(globalThis, { [RUNTIME_HANDLE]: handle });
