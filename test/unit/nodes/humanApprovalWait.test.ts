@@ -320,6 +320,65 @@ describe('Human Approval Wait: Wait for Approval', () => {
 	});
 });
 
+/** The waiting node's webhook context for one request, and what it sent back itself. */
+function webhookRequest(
+	inputs: INodeExecutionData[],
+	request: {
+		method: 'GET' | 'POST';
+		query: Record<string, string>;
+		body?: Record<string, unknown>;
+	},
+) {
+	const sent = { status: 0, headers: {} as Record<string, string>, body: '' };
+	const response = {
+		status: (code: number) => ((sent.status = code), response),
+		setHeader: (name: string, value: string) => (sent.headers[name.toLowerCase()] = value),
+		end: (body = '') => (sent.body = body),
+	};
+	const context = {
+		getRequestObject: () => ({ method: request.method, query: request.query, headers: {} }),
+		getResponseObject: () => response,
+		evaluateExpression: () => inputs,
+		getNodeParameter: (name: string, fallback: unknown) =>
+			(WAITING as Record<string, unknown>)[name] ?? fallback,
+		getSignedResumeUrl: mockSignedResumeUrl,
+		getBodyData: () => request.body ?? {},
+		getNode: () => ({ name: 'Human Approval Wait' }),
+	} as unknown as IWebhookFunctions;
+	return { answer: new HumanApprovalWait().webhook.call(context), sent };
+}
+
+describe('Human Approval Wait: malformed items', () => {
+	/** Shot 2's drift report was edited by hand: its reasons became one string. */
+	function withStringReasons(): INodeExecutionData[] {
+		const items = inputItems([
+			{ status: 'needs_review', route: 'review' },
+			{ status: 'needs_review', route: 'review' },
+		]);
+		const shot = items[1].json as unknown as ShotItem;
+		(shot.takes[0].drift as unknown as { reasons: string }).reasons = 'the mug looks green';
+		return items;
+	}
+
+	it('stops with an error naming the item and the field', async () => {
+		const error = await failureOf(withStringReasons());
+		expect(error.message).toBe('Item 1: takes[0].drift.reasons: must be array');
+		expect(error.mock.waits).toEqual([]);
+	});
+
+	it('serves the board of the readable clips when Continue On Fail let the item through', async () => {
+		const items = withStringReasons();
+		const entries = boardEntries([items[0].json as unknown as ShotItem, undefined], 'needsReview');
+		const { sent, answer } = webhookRequest(items, {
+			method: 'GET',
+			query: { round: reviewRoundId(entries) },
+		});
+		expect(await answer).toEqual({ noWebhookResponse: true });
+		expect(sent.status).toBe(200);
+		expect(sent.body.match(/<section class="card"/g)).toHaveLength(1);
+	});
+});
+
 describe('Human Approval Wait: Decide Timed-Out Clips', () => {
 	it('approves the clips that passed QA, or rejects every clip still waiting, without waiting', async () => {
 		const items = inputItems([
@@ -347,36 +406,6 @@ describe('Human Approval Wait: Decide Timed-Out Clips', () => {
 });
 
 describe("Human Approval Wait: the review link's webhook", () => {
-	const NODE_NAME = 'Human Approval Wait';
-
-	/** The waiting node's webhook context for one request, and what it sent back itself. */
-	function webhookRequest(
-		inputs: INodeExecutionData[],
-		request: {
-			method: 'GET' | 'POST';
-			query: Record<string, string>;
-			body?: Record<string, unknown>;
-		},
-	) {
-		const sent = { status: 0, headers: {} as Record<string, string>, body: '' };
-		const response = {
-			status: (code: number) => ((sent.status = code), response),
-			setHeader: (name: string, value: string) => (sent.headers[name.toLowerCase()] = value),
-			end: (body = '') => (sent.body = body),
-		};
-		const context = {
-			getRequestObject: () => ({ method: request.method, query: request.query, headers: {} }),
-			getResponseObject: () => response,
-			evaluateExpression: () => inputs,
-			getNodeParameter: (name: string, fallback: unknown) =>
-				(WAITING as Record<string, unknown>)[name] ?? fallback,
-			getSignedResumeUrl: mockSignedResumeUrl,
-			getBodyData: () => request.body ?? {},
-			getNode: () => ({ name: NODE_NAME }),
-		} as unknown as IWebhookFunctions;
-		return { answer: new HumanApprovalWait().webhook.call(context), sent };
-	}
-
 	// Continue On Fail let the unreadable item through when the execution started to wait.
 	const inputs: INodeExecutionData[] = [
 		...inputItems([

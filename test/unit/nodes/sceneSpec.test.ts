@@ -63,6 +63,16 @@ describe('Scene Spec: From JSON', () => {
 		);
 	});
 
+	it('refuses a spec nested 20,000 deep with an error naming the field, not a RangeError', async () => {
+		const spec = cafeSpec(1) as unknown as { bible: { logline: unknown } };
+		let level: Record<string, unknown> = {};
+		spec.bible.logline = level;
+		for (let depth = 0; depth < 20_000; depth++) level = level.a = {};
+		await expect(run(fromJson(spec))).rejects.toThrow(
+			/^Item 0: bible\.logline(\.a)+: is nested more than 64 levels deep/,
+		);
+	});
+
 	it('says malformed JSON is malformed', async () => {
 		await expect(run(fromJson('{"bible": {'))).rejects.toThrow(/Item 0: .*is not valid JSON/);
 	});

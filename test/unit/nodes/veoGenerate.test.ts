@@ -1,4 +1,4 @@
-import type { IBinaryData, INodeExecutionData } from 'n8n-workflow';
+import { NodeOperationError, type IBinaryData, type INodeExecutionData } from 'n8n-workflow';
 
 import { createShotItems } from '../../../core/shotItems';
 import type { ShotItem, Take } from '../../../core/types';
@@ -41,6 +41,7 @@ function take(attempt: number, overrides: Partial<Take> = {}): Take {
 		prompt: 'an earlier prompt',
 		negativePrompt: '',
 		model: 'veo-3.1-fast-generate-preview',
+		requestedDurationSeconds: 8,
 		outcome: 'generated',
 		costUsd: 0.8,
 		timings: { submittedAt: new Date(Date.now() - 60_000).toISOString() },
@@ -219,6 +220,23 @@ describe('Veo Generate: refused before any call', () => {
 		await expect(run(items)).rejects.toThrow(
 			/^Item 0: shot\.durationSeconds: Veo 3\.1 Fast .* does not make 5-second clips/,
 		);
+		expect(mockVeo.submissions).toEqual([]);
+	});
+
+	it.each([
+		[
+			'a null corrective note',
+			{ correctiveNotes: [null] },
+			/^Item 1: correctiveNotes\[0\]: must be object/,
+		],
+		['a null take', { takes: [null] }, /^Item 1: takes\[0\]: must be object/],
+	])('names the item and the field of %s', async (_name, spoiled, message) => {
+		const items = shotItems(2, (item, index) => {
+			if (index === 1) Object.assign(item, { status: 'needs_regeneration', ...spoiled });
+		});
+		const error = await run(items).catch((caught: Error) => caught);
+		expect(error).toBeInstanceOf(NodeOperationError);
+		expect((error as Error).message).toMatch(message);
 		expect(mockVeo.submissions).toEqual([]);
 	});
 
