@@ -179,3 +179,66 @@ function parseShotSpec(item: ShotItem): SceneSpec {
 export function latestTake(item: ShotItem): Take | undefined {
 	return item.takes[item.takes.length - 1];
 }
+
+/**
+ * Where a take's clip is on its item: one rule for every node and the review board. The clip is
+ * under the binary property the take recorded when it was attached; the newest take's clip is
+ * also under `clipProperty` (the node's "Clip Binary Property"; Veo Generate puts the newest clip
+ * there too), which is used when the recorded property is gone, as after a node that rebuilt the
+ * binaries. Undefined when the take has no clip or neither property is on the item.
+ */
+export function findTakeClip(
+	item: ShotItem,
+	take: Take,
+	binaryNames: readonly string[],
+	clipProperty: string,
+): string | undefined {
+	if (!take.clip) return undefined;
+	if (binaryNames.includes(take.clip.binaryProperty)) return take.clip.binaryProperty;
+	const isNewest = latestTake(item)?.id === take.id;
+	return isNewest && binaryNames.includes(clipProperty) ? clipProperty : undefined;
+}
+
+/** `findTakeClip`, or an error naming the take, its shot and every property looked for. */
+export function requireTakeClip(
+	item: ShotItem,
+	take: Take,
+	binaryNames: readonly string[],
+	clipProperty: string,
+): string {
+	const found = findTakeClip(item, take, binaryNames, clipProperty);
+	if (found) return found;
+	const path = `takes[${item.takes.findIndex((candidate) => candidate.id === take.id)}].clip`;
+	const which = `take ${take.id} of ${item.shot.id}`;
+	if (!take.clip) {
+		throw new InvalidInputError(
+			[{ path, message: `${which} has no clip (its outcome: ${take.outcome})` }],
+			'Only takes with a clip can be scored, reviewed or cut: generate another take.',
+		);
+	}
+	const recorded = `"${take.clip.binaryProperty}" (recorded by the take)`;
+	const looked =
+		latestTake(item)?.id === take.id && clipProperty !== take.clip.binaryProperty
+			? `neither binary property ${recorded} nor "${clipProperty}" (the clip property) is on the item`
+			: `binary property ${recorded} is not on the item`;
+	const has = binaryNames.length
+		? binaryNames.map((name) => `"${name}"`).join(', ')
+		: 'no binary data';
+	throw new InvalidInputError(
+		[{ path, message: `${which} has no clip here: ${looked} (it has ${has})` }],
+		'Keep the clips on the items from Veo Generate on (nodes that replace binary data drop them), or set the clip property to where the clip is.',
+	);
+}
+
+/** The newest take of the item whose clip is on it, and where: what the next shot continues from. */
+export function newestClip(
+	item: ShotItem,
+	binaryNames: readonly string[],
+	clipProperty: string,
+): { take: Take; binaryProperty: string } | undefined {
+	for (const take of [...item.takes].reverse()) {
+		const binaryProperty = findTakeClip(item, take, binaryNames, clipProperty);
+		if (binaryProperty) return { take, binaryProperty };
+	}
+	return undefined;
+}

@@ -20,8 +20,8 @@ import {
 	type MediaFile,
 	type ScoringSubject,
 } from '../../core/scoring/scoreDrift';
-import { parseShotItem } from '../../core/shotItems';
-import type { ShotItem } from '../../core/types';
+import { newestClip, parseShotItem, requireTakeClip } from '../../core/shotItems';
+import type { ShotItem, Take } from '../../core/types';
 import { ffmpegMediaReader } from '../../edges/ffmpeg/frameSampling';
 import { geminiDriftJudge } from '../../edges/google/driftJudge';
 import { offlineVision, type OfflineChecks } from '../../edges/vision/humanModels';
@@ -36,21 +36,23 @@ const OUTPUT = { pass: 0, review: 1, regenerate: 2 } as const;
 interface Job {
 	itemIndex: number;
 	item: ShotItem;
+	/** Where the clip to score is on the item, and its binary. */
+	property: string;
 	binary: IBinaryData;
 }
 
 /** A binary property's type says whether it can be a clip at all; octet-stream is left to ffprobe. */
-function requireVideo(binary: IBinaryData, property: string): void {
+function requireVideo(binary: IBinaryData, property: string, take: Take): void {
 	const mimeType = binary.mimeType ?? '';
 	if (mimeType && !mimeType.startsWith('video/') && mimeType !== 'application/octet-stream') {
 		throw new InvalidInputError(
 			[
 				{
-					path: 'clipProperty',
-					message: `names binary "${property}", which is ${mimeType}${binary.fileName ? ` (${binary.fileName})` : ''}, not a video`,
+					path: `binary.${property}`,
+					message: `holds the clip of take ${take.id}, but it is ${mimeType}${binary.fileName ? ` (${binary.fileName})` : ''}, not a video`,
 				},
 			],
-			'Point Clip Property at the clip Veo Generate attached (by default "clip").',
+			'Keep the clips Veo Generate attached on the items, or point Clip Property at a video.',
 		);
 	}
 }
@@ -95,11 +97,17 @@ export async function scoreBatch(context: IExecuteFunctions): Promise<INodeExecu
 				};
 				continue;
 			}
-			takeToScore(item);
-			const property = context.getNodeParameter('clipProperty', itemIndex, 'clip') as string;
-			const binary = requireBinary(context, itemIndex, property, 'clipProperty');
-			requireVideo(binary, property);
-			jobs.push({ itemIndex, item, binary });
+			const binaries = inputs[itemIndex].binary ?? {};
+			const take = takeToScore(item);
+			const property = requireTakeClip(
+				item,
+				take,
+				Object.keys(binaries),
+				context.getNodeParameter('clipProperty', itemIndex, 'clip') as string,
+			);
+			const binary = binaries[property];
+			requireVideo(binary, property, take);
+			jobs.push({ itemIndex, item, property, binary });
 		} catch (error) {
 			fail(itemIndex, error);
 		}
@@ -186,8 +194,7 @@ async function jobScorer(
 		};
 	};
 
-	return async ({ itemIndex, item, binary }) => {
-		const property = context.getNodeParameter('clipProperty', itemIndex, 'clip') as string;
+	return async ({ itemIndex, item, property, binary }) => {
 		const take = takeToScore(item);
 		const thresholds: Thresholds = {
 			pass: context.getNodeParameter('passThreshold', itemIndex, DEFAULT_THRESHOLDS.pass) as number,
@@ -224,7 +231,9 @@ async function jobScorer(
 				characterName: character.name,
 			});
 		}
-		const previous = item.shot.continuousWithPrevious ? previousOf(item, property) : undefined;
+		const previous = item.shot.continuousWithPrevious
+			? previousOf(item, context.getNodeParameter('clipProperty', itemIndex, 'clip') as string)
+			: undefined;
 		const { report, contactSheet } = await scoreDrift(
 			{
 				bible: item.bible,
@@ -233,7 +242,8 @@ async function jobScorer(
 				expectAudio:
 					{ always: true, never: false }[options.expectAudio as string] ??
 					Boolean(findVeoModel(take.model || item.model)?.nativeAudio),
-				previousClip: previous && (await fileFor(previous.itemIndex, property, previous.binary)),
+				previousClip:
+					previous && (await fileFor(previous.itemIndex, previous.property, previous.binary)),
 				references,
 			},
 			{ scorers, media, thresholds, contactSheet: options.contactSheet !== false },
@@ -259,7 +269,10 @@ async function jobScorer(
  */
 function previousClips(
 	context: IExecuteFunctions,
-): (item: ShotItem, property: string) => { itemIndex: number; binary: IBinaryData } | undefined {
+): (
+	item: ShotItem,
+	clipProperty: string,
+) => { itemIndex: number; property: string; binary: IBinaryData } | undefined {
 	const bySequence = new Map<string, number>();
 	context.getInputData().forEach((input, itemIndex) => {
 		try {
@@ -269,14 +282,17 @@ function previousClips(
 			// An item that is not a shot is nobody's previous shot; it fails on its own turn.
 		}
 	});
-	return (item, property) => {
+	return (item, clipProperty) => {
 		const itemIndex = bySequence.get(`${item.pipelineId}#${item.shot.sequence - 1}`);
 		if (itemIndex === undefined) return undefined;
-		const input = context.getInputData()[itemIndex];
-		const previous = parseShotItem(input.json);
-		const binary =
-			input.binary?.[property] ??
-			input.binary?.[previous.takes[previous.takes.length - 1]?.clip?.binaryProperty ?? ''];
-		return binary ? { itemIndex, binary } : undefined;
+		const binaries = context.getInputData()[itemIndex].binary ?? {};
+		const clip = newestClip(
+			parseShotItem(context.getInputData()[itemIndex].json),
+			Object.keys(binaries),
+			clipProperty,
+		);
+		return (
+			clip && { itemIndex, property: clip.binaryProperty, binary: binaries[clip.binaryProperty] }
+		);
 	};
 }

@@ -305,6 +305,22 @@ describe('Drift Score with a mixed batch', () => {
 		expect(reportOf(one.outputs[0][1]).dimensions.continuity!.drift).toBeGreaterThan(0.5);
 	});
 
+	it('scores the clip the take recorded, as Assemble and the board find it, whatever the clip property holds', async () => {
+		const generated = await generate(1, []);
+		const mock = mockNodeContext({ items: [], parameters: {}, binaryDir: generated.binaryDir });
+		const still = await mock.context.helpers.prepareBinaryData(
+			referencePicture(spec(1)),
+			'still.png',
+			'image/png',
+		);
+		const [item] = generated.items;
+		const { outputs } = await driftScore({
+			...generated,
+			items: [{ ...item, binary: { clip_take1: item.binary!.clip_take1, clip: still } }],
+		});
+		expect(outputs[0].map((entry) => reportOf(entry).route)).toEqual(['pass']);
+	});
+
 	it('refuses bad clips with an error naming the item and the field', async () => {
 		const { items, binaryDir } = await generate(1, []);
 		const mock = mockNodeContext({ items: [], parameters: {}, binaryDir });
@@ -321,7 +337,7 @@ describe('Drift Score with a mixed batch', () => {
 		const cases: Array<[INodeExecutionData['binary'], RegExp]> = [
 			[
 				{},
-				/^Item 0: clipProperty: names the binary property "clip", which item 0 does not have \(it has no binary data\)/,
+				/^Item 0: takes\[0\]\.clip: take shot-01-take-1 of shot-01 has no clip here: neither binary property "clip_take1" \(recorded by the take\) nor "clip" \(the clip property\) is on the item \(it has no binary data\)/,
 			],
 			[
 				{
@@ -331,7 +347,7 @@ describe('Drift Score with a mixed batch', () => {
 						'image/png',
 					),
 				},
-				/^Item 0: clipProperty: names binary "clip", which is image\/png \(still\.png\), not a video/,
+				/^Item 0: binary\.clip: holds the clip of take shot-01-take-1, but it is image\/png \(still\.png\), not a video/,
 			],
 			[
 				{

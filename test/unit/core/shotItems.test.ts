@@ -1,6 +1,12 @@
 import { InvalidInputError } from '../../../core/failures';
 import { parseSceneSpec } from '../../../core/schema';
-import { createShotItems, parseShotItem } from '../../../core/shotItems';
+import {
+	createShotItems,
+	findTakeClip,
+	newestClip,
+	parseShotItem,
+	requireTakeClip,
+} from '../../../core/shotItems';
 import { SHOT_ITEM_FORMAT_VERSION, type ShotItem } from '../../../core/types';
 import { inputErrorOf } from '../../helpers/errors';
 import { reviewBatch } from '../../helpers/reviewItems';
@@ -197,5 +203,57 @@ describe('shot item format versions', () => {
 		delete item.formatVersion;
 		const parsed: ShotItem = parseShotItem(item);
 		expect(parseShotItem(JSON.parse(JSON.stringify(parsed)))).toEqual(parsed);
+	});
+});
+
+describe("where a take's clip is: one rule for every node and the board", () => {
+	/** Shot 1 with three takes: 1 and 3 made clips (under clip_take1, clip_take3), 2 was filtered. */
+	function threeTakes(): ShotItem {
+		const [item] = reviewBatch([{ status: 'generated', earlierTakes: 2 }]);
+		const filtered = reviewBatch([{ status: 'generated', earlierTakes: 1, clip: false }])[0];
+		item.takes[1] = filtered.takes[1];
+		return item;
+	}
+	const [first, filtered, newest] = threeTakes().takes;
+
+	it("is the property the take recorded, whatever the node's clip property", () => {
+		const item = threeTakes();
+		const names = ['clip', 'clip_take1', 'clip_take3'];
+		expect(findTakeClip(item, newest, names, 'clip')).toBe('clip_take3');
+		expect(findTakeClip(item, first, names, 'clip')).toBe('clip_take1');
+	});
+
+	it("is the clip property for the newest take only, when the take's own property is gone", () => {
+		const item = threeTakes();
+		expect(findTakeClip(item, newest, ['clip'], 'clip')).toBe('clip');
+		// The clip property holds the newest clip: it is never an earlier take's.
+		expect(findTakeClip(item, first, ['clip'], 'clip')).toBeUndefined();
+		expect(findTakeClip(item, filtered, ['clip', 'clip_take1'], 'clip')).toBeUndefined();
+	});
+
+	it('names the item field, the take and every property looked for when the clip is absent', () => {
+		const item = threeTakes();
+		expect(inputErrorOf(() => requireTakeClip(item, newest, ['ref_mya'], 'video')).message).toBe(
+			'takes[2].clip: take shot-01-take-3 of shot-01 has no clip here: neither binary property "clip_take3" (recorded by the take) nor "video" (the clip property) is on the item (it has "ref_mya")',
+		);
+		expect(inputErrorOf(() => requireTakeClip(item, first, [], 'clip')).message).toBe(
+			'takes[0].clip: take shot-01-take-1 of shot-01 has no clip here: binary property "clip_take1" (recorded by the take) is not on the item (it has no binary data)',
+		);
+		expect(inputErrorOf(() => requireTakeClip(item, filtered, ['clip'], 'clip')).message).toBe(
+			'takes[1].clip: take shot-01-take-2 of shot-01 has no clip (its outcome: safety_filtered)',
+		);
+	});
+
+	it('finds the newest take whose clip is on the item', () => {
+		const item = threeTakes();
+		expect(newestClip(item, ['clip_take1', 'clip_take3'], 'clip')).toEqual({
+			take: newest,
+			binaryProperty: 'clip_take3',
+		});
+		expect(newestClip(item, ['clip_take1'], 'clip')).toEqual({
+			take: first,
+			binaryProperty: 'clip_take1',
+		});
+		expect(newestClip(item, ['ref_mya'], 'clip')).toBeUndefined();
 	});
 });

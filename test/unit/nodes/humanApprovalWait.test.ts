@@ -440,6 +440,19 @@ describe("Human Approval Wait: the review link's webhook", () => {
 		expect(stale.sent.body).toContain('Already decided');
 	});
 
+	it("shows no clip for a take Google's filter withheld, though the item still carries the earlier clip", async () => {
+		const [filtered] = inputItems([{ status: 'needs_review', clip: false, earlierTakes: 1 }]);
+		filtered.binary = { ...filtered.binary, clip: filtered.binary!.clip_take1 };
+		const filteredRound = reviewRoundId(
+			boardEntries([filtered.json as unknown as ShotItem], 'needsReview'),
+		);
+		const page = webhookRequest([filtered], { method: 'GET', query: { round: filteredRound } });
+		await page.answer;
+		expect(page.sent.body).toContain('withheld by the safety filter');
+		expect(page.sent.body).toContain('property=clip_take1');
+		expect(page.sent.body).not.toMatch(/property=clip[^_]/);
+	});
+
 	it('refuses a foreign clip with a 400 page and does not resume', async () => {
 		const refused = webhookRequest(inputs, {
 			method: 'POST',
