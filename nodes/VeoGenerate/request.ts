@@ -3,7 +3,7 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { referenceImageProperty } from '../../core/binaryNames';
 import { InvalidInputError } from '../../core/failures';
 import { checkVideoRequest, estimateCostUsd, getVeoModel, type Backend } from '../../core/models';
-import { compilePrompt } from '../../core/prompt';
+import { compilePrompt, withCorrections } from '../../core/prompt';
 import type { Resolution, ShotItem } from '../../core/types';
 import type { InlineMedia, VideoRequest } from '../../core/videoJobs';
 import { binaryToBase64, requireBinary } from '../shared/binary';
@@ -100,10 +100,7 @@ export async function planRequest(
 	if (customPrompt) {
 		const custom = (context.getNodeParameter('customPrompt', itemIndex, '') as string).trim();
 		if (!custom) throw new InvalidInputError([{ path: 'customPrompt', message: 'is empty' }]);
-		const corrections = compiled.prompt
-			.split('\n')
-			.find((line) => line.startsWith('Corrections from earlier takes:'));
-		prompt = corrections ? `${custom}\n${corrections}` : custom;
+		prompt = withCorrections(custom, compiled);
 	}
 
 	const referenceImages: InlineMedia[] = [];
