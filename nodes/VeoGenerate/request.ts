@@ -5,15 +5,11 @@ import { InvalidInputError } from '../../core/failures';
 import { checkVideoRequest, estimateCostUsd, getVeoModel, type Backend } from '../../core/models';
 import { compilePrompt, withCorrections } from '../../core/prompt';
 import type { Resolution, ShotItem } from '../../core/types';
+import type { NewAttempt } from '../../core/generationScheduler';
 import type { InlineMedia, VideoRequest } from '../../core/videoJobs';
 import { binaryToBase64, requireBinary } from '../shared/binary';
 
 /** Builds the Veo request for one shot item from the node's parameters, checked against the model table. */
-
-export interface PlannedRequest {
-	request: VideoRequest;
-	costUsd: number;
-}
 
 async function inlineFrom(
 	context: IExecuteFunctions,
@@ -64,7 +60,7 @@ export async function planRequest(
 	itemIndex: number,
 	item: ShotItem,
 	backend: Backend,
-): Promise<PlannedRequest> {
+): Promise<NewAttempt> {
 	const modelId =
 		(context.getNodeParameter('model', itemIndex, '', { extractValue: true }) as string).trim() ||
 		item.model;

@@ -423,4 +423,35 @@ describe('Veo Generate: Submit Only, then Check and Fetch', () => {
 		expect(fetched.output[0].binary!.clip).toBe(fetched.output[0].binary!.clip_take1);
 		expect(fetched.output[2].binary).toEqual({ ref_mya: REFERENCE_IMAGE });
 	});
+
+	it('follows a submitted take from what it recorded alone, also one written before format versions', async () => {
+		const submitted = await run(shotItems(1), {
+			parameters: { operation: 'submitOnly', promptSource: 'custom', customPrompt: 'A blue mug' },
+		});
+		// The stored item as version 1 wrote it: no format version, no requested length on the take.
+		const stored = structuredClone(submitted.shots[0]) as unknown as Record<string, unknown>;
+		delete stored.formatVersion;
+		delete (stored.takes as Array<Record<string, unknown>>)[0].requestedDurationSeconds;
+
+		const fetched = await run([{ json: stored as never, binary: submitted.output[0].binary }], {
+			// Parameters changed since: neither is asked for, the take says what was submitted.
+			parameters: { operation: 'checkAndFetch', customPrompt: 'A green mug' },
+		});
+		expect(mockVeo.accepted).toHaveLength(1);
+		expect(fetched.shots[0].formatVersion).toBe(2);
+		expect(fetched.shots[0].takes).toHaveLength(1);
+		expect(fetched.shots[0].takes[0]).toMatchObject({
+			outcome: 'generated',
+			prompt: 'A blue mug',
+			requestedDurationSeconds: 8,
+			clip: { binaryProperty: 'clip_take1', durationSeconds: 8 },
+		});
+	});
+
+	it('writes the current format on the items it passes through', async () => {
+		const items = shotItems(1, (item) => (item.status = 'approved'));
+		delete (items[0].json as Record<string, unknown>).formatVersion;
+		const { shots } = await run(items);
+		expect(shots[0].formatVersion).toBe(2);
+	});
 });
