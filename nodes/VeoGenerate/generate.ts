@@ -2,7 +2,6 @@ import { promises as fs } from 'fs';
 import {
 	sleep,
 	type IBinaryData,
-	type IDataObject,
 	type IExecuteFunctions,
 	type INodeExecutionData,
 } from 'n8n-workflow';
@@ -14,7 +13,6 @@ import {
 	runGenerationBatch,
 	type BatchReport,
 	type GenerationJob,
-	type SchedulerMode,
 } from '../../core/generationScheduler';
 import { latestTake } from '../../core/shotItems';
 import { transition } from '../../core/status';
@@ -27,14 +25,7 @@ import { googleClientFor } from '../shared/google';
 import { errorItem, readShotItem, shotItemOutput } from '../shared/items';
 import { planRequest } from './request';
 import { veoService } from './service';
-
-type Operation = 'generateAndWait' | 'submitOnly' | 'checkAndFetch';
-
-const SCHEDULER_MODE: Record<Operation, SchedulerMode> = {
-	generateAndWait: 'wait',
-	submitOnly: 'submitOnly',
-	checkAndFetch: 'checkOnce',
-};
+import { readVeoGenerateSettings, type VeoGenerateSettings } from './settings';
 
 const NEEDS_CLIP = new Set(['pending', 'needs_regeneration']);
 
@@ -45,14 +36,13 @@ const NEEDS_CLIP = new Set(['pending', 'needs_regeneration']);
  * and Wait) in a later execution, even after a restart, picks them up from the take alone.
  */
 export async function generateBatch(context: IExecuteFunctions): Promise<INodeExecutionData[]> {
-	const operation = context.getNodeParameter('operation', 0) as Operation;
+	const settings = readVeoGenerateSettings(context);
+	const { operation, maxAttempts } = settings;
 	const inputs = context.getInputData();
 	const outputs: INodeExecutionData[] = inputs.map((input, itemIndex) => ({
 		...input,
 		pairedItem: { item: itemIndex },
 	}));
-	const options = context.getNodeParameter('options', 0, {}) as IDataObject;
-	const maxAttempts = Number(options.maxAttempts ?? 3);
 	const items: Array<ShotItem | undefined> = [];
 	const jobs: GenerationJob[] = [];
 	// Made on first need: a batch with nothing to generate passes through without a credential.
@@ -80,7 +70,8 @@ export async function generateBatch(context: IExecuteFunctions): Promise<INodeEx
 			// Only Generate and Wait submits again after a failure: the others just follow the take.
 			if (inFlight && operation !== 'generateAndWait') jobs.push({ ...job, inFlight });
 			else {
-				const newAttempt = await planRequest(context, itemIndex, item, client.backend);
+				const request = settings.request(itemIndex);
+				const newAttempt = await planRequest(context, itemIndex, item, request, client.backend);
 				jobs.push({ ...job, inFlight, newAttempt });
 			}
 		} catch (error) {
@@ -89,32 +80,23 @@ export async function generateBatch(context: IExecuteFunctions): Promise<INodeEx
 		}
 	}
 	if (!jobs.length || !client) return outputs;
-	try {
-		await assertFfprobeAvailable();
-	} catch (error) {
-		throw toNodeError(context.getNode(), error);
-	}
+	await assertFfprobeAvailable();
 
 	const workDir = await fs.mkdtemp(path.join(tmpdir(), 'veo-generate-'));
 	try {
 		const report = await runGenerationBatch(jobs, veoService(client), {
-			mode: SCHEDULER_MODE[operation],
-			concurrency: Number(options.concurrency ?? 10),
+			...settings.scheduler,
 			sleep,
-			clipTimeoutMs: Number(options.clipTimeoutMinutes ?? 10) * 60_000,
-			pollMinMs: Number(options.pollMinSeconds ?? 1) * 1000,
-			pollMaxMs: Number(options.pollMaxSeconds ?? 20) * 1000,
-			budgetUsd: Number(options.budgetUsd) > 0 ? Number(options.budgetUsd) : undefined,
 			workDir,
 			downloadAttempts: 3,
 		});
 		// Google refused the setup (credential, permission, model) before anything ran: fail as it did.
 		if (report.refusal && !report.results.some((result) => result.attempts.length)) {
-			if (!context.continueOnFail()) throw toNodeError(context.getNode(), report.refusal);
+			if (!context.continueOnFail()) throw report.refusal;
 			for (const job of jobs) outputs[job.key] = errorItem(context, report.refusal, job.key);
 			return outputs;
 		}
-		await recordResults(context, report, items, outputs, options);
+		await recordResults(context, settings, report, items, outputs);
 		addHints(context, report);
 	} finally {
 		await fs.rm(workDir, { recursive: true, force: true });
@@ -125,21 +107,16 @@ export async function generateBatch(context: IExecuteFunctions): Promise<INodeEx
 /** Writes every result into its item: takes, status, and the clips streamed into n8n's binary store. */
 async function recordResults(
 	context: IExecuteFunctions,
+	settings: VeoGenerateSettings,
 	report: BatchReport,
 	items: Array<ShotItem | undefined>,
 	outputs: INodeExecutionData[],
-	options: IDataObject,
 ): Promise<void> {
 	const inputs = context.getInputData();
-	const clipProperty =
-		(context.getNodeParameter('clipProperty', 0, 'clip') as string).trim() || 'clip';
+	const { clipProperty } = settings;
 	for (const result of report.results) {
 		try {
-			const recorded = recordGeneration(items[result.key]!, result, {
-				clipProperty,
-				keepFileUri: Boolean(options.keepFileUri),
-				safetyFilteredStatus: options.safetyFiltered === 'failed' ? 'failed' : 'needs_review',
-			});
+			const recorded = recordGeneration(items[result.key]!, result, settings);
 			const binary: Record<string, IBinaryData> = { ...(inputs[result.key].binary ?? {}) };
 			for (const clip of recorded.attach) {
 				binary[clip.binaryProperty] = await fileToBinary(

@@ -7,6 +7,7 @@ import {
 } from 'n8n-workflow';
 
 import { applyReview, boardEntries, reviewRoundId } from '../../../core/review';
+import * as shotItems from '../../../core/shotItems';
 import type { ShotItem, ShotStatus } from '../../../core/types';
 import { HumanApprovalWait } from '../../../nodes/HumanApprovalWait/HumanApprovalWait.node';
 import { outputsFor, routeToOutputs } from '../../../nodes/HumanApprovalWait/routing';
@@ -368,11 +369,9 @@ describe('Human Approval Wait: malformed items', () => {
 
 	it('serves the board of the readable clips when Continue On Fail let the item through', async () => {
 		const items = withStringReasons();
-		const entries = boardEntries([items[0].json as unknown as ShotItem, undefined], 'needsReview');
-		const { sent, answer } = webhookRequest(items, {
-			method: 'GET',
-			query: { round: reviewRoundId(entries) },
-		});
+		const { mock } = await run(items, {}, { continueOnFail: true });
+		const round = new URL(mock.customData.get('reviewUrl')!).searchParams.get('round')!;
+		const { sent, answer } = webhookRequest(items, { method: 'GET', query: { round } });
 		expect(await answer).toEqual({ noWebhookResponse: true });
 		expect(sent.status).toBe(200);
 		expect(sent.body.match(/<section class="card"/g)).toHaveLength(1);
@@ -451,6 +450,43 @@ describe("Human Approval Wait: the review link's webhook", () => {
 		expect(page.sent.body).toContain('withheld by the safety filter');
 		expect(page.sent.body).toContain('property=clip_take1');
 		expect(page.sent.body).not.toMatch(/property=clip[^_]/);
+	});
+
+	it('reads only the item whose clip is asked for on a media request, and the batch once otherwise', async () => {
+		const parse = jest.spyOn(shotItems, 'parseShotItem');
+		try {
+			const media = webhookRequest(inputs, {
+				method: 'GET',
+				query: { round, view: 'media', item: '1', property: 'clip_take1' },
+			});
+			await media.answer;
+			expect(media.sent.status).toBe(200);
+			expect(String(media.sent.body)).toBe('shot-02-take-1');
+			expect(parse.mock.calls.map(([json]) => json)).toEqual([inputs[1].json]);
+
+			parse.mockClear();
+			await webhookRequest(inputs, { method: 'GET', query: { round } }).answer;
+			expect(parse).toHaveBeenCalledTimes(inputs.length);
+
+			parse.mockClear();
+			const stale = webhookRequest(inputs, {
+				method: 'GET',
+				query: { round: 'an-earlier-round', view: 'media', item: '1', property: 'clip_take1' },
+			});
+			await stale.answer;
+			expect(stale.sent.body).toContain('Already decided');
+			expect(parse).not.toHaveBeenCalled();
+
+			parse.mockClear();
+			const offBoard = webhookRequest(inputs, {
+				method: 'GET',
+				query: { round, view: 'media', item: '2', property: 'clip_take1' },
+			});
+			await offBoard.answer;
+			expect(offBoard.sent.status).toBe(404);
+		} finally {
+			parse.mockRestore();
+		}
 	});
 
 	it('refuses a foreign clip with a 400 page and does not resume', async () => {
