@@ -167,13 +167,8 @@ export async function reviewWebhook(context: IWebhookFunctions): Promise<IWebhoo
 
 	// The round is told from the items' JSON without reading them whole: a video element sends many
 	// range requests for one clip, and none of them should cost a reading of the batch.
-	if (
-		query.round !==
-		reviewRoundOf(
-			inputs.map((input) => input.json),
-			settings.reviewScope,
-		)
-	) {
+	const batchJson = inputs.map((input) => input.json);
+	if (query.round !== reviewRoundOf(batchJson, settings.reviewScope)) {
 		return sendHtml(
 			response,
 			200,

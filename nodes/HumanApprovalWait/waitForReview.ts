@@ -86,11 +86,11 @@ export async function waitForReview(context: IExecuteFunctions): Promise<INodeEx
 			errors,
 		);
 	}
-	const round = reviewRoundOf(
-		inputs.map((input) => input.json),
-		settings.reviewScope,
-	);
-	const link = context.getSignedResumeUrl({ round });
+	// Told from the items' JSON, as every request on the link tells it (see reviewWebhook).
+	const batchJson = inputs.map((input) => input.json);
+	const link = context.getSignedResumeUrl({
+		round: reviewRoundOf(batchJson, settings.reviewScope),
+	});
 	context.customData.set('reviewUrl', link);
 	await deliverLink(context, settings.notify, link, entries);
 
