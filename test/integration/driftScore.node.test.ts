@@ -17,6 +17,7 @@ import { startStandIn, type GoogleApiStandIn } from '../../google-api-standin/se
 import { DriftScore } from '../../nodes/DriftScore/DriftScore.node';
 import { VeoGenerate } from '../../nodes/VeoGenerate/VeoGenerate.node';
 import { locator, mockNodeContext } from '../helpers/mockNodeContext';
+import { DRIFT_SCORE } from '../helpers/nodeParameters';
 import { cafeSpec } from '../helpers/specs';
 import { API_KEY, connect, makeTempDir, realSleep, removeDir } from './helpers';
 
@@ -110,21 +111,8 @@ async function generate(
 	return { items: output, binaryDir: mock.binaryDir };
 }
 
-const PARAMETERS = {
-	routing: 'threeOutputs',
-	clipProperty: 'clip',
-	technical: true,
-	look: true,
-	// The stand-in draws blocks, not faces or mugs: the offline checks are tested on photographs (driftVision.test.ts).
-	offlineChecks: 'off',
-	judge: false,
-	authentication: 'geminiApi',
-	judgeModel: locator('gemini-2.5-flash'),
-	passThreshold: 0.15,
-	failThreshold: 0.5,
-	minConfidence: 0.6,
-	options: {},
-};
+// The stand-in draws blocks, not faces or mugs: the offline checks are tested on photographs (driftVision.test.ts).
+const PARAMETERS = DRIFT_SCORE;
 
 async function driftScore(
 	generated: { items: INodeExecutionData[]; binaryDir: string },

@@ -14,6 +14,7 @@ import { SceneSpec } from '../../../nodes/SceneSpec/SceneSpec.node';
 import { VeoGenerate } from '../../../nodes/VeoGenerate/VeoGenerate.node';
 import { pipelineItems } from '../../helpers/assembly';
 import { mockNodeContext } from '../../helpers/mockNodeContext';
+import { DRIFT_SCORE } from '../../helpers/nodeParameters';
 import { reviewBatch } from '../../helpers/reviewItems';
 import { cafeSpec } from '../../helpers/specs';
 
@@ -67,17 +68,7 @@ describe('every node leaves through one error boundary', () => {
 				json: json as never,
 				binary: { clip_take1: { data: 'AAAA', mimeType: 'video/mp4' } },
 			})),
-			parameters: {
-				routing: 'threeOutputs',
-				clipProperty: 'clip',
-				technical: true,
-				look: true,
-				offlineChecks: 'off',
-				judge: true,
-				authentication: 'geminiApi',
-				judgeModel: 'gemini-2.5-flash',
-				options: {},
-			},
+			parameters: { ...DRIFT_SCORE, judge: true },
 		});
 		const error = await new DriftScore().execute
 			.call(mock.context)

@@ -14,7 +14,8 @@ import { SceneSpec } from '../../../nodes/SceneSpec/SceneSpec.node';
 import { VeoGenerate } from '../../../nodes/VeoGenerate/VeoGenerate.node';
 import { pipelineItems } from '../../helpers/assembly';
 import { FakeVeo } from '../../helpers/fakeVeo';
-import { locator, mockNodeContext } from '../../helpers/mockNodeContext';
+import { mockNodeContext } from '../../helpers/mockNodeContext';
+import { DRIFT_SCORE, SCENE_SPEC_FROM_BRIEF, VEO_GENERATE } from '../../helpers/nodeParameters';
 import { reviewBatch } from '../../helpers/reviewItems';
 import { cafeSpec } from '../../helpers/specs';
 
@@ -93,19 +94,7 @@ const sceneSpec = (operation: string, parameters: IDataObject): NodeUnderTest =>
 });
 
 const NODES: Record<string, NodeUnderTest> = {
-	'fromBrief:': sceneSpec('fromBrief', {
-		authentication: 'geminiApi',
-		brief: 'A barista pours coffee into a blue mug at dusk.',
-		title: '',
-		targetDurationSeconds: 24,
-		aspectRatio: '16:9',
-		resolution: '720p',
-		model: 'veo-3.1-fast-generate-preview',
-		shotCount: 0,
-		characters: {},
-		houseStyle: '',
-		languageModel: locator('gemini-2.5-flash'),
-	}),
+	'fromBrief:': sceneSpec('fromBrief', SCENE_SPEC_FROM_BRIEF),
 	'fromJson:': sceneSpec('fromJson', {
 		specJson: cafeSpec(1),
 		model: 'veo-3.1-fast-generate-preview',
@@ -121,33 +110,13 @@ const NODES: Record<string, NodeUnderTest> = {
 	'Veo Generate': {
 		node: new VeoGenerate(),
 		name: 'Veo Generate',
-		parameters: {
-			operation: 'generateAndWait',
-			authentication: 'geminiApi',
-			model: locator('veo-3.1-fast-generate-preview'),
-			promptSource: 'compiled',
-			extraNegativePrompt: '',
-			clipProperty: 'clip',
-			images: {},
-			options: { pollMinSeconds: 0.05 },
-		},
+		parameters: VEO_GENERATE,
 		items: pendingShot,
 	},
 	'Drift Score': {
 		node: new DriftScore(),
 		name: 'Drift Score',
-		parameters: {
-			routing: 'threeOutputs',
-			clipProperty: 'clip',
-			technical: true,
-			look: true,
-			offlineChecks: 'off',
-			judge: false,
-			passThreshold: 0.15,
-			failThreshold: 0.5,
-			minConfidence: 0.6,
-			options: {},
-		},
+		parameters: DRIFT_SCORE,
 		items: withClip('generated'),
 	},
 	'Human Approval Wait': {

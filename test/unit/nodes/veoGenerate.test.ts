@@ -5,6 +5,7 @@ import type { ShotItem, Take } from '../../../core/types';
 import { VeoGenerate } from '../../../nodes/VeoGenerate/VeoGenerate.node';
 import { FakeVeo, SAFETY_REASON, type FakeVeoOptions } from '../../helpers/fakeVeo';
 import { locator, mockNodeContext } from '../../helpers/mockNodeContext';
+import { VEO_GENERATE } from '../../helpers/nodeParameters';
 import { cafeSpec } from '../../helpers/specs';
 
 /**
@@ -67,17 +68,10 @@ async function run(
 		continueOnFail,
 		nodeType: 'n8n-nodes-veo-pipeline.veoGenerate',
 		parameters: {
-			operation: 'generateAndWait',
-			authentication: 'geminiApi',
-			model: locator('veo-3.1-fast-generate-preview'),
-			promptSource: 'compiled',
-			customPrompt: '',
-			extraNegativePrompt: '',
-			clipProperty: 'clip',
-			images: {},
+			...VEO_GENERATE,
 			...parameters,
 			options: (index: number) => ({
-				pollMinSeconds: 0.05,
+				...VEO_GENERATE.options,
 				...((typeof options === 'function' ? options(index) : options) ?? {}),
 			}),
 		},
