@@ -47,7 +47,7 @@ type StoredItem = Record<string, unknown>;
 const UPGRADES: Record<number, (item: StoredItem) => StoredItem> = {
 	1: (item) => {
 		const shot = item.shot as { id?: unknown; durationSeconds?: unknown } | undefined;
-		const takes = Array.isArray(item.takes) ? item.takes : [];
+		const takes = item.takes ?? [];
 		return {
 			...item,
 			formatVersion: 2,
@@ -56,11 +56,14 @@ const UPGRADES: Record<number, (item: StoredItem) => StoredItem> = {
 			correctiveNotes: item.correctiveNotes ?? [],
 			model: item.model ?? '',
 			// Takes made before the requested length was recorded asked for the shot's own length.
-			takes: takes.map((take: unknown) =>
-				take && typeof take === 'object' && !('requestedDurationSeconds' in take)
-					? { ...take, requestedDurationSeconds: shot?.durationSeconds }
-					: take,
-			),
+			// Anything that is not a list of takes is left for the validation to name.
+			takes: Array.isArray(takes)
+				? takes.map((take: unknown) =>
+						take && typeof take === 'object' && !('requestedDurationSeconds' in take)
+							? { ...take, requestedDurationSeconds: shot?.durationSeconds }
+							: take,
+					)
+				: takes,
 		};
 	},
 };
@@ -96,7 +99,7 @@ function upgrade(item: StoredItem): StoredItem {
 	return current;
 }
 
-/** The fields that hold the production state; only these are read, so only these are checked. */
+/** The fields nodes read, walked for depth; fields a workflow added to an item are never read. */
 const STATE_FIELDS = [
 	'bible',
 	'shot',

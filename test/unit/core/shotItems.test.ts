@@ -179,6 +179,13 @@ describe('shot item format versions', () => {
 		expect(JSON.stringify(item)).toBe(before);
 	});
 
+	it('upgrades nothing it would have to guess: malformed version 1 fields are named', () => {
+		const item = storedItem();
+		delete item.formatVersion;
+		item.takes = 'none';
+		expect(problemsOf(item).message).toBe('takes: must be array');
+	});
+
 	it('keeps the length a version 1 take recorded', () => {
 		const item = storedItem();
 		delete item.formatVersion;
