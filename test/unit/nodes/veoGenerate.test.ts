@@ -441,11 +441,4 @@ describe('Veo Generate: Submit Only, then Check and Fetch', () => {
 			clip: { binaryProperty: 'clip_take1', durationSeconds: 8 },
 		});
 	});
-
-	it('writes the current format on the items it passes through', async () => {
-		const items = shotItems(1, (item) => (item.status = 'approved'));
-		delete (items[0].json as Record<string, unknown>).formatVersion;
-		const { shots } = await run(items);
-		expect(shots[0].formatVersion).toBe(2);
-	});
 });
