@@ -1,21 +1,24 @@
 import type { AttemptRecord, JobResult } from './generationScheduler';
 import { takeIdFor } from './ids';
+import { latestTake } from './shotItems';
 import { transition } from './status';
 import type { ClipReference, ShotItem, Take } from './types';
 
 /**
  * Writes what a generation run did into a shot item: one take per attempt (a resumed attempt
  * updates its take), and the status the outcome calls for. Returns the clip files to attach, under
- * the binary property names the takes record.
+ * the binary property names the takes record. The take is the whole record of a generation: a
+ * take still in flight holds everything a later run needs to check and fetch it.
  */
+
+/** The newest take when its operation was submitted and its clip not fetched yet. */
+export function takeInFlight(item: ShotItem): Take | undefined {
+	const last = latestTake(item);
+	return last?.outcome === 'submitted' && last.operationName ? last : undefined;
+}
 
 export interface RecordOptions {
 	clipProperty: string;
-	prompt: string;
-	negativePrompt: string;
-	model: string;
-	/** Length asked for in new attempts. */
-	durationSeconds: number;
 	keepFileUri: boolean;
 	/** Where a safety-filtered shot goes: to a person, or straight to failed. */
 	safetyFilteredStatus: 'needs_review' | 'failed';
@@ -61,10 +64,10 @@ function takeFromAttempt(
 	return {
 		id: takeIdFor(item.shot.id, attempt.attempt),
 		attempt: attempt.attempt,
-		prompt: options.prompt,
-		negativePrompt: options.negativePrompt,
-		model: options.model,
-		requestedDurationSeconds: options.durationSeconds,
+		prompt: attempt.prompt,
+		negativePrompt: attempt.negativePrompt,
+		model: attempt.model,
+		requestedDurationSeconds: attempt.requestedDurationSeconds,
 		operationName: attempt.operationName,
 		outcome: attempt.outcome,
 		reason: attempt.reason,
@@ -100,21 +103,10 @@ export function recordGeneration(
 	for (const attempt of result.attempts) {
 		const take = takeFromAttempt(item, attempt, options, attach);
 		if (take.clip) newestClip = take.clip.binaryProperty;
+		// A resumed attempt began from its take's record: the take now holds what happened since.
 		const existing = takes.findIndex((t) => t.attempt === attempt.attempt);
-		if (attempt.resumed && existing >= 0) {
-			// Keep what was recorded at submission, add what happened since.
-			const { prompt, negativePrompt, model, requestedDurationSeconds, costUsd } = takes[existing];
-			takes[existing] = {
-				...take,
-				prompt,
-				negativePrompt,
-				model,
-				requestedDurationSeconds,
-				costUsd: take.outcome === 'safety_filtered' ? 0 : costUsd,
-			};
-		} else {
-			takes.push(take);
-		}
+		if (attempt.resumed && existing >= 0) takes[existing] = take;
+		else takes.push(take);
 	}
 	let updated: ShotItem = { ...item, takes };
 	const now = options.now ?? new Date();
