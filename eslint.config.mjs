@@ -31,7 +31,15 @@ const layerZones = [
 	},
 	{
 		target: './edges',
-		from: ['./nodes', './credentials', './cli', './google-api-standin', './test', './bench'],
+		from: [
+			'./nodes',
+			'./credentials',
+			'./cli',
+			'./google-api-standin',
+			'./n8n-runtime',
+			'./test',
+			'./bench',
+		],
 		message:
 			'An edge talks to one outside thing for the nodes; it never imports the n8n glue above it.',
 	},
@@ -146,6 +154,7 @@ export default tseslint.config(
 			'edges/**/*.ts',
 			'cli/**/*.ts',
 			'google-api-standin/**/*.ts',
+			'n8n-runtime/**/*.ts',
 			'test/**/*.ts',
 			'bench/**/*.ts',
 			'scripts/**/*.ts',
@@ -158,9 +167,15 @@ export default tseslint.config(
 		rules: { '@n8n/community-nodes/no-dangerous-functions': 'off' },
 	},
 	{
-		// Tests, benchmarks, the stand-in and the demo drive n8n and ffmpeg from outside and report to
-		// the terminal; they never ship.
-		files: ['test/**/*.ts', 'bench/**/*.ts', 'google-api-standin/**/*.ts', 'scripts/**/*.ts'],
+		// The n8n runtime, tests, benchmarks, the stand-in and the demo drive n8n and ffmpeg from
+		// outside (processes, a local owner's password) and report to the terminal; they never ship.
+		files: [
+			'n8n-runtime/**/*.ts',
+			'test/**/*.ts',
+			'bench/**/*.ts',
+			'google-api-standin/**/*.ts',
+			'scripts/**/*.ts',
+		],
 		rules: {
 			'@n8n/community-nodes/no-dangerous-functions': 'off',
 			'@n8n/community-nodes/no-hardcoded-secrets': 'off',

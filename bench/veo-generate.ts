@@ -13,6 +13,7 @@ import { checkVideoOperation, downloadVideo, submitVideo } from '../edges/google
 import { fileToBinary } from '../nodes/shared/binary';
 import { generateBatch } from '../nodes/VeoGenerate/generate';
 import { planRequest } from '../nodes/VeoGenerate/request';
+import { readVeoGenerateSettings } from '../nodes/VeoGenerate/settings';
 import { locator, mockNodeContext } from '../test/helpers/mockNodeContext';
 import { cafeSpec } from '../test/helpers/specs';
 
@@ -170,11 +171,13 @@ async function runBaseline(url: string): Promise<RunFigures> {
 	let clips = 0;
 	let clipBytes = 0;
 	try {
+		const settings = readVeoGenerateSettings(mock.context);
 		for (let index = 0; index < items.length; index++) {
 			const { request } = await planRequest(
 				mock.context,
 				index,
 				items[index].json as unknown as ShotItem,
+				settings.request(index),
 				'gemini',
 			);
 			const operationName = await submitVideo(client, request);

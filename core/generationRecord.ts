@@ -1,27 +1,25 @@
 import type { AttemptRecord, JobResult } from './generationScheduler';
 import { takeIdFor } from './ids';
+import { latestTake } from './shotItems';
 import { transition } from './status';
 import type { ClipReference, ShotItem, Take } from './types';
 
 /**
  * Writes what a generation run did into a shot item: one take per attempt (a resumed attempt
  * updates its take), and the status the outcome calls for. Returns the clip files to attach, under
- * the binary property names the takes record.
+ * the binary property names the takes record. The take is the whole record of a generation: a
+ * take still in flight holds everything a later run needs to check and fetch it.
  */
+
+/** The newest take when its operation was submitted and its clip not fetched yet. */
+export function takeInFlight(item: ShotItem): Take | undefined {
+	const last = latestTake(item);
+	return last?.outcome === 'submitted' && last.operationName ? last : undefined;
+}
 
 export interface RecordOptions {
 	clipProperty: string;
-	prompt: string;
-	negativePrompt: string;
-	model: string;
-	/** Length asked for in new attempts. */
-	durationSeconds: number;
 	keepFileUri: boolean;
-	/** The take an edit changes, and why a wanted edit became a fresh generation. */
-	editOf?: string;
-	editFallback?: string;
-	/** The previous shot's take whose last frame new attempts start from. */
-	firstFrameFrom?: string;
 	/** Where a safety-filtered shot goes: to a person, or straight to failed. */
 	safetyFilteredStatus: 'needs_review' | 'failed';
 	now?: Date;
@@ -66,10 +64,10 @@ function takeFromAttempt(
 	return {
 		id: takeIdFor(item.shot.id, attempt.attempt),
 		attempt: attempt.attempt,
-		prompt: options.prompt,
-		negativePrompt: options.negativePrompt,
-		model: options.model,
-		requestedDurationSeconds: options.durationSeconds,
+		prompt: attempt.prompt,
+		negativePrompt: attempt.negativePrompt,
+		model: attempt.model,
+		requestedDurationSeconds: attempt.requestedDurationSeconds,
 		operationName: attempt.operationName,
 		outcome: attempt.outcome,
 		reason: attempt.reason,
@@ -79,11 +77,9 @@ function takeFromAttempt(
 		costUsd: attempt.costUsd,
 		...(attempt.outputTokens !== undefined ? { outputTokens: attempt.outputTokens } : {}),
 		...(attempt.mode ? { mode: attempt.mode } : {}),
-		...(attempt.mode === 'edit' && options.editOf ? { editOf: options.editOf } : {}),
-		...((attempt.editFallback ?? options.editFallback)
-			? { editFallback: attempt.editFallback ?? options.editFallback }
-			: {}),
-		...(options.firstFrameFrom ? { firstFrameFrom: options.firstFrameFrom } : {}),
+		...(attempt.editOf ? { editOf: attempt.editOf } : {}),
+		...(attempt.editFallback ? { editFallback: attempt.editFallback } : {}),
+		...(attempt.firstFrameFrom ? { firstFrameFrom: attempt.firstFrameFrom } : {}),
 		timings: {
 			submittedAt: attempt.submittedAt,
 			finishedAt: attempt.finishedAt,
@@ -112,31 +108,10 @@ export function recordGeneration(
 	for (const attempt of result.attempts) {
 		const take = takeFromAttempt(item, attempt, options, attach);
 		if (take.clip) newestClip = take.clip.binaryProperty;
+		// A resumed attempt began from its take's record: the take now holds what happened since.
 		const existing = takes.findIndex((t) => t.attempt === attempt.attempt);
-		if (attempt.resumed && existing >= 0) {
-			// Keep what was recorded at submission, add what happened since.
-			const submitted = takes[existing];
-			takes[existing] = {
-				...take,
-				prompt: submitted.prompt,
-				negativePrompt: submitted.negativePrompt,
-				model: submitted.model,
-				requestedDurationSeconds: submitted.requestedDurationSeconds,
-				mode: submitted.mode ?? take.mode,
-				editOf: submitted.editOf,
-				editFallback: submitted.editFallback,
-				firstFrameFrom: submitted.firstFrameFrom,
-				// Filtered videos are free; billed tokens replace the estimate made at submission.
-				costUsd:
-					take.outcome === 'safety_filtered'
-						? 0
-						: take.outputTokens !== undefined
-							? take.costUsd
-							: submitted.costUsd,
-			};
-		} else {
-			takes.push(take);
-		}
+		if (attempt.resumed && existing >= 0) takes[existing] = take;
+		else takes.push(take);
 	}
 	let updated: ShotItem = { ...item, takes };
 	const now = options.now ?? new Date();

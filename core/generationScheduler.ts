@@ -3,7 +3,7 @@ import path from 'path';
 import { describeError, isRetryable, NonRetryableFailure } from './failures';
 import { PollTiming } from './pollTiming';
 import { retryDelay, withRetries, type Sleep } from './retry';
-import type { TakeOutcome } from './types';
+import type { Take, TakeOutcome } from './types';
 import type {
 	ClipInfo,
 	GeneratedVideoHandle,
@@ -29,34 +29,42 @@ import type {
  *   submissions the same way, so one bad setting does not use up every shot's attempts.
  */
 
-export interface InFlightOperation {
-	operationName: string;
-	submittedAt: string;
-	pollCount: number;
-	/** The attempt number of the take that recorded the submission. */
-	attempt: number;
-	/** Length that was asked for, to check the clip against. */
-	durationSeconds: number;
-	/** What the submission was estimated to cost (spent in the run that submitted it). */
+/** A new attempt at a shot: what it submits, and its estimated cost from the model table. */
+export interface NewAttempt {
+	request: VideoRequest;
 	costUsd: number;
+	/** Where the take comes from, recorded on it: the take it edits, its first frame's source. */
+	origin?: TakeOrigin;
 }
 
-export interface GenerationJob {
+/** How a take came about besides its request: what its own record says about its making. */
+export type TakeOrigin = Pick<Take, 'editOf' | 'editFallback' | 'firstFrameFrom'>;
+
+interface JobBase {
 	/** The caller's key for the job (the item index). */
 	key: number;
-	/** What a new attempt submits. */
-	request: VideoRequest;
-	/** Estimated cost of one attempt, from the model table. */
-	costUsd: number;
 	/** Attempts the shot has used before this run (its takes). */
 	attemptsUsed: number;
 	maxAttempts: number;
-	/** Resume an operation submitted earlier (Submit Only, or before a restart). */
-	inFlight?: InFlightOperation;
 }
 
+/**
+ * One shot of the batch. A shot whose newest take is still in flight (submitted by Submit Only,
+ * or by a run cut short) is followed through that take, which records everything needed to check
+ * and fetch it; a new attempt is made only from `newAttempt`, which a job that may only follow
+ * its take (Submit Only, Check and Fetch) does without.
+ */
+export type GenerationJob = JobBase &
+	({ newAttempt: NewAttempt; inFlight?: Take } | { newAttempt?: undefined; inFlight: Take });
+
+/** What the scheduler did in one attempt: everything its take records. */
 export interface AttemptRecord {
 	attempt: number;
+	/** What was asked for: the job's request for a new attempt, the take's record for a resumed one. */
+	prompt: string;
+	negativePrompt: string;
+	model: string;
+	requestedDurationSeconds: number;
 	operationName?: string;
 	outcome: TakeOutcome;
 	reason?: string;
@@ -69,11 +77,28 @@ export interface AttemptRecord {
 	clips: Array<{ path: string; info: ClipInfo; uri?: string }>;
 	/** True for an attempt that continues one recorded earlier (its take already exists). */
 	resumed: boolean;
-	/** An edit of an earlier take, or a fresh generation (and why an edit became one). */
+	/** An edit of an earlier take, or a fresh generation; what it edits and why an edit became one. */
 	mode?: Submission['mode'];
+	editOf?: string;
 	editFallback?: string;
+	/** The previous shot's take whose last frame the attempt starts from. */
+	firstFrameFrom?: string;
 	/** Output tokens Google billed (Gemini Omni); the cost then comes from them. */
 	outputTokens?: number;
+}
+
+/** What the take says of its making, from the submission and the job's origin. */
+function originOf(
+	submission: Submission,
+	origin: TakeOrigin = {},
+): Pick<AttemptRecord, 'mode' | 'editOf' | 'editFallback' | 'firstFrameFrom'> {
+	const editFallback = submission.editFallback ?? origin.editFallback;
+	return {
+		mode: submission.mode,
+		...(submission.mode === 'edit' && origin.editOf ? { editOf: origin.editOf } : {}),
+		...(editFallback ? { editFallback } : {}),
+		...(origin.firstFrameFrom ? { firstFrameFrom: origin.firstFrameFrom } : {}),
+	};
 }
 
 export type JobEnd =
@@ -124,6 +149,9 @@ export interface BatchReport {
 	refusal?: NonRetryableFailure;
 }
 
+/** A job that can submit: new shots, and failed attempts tried again. */
+type QueuedJob = GenerationJob & { newAttempt: NewAttempt };
+
 interface Running {
 	job: GenerationJob;
 	attempt: AttemptRecord;
@@ -140,6 +168,18 @@ const REQUEST_REFUSAL_STATUSES = new Set([400, 413]);
 
 const toIso = (ms: number) => new Date(ms).toISOString();
 
+/** What a take records of the request it was made with. */
+function askedFor(
+	request: VideoRequest,
+): Pick<AttemptRecord, 'prompt' | 'negativePrompt' | 'model' | 'requestedDurationSeconds'> {
+	return {
+		prompt: request.prompt,
+		negativePrompt: request.negativePrompt ?? '',
+		model: request.model,
+		requestedDurationSeconds: request.durationSeconds,
+	};
+}
+
 export async function runGenerationBatch(
 	jobs: GenerationJob[],
 	service: VideoService,
@@ -151,7 +191,7 @@ export async function runGenerationBatch(
 class GenerationBatch {
 	private readonly now: () => number;
 	private readonly results: Map<number, JobResult>;
-	private readonly queue: GenerationJob[];
+	private readonly queue: QueuedJob[];
 	private readonly running: Running[] = [];
 	/** Checks of operations and downloads of finished clips, under way beside the generations. */
 	private readonly tasks = new Set<Promise<void>>();
@@ -179,7 +219,7 @@ class GenerationBatch {
 		this.results = new Map(
 			jobs.map((job) => [job.key, { key: job.key, end: 'not_started', attempts: [] }]),
 		);
-		this.queue = jobs.filter((job) => !job.inFlight);
+		this.queue = jobs.filter((job): job is QueuedJob => !job.inFlight);
 		this.allowedInFlight = Math.max(1, options.concurrency);
 		this.fetchSlots = new Limiter(this.allowedInFlight);
 		this.timing = new PollTiming(options.pollMinMs, options.pollMaxMs);
@@ -257,14 +297,23 @@ class GenerationBatch {
 		);
 	}
 
-	private resume(job: GenerationJob, inFlight: InFlightOperation): void {
+	/** Follows a take submitted in an earlier run: its attempt continues from what the take recorded. */
+	private resume(job: GenerationJob, take: Take): void {
 		const attempt: AttemptRecord = {
-			attempt: inFlight.attempt,
-			operationName: inFlight.operationName,
+			attempt: take.attempt,
+			prompt: take.prompt,
+			negativePrompt: take.negativePrompt,
+			model: take.model,
+			requestedDurationSeconds: take.requestedDurationSeconds,
+			operationName: take.operationName,
+			mode: take.mode,
+			editOf: take.editOf,
+			editFallback: take.editFallback,
+			firstFrameFrom: take.firstFrameFrom,
 			outcome: 'submitted',
-			submittedAt: inFlight.submittedAt,
-			pollCount: inFlight.pollCount,
-			costUsd: inFlight.costUsd,
+			submittedAt: take.timings.submittedAt,
+			pollCount: take.timings.pollCount ?? 0,
+			costUsd: take.costUsd,
 			clips: [],
 			resumed: true,
 		};
@@ -274,8 +323,8 @@ class GenerationBatch {
 		this.running.push({
 			job,
 			attempt,
-			expectedSeconds: inFlight.durationSeconds,
-			submittedAtMs: Date.parse(inFlight.submittedAt),
+			expectedSeconds: take.requestedDurationSeconds,
+			submittedAtMs: Date.parse(take.timings.submittedAt),
 			lastPendingMs: 0,
 			nextCheckAtMs: this.now(),
 			checking: false,
@@ -291,31 +340,33 @@ class GenerationBatch {
 			this.now() >= this.throttledUntil
 		) {
 			const job = this.queue[0];
+			const { costUsd } = job.newAttempt;
 			const budget = this.options.budgetUsd;
-			if (budget !== undefined && this.spentUsd + job.costUsd > budget + 1e-9) {
+			if (budget !== undefined && this.spentUsd + costUsd > budget + 1e-9) {
 				this.budgetStopped = true;
 				this.stopSubmitting(
-					`not started: the next clip ($${job.costUsd.toFixed(2)}) would take the spend of $${this.spentUsd.toFixed(2)} over the budget of $${budget.toFixed(2)}`,
+					`not started: the next clip ($${costUsd.toFixed(2)}) would take the spend of $${this.spentUsd.toFixed(2)} over the budget of $${budget.toFixed(2)}`,
 					'not retried: the budget is spent',
 				);
 				break;
 			}
 			this.queue.shift();
 			// Counted from the request on, so submissions made together stay within the budget.
-			this.spentUsd += job.costUsd;
+			this.spentUsd += costUsd;
 			this.submitting += 1;
 			submissions.push(this.submit(job).finally(() => (this.submitting -= 1)));
 		}
 		await Promise.all(submissions);
 	}
 
-	private async submit(job: GenerationJob): Promise<void> {
+	private async submit(job: QueuedJob): Promise<void> {
 		const submittedAtMs = this.now();
+		const { request, costUsd } = job.newAttempt;
 		let submission: Submission;
 		try {
-			submission = await this.service.submit(job.request);
+			submission = await this.service.submit(request);
 		} catch (error) {
-			this.spentUsd -= job.costUsd;
+			this.spentUsd -= costUsd;
 			if (isRetryable(error)) {
 				this.queue.unshift(job);
 				this.throttle(error);
@@ -328,13 +379,13 @@ class GenerationBatch {
 		this.submitted += 1;
 		const attempt: AttemptRecord = {
 			attempt: this.attemptsOf(job) + 1,
+			...askedFor(request),
 			operationName: submission.operationName,
-			mode: submission.mode,
-			...(submission.editFallback ? { editFallback: submission.editFallback } : {}),
+			...originOf(submission, job.newAttempt.origin),
 			outcome: 'submitted',
 			submittedAt: toIso(submittedAtMs),
 			pollCount: 0,
-			costUsd: job.costUsd,
+			costUsd,
 			clips: [],
 			resumed: false,
 		};
@@ -343,7 +394,7 @@ class GenerationBatch {
 		this.running.push({
 			job,
 			attempt,
-			expectedSeconds: job.request.durationSeconds,
+			expectedSeconds: request.durationSeconds,
 			submittedAtMs,
 			lastPendingMs: 0,
 			nextCheckAtMs: submittedAtMs + this.timing.nextDelay(0),
@@ -365,7 +416,7 @@ class GenerationBatch {
 	}
 
 	/** Google refused a submission: the shot fails when its request is at fault, else submitting stops. */
-	private refuse(job: GenerationJob, error: unknown, submittedAtMs: number): void {
+	private refuse(job: QueuedJob, error: unknown, submittedAtMs: number): void {
 		const failure =
 			error instanceof NonRetryableFailure
 				? error
@@ -378,6 +429,7 @@ class GenerationBatch {
 		}
 		this.result(job).attempts.push({
 			attempt: this.attemptsOf(job) + 1,
+			...askedFor(job.newAttempt.request),
 			outcome: 'failed',
 			reason: failure.message,
 			submittedAt: toIso(submittedAtMs),
@@ -416,8 +468,8 @@ class GenerationBatch {
 				'failed',
 				`${reason} (attempt ${used} of ${job.maxAttempts}; no attempts left)`,
 			);
-		} else if (this.options.mode === 'wait') {
-			this.queue.unshift({ ...job, inFlight: undefined });
+		} else if (this.options.mode === 'wait' && job.newAttempt) {
+			this.queue.unshift({ ...job, inFlight: undefined, newAttempt: job.newAttempt });
 		} else {
 			this.finish(job, 'retry_later', reason);
 		}

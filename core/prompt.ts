@@ -17,7 +17,11 @@ export interface CompiledPrompt {
 	negativePrompt: string;
 	/** Estimated tokens of the prompt, for the model's limit. */
 	tokens: number;
+	/** The corrections from earlier takes as the prompt states them (its last line), if any. */
+	corrections?: string;
 }
+
+const CORRECTIONS_FIELD = 'correctiveNotes';
 
 interface Section {
 	/** The field of the spec this text comes from, named when the prompt is too long. */
@@ -135,7 +139,7 @@ function buildSections(
 	const corrections = uniqueInOrder(notes.map((note) => note.text));
 	if (corrections.length) {
 		sections.push({
-			field: 'correctiveNotes',
+			field: CORRECTIONS_FIELD,
 			text: `Corrections from earlier takes: ${corrections.map(sentence).join(' ')}`,
 		});
 	}
@@ -168,5 +172,11 @@ export function compilePrompt(
 			'Veo reads about 1,024 tokens of prompt; move detail that every shot shares into short bible rules.',
 		);
 	}
-	return { prompt, negativePrompt, tokens };
+	const corrections = sections.find((section) => section.field === CORRECTIONS_FIELD)?.text;
+	return { prompt, negativePrompt, tokens, ...(corrections ? { corrections } : {}) };
+}
+
+/** A prompt the user wrote, with the corrections from earlier takes appended: none is lost. */
+export function withCorrections(custom: string, compiled: CompiledPrompt): string {
+	return [custom.trim(), compiled.corrections].filter(Boolean).join('\n');
 }

@@ -2,13 +2,7 @@ import { InvalidInputError, type Problem } from './failures';
 import { shortHash } from './ids';
 import { latestTake } from './shotItems';
 import { transition } from './status';
-import {
-	REVIEW_TAGS,
-	type ReviewDecision,
-	type ReviewTag,
-	type ShotItem,
-	type ShotStatus,
-} from './types';
+import { REVIEW_TAGS, type ReviewDecision, type ReviewTag, type ShotItem } from './types';
 
 /**
  * The human checkpoint, without n8n: which shots go on the review board, what a submitted board
@@ -19,20 +13,43 @@ export type ReviewScope = 'needsReview' | 'all';
 export type UndecidedPolicy = 'keep' | 'reject';
 
 /** Clips an editor can look at: the newest take has a clip (or was withheld by Google's filter). */
-const REVIEWABLE_IN_SCOPE_ALL: readonly ShotStatus[] = [
+const REVIEWABLE_IN_SCOPE_ALL: readonly unknown[] = [
 	'generated',
 	'scored',
 	'approved',
 	'needs_review',
 ];
 
+/** Where an item goes on the board and the key that ties a submitted decision to its clip. */
+export interface BoardPlace {
+	pipelineId: string;
+	sequence: number;
+	key: string;
+}
+
+/**
+ * Whether an item goes on the board, and where. It reads only the fields that decide it, and reads
+ * them from any JSON without trusting it, so a request for one clip can tell which round a link
+ * belongs to without reading the whole batch; a parsed item gives the same answer as its JSON.
+ */
+export function boardPlaceOf(json: unknown, scope: ReviewScope): BoardPlace | undefined {
+	if (!json || typeof json !== 'object') return undefined;
+	const { pipelineId, status, shot, takes } = json as Record<string, unknown>;
+	const { id: shotId, sequence } = (shot ?? {}) as Record<string, unknown>;
+	if (typeof pipelineId !== 'string' || typeof shotId !== 'string' || typeof sequence !== 'number')
+		return undefined;
+	const latest = Array.isArray(takes) ? takes[takes.length - 1] : undefined;
+	const take = (latest && typeof latest === 'object' ? latest : {}) as Record<string, unknown>;
+	const reviewable =
+		status === 'needs_review' ||
+		(scope === 'all' && REVIEWABLE_IN_SCOPE_ALL.includes(status) && Boolean(take.clip));
+	if (!reviewable) return undefined;
+	const takeId = typeof take.id === 'string' ? take.id : `${shotId}-no-take`;
+	return { pipelineId, sequence, key: `${pipelineId}.${takeId}` };
+}
+
 export function needsReview(item: ShotItem, scope: ReviewScope): boolean {
-	if (item.status === 'needs_review') return true;
-	return (
-		scope === 'all' &&
-		REVIEWABLE_IN_SCOPE_ALL.includes(item.status) &&
-		Boolean(latestTake(item)?.clip)
-	);
+	return boardPlaceOf(item, scope) !== undefined;
 }
 
 /** A clip on the board: which item, which take. The key ties a submitted decision to its clip. */
@@ -42,35 +59,40 @@ export interface BoardEntry {
 	item: ShotItem;
 }
 
-export function clipKey(item: ShotItem): string {
-	const take = latestTake(item);
-	return `${item.pipelineId}.${take?.id ?? `${item.shot.id}-no-take`}`;
-}
-
 /**
  * A batch as the node read it: one entry per input item, `undefined` where an item could not be
  * read (the node passes those on as error items), so every other item keeps its input index.
  */
 export type Batch = ReadonlyArray<ShotItem | undefined>;
 
+const boardOrder = (a: BoardPlace, b: BoardPlace) =>
+	a.pipelineId.localeCompare(b.pipelineId) || a.sequence - b.sequence;
+
 export function boardEntries(items: Batch, scope: ReviewScope): BoardEntry[] {
 	return items
-		.flatMap((item, itemIndex) =>
-			item && needsReview(item, scope) ? [{ itemIndex, key: clipKey(item), item }] : [],
-		)
-		.sort(
-			(a, b) =>
-				a.item.pipelineId.localeCompare(b.item.pipelineId) ||
-				a.item.shot.sequence - b.item.shot.sequence,
-		);
+		.flatMap((item, itemIndex) => {
+			const place = item && boardPlaceOf(item, scope);
+			return place ? [{ itemIndex, item: item!, place }] : [];
+		})
+		.sort((a, b) => boardOrder(a.place, b.place))
+		.map(({ itemIndex, item, place }) => ({ itemIndex, key: place.key, item }));
 }
 
 /**
  * Identifies one review round: the clips on the board. A link from an earlier round of the same
  * node (a loop that came back with new takes) carries another id and is answered "already decided".
  */
-export function reviewRoundId(entries: BoardEntry[]): string {
+export function reviewRoundId(entries: ReadonlyArray<{ key: string }>): string {
 	return shortHash(entries.map((entry) => entry.key).join('|'), 16);
+}
+
+/**
+ * The round of a waiting batch, from its items' JSON: the same id whether or not every item could
+ * be read, so the link made when the node started to wait and every request on it agree.
+ */
+export function reviewRoundOf(batchJson: readonly unknown[], scope: ReviewScope): string {
+	const places = batchJson.flatMap((json) => boardPlaceOf(json, scope) ?? []);
+	return reviewRoundId(places.sort(boardOrder));
 }
 
 export interface ClipDecision {

@@ -2,7 +2,7 @@ import { Ajv, type ErrorObject } from 'ajv';
 
 import { InvalidInputError, type Problem } from './failures';
 import { shotIdForSequence, slugify } from './ids';
-import type { SceneSpec } from './types';
+import { REVIEW_TAGS, SHOT_STATUSES, type SceneSpec } from './types';
 
 /**
  * The JSON Schema of a scene spec (bible + shot list). It is the single description of the
@@ -141,6 +141,264 @@ export const sceneSpecJsonSchema = {
 
 const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: false });
 const validateStructure = ajv.compile(sceneSpecJsonSchema);
+
+/**
+ * The JSON Schema of what a shot item records besides its bible and shot (which the scene spec
+ * schema checks): status, takes with their clips, drift reports and review decisions, corrective
+ * notes and status history. Items travel through n8n, where any node in between can change
+ * them; every field a node reads is checked here, so a malformed one is named rather than
+ * crashing the node that reads it. Fields it does not know are let through (a newer take may
+ * carry more), and the format version says when the meaning of a field changes.
+ */
+const stringList = { type: 'array', items: { type: 'string' } } as const;
+const clipReferenceSchema = {
+	type: 'object',
+	required: ['binaryProperty', 'mimeType'],
+	properties: {
+		binaryProperty: { type: 'string', minLength: 1 },
+		mimeType: { type: 'string' },
+		fileUri: { type: 'string' },
+		durationSeconds: { type: 'number' },
+		width: { type: 'number' },
+		height: { type: 'number' },
+		bytes: { type: 'number' },
+	},
+} as const;
+const dimensionScoreSchema = {
+	type: 'object',
+	required: ['drift', 'confidence', 'reasons'],
+	properties: {
+		drift: { type: 'number' },
+		confidence: { type: 'number' },
+		reasons: stringList,
+		measures: {
+			type: 'object',
+			additionalProperties: { type: ['number', 'string', 'boolean'] },
+		},
+	},
+} as const;
+const constraintDimensions = ['character', 'props', 'lighting', 'palette', 'camera', 'other'];
+const driftReportSchema = {
+	type: 'object',
+	required: [
+		'drift',
+		'confidence',
+		'dimensions',
+		'reasons',
+		'route',
+		'technicalDefects',
+		'skipped',
+		'scoredAt',
+	],
+	properties: {
+		drift: { type: 'number' },
+		confidence: { type: 'number' },
+		dimensions: { type: 'object', additionalProperties: dimensionScoreSchema },
+		reasons: stringList,
+		correctivePrompt: { type: 'string' },
+		route: { type: 'string', enum: ['pass', 'review', 'regenerate'] },
+		technicalDefects: stringList,
+		skipped: {
+			type: 'array',
+			items: {
+				type: 'object',
+				required: ['scorer', 'reason'],
+				properties: { scorer: { type: 'string' }, reason: { type: 'string' } },
+			},
+		},
+		constraints: {
+			type: 'array',
+			items: {
+				type: 'object',
+				required: ['id', 'text', 'dimension', 'passed', 'confidence', 'evidence'],
+				properties: {
+					id: { type: 'string' },
+					text: { type: 'string' },
+					dimension: { type: 'string', enum: constraintDimensions },
+					passed: { type: 'boolean' },
+					confidence: { type: 'number' },
+					evidence: { type: 'string' },
+					atSeconds: { type: 'number' },
+				},
+			},
+		},
+		scoredAt: { type: 'string' },
+	},
+} as const;
+const reviewTagList = { type: 'array', items: { type: 'string', enum: [...REVIEW_TAGS] } } as const;
+const reviewDecisionSchema = {
+	type: 'object',
+	required: ['decision', 'tags', 'annotations', 'decidedAt'],
+	properties: {
+		decision: { type: 'string', enum: ['approved', 'rejected', 'undecided'] },
+		note: { type: 'string' },
+		tags: reviewTagList,
+		annotations: {
+			type: 'array',
+			items: {
+				type: 'object',
+				required: ['text'],
+				properties: { atSeconds: { type: 'number' }, text: { type: 'string' } },
+			},
+		},
+		reviewer: { type: 'string' },
+		decidedAt: { type: 'string' },
+	},
+} as const;
+const takeSchema = {
+	type: 'object',
+	required: [
+		'id',
+		'attempt',
+		'prompt',
+		'negativePrompt',
+		'model',
+		'requestedDurationSeconds',
+		'outcome',
+		'costUsd',
+		'timings',
+	],
+	properties: {
+		id: { type: 'string', minLength: 1 },
+		attempt: { type: 'integer', minimum: 1 },
+		prompt: { type: 'string' },
+		negativePrompt: { type: 'string' },
+		model: { type: 'string' },
+		requestedDurationSeconds: { type: 'number', exclusiveMinimum: 0 },
+		operationName: { type: 'string' },
+		outcome: {
+			type: 'string',
+			enum: ['submitted', 'generated', 'failed', 'safety_filtered', 'timed_out'],
+		},
+		reason: { type: 'string' },
+		safetyReasons: stringList,
+		clip: clipReferenceSchema,
+		alternateClips: { type: 'array', items: clipReferenceSchema },
+		costUsd: { type: 'number', minimum: 0 },
+		outputTokens: { type: 'integer', minimum: 0 },
+		mode: { enum: ['generate', 'edit'] },
+		editOf: { type: 'string', minLength: 1 },
+		editFallback: { type: 'string' },
+		firstFrameFrom: { type: 'string', minLength: 1 },
+		timings: {
+			type: 'object',
+			required: ['submittedAt'],
+			properties: {
+				submittedAt: { type: 'string' },
+				finishedAt: { type: 'string' },
+				generationSeconds: { type: 'number' },
+				pollCount: { type: 'integer', minimum: 0 },
+			},
+		},
+		drift: driftReportSchema,
+		review: reviewDecisionSchema,
+	},
+} as const;
+const statusSchema = { type: 'string', enum: [...SHOT_STATUSES] } as const;
+
+export const shotItemStateJsonSchema = {
+	$id: 'https://n8n-nodes-veo-pipeline/shot-item-state.json',
+	title: 'ShotItemState',
+	type: 'object',
+	required: [
+		'formatVersion',
+		'pipelineId',
+		'allShotIds',
+		'status',
+		'statusHistory',
+		'takes',
+		'correctiveNotes',
+		'model',
+	],
+	properties: {
+		formatVersion: { type: 'integer', minimum: 1 },
+		pipelineId: { type: 'string', minLength: 1 },
+		allShotIds: stringList,
+		status: statusSchema,
+		statusReason: { type: 'string' },
+		statusHistory: {
+			type: 'array',
+			items: {
+				type: 'object',
+				required: ['from', 'to', 'at'],
+				properties: {
+					from: statusSchema,
+					to: statusSchema,
+					reason: { type: 'string' },
+					at: { type: 'string' },
+				},
+			},
+		},
+		takes: { type: 'array', items: takeSchema },
+		correctiveNotes: {
+			type: 'array',
+			items: {
+				type: 'object',
+				required: ['source', 'text', 'at'],
+				properties: {
+					source: { type: 'string', enum: ['drift', 'review'] },
+					text: { type: 'string' },
+					takeId: { type: 'string' },
+					tags: reviewTagList,
+					at: { type: 'string' },
+				},
+			},
+		},
+		model: { type: 'string' },
+		provenance: {
+			type: 'object',
+			required: ['mode'],
+			properties: {
+				mode: { type: 'string', enum: ['fromBrief', 'fromJson', 'defineInNode'] },
+				promptVersion: { type: 'string' },
+				languageModel: { type: 'string' },
+			},
+		},
+	},
+} as const;
+
+const validateItemState = ajv.compile(shotItemStateJsonSchema);
+
+/** Problems of a shot item's state (everything but its bible and shot), each at its path. */
+export function shotItemStateProblems(item: unknown): Problem[] {
+	return validateItemState(item) ? [] : (validateItemState.errors ?? []).map(describeAjvError);
+}
+
+/**
+ * How deep any part of a spec or a shot item may nest. The deepest real field is a drift
+ * measure (`takes[0].drift.dimensions.lighting.measures.x`, 8 levels); a structure nested
+ * thousands deep would overflow the stack of whatever walks it (cloning, validation, hashing).
+ */
+export const MAX_NESTING = 64;
+
+/**
+ * Finds where `value` nests deeper than `MAX_NESTING`, walking it with a stack of its own rather
+ * than by recursion, so a hostile depth cannot exhaust the call stack. `path` names `value`.
+ */
+export function nestingProblem(value: unknown, path: string): Problem | undefined {
+	const pending: Array<{ value: unknown; depth: number; path: string }> = [
+		{ value, depth: 0, path },
+	];
+	while (pending.length) {
+		const current = pending.pop()!;
+		if (!current.value || typeof current.value !== 'object') continue;
+		if (current.depth >= MAX_NESTING) {
+			return {
+				path: current.path,
+				message: `is nested more than ${MAX_NESTING} levels deep; no field of a spec or shot item is`,
+			};
+		}
+		for (const [key, child] of Object.entries(current.value)) {
+			const childPath = Array.isArray(current.value)
+				? `${current.path}[${key}]`
+				: current.path
+					? `${current.path}.${key}`
+					: key;
+			pending.push({ value: child, depth: current.depth + 1, path: childPath });
+		}
+	}
+	return undefined;
+}
 
 /** `/shots/3/characters/0` -> `shots[3].characters[0]` */
 export function pointerToPath(pointer: string): string {
@@ -322,6 +580,8 @@ export function parseSceneSpec(input: unknown, { wholeShotList = true } = {}): S
 			{ path: '', message: 'must be an object with "bible" and "shots"' },
 		]);
 	}
+	const tooDeep = nestingProblem(input, '');
+	if (tooDeep) throw new InvalidInputError([tooDeep]);
 	const spec = structuredClone(input) as SceneSpec;
 	fillMissingIds(spec);
 	if (!validateStructure(spec)) {

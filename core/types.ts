@@ -208,7 +208,7 @@ export interface Take {
 	negativePrompt: string;
 	model: string;
 	/** Length asked for; the clip is checked against it, also when fetched in a later execution. */
-	requestedDurationSeconds?: number;
+	requestedDurationSeconds: number;
 	/** Veo's operation name, or Gemini Omni's interaction id: what Check and Fetch looks up. */
 	operationName?: string;
 	outcome: TakeOutcome;
@@ -254,8 +254,24 @@ export interface StatusChange {
 	at: string;
 }
 
+/**
+ * The format of the shot item, written on every item. n8n stores items across executions (a
+ * review that waits for days, operations fetched by Check and Fetch after an upgrade), so a node
+ * may read an item an older version of the package wrote: `parseShotItem` upgrades it step by
+ * step, and refuses one from a newer version.
+ *
+ * - 1: items written before the version was recorded (no `formatVersion`). Takes made before
+ *   the requested length was recorded lack `requestedDurationSeconds`; `allShotIds`,
+ *   `statusHistory`, `takes` and `correctiveNotes` may be absent.
+ * - 2: `formatVersion` is written; every take records `requestedDurationSeconds` (version 1 takes
+ *   without it asked for the shot's own length), and the lists are always present.
+ */
+export const SHOT_ITEM_FORMAT_VERSION = 2;
+
 /** The JSON of one n8n item between the pipeline's nodes. */
 export interface ShotItem {
+	/** See `SHOT_ITEM_FORMAT_VERSION`. */
+	formatVersion: number;
 	pipelineId: string;
 	bible: SceneBible;
 	shot: Shot;

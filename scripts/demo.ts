@@ -6,20 +6,23 @@ import { parseArgs } from 'util';
 import {
 	REPOSITORY_ROOT,
 	REVIEW_LINK,
+	StartAbandonedError,
 	startN8n,
+	stopEverything,
 	TeamChat,
 	withSettings,
 	type RunningN8n,
 	type WorkflowJson,
-} from '../test/harness';
+} from '../n8n-runtime';
 import { skimagePhotos } from '../google-api-standin/samplePhotos';
-import { isPortFree } from '../test/harness/process';
+import { isPortFree } from '../n8n-runtime/process';
 
 /**
  * `npm run demo`: the package's main job on one machine. Real n8n with this package installed as
  * a community package, every template imported and active, a Gemini credential pointed at the
  * local Google API stand-in (or at Google, when GEMINI_API_KEY is set), and a local "team chat"
- * that prints the review links and finished cuts the templates announce. Runs until Ctrl-C.
+ * that prints the review links and finished cuts the templates announce. Runs until Ctrl-C, which
+ * stops all of it, n8n included even while it is still starting.
  * `--run` also starts the film template once and prints its review link.
  */
 
@@ -94,15 +97,24 @@ async function main(): Promise<void> {
 	const { values } = parseArgs({
 		options: { run: { type: 'boolean', default: false }, port: { type: 'string' } },
 	});
+	let stopping = false;
+	const stop = async () => {
+		if (stopping) return;
+		stopping = true;
+		console.log('\nStopping n8n, the stand-in and the team chat...');
+		await stopEverything();
+		process.exit(0);
+	};
+	process.on('SIGINT', () => void stop());
+	process.on('SIGTERM', () => void stop());
+
 	const useGoogle = Boolean(process.env.GEMINI_API_KEY?.trim());
 	const outputFolder = await fs.mkdtemp(path.join(os.tmpdir(), 'veo-pipeline-demo-'));
 	const chat = await TeamChat.start((text) => console.log(`\n[team chat] ${text}\n`));
 	const port = values.port ? Number(values.port) : (await isPortFree(5678)) ? 5678 : undefined;
 
 	const photosDir = useGoogle ? undefined : await samplePhotosDir();
-	console.log(
-		'Starting n8n with n8n-nodes-veo-pipeline (the first run installs Node 24 and n8n: about 5 minutes)...',
-	);
+	console.log('Starting n8n with n8n-nodes-veo-pipeline...');
 	const n8n = await startN8n({
 		standIn: useGoogle
 			? false
@@ -116,18 +128,6 @@ async function main(): Promise<void> {
 		env: { N8N_RESTRICT_FILE_ACCESS_TO: outputFolder },
 		ports: port ? { port } : undefined,
 	});
-	let stopping = false;
-	const stop = async () => {
-		if (stopping) return;
-		stopping = true;
-		console.log('\nStopping n8n, the stand-in and the team chat...');
-		await n8n.stop();
-		await chat.stop();
-		process.exit(0);
-	};
-	process.on('SIGINT', () => void stop());
-	process.on('SIGTERM', () => void stop());
-
 	const google = await createCredentials(n8n);
 	const templateFiles = (await fs.readdir(path.join(REPOSITORY_ROOT, 'workflows')))
 		.filter((file) => file.endsWith('.json'))
@@ -176,6 +176,8 @@ Run the film template: open its form above, describe a film, and submit; or rest
 }
 
 main().catch((error) => {
+	// Ctrl-C during the start: stop() is ending everything and exits.
+	if (error instanceof StartAbandonedError) return;
 	console.error(error instanceof Error ? error.message : error);
 	process.exit(1);
 });

@@ -2,7 +2,7 @@ import { promises as fs } from 'fs';
 import path from 'path';
 import { chromium } from 'playwright-core';
 
-import { REPOSITORY_ROOT, startN8n, type WorkflowJson } from '../test/harness';
+import { REPOSITORY_ROOT, startN8n, type WorkflowJson } from '../n8n-runtime';
 
 /**
  * `npx tsx scripts/template-pictures.ts`: imports every template into real n8n and photographs it

@@ -1,4 +1,5 @@
-import type { Problem } from '../failures';
+import { InvalidInputError, type Problem } from '../failures';
+import { requireTakeClip } from '../shotItems';
 import type { Shot, Take } from '../types';
 import {
 	AssemblyInputError,
@@ -91,24 +92,13 @@ function reviewApprovedCandidates(inputs: AssemblyInput[]): Candidate[] {
 }
 
 function clipPropertyOf(candidate: Candidate, options: AssemblyOptions): string {
-	const recorded = candidate.take.clip?.binaryProperty;
-	if (recorded && candidate.input.binaryProperties.includes(recorded)) return recorded;
-	if (candidate.input.binaryProperties.includes(options.clipProperty)) return options.clipProperty;
-	const has = candidate.input.binaryProperties;
-	const looked =
-		recorded && recorded !== options.clipProperty
-			? `"${recorded}" (recorded by the take) nor "${options.clipProperty}"`
-			: `"${options.clipProperty}"`;
-	throw new AssemblyInputError(
-		[
-			{
-				path: 'binary',
-				message: `the approved take ${candidate.take.id} of ${candidate.input.item.shot.id} has no clip: neither binary property ${looked} is on the item (it has ${has.length ? has.map((name) => `"${name}"`).join(', ') : 'no binary data'})`,
-			},
-		],
-		'Keep the clips on the items between Veo Generate and Assemble (nodes that replace binary data drop them), or set "Clip Binary Property" to where the clip is.',
-		candidate.input.itemIndex,
-	);
+	const { item, binaryProperties, itemIndex } = candidate.input;
+	try {
+		return requireTakeClip(item, candidate.take, binaryProperties, options.clipProperty);
+	} catch (error) {
+		if (!(error instanceof InvalidInputError)) throw error;
+		throw new AssemblyInputError(error.problems, error.hint, itemIndex);
+	}
 }
 
 function chooseClip(

@@ -39,7 +39,7 @@ export interface LoudnessTarget {
 }
 
 export interface AssemblyOptions {
-	/** Where a take's clip is when the take does not record its own binary property. */
+	/** Where the newest take's clip is when its recorded binary property is gone (see `findTakeClip`). */
 	clipProperty: string;
 	missingShots: 'fail' | 'slate';
 	/** Take ids that win over the newest approved take of their shot. */

@@ -6,7 +6,7 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { toNodeError } from '../shared/errors';
+import { atNodeBoundary } from '../shared/errors';
 import { assembleBatch } from './assemble';
 import { properties } from './description';
 
@@ -30,10 +30,6 @@ export class Assemble implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		try {
-			return [await assembleBatch(this)];
-		} catch (error) {
-			throw toNodeError(this.getNode(), error);
-		}
+		return [await atNodeBoundary(this.getNode(), () => assembleBatch(this))];
 	}
 }

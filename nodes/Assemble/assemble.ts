@@ -16,7 +16,7 @@ import { assembleCut, type AssembledCut } from '../../edges/ffmpeg/assembly';
 import { fileToBinary, writeBinaryToFile } from '../shared/binary';
 import { toNodeError } from '../shared/errors';
 import { errorItem } from '../shared/items';
-import { readSettings, type NodeSettings } from './options';
+import { readAssembleSettings, type AssembleSettings } from './settings';
 
 /**
  * Assemble over a whole batch: items are grouped by pipeline and each pipeline becomes one output
@@ -68,7 +68,7 @@ async function stage(
 async function outputBinaries(
 	context: IExecuteFunctions,
 	assembled: AssembledCut,
-	settings: NodeSettings,
+	settings: AssembleSettings,
 	title: string,
 	workDir: string,
 ) {
@@ -107,7 +107,7 @@ async function outputBinaries(
 async function assemblePipeline(
 	context: IExecuteFunctions,
 	inputs: AssemblyInput[],
-	settings: NodeSettings,
+	settings: AssembleSettings,
 ): Promise<INodeExecutionData> {
 	const { assembly } = settings;
 	const cut = selectTakes(inputs, assembly);
@@ -221,7 +221,7 @@ function pipelineErrorItem(
 }
 
 export async function assembleBatch(context: IExecuteFunctions): Promise<INodeExecutionData[]> {
-	const settings = readSettings(context);
+	const settings = readAssembleSettings(context);
 	const output: INodeExecutionData[] = [];
 	const inputs: AssemblyInput[] = [];
 	context.getInputData().forEach((entry, itemIndex) => {

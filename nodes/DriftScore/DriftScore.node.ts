@@ -6,6 +6,7 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
+import { atNodeBoundary } from '../shared/errors';
 import { googleCredentials, modelListSearch } from '../shared/google';
 import { properties } from './description';
 import { scoreBatch } from './score';
@@ -32,6 +33,6 @@ export class DriftScore implements INodeType {
 	methods = { listSearch: modelListSearch };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return scoreBatch(this);
+		return atNodeBoundary(this.getNode(), () => scoreBatch(this));
 	}
 }

@@ -48,7 +48,8 @@ export const properties: INodeProperties[] = [
 		name: 'clipProperty',
 		type: 'string',
 		default: DEFAULT_CLIP_PROPERTY,
-		description: 'Binary property holding the newest clip (Veo Generate puts it in "clip")',
+		description:
+			'Where the newest clip is when the item lacks the binary property its take recorded (Veo Generate puts the newest clip in "clip" too)',
 	},
 	{
 		displayName: 'Technical QA',

@@ -2,33 +2,36 @@ import { promises as fs } from 'fs';
 import {
 	sleep,
 	type IBinaryData,
-	type IDataObject,
 	type IExecuteFunctions,
 	type INodeExecutionData,
 } from 'n8n-workflow';
-import { availableParallelism, tmpdir } from 'os';
+import { tmpdir } from 'os';
 import path from 'path';
 
 import { referenceImageProperty, CONTACT_SHEET_PROPERTY } from '../../core/binaryNames';
 import { InvalidInputError } from '../../core/failures';
 import { findVideoModel } from '../../core/models';
 import { recordDrift, takeToScore } from '../../core/scoring/recordDrift';
-import { DEFAULT_THRESHOLDS, type Thresholds } from '../../core/scoring/report';
 import {
 	driftScorers,
 	scoreDrift,
 	type MediaFile,
 	type ScoringSubject,
 } from '../../core/scoring/scoreDrift';
-import { parseShotItem } from '../../core/shotItems';
-import type { ShotItem } from '../../core/types';
+import { newestClip, requireTakeClip } from '../../core/shotItems';
+import type { ShotItem, Take } from '../../core/types';
 import { ffmpegMediaReader } from '../../edges/ffmpeg/frameSampling';
 import { geminiDriftJudge } from '../../edges/google/driftJudge';
-import { offlineVision, type OfflineChecks } from '../../edges/vision/humanModels';
+import { offlineVision } from '../../edges/vision/humanModels';
 import { requireBinary, writeBinaryToFile } from '../shared/binary';
 import { toNodeError } from '../shared/errors';
 import { googleClientFor } from '../shared/google';
 import { errorItem, readShotItem, shotItemOutput } from '../shared/items';
+import {
+	readDriftScoreSettings,
+	type DriftItemSettings,
+	type DriftScoreSettings,
+} from './settings';
 
 /** Outputs in the three-output layout; the one-output layout sends everything to the first. */
 const OUTPUT = { pass: 0, review: 1, regenerate: 2 } as const;
@@ -36,21 +39,24 @@ const OUTPUT = { pass: 0, review: 1, regenerate: 2 } as const;
 interface Job {
 	itemIndex: number;
 	item: ShotItem;
+	settings: DriftItemSettings;
+	/** Where the clip to score is on the item, and its binary. */
+	property: string;
 	binary: IBinaryData;
 }
 
 /** A binary property's type says whether it can be a clip at all; octet-stream is left to ffprobe. */
-function requireVideo(binary: IBinaryData, property: string): void {
+function requireVideo(binary: IBinaryData, property: string, take: Take): void {
 	const mimeType = binary.mimeType ?? '';
 	if (mimeType && !mimeType.startsWith('video/') && mimeType !== 'application/octet-stream') {
 		throw new InvalidInputError(
 			[
 				{
-					path: 'clipProperty',
-					message: `names binary "${property}", which is ${mimeType}${binary.fileName ? ` (${binary.fileName})` : ''}, not a video`,
+					path: `binary.${property}`,
+					message: `holds the clip of take ${take.id}, but it is ${mimeType}${binary.fileName ? ` (${binary.fileName})` : ''}, not a video`,
 				},
 			],
-			'Point Clip Property at the clip Veo Generate attached (by default "clip").',
+			'Keep the clips Veo Generate attached on the items, or point Clip Property at a video.',
 		);
 	}
 }
@@ -74,6 +80,7 @@ async function forEachAtOnce<T>(
  * same batch. Items in any other status pass through untouched.
  */
 export async function scoreBatch(context: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const settings = readDriftScoreSettings(context);
 	const inputs = context.getInputData();
 	const placed: Array<{ output: number; data: INodeExecutionData } | undefined> = new Array(
 		inputs.length,
@@ -84,22 +91,32 @@ export async function scoreBatch(context: IExecuteFunctions): Promise<INodeExecu
 		placed[itemIndex] = { output: OUTPUT.review, data: errorItem(context, error, itemIndex) };
 	};
 
+	// Each item is read once: a shot's continuity is scored against the item before it.
+	const items: Array<ShotItem | undefined> = [];
 	const jobs: Job[] = [];
 	for (let itemIndex = 0; itemIndex < inputs.length; itemIndex++) {
 		try {
 			const item = readShotItem(context, itemIndex);
+			items[itemIndex] = item;
 			if (item.status !== 'generated') {
 				placed[itemIndex] = {
 					output: OUTPUT.pass,
-					data: { ...inputs[itemIndex], pairedItem: { item: itemIndex } },
+					data: shotItemOutput(item, itemIndex, inputs[itemIndex].binary),
 				};
 				continue;
 			}
-			takeToScore(item);
-			const property = context.getNodeParameter('clipProperty', itemIndex, 'clip') as string;
-			const binary = requireBinary(context, itemIndex, property, 'clipProperty');
-			requireVideo(binary, property);
-			jobs.push({ itemIndex, item, binary });
+			const itemSettings = settings.item(itemIndex);
+			const binaries = inputs[itemIndex].binary ?? {};
+			const take = takeToScore(item);
+			const property = requireTakeClip(
+				item,
+				take,
+				Object.keys(binaries),
+				itemSettings.clipProperty,
+			);
+			const binary = binaries[property];
+			requireVideo(binary, property, take);
+			jobs.push({ itemIndex, item, settings: itemSettings, property, binary });
 		} catch (error) {
 			fail(itemIndex, error);
 		}
@@ -108,20 +125,15 @@ export async function scoreBatch(context: IExecuteFunctions): Promise<INodeExecu
 	if (jobs.length) {
 		const workDir = await fs.mkdtemp(path.join(tmpdir(), 'drift-score-'));
 		try {
-			const scoreJob = await jobScorer(context, workDir);
-			const options = context.getNodeParameter('options', 0, {}) as IDataObject;
+			const scoreJob = await jobScorer(context, settings, items, workDir);
 			const errors = new Map<number, unknown>();
-			await forEachAtOnce(
-				jobs,
-				Math.max(1, Number(options.concurrency) || availableParallelism()),
-				async (job) => {
-					try {
-						placed[job.itemIndex] = await scoreJob(job);
-					} catch (error) {
-						errors.set(job.itemIndex, error);
-					}
-				},
-			);
+			await forEachAtOnce(jobs, settings.concurrency, async (job) => {
+				try {
+					placed[job.itemIndex] = await scoreJob(job);
+				} catch (error) {
+					errors.set(job.itemIndex, error);
+				}
+			});
 			// Failures are reported in item order, once every clip was tried.
 			for (const { itemIndex } of jobs)
 				if (errors.has(itemIndex)) fail(itemIndex, errors.get(itemIndex));
@@ -130,36 +142,33 @@ export async function scoreBatch(context: IExecuteFunctions): Promise<INodeExecu
 		}
 	}
 
-	const single = context.getNodeParameter('routing', 0, 'threeOutputs') === 'oneOutput';
-	const outputs: INodeExecutionData[][] = single ? [[]] : [[], [], []];
-	for (const entry of placed) if (entry) outputs[single ? 0 : entry.output].push(entry.data);
+	const outputs: INodeExecutionData[][] = settings.oneOutput ? [[]] : [[], [], []];
+	for (const entry of placed)
+		if (entry) outputs[settings.oneOutput ? 0 : entry.output].push(entry.data);
 	return outputs;
 }
 
 /** Scoring for this run of the node: the scorers, the decoder and the files shared by every job. */
 async function jobScorer(
 	context: IExecuteFunctions,
+	settings: DriftScoreSettings,
+	items: Array<ShotItem | undefined>,
 	workDir: string,
 ): Promise<(job: Job) => Promise<{ output: number; data: INodeExecutionData }>> {
-	const options = context.getNodeParameter('options', 0, {}) as IDataObject;
-	const judge = context.getNodeParameter('judge', 0, false) as boolean;
 	const scorers = driftScorers({
-		technical: context.getNodeParameter('technical', 0, true) as boolean,
-		look: context.getNodeParameter('look', 0, true) as boolean,
-		judge: judge
-			? geminiDriftJudge(
-					await googleClientFor(context),
-					context.getNodeParameter('judgeModel', 0, '', { extractValue: true }) as string,
-					sleep,
-				)
-			: undefined,
+		technical: settings.technical,
+		look: settings.look,
+		judge:
+			settings.judgeModel !== undefined
+				? geminiDriftJudge(await googleClientFor(context), settings.judgeModel, sleep)
+				: undefined,
 		offline: offlineVision(
-			context.getNodeParameter('offlineChecks', 0, 'on') as OfflineChecks,
+			settings.offlineChecks,
 			'switched off (Offline Character and Prop Checks: Off)',
 		),
 	});
 	const media = ffmpegMediaReader();
-	const previousOf = previousClips(context);
+	const previousOf = previousClips(context, items);
 	const files = new Map<string, Promise<string>>();
 	/** Each binary is written to the work folder once, however many clips compare with it. */
 	const fileFor = async (
@@ -186,26 +195,8 @@ async function jobScorer(
 		};
 	};
 
-	return async ({ itemIndex, item, binary }) => {
-		const property = context.getNodeParameter('clipProperty', itemIndex, 'clip') as string;
+	return async ({ itemIndex, item, settings: itemSettings, property, binary }) => {
 		const take = takeToScore(item);
-		const thresholds: Thresholds = {
-			pass: context.getNodeParameter('passThreshold', itemIndex, DEFAULT_THRESHOLDS.pass) as number,
-			fail: context.getNodeParameter('failThreshold', itemIndex, DEFAULT_THRESHOLDS.fail) as number,
-			minConfidence: context.getNodeParameter(
-				'minConfidence',
-				itemIndex,
-				DEFAULT_THRESHOLDS.minConfidence,
-			) as number,
-		};
-		if (thresholds.pass > thresholds.fail) {
-			throw new InvalidInputError([
-				{
-					path: 'passThreshold',
-					message: `(${thresholds.pass}) is above the fail threshold (${thresholds.fail})`,
-				},
-			]);
-		}
 		const references: ScoringSubject['references'] = [];
 		for (const character of item.bible.characters.filter(
 			(candidate) => item.shot.characters.includes(candidate.id) && candidate.referenceImage,
@@ -224,19 +215,26 @@ async function jobScorer(
 				characterName: character.name,
 			});
 		}
-		const previous = item.shot.continuousWithPrevious ? previousOf(item, property) : undefined;
+		const previous = item.shot.continuousWithPrevious
+			? previousOf(item, itemSettings.clipProperty)
+			: undefined;
 		const { report, contactSheet } = await scoreDrift(
 			{
 				bible: item.bible,
 				shot: item.shot,
 				clip: await fileFor(itemIndex, property, binary),
 				expectAudio:
-					{ always: true, never: false }[options.expectAudio as string] ??
-					Boolean(findVideoModel(take.model || item.model)?.nativeAudio),
-				previousClip: previous && (await fileFor(previous.itemIndex, property, previous.binary)),
+					settings.expectAudio ?? Boolean(findVideoModel(take.model || item.model)?.nativeAudio),
+				previousClip:
+					previous && (await fileFor(previous.itemIndex, previous.property, previous.binary)),
 				references,
 			},
-			{ scorers, media, thresholds, contactSheet: options.contactSheet !== false },
+			{
+				scorers,
+				media,
+				thresholds: itemSettings.thresholds,
+				contactSheet: settings.contactSheet,
+			},
 		);
 		const outputBinary = { ...(context.getInputData()[itemIndex].binary ?? {}) };
 		if (contactSheet) {
@@ -259,24 +257,23 @@ async function jobScorer(
  */
 function previousClips(
 	context: IExecuteFunctions,
-): (item: ShotItem, property: string) => { itemIndex: number; binary: IBinaryData } | undefined {
+	items: Array<ShotItem | undefined>,
+): (
+	item: ShotItem,
+	clipProperty: string,
+) => { itemIndex: number; property: string; binary: IBinaryData } | undefined {
 	const bySequence = new Map<string, number>();
-	context.getInputData().forEach((input, itemIndex) => {
-		try {
-			const candidate = parseShotItem(input.json);
-			bySequence.set(`${candidate.pipelineId}#${candidate.shot.sequence}`, itemIndex);
-		} catch {
-			// An item that is not a shot is nobody's previous shot; it fails on its own turn.
-		}
+	// An item that is not a shot is nobody's previous shot; it failed on its own turn.
+	items.forEach((candidate, itemIndex) => {
+		if (candidate) bySequence.set(`${candidate.pipelineId}#${candidate.shot.sequence}`, itemIndex);
 	});
-	return (item, property) => {
+	return (item, clipProperty) => {
 		const itemIndex = bySequence.get(`${item.pipelineId}#${item.shot.sequence - 1}`);
 		if (itemIndex === undefined) return undefined;
-		const input = context.getInputData()[itemIndex];
-		const previous = parseShotItem(input.json);
-		const binary =
-			input.binary?.[property] ??
-			input.binary?.[previous.takes[previous.takes.length - 1]?.clip?.binaryProperty ?? ''];
-		return binary ? { itemIndex, binary } : undefined;
+		const binaries = context.getInputData()[itemIndex].binary ?? {};
+		const clip = newestClip(items[itemIndex]!, Object.keys(binaries), clipProperty);
+		return (
+			clip && { itemIndex, property: clip.binaryProperty, binary: binaries[clip.binaryProperty] }
+		);
 	};
 }

@@ -8,6 +8,7 @@ import {
 	type IWebhookResponseData,
 } from 'n8n-workflow';
 
+import { atNodeBoundary } from '../shared/errors';
 import { properties } from './description';
 import { reviewWebhook } from './reviewWebhook';
 import { outputsFor } from './routing';
@@ -63,10 +64,10 @@ export class HumanApprovalWait implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return waitForReview(this);
+		return atNodeBoundary(this.getNode(), () => waitForReview(this));
 	}
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-		return reviewWebhook(this);
+		return atNodeBoundary(this.getNode(), () => reviewWebhook(this));
 	}
 }

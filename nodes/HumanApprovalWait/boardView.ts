@@ -2,7 +2,7 @@ import type { INodeExecutionData } from 'n8n-workflow';
 
 import { CONTACT_SHEET_PROPERTY } from '../../core/binaryNames';
 import type { BoardEntry, UndecidedPolicy } from '../../core/review';
-import { latestTake } from '../../core/shotItems';
+import { findTakeClip, latestTake } from '../../core/shotItems';
 import type { Take } from '../../core/types';
 import type { BoardClipView, BoardView } from '../../edges/review-page/board';
 
@@ -43,22 +43,19 @@ export function buildBoardView(
 	const clips: BoardClipView[] = entries.map((entry, position) => {
 		const { item, itemIndex } = entry;
 		const binary = inputs[itemIndex]?.binary ?? {};
+		const binaryNames = Object.keys(binary);
+		const clipOf = (of: Take) => findTakeClip(item, of, binaryNames, clipProperty);
 		const take = latestTake(item);
 		const drift = take?.drift;
-		const earlierTakes = item.takes.slice(0, -1).map((earlier) => ({
-			label: `Take ${earlier.attempt} (${earlier.outcome})`,
-			clipUrl:
-				earlier.clip && binary[earlier.clip.binaryProperty]
-					? mediaLink(itemIndex, earlier.clip.binaryProperty)
-					: undefined,
-			notes: takeNotes(earlier),
-		}));
-		const clipBinary =
-			take?.clip && binary[take.clip.binaryProperty]
-				? take.clip.binaryProperty
-				: binary[clipProperty]
-					? clipProperty
-					: undefined;
+		const earlierTakes = item.takes.slice(0, -1).map((earlier) => {
+			const earlierClip = clipOf(earlier);
+			return {
+				label: `Take ${earlier.attempt} (${earlier.outcome})`,
+				clipUrl: earlierClip ? mediaLink(itemIndex, earlierClip) : undefined,
+				notes: takeNotes(earlier),
+			};
+		});
+		const clipBinary = take && clipOf(take);
 		return {
 			position,
 			key: entry.key,

@@ -145,7 +145,8 @@ export const properties: INodeProperties[] = [
 		name: 'clipProperty',
 		type: 'string',
 		default: DEFAULT_CLIP_PROPERTY,
-		description: 'Where each item keeps its newest clip (Veo Generate writes "clip")',
+		description:
+			'Where the newest clip is when the item lacks the binary property its take recorded (Veo Generate puts the newest clip in "clip" too)',
 		displayOptions: waiting,
 	},
 	{

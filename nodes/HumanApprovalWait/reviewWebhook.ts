@@ -13,17 +13,20 @@ import { InvalidInputError } from '../../core/failures';
 import {
 	applyReview,
 	boardEntries,
+	needsReview,
 	parseReviewSubmission,
-	reviewRoundId,
+	reviewRoundOf,
 	type ReviewScope,
-	type UndecidedPolicy,
 } from '../../core/review';
+import { parseShotItem } from '../../core/shotItems';
+import type { ShotItem } from '../../core/types';
 import { renderBoard } from '../../edges/review-page/board';
 import { renderNotice, reviewPageCsp } from '../../edges/review-page/html';
 import { toNodeError } from '../shared/errors';
 import { readBatch } from './batch';
 import { buildBoardView } from './boardView';
-import { routeToOutputs, type OutputSettings } from './routing';
+import { routeToOutputs } from './routing';
+import { readHumanApprovalWaitSettings } from './settings';
 
 /**
  * Everything the signed review link serves. GET requests (the board, clips, contact sheets) never
@@ -115,6 +118,38 @@ async function sendMedia(
 	return streamTo(response, await context.helpers.getBinaryStream(binary.id));
 }
 
+/** One clip or contact sheet of the board: only its own item is read, however large the batch. */
+async function serveMedia(
+	context: IWebhookFunctions,
+	inputs: INodeExecutionData[],
+	query: Record<string, string>,
+	range: string | undefined,
+	scope: ReviewScope,
+	nonce: string,
+): Promise<IWebhookResponseData> {
+	const input = inputs[Number(query.item)];
+	const binary = input?.binary?.[query.property];
+	const item = binary ? readItem(input.json) : undefined;
+	if (!binary || !item || !needsReview(item, scope)) {
+		return sendHtml(
+			context.getResponseObject() as unknown as HttpResponse,
+			404,
+			renderNotice('Not found', 'This clip is not on the board.', nonce),
+			nonce,
+		);
+	}
+	return sendMedia(context, binary, range);
+}
+
+/** An item as a shot item, or undefined when it cannot be read (Continue On Fail let it through). */
+function readItem(json: unknown): ShotItem | undefined {
+	try {
+		return parseShotItem(json);
+	} catch {
+		return undefined;
+	}
+}
+
 export async function reviewWebhook(context: IWebhookFunctions): Promise<IWebhookResponseData> {
 	const request = context.getRequestObject() as unknown as {
 		method: string;
@@ -123,18 +158,17 @@ export async function reviewWebhook(context: IWebhookFunctions): Promise<IWebhoo
 	};
 	const response = context.getResponseObject() as unknown as HttpResponse;
 	const nonce = randomBytes(12).toString('base64');
+	const settings = readHumanApprovalWaitSettings(context);
 	const inputs = context.evaluateExpression(
 		'{{ $input.all() }}',
 		0,
 	) as unknown as INodeExecutionData[];
-	// The execution waits, so any unreadable item was let through by Continue On Fail.
-	const { items, errors } = readBatch(context.getNode(), inputs, true);
-	const scope = context.getNodeParameter('reviewScope', 'needsReview') as ReviewScope;
-	const entries = boardEntries(items, scope);
-	const round = reviewRoundId(entries);
 	const query = request.query ?? {};
 
-	if (query.round !== round) {
+	// The round is told from the items' JSON without reading them whole: a video element sends many
+	// range requests for one clip, and none of them should cost a reading of the batch.
+	const batchJson = inputs.map((input) => input.json);
+	if (query.round !== reviewRoundOf(batchJson, settings.reviewScope)) {
 		return sendHtml(
 			response,
 			200,
@@ -147,28 +181,24 @@ export async function reviewWebhook(context: IWebhookFunctions): Promise<IWebhoo
 		);
 	}
 	if (request.method === 'GET' && query.view === 'media') {
-		const itemIndex = Number(query.item);
-		const binary = inputs[itemIndex]?.binary?.[query.property];
-		if (!binary || !entries.some((entry) => entry.itemIndex === itemIndex)) {
-			return sendHtml(
-				response,
-				404,
-				renderNotice('Not found', 'This clip is not on the board.', nonce),
-				nonce,
-			);
-		}
-		return sendMedia(context, binary, request.headers.range);
+		return serveMedia(context, inputs, query, request.headers.range, settings.reviewScope, nonce);
 	}
-	const clipProperty = context.getNodeParameter('clipProperty', 'clip') as string;
-	const undecided = context.getNodeParameter('undecided', 'keep') as UndecidedPolicy;
+
+	// The board and a submission need every item: the batch is read once. The execution waits, so
+	// any unreadable item was let through by Continue On Fail.
+	const { items, errors } = readBatch(context.getNode(), inputs, true);
+	const entries = boardEntries(items, settings.reviewScope);
 	const sign = (parameters: Record<string, string>) => context.getSignedResumeUrl(parameters);
 	if (request.method === 'GET') {
-		return sendHtml(
-			response,
-			200,
-			renderBoard(buildBoardView(entries, inputs, clipProperty, round, undecided, sign), nonce),
-			nonce,
+		const view = buildBoardView(
+			entries,
+			inputs,
+			settings.clipProperty,
+			query.round,
+			settings.undecided,
+			sign,
 		);
+		return sendHtml(response, 200, renderBoard(view, nonce), nonce);
 	}
 
 	let submission;
@@ -185,12 +215,7 @@ export async function reviewWebhook(context: IWebhookFunctions): Promise<IWebhoo
 		}
 		throw toNodeError(context.getNode(), error);
 	}
-	const settings: OutputSettings = {
-		operation: 'sendAndWait',
-		routing: context.getNodeParameter('routing', 'split') as string,
-		limitWaitTime: context.getNodeParameter('limitWaitTime', false) as boolean,
-	};
-	const routed = applyReview(items, entries, submission, { undecided });
+	const routed = applyReview(items, entries, submission, { undecided: settings.undecided });
 	const approvedCount = routed.approved.filter((entry) =>
 		entries.some((e) => e.itemIndex === entry.itemIndex),
 	).length;

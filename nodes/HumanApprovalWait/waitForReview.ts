@@ -10,25 +10,12 @@ import {
 	applyReview,
 	boardEntries,
 	decideTimedOut,
-	reviewRoundId,
+	reviewRoundOf,
 	type BoardEntry,
-	type ReviewScope,
-	type TimeoutPolicy,
 } from '../../core/review';
 import { readBatch } from './batch';
-import { routeToOutputs, type OutputSettings } from './routing';
-
-const UNIT_MS = { minutes: 60_000, hours: 3_600_000, days: 86_400_000 } as const;
-
-export function outputSettings(context: {
-	getNodeParameter(name: string, index: number, fallback?: unknown): unknown;
-}): OutputSettings {
-	return {
-		operation: context.getNodeParameter('operation', 0) as string,
-		routing: context.getNodeParameter('routing', 0, 'split') as string,
-		limitWaitTime: context.getNodeParameter('limitWaitTime', 0, false) as boolean,
-	};
-}
+import { routeToOutputs } from './routing';
+import { readHumanApprovalWaitSettings, type HumanApprovalWaitSettings } from './settings';
 
 /** Runs one delivery; a failure names the parameter to check, since nobody would get the link. */
 async function deliverOn(
@@ -51,23 +38,18 @@ async function deliverOn(
 
 async function deliverLink(
 	context: IExecuteFunctions,
+	{ webhookUrl, workflowId }: HumanApprovalWaitSettings['notify'],
 	link: string,
 	entries: BoardEntry[],
 ): Promise<void> {
-	const notify = context.getNodeParameter('notify', 0, {}) as {
-		webhookUrl?: string;
-		workflowId?: string;
-	};
 	const clipCount = entries.length;
 	const titles = [...new Set(entries.map((entry) => entry.item.bible.title))].join(', ');
 	const text = `${clipCount} clip${clipCount === 1 ? '' : 's'} of "${titles}" need${clipCount === 1 ? 's' : ''} review: ${link}`;
-	const webhookUrl = notify.webhookUrl?.trim();
 	if (webhookUrl) {
 		await deliverOn(context, 'Chat Webhook URL (Slack or Teams)', () =>
 			context.helpers.httpRequest({ method: 'POST', url: webhookUrl, body: { text }, json: true }),
 		);
 	}
-	const workflowId = notify.workflowId?.trim();
 	if (workflowId) {
 		await deliverOn(context, 'Workflow to Run', () =>
 			context.executeWorkflow(
@@ -85,21 +67,17 @@ async function deliverLink(
  * The items themselves wait in n8n (with their binaries); `webhook()` reads them back.
  */
 export async function waitForReview(context: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const settings = outputSettings(context);
+	const settings = readHumanApprovalWaitSettings(context);
 	const inputs = context.getInputData();
 	const { items, errors } = readBatch(context.getNode(), inputs, context.continueOnFail());
 	const binaryOf = (itemIndex: number) => inputs[itemIndex]?.binary;
 
 	if (settings.operation === 'decideTimedOut') {
-		const routed = decideTimedOut(
-			items,
-			context.getNodeParameter('timeoutPolicy', 0) as TimeoutPolicy,
-		);
+		const routed = decideTimedOut(items, settings.timeoutPolicy);
 		return routeToOutputs(routed, settings, binaryOf, errors);
 	}
 
-	const scope = context.getNodeParameter('reviewScope', 0, 'needsReview') as ReviewScope;
-	const entries = boardEntries(items, scope);
+	const entries = boardEntries(items, settings.reviewScope);
 	if (!entries.length) {
 		return routeToOutputs(
 			applyReview(items, [], { decisions: new Map() }, { undecided: 'keep' }),
@@ -108,16 +86,18 @@ export async function waitForReview(context: IExecuteFunctions): Promise<INodeEx
 			errors,
 		);
 	}
-	const link = context.getSignedResumeUrl({ round: reviewRoundId(entries) });
+	// Told from the items' JSON, as every request on the link tells it (see reviewWebhook).
+	const batchJson = inputs.map((input) => input.json);
+	const link = context.getSignedResumeUrl({
+		round: reviewRoundOf(batchJson, settings.reviewScope),
+	});
 	context.customData.set('reviewUrl', link);
-	await deliverLink(context, link, entries);
+	await deliverLink(context, settings.notify, link, entries);
 
-	let waitTill = WAIT_INDEFINITELY;
-	if (settings.limitWaitTime) {
-		const amount = context.getNodeParameter('limitAmount', 0) as number;
-		const unit = context.getNodeParameter('limitUnit', 0) as keyof typeof UNIT_MS;
-		waitTill = new Date(Date.now() + amount * UNIT_MS[unit]);
-	}
+	const waitTill =
+		settings.waitLimitMs === undefined
+			? WAIT_INDEFINITELY
+			: new Date(Date.now() + settings.waitLimitMs);
 	await context.putExecutionToWait(waitTill);
 	return [inputs];
 }

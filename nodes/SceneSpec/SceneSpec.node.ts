@@ -6,14 +6,30 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
+import { atNodeBoundary } from '../shared/errors';
 import { googleCredentials, modelListSearch } from '../shared/google';
 import { runPerItem } from '../shared/items';
 import * as defineInNode from './actions/defineInNode.operation';
 import * as fromBrief from './actions/fromBrief.operation';
 import * as fromJson from './actions/fromJson.operation';
 import { outputProperty } from './output';
+import { readSceneSpecSettings } from './settings';
 
-const operations = { fromBrief, fromJson, defineInNode };
+/** One input item's shot list, made the way its settings say. */
+async function specForItem(
+	context: IExecuteFunctions,
+	itemIndex: number,
+): Promise<INodeExecutionData[]> {
+	const settings = readSceneSpecSettings(context, itemIndex);
+	switch (settings.mode) {
+		case 'fromBrief':
+			return fromBrief.execute.call(context, itemIndex, settings);
+		case 'fromJson':
+			return fromJson.execute.call(context, itemIndex, settings);
+		default:
+			return defineInNode.execute.call(context, itemIndex, settings);
+	}
+}
 
 /** Step 1: a creative brief becomes a scene bible and a machine-readable shot list. */
 export class SceneSpec implements INodeType {
@@ -70,9 +86,10 @@ export class SceneSpec implements INodeType {
 	methods = { listSearch: modelListSearch };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const operation = this.getNodeParameter('operation', 0) as keyof typeof operations;
 		return [
-			await runPerItem(this, (itemIndex) => operations[operation].execute.call(this, itemIndex)),
+			await atNodeBoundary(this.getNode(), () =>
+				runPerItem(this, (itemIndex) => specForItem(this, itemIndex)),
+			),
 		];
 	}
 }

@@ -62,12 +62,11 @@ export function specToItems(
 	context: IExecuteFunctions,
 	itemIndex: number,
 	specWithInputReferences: SceneSpec,
-	model: string,
+	{ model, output }: { model: string; output: 'perShot' | 'wholeSpec' },
 	provenance: SpecProvenance,
 ): INodeExecutionData[] {
 	const { spec, binary } = collectReferenceImages(context, itemIndex, specWithInputReferences);
 	const binaryOrNothing = Object.keys(binary).length ? binary : undefined;
-	const output = context.getNodeParameter('output', itemIndex, 'perShot') as string;
 	const shotItems = createShotItems(spec, model, provenance);
 	if (output === 'wholeSpec') {
 		return [

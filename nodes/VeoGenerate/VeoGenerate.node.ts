@@ -6,6 +6,7 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
+import { atNodeBoundary } from '../shared/errors';
 import { googleCredentials, modelListSearch } from '../shared/google';
 import { properties } from './description';
 import { generateBatch } from './generate';
@@ -37,6 +38,6 @@ export class VeoGenerate implements INodeType {
 	methods = { listSearch: modelListSearch };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return [await generateBatch(this)];
+		return [await atNodeBoundary(this.getNode(), () => generateBatch(this))];
 	}
 }

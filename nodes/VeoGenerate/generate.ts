@@ -2,92 +2,61 @@ import { promises as fs } from 'fs';
 import {
 	sleep,
 	type IBinaryData,
-	type IDataObject,
 	type IExecuteFunctions,
 	type INodeExecutionData,
 } from 'n8n-workflow';
 import { tmpdir } from 'os';
 import path from 'path';
 
-import { recordGeneration } from '../../core/generationRecord';
+import { recordGeneration, takeInFlight } from '../../core/generationRecord';
 import {
 	runGenerationBatch,
 	type BatchReport,
 	type GenerationJob,
-	type SchedulerMode,
 } from '../../core/generationScheduler';
 import { latestTake } from '../../core/shotItems';
 import { transition } from '../../core/status';
-import type { ShotItem, Take } from '../../core/types';
+import type { ShotItem } from '../../core/types';
 import type { GoogleClient } from '../../edges/google/client';
 import { assertFfprobeAvailable } from '../../edges/ffmpeg/ffmpeg';
 import { fileToBinary } from '../shared/binary';
 import { toNodeError } from '../shared/errors';
 import { googleClientFor } from '../shared/google';
 import { errorItem, readShotItem, shotItemOutput } from '../shared/items';
-import type { CorrectionMode } from '../../core/corrections';
-import { planRequest, type PlannedRequest, type ShotContext } from './request';
+import { planRequest } from './request';
 import { videoService } from './service';
+import { readVeoGenerateSettings, type VeoGenerateSettings } from './settings';
 import { continuityFrame, continuityStart, readBatch } from './shotContext';
 
-type Operation = 'generateAndWait' | 'submitOnly' | 'checkAndFetch';
-
-const SCHEDULER_MODE: Record<Operation, SchedulerMode> = {
-	generateAndWait: 'wait',
-	submitOnly: 'submitOnly',
-	checkAndFetch: 'checkOnce',
-};
-
 const NEEDS_CLIP = new Set(['pending', 'needs_regeneration']);
-
-interface Planned {
-	item: ShotItem;
-	prompt: string;
-	negativePrompt: string;
-	model: string;
-	durationSeconds: number;
-	/** The take an edit changes, or why a wanted edit became a fresh generation. */
-	editOf?: string;
-	editFallback?: string;
-	/** The previous shot's take whose last frame this shot starts from. */
-	firstFrameFrom?: string;
-}
-
-/** A take whose operation was submitted and not yet fetched. */
-function inFlightTake(item: ShotItem): (Take & { operationName: string }) | undefined {
-	const last = latestTake(item);
-	return last?.outcome === 'submitted' && last.operationName
-		? (last as Take & { operationName: string })
-		: undefined;
-}
 
 /**
  * Veo Generate over a whole batch: items whose status asks for a clip are generated together
  * within the quota; every other item passes through untouched, so a batch can loop through the
  * pipeline as one. Submitted operations are recorded on the take, so Check and Fetch (or Generate
- * and Wait) in a later execution, even after a restart, picks them up.
+ * and Wait) in a later execution, even after a restart, picks them up from the take alone.
  */
 export async function generateBatch(context: IExecuteFunctions): Promise<INodeExecutionData[]> {
-	const operation = context.getNodeParameter('operation', 0) as Operation;
+	const settings = readVeoGenerateSettings(context);
+	const { operation, maxAttempts } = settings;
 	const inputs = context.getInputData();
 	const outputs: INodeExecutionData[] = inputs.map((input, itemIndex) => ({
 		...input,
 		pairedItem: { item: itemIndex },
 	}));
-	const options = context.getNodeParameter('options', 0, {}) as IDataObject;
-	const maxAttempts = Number(options.maxAttempts ?? 3);
-	const correctionMode: CorrectionMode =
-		options.correctionMode === 'regenerate' ? 'regenerate' : 'edit';
-	const batch = options.continuityFrames ? readBatch(context) : [];
+	const items: Array<ShotItem | undefined> = [];
+	// A continuing shot looks for its predecessor anywhere in the batch, before or after it.
+	const batch = settings.continuityFrames ? readBatch(context) : [];
 	const jobs: GenerationJob[] = [];
-	const planned = new Map<number, Planned>();
 	// Made on first need: a batch with nothing to generate passes through without a credential.
 	let client: GoogleClient | undefined;
 
 	for (let itemIndex = 0; itemIndex < inputs.length; itemIndex++) {
 		try {
 			const item = readShotItem(context, itemIndex);
-			const inFlight = inFlightTake(item);
+			items[itemIndex] = item;
+			outputs[itemIndex] = shotItemOutput(item, itemIndex, inputs[itemIndex].binary);
+			const inFlight = takeInFlight(item);
 			if (!inFlight && (operation === 'checkAndFetch' || !NEEDS_CLIP.has(item.status))) continue;
 			if (!inFlight && item.takes.length >= maxAttempts) {
 				const last = latestTake(item);
@@ -101,7 +70,7 @@ export async function generateBatch(context: IExecuteFunctions): Promise<INodeEx
 			}
 			const start = inFlight
 				? ({ kind: 'independent' } as const)
-				: continuityStart(batch, item, Boolean(options.continuityFrames));
+				: continuityStart(batch, item, settings.continuityFrames);
 			if (start.kind === 'wait') {
 				outputs[itemIndex] = shotItemOutput(
 					{ ...item, statusReason: start.reason },
@@ -111,77 +80,43 @@ export async function generateBatch(context: IExecuteFunctions): Promise<INodeEx
 				continue;
 			}
 			client ??= await googleClientFor(context);
-			const shotContext: ShotContext = {
-				correctionMode,
-				continuityFrame:
-					start.kind === 'fromPrevious' ? await continuityFrame(context, start) : undefined,
-			};
-			// Only Generate and Wait submits again after a failure, so only it needs the full request.
-			const plan =
-				inFlight && operation !== 'generateAndWait'
-					? plannedFromTake(item, inFlight)
-					: await planRequest(context, itemIndex, item, client.backend, shotContext);
-			const { request } = plan;
-			planned.set(itemIndex, {
-				item,
-				prompt: request.prompt,
-				negativePrompt: request.negativePrompt ?? '',
-				model: request.model,
-				durationSeconds: request.durationSeconds,
-				editOf: plan.correction?.kind === 'edit' ? plan.correction.takeId : undefined,
-				editFallback: plan.correction?.kind === 'freshInstead' ? plan.correction.reason : undefined,
-				firstFrameFrom:
-					start.kind === 'fromPrevious' && request.firstFrame === shotContext.continuityFrame
-						? start.take.id
-						: undefined,
-			});
-			jobs.push({
-				key: itemIndex,
-				request,
-				costUsd: plan.costUsd,
-				attemptsUsed: item.takes.length,
-				maxAttempts,
-				inFlight: inFlight && {
-					operationName: inFlight.operationName,
-					submittedAt: inFlight.timings.submittedAt,
-					pollCount: inFlight.timings.pollCount ?? 0,
-					attempt: inFlight.attempt,
-					durationSeconds: inFlight.requestedDurationSeconds ?? item.shot.durationSeconds,
-					costUsd: inFlight.costUsd,
-				},
-			});
+			const job = { key: itemIndex, attemptsUsed: item.takes.length, maxAttempts };
+			// Only Generate and Wait submits again after a failure: the others just follow the take.
+			if (inFlight && operation !== 'generateAndWait') jobs.push({ ...job, inFlight });
+			else {
+				const request = settings.request(itemIndex);
+				const newAttempt = await planRequest(context, itemIndex, item, request, client.backend, {
+					correctionMode: settings.correctionMode,
+					continuityFrame:
+						start.kind === 'fromPrevious'
+							? { image: await continuityFrame(context, start), takeId: start.take.id }
+							: undefined,
+				});
+				jobs.push({ ...job, inFlight, newAttempt });
+			}
 		} catch (error) {
 			if (!context.continueOnFail()) throw toNodeError(context.getNode(), error, itemIndex);
 			outputs[itemIndex] = errorItem(context, error, itemIndex);
 		}
 	}
 	if (!jobs.length || !client) return outputs;
-	try {
-		await assertFfprobeAvailable();
-	} catch (error) {
-		throw toNodeError(context.getNode(), error);
-	}
+	await assertFfprobeAvailable();
 
 	const workDir = await fs.mkdtemp(path.join(tmpdir(), 'veo-generate-'));
 	try {
 		const report = await runGenerationBatch(jobs, videoService(client), {
-			mode: SCHEDULER_MODE[operation],
-			concurrency: Number(options.concurrency ?? 10),
+			...settings.scheduler,
 			sleep,
-			clipTimeoutMs: Number(options.clipTimeoutMinutes ?? 10) * 60_000,
-			pollMinMs: Number(options.pollMinSeconds ?? 1) * 1000,
-			pollMaxMs: Number(options.pollMaxSeconds ?? 20) * 1000,
-			budgetUsd: Number(options.budgetUsd) > 0 ? Number(options.budgetUsd) : undefined,
 			workDir,
 			downloadAttempts: 3,
 		});
 		// Google refused the setup (credential, permission, model) before anything ran: fail as it did.
 		if (report.refusal && !report.results.some((result) => result.attempts.length)) {
-			if (!context.continueOnFail()) throw toNodeError(context.getNode(), report.refusal);
+			if (!context.continueOnFail()) throw report.refusal;
 			for (const job of jobs) outputs[job.key] = errorItem(context, report.refusal, job.key);
 			return outputs;
 		}
-		await recordResults(context, report, planned, outputs, options);
+		await recordResults(context, settings, report, items, outputs);
 		addHints(context, report);
 	} finally {
 		await fs.rm(workDir, { recursive: true, force: true });
@@ -189,41 +124,19 @@ export async function generateBatch(context: IExecuteFunctions): Promise<INodeEx
 	return outputs;
 }
 
-/** The request a submitted take made, rebuilt from what the take recorded (for checking its clip). */
-function plannedFromTake(item: ShotItem, take: Take): PlannedRequest {
-	return {
-		request: {
-			model: take.model,
-			prompt: take.prompt,
-			negativePrompt: take.negativePrompt,
-			durationSeconds: take.requestedDurationSeconds ?? item.shot.durationSeconds,
-			aspectRatio: item.bible.style.aspectRatio,
-			resolution: item.bible.style.resolution,
-		},
-		costUsd: take.costUsd,
-	};
-}
-
 /** Writes every result into its item: takes, status, and the clips streamed into n8n's binary store. */
 async function recordResults(
 	context: IExecuteFunctions,
+	settings: VeoGenerateSettings,
 	report: BatchReport,
-	planned: Map<number, Planned>,
+	items: Array<ShotItem | undefined>,
 	outputs: INodeExecutionData[],
-	options: IDataObject,
 ): Promise<void> {
 	const inputs = context.getInputData();
-	const clipProperty =
-		(context.getNodeParameter('clipProperty', 0, 'clip') as string).trim() || 'clip';
+	const { clipProperty } = settings;
 	for (const result of report.results) {
 		try {
-			const { item, ...request } = planned.get(result.key)!;
-			const recorded = recordGeneration(item, result, {
-				...request,
-				clipProperty,
-				keepFileUri: Boolean(options.keepFileUri),
-				safetyFilteredStatus: options.safetyFiltered === 'failed' ? 'failed' : 'needs_review',
-			});
+			const recorded = recordGeneration(items[result.key]!, result, settings);
 			const binary: Record<string, IBinaryData> = { ...(inputs[result.key].binary ?? {}) };
 			for (const clip of recorded.attach) {
 				binary[clip.binaryProperty] = await fileToBinary(

@@ -1,31 +1,21 @@
-import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { referenceImageProperty } from '../../core/binaryNames';
 import { InvalidInputError } from '../../core/failures';
+import { planCorrection, type CorrectionMode } from '../../core/corrections';
+import type { NewAttempt, TakeOrigin } from '../../core/generationScheduler';
 import { checkVideoRequest, estimateCostUsd, getVideoModel, type Backend } from '../../core/models';
-import { compilePrompt } from '../../core/prompt';
-import type { Resolution, ShotItem } from '../../core/types';
-import { planCorrection, type CorrectionMode, type CorrectionPlan } from '../../core/corrections';
+import { compilePrompt, withCorrections } from '../../core/prompt';
+import type { ShotItem } from '../../core/types';
 import type { InlineMedia, ReferenceImage, VideoRequest } from '../../core/videoJobs';
 import { binaryToBase64, requireBinary } from '../shared/binary';
-
-/**
- * Builds the video request for one shot item from the node's parameters, checked against the
- * model table: a fresh generation, or an edit of the shot's rejected take.
- */
-
-export interface PlannedRequest {
-	request: VideoRequest;
-	costUsd: number;
-	/** Whether the request edits the shot's rejected take (absent when rebuilt from a take). */
-	correction?: CorrectionPlan;
-}
+import type { RequestSettings } from './settings';
 
 /** What the batch decided for this shot before its request is built. */
 export interface ShotContext {
-	/** The previous shot's last frame, for a shot that continues it (unless the node sets one). */
-	continuityFrame?: InlineMedia;
 	correctionMode: CorrectionMode;
+	/** The previous shot's last frame, for a shot that continues it (unless the node sets one). */
+	continuityFrame?: { image: InlineMedia; takeId: string };
 }
 
 async function inlineFrom(
@@ -38,25 +28,20 @@ async function inlineFrom(
 	return { data: await binaryToBase64(context, binary), mimeType: binary.mimeType };
 }
 
-const optionalChoice = (value: unknown) =>
-	value === undefined || value === 'default' ? undefined : value === 'on';
-
 const REQUEST_HINT =
 	"Nothing was sent to Google. Change the named field (this node's Options or Images, or the shot list in Scene Spec), or pick a model that offers it.";
 
 /** Where the user sets each field the model table checks: the node's parameters, or the shot list. */
-function fieldOf(path: string, options: IDataObject, customPrompt: boolean): string {
-	const fromOptions = (name: string, fallback: string) =>
-		options[name] && options[name] !== 'bible' && Number(options[name]) !== 0
-			? `options.${name}`
-			: fallback;
+function fieldOf(path: string, settings: RequestSettings): string {
+	const fromOptions = (set: unknown, fallback: string) =>
+		set === undefined ? fallback : `options.${path}`;
 	switch (path) {
 		case 'durationSeconds':
-			return fromOptions('durationSeconds', 'shot.durationSeconds');
+			return fromOptions(settings.durationSeconds, 'shot.durationSeconds');
 		case 'resolution':
-			return fromOptions('resolution', 'bible.style.resolution');
+			return fromOptions(settings.resolution, 'bible.style.resolution');
 		case 'aspectRatio':
-			return fromOptions('aspectRatio', 'bible.style.aspectRatio');
+			return fromOptions(settings.aspectRatio, 'bible.style.aspectRatio');
 		case 'referenceImages':
 			return 'images.characterReferences';
 		case 'lastFrame':
@@ -64,7 +49,7 @@ function fieldOf(path: string, options: IDataObject, customPrompt: boolean): str
 		case 'video':
 			return 'images.extendVideoProperty';
 		case 'prompt':
-			return customPrompt ? 'customPrompt' : 'prompt';
+			return settings.customPrompt === undefined ? 'prompt' : 'customPrompt';
 		case 'model':
 			return 'model';
 		case 'correctionMode':
@@ -74,60 +59,41 @@ function fieldOf(path: string, options: IDataObject, customPrompt: boolean): str
 	}
 }
 
+/**
+ * The request for one shot item, from its settings, checked against the model table: a fresh
+ * generation, or an edit of the shot's rejected take; the origin says which, for its take.
+ */
 export async function planRequest(
 	context: IExecuteFunctions,
 	itemIndex: number,
 	item: ShotItem,
+	settings: RequestSettings,
 	backend: Backend,
 	shotContext: ShotContext = { correctionMode: 'edit' },
-): Promise<PlannedRequest> {
-	const modelId =
-		(context.getNodeParameter('model', itemIndex, '', { extractValue: true }) as string).trim() ||
-		item.model;
-	const model = getVideoModel(modelId, 'model');
-	const options = context.getNodeParameter('options', itemIndex, {}) as IDataObject;
-	const images = context.getNodeParameter('images', itemIndex, {}) as IDataObject;
+): Promise<NewAttempt> {
+	const model = getVideoModel(settings.model || item.model, 'model');
+	const durationSeconds = settings.durationSeconds ?? item.shot.durationSeconds;
+	const resolution = settings.resolution ?? item.bible.style.resolution;
 
-	const durationSeconds =
-		Number(options.durationSeconds) > 0
-			? Number(options.durationSeconds)
-			: item.shot.durationSeconds;
-	const aspectRatio =
-		!options.aspectRatio || options.aspectRatio === 'bible'
-			? item.bible.style.aspectRatio
-			: String(options.aspectRatio);
-	const resolution = (
-		!options.resolution || options.resolution === 'bible'
-			? item.bible.style.resolution
-			: options.resolution
-	) as Resolution;
-
-	const extraNegativePrompt = context.getNodeParameter(
-		'extraNegativePrompt',
-		itemIndex,
-		'',
-	) as string;
 	const compiled = compilePrompt(item.shot, item.bible, item.correctiveNotes, {
 		shotCount: item.allShotIds.length,
-		extraNegativePrompt,
+		extraNegativePrompt: settings.extraNegativePrompt,
 	});
 	let prompt = compiled.prompt;
-	const customPrompt = context.getNodeParameter('promptSource', itemIndex, 'compiled') === 'custom';
-	if (customPrompt) {
-		const custom = (context.getNodeParameter('customPrompt', itemIndex, '') as string).trim();
-		if (!custom) throw new InvalidInputError([{ path: 'customPrompt', message: 'is empty' }]);
-		const corrections = compiled.prompt
-			.split('\n')
-			.find((line) => line.startsWith('Corrections from earlier takes:'));
-		prompt = corrections ? `${custom}\n${corrections}` : custom;
+	if (settings.customPrompt !== undefined) {
+		if (!settings.customPrompt)
+			throw new InvalidInputError([{ path: 'customPrompt', message: 'is empty' }]);
+		prompt = withCorrections(settings.customPrompt, compiled);
 	}
 
 	const correction = planCorrection(item, model.id, shotContext.correctionMode);
 	const referenceImages: ReferenceImage[] = [];
-	const characterReferences = (images.characterReferences as string | undefined) ?? 'auto';
 	const takesReferences =
 		model.maxReferenceImages > 0 && model.imageFeatureDurations.includes(durationSeconds);
-	if (characterReferences === 'always' || (characterReferences === 'auto' && takesReferences)) {
+	if (
+		settings.characterReferences === 'always' ||
+		(settings.characterReferences === 'auto' && takesReferences)
+	) {
 		for (const characterId of item.shot.characters) {
 			const character = item.bible.characters.find((c) => c.id === characterId);
 			if (!character?.referenceImage) continue;
@@ -144,40 +110,30 @@ export async function planRequest(
 			});
 		}
 	}
-	const extraReferences = String(images.referenceImageProperties ?? '')
-		.split(',')
-		.map((name) => name.trim())
-		.filter(Boolean);
-	for (const property of extraReferences) {
+	for (const property of settings.referenceImageProperties) {
 		referenceImages.push({
 			...(await inlineFrom(context, itemIndex, property, 'images.referenceImageProperties')),
 			label: `the ${property} image`,
 		});
 	}
-	const firstFrameProperty = String(images.firstFrameProperty ?? '').trim();
-	const lastFrameProperty = String(images.lastFrameProperty ?? '').trim();
-	const extendVideoProperty = String(images.extendVideoProperty ?? '').trim();
+	const { firstFrameProperty, lastFrameProperty, extendVideoProperty } = settings;
 
-	const seed = Number(options.seed) || undefined;
 	const request: VideoRequest = {
 		model: model.id,
 		prompt,
 		negativePrompt: compiled.negativePrompt || undefined,
 		durationSeconds,
-		aspectRatio,
+		aspectRatio: settings.aspectRatio ?? item.bible.style.aspectRatio,
 		resolution,
-		numberOfVideos: Number(options.numberOfVideos ?? 1),
-		seed,
-		generateAudio: optionalChoice(options.generateAudio),
-		personGeneration:
-			options.personGeneration && options.personGeneration !== 'default'
-				? String(options.personGeneration)
-				: undefined,
-		enhancePrompt: optionalChoice(options.enhancePrompt),
+		numberOfVideos: settings.numberOfVideos,
+		seed: settings.seed,
+		generateAudio: settings.generateAudio,
+		personGeneration: settings.personGeneration,
+		enhancePrompt: settings.enhancePrompt,
 		referenceImages: referenceImages.length ? referenceImages : undefined,
 		firstFrame: firstFrameProperty
 			? await inlineFrom(context, itemIndex, firstFrameProperty, 'images.firstFrameProperty')
-			: shotContext.continuityFrame,
+			: shotContext.continuityFrame?.image,
 		lastFrame: lastFrameProperty
 			? await inlineFrom(context, itemIndex, lastFrameProperty, 'images.lastFrameProperty')
 			: undefined,
@@ -197,16 +153,20 @@ export async function planRequest(
 	});
 	if (problems.length) {
 		throw new InvalidInputError(
-			problems.map((problem) => ({
-				...problem,
-				path: fieldOf(problem.path, options, customPrompt),
-			})),
+			problems.map((problem) => ({ ...problem, path: fieldOf(problem.path, settings) })),
 			REQUEST_HINT,
 		);
 	}
+	const origin: TakeOrigin = {
+		...(correction.kind === 'edit' ? { editOf: correction.takeId } : {}),
+		...(correction.kind === 'freshInstead' ? { editFallback: correction.reason } : {}),
+		...(shotContext.continuityFrame && !firstFrameProperty
+			? { firstFrameFrom: shotContext.continuityFrame.takeId }
+			: {}),
+	};
 	return {
 		request,
 		costUsd: estimateCostUsd(model, durationSeconds, resolution, request.numberOfVideos),
-		correction,
+		origin,
 	};
 }

@@ -35,3 +35,16 @@ export function toNodeError(
 			: undefined;
 	return new NodeOperationError(node, `${where}${message}`, { itemIndex, description: hint });
 }
+
+/**
+ * The one boundary of every node's `execute()` and `webhook()`: whatever escapes, for one item or
+ * for the whole batch, leaves as n8n's error with its hint. Errors already wrapped where their item
+ * was known pass through unchanged.
+ */
+export async function atNodeBoundary<T>(node: INode, run: () => Promise<T>): Promise<T> {
+	try {
+		return await run();
+	} catch (error) {
+		throw toNodeError(node, error);
+	}
+}

@@ -3,17 +3,18 @@ import { promises as fs } from 'fs';
 import type { ProductionReport } from '../../core/assembly/report';
 import { probeMedia } from '../../edges/ffmpeg/ffmpeg';
 import {
-	chainWorkflow,
-	N8N_TEST_TIMEOUT_MS,
 	startN8n,
-	sceneSpecFromBodyNode,
-	veoGenerateNode,
-	webhookNode,
 	nodeRuns,
 	type Execution,
 	type ExecutionItem,
 	type RunningN8n,
-} from '../harness';
+} from '../../n8n-runtime';
+import {
+	chainWorkflow,
+	sceneSpecFromBodyNode,
+	veoGenerateNode,
+	webhookNode,
+} from '../harness/workflows';
 import { edlShots, parseCmx3600 } from '../helpers/editLists';
 import { cafeSpec } from '../helpers/specs';
 
@@ -23,8 +24,6 @@ import { cafeSpec } from '../helpers/specs';
  * Fields node stands in for Drift Score and Human Approval Wait, whose own tests cover them) ->
  * Assemble. The clips come out of n8n's binary-data store and the cut goes back into it.
  */
-
-jest.setTimeout(N8N_TEST_TIMEOUT_MS);
 
 const CREDENTIAL = 'Stand-in Gemini';
 

@@ -4,17 +4,13 @@ import type { IBinaryData } from 'n8n-workflow';
 import path from 'path';
 
 import type { DriftReport, ShotItem } from '../../core/types';
+import { startN8n, type Execution, type RunningN8n, type WorkflowNode } from '../../n8n-runtime';
 import {
 	chainWorkflow,
-	N8N_TEST_TIMEOUT_MS,
-	startN8n,
 	sceneSpecFromBodyNode,
 	veoGenerateNode,
 	webhookNode,
-	type Execution,
-	type RunningN8n,
-	type WorkflowNode,
-} from '../harness';
+} from '../harness/workflows';
 import { photoClip, photoShotItem, skimagePhotos } from '../helpers/photos';
 
 /**
@@ -24,8 +20,6 @@ import { photoClip, photoShotItem, skimagePhotos } from '../helpers/photos';
  * shot 2 goes back to generation, and shot 3, which continues shot 2, goes to a person. Then the
  * offline character and prop checks, on a clip made of photographs and uploaded to a webhook.
  */
-
-jest.setTimeout(N8N_TEST_TIMEOUT_MS);
 
 const CREDENTIAL = 'Stand-in Gemini';
 const OUTPUTS = ['Pass', 'Review', 'Regenerate'];

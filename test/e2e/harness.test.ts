@@ -1,25 +1,14 @@
 import { readFileSync } from 'fs';
 import path from 'path';
 
-import {
-	chainWorkflow,
-	linksIn,
-	nodeOutput,
-	N8N_TEST_TIMEOUT_MS,
-	REPOSITORY_ROOT,
-	setNode,
-	startN8n,
-	webhookNode,
-	type RunningN8n,
-} from '../harness';
+import { linksIn, nodeOutput, REPOSITORY_ROOT, startN8n, type RunningN8n } from '../../n8n-runtime';
+import { chainWorkflow, setNode, webhookNode } from '../harness/workflows';
 
 /**
  * Real n8n, started by the harness with this package installed as a community package: the
  * package loads, and workflows run through n8n's own triggers. The first start on a machine
  * provisions Node 24, n8n and a migrated user folder (several minutes); later ones take seconds.
  */
-
-jest.setTimeout(N8N_TEST_TIMEOUT_MS);
 
 const packageJson = JSON.parse(
 	readFileSync(path.join(REPOSITORY_ROOT, 'package.json'), 'utf8'),

@@ -7,19 +7,21 @@ import { chromium } from 'playwright-core';
 
 import type { ShotItem } from '../../core/types';
 import {
-	chainWorkflow,
 	nodeOutput,
 	REPOSITORY_ROOT,
 	sleep,
 	startN8n,
+	type Execution,
+	type RunningN8n,
+	type WorkflowJson,
+} from '../../n8n-runtime';
+import {
+	chainWorkflow,
 	sceneSpecFromBodyNode,
 	veoGenerateNode,
 	webhookNode,
-	type Execution,
 	type NodeSpec,
-	type RunningN8n,
-	type WorkflowJson,
-} from '../harness';
+} from '../harness/workflows';
 
 /**
  * Human Approval Wait in real n8n, with clips Veo Generate fetched from the Google API stand-in:

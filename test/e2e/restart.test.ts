@@ -1,19 +1,10 @@
 import axios from 'axios';
 import { existsSync } from 'fs';
 
-import {
-	chainWorkflow,
-	N8N_TEST_TIMEOUT_MS,
-	nodeOutput,
-	setNode,
-	startN8n,
-	webhookNode,
-	type RunningN8n,
-} from '../harness';
+import { nodeOutput, startN8n, type RunningN8n } from '../../n8n-runtime';
+import { chainWorkflow, setNode, webhookNode } from '../harness/workflows';
 
 /** n8n restarted on the same user folder keeps what users rely on: active workflows and waiting executions. */
-
-jest.setTimeout(N8N_TEST_TIMEOUT_MS);
 
 describe('restarting n8n', () => {
 	let n8n: RunningN8n;

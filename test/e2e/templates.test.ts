@@ -18,7 +18,7 @@ import {
 	type Execution,
 	type RunningN8n,
 	type WorkflowJson,
-} from '../harness';
+} from '../../n8n-runtime';
 
 /**
  * The templates as users meet them: imported from workflows/ into real n8n (only their Settings

@@ -3,17 +3,18 @@ import { randomUUID } from 'crypto';
 import type { ShotItem } from '../../core/types';
 import { probeMedia } from '../../edges/ffmpeg/ffmpeg';
 import {
-	chainWorkflow,
-	N8N_TEST_TIMEOUT_MS,
 	nodeRuns,
 	startN8n,
-	sceneSpecFromBodyNode,
-	veoGenerateNode,
-	webhookNode,
 	type Execution,
 	type ExecutionItem,
 	type RunningN8n,
-} from '../harness';
+} from '../../n8n-runtime';
+import {
+	chainWorkflow,
+	sceneSpecFromBodyNode,
+	veoGenerateNode,
+	webhookNode,
+} from '../harness/workflows';
 
 /**
  * Veo Generate inside real n8n (started by the harness, package installed as a community
@@ -21,8 +22,6 @@ import {
  * n8n's binary-data store, and a long job split into Submit Only -> Wait -> Check and Fetch,
  * looping until no shot is pending or in flight, survives a restart of n8n while it waits.
  */
-
-jest.setTimeout(N8N_TEST_TIMEOUT_MS);
 
 const CREDENTIAL = 'Stand-in Gemini';
 /** The Wait node keeps waits under 65 s in memory; longer ones are saved and survive a restart. */

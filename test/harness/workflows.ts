@@ -1,6 +1,6 @@
 import { randomUUID } from 'crypto';
 
-import type { WorkflowJson, WorkflowNode } from './client';
+import type { WorkflowJson, WorkflowNode } from '../../n8n-runtime';
 
 /**
  * Small builders for the workflows tests import: nodes are given as n8n exports them, minus the
@@ -66,24 +66,6 @@ export function setNode(name: string, values: Record<string, string>): NodeSpec 
 			options: {},
 		},
 	};
-}
-
-/** A template with its Settings node's values replaced (the chat webhook, the output folder...). */
-export function withSettings(
-	workflow: WorkflowJson,
-	values: Record<string, unknown>,
-): WorkflowJson {
-	const nodes = workflow.nodes.map((node) => {
-		if (node.name !== 'Settings') return node;
-		const parameters = structuredClone(node.parameters) as {
-			assignments: { assignments: Array<{ name: string; value: unknown }> };
-		};
-		for (const assignment of parameters.assignments.assignments) {
-			if (assignment.name in values) assignment.value = values[assignment.name];
-		}
-		return { ...node, parameters };
-	});
-	return { ...workflow, nodes };
 }
 
 /** Scene Spec reading the spec posted to the workflow's webhook (From JSON). */

@@ -34,7 +34,12 @@ export interface TakeSpec {
 export const FIXTURE_TIME = (minute: number) => new Date(Date.UTC(2026, 10, 25, 10, minute));
 const AT = (minute: number) => FIXTURE_TIME(minute).toISOString();
 
-export function makeTake(shotId: string, attempt: number, spec: TakeSpec = {}): Take {
+export function makeTake(
+	shotId: string,
+	attempt: number,
+	durationSeconds: number,
+	spec: TakeSpec = {},
+): Take {
 	const outcome = spec.outcome ?? 'generated';
 	return {
 		id: `${shotId}-take-${attempt}`,
@@ -42,6 +47,7 @@ export function makeTake(shotId: string, attempt: number, spec: TakeSpec = {}): 
 		prompt: `Prompt for ${shotId}, attempt ${attempt}`,
 		negativePrompt: 'text, watermark',
 		model: 'veo-3.1-fast-generate-preview',
+		requestedDurationSeconds: durationSeconds,
 		operationName: `models/veo/operations/${shotId}-${attempt}`,
 		outcome,
 		reason: spec.reason,
@@ -94,7 +100,7 @@ export function pipelineItems(
 		let current: ShotItem = item;
 		const specs = takes[index];
 		specs.forEach((takeSpec, attemptIndex) => {
-			const take = makeTake(item.shot.id, attemptIndex + 1, takeSpec);
+			const take = makeTake(item.shot.id, attemptIndex + 1, item.shot.durationSeconds, takeSpec);
 			// Every status change of a take happens at its fixed time, never at the wall clock's.
 			const at = FIXTURE_TIME(attemptIndex + 5);
 			const transition = (from: ShotItem, to: ShotStatus, reason?: string) =>

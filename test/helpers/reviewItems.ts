@@ -24,6 +24,7 @@ export function takeFor(item: ShotItem, attempt: number, options: TakeOptions = 
 		prompt: options.prompt ?? `Take ${attempt} of ${item.shot.id}: ${item.shot.description}`,
 		negativePrompt: item.bible.negativePrompt,
 		model: item.model,
+		requestedDurationSeconds: item.shot.durationSeconds,
 		outcome: withClip ? 'generated' : 'safety_filtered',
 		...(withClip
 			? { clip: { binaryProperty: `clip_take${attempt}`, mimeType: 'video/mp4' } }

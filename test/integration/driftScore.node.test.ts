@@ -17,6 +17,7 @@ import { startStandIn, type GoogleApiStandIn } from '../../google-api-standin/se
 import { DriftScore } from '../../nodes/DriftScore/DriftScore.node';
 import { VeoGenerate } from '../../nodes/VeoGenerate/VeoGenerate.node';
 import { locator, mockNodeContext } from '../helpers/mockNodeContext';
+import { DRIFT_SCORE } from '../helpers/nodeParameters';
 import { cafeSpec } from '../helpers/specs';
 import { API_KEY, connect, makeTempDir, realSleep, removeDir } from './helpers';
 
@@ -110,21 +111,8 @@ async function generate(
 	return { items: output, binaryDir: mock.binaryDir };
 }
 
-const PARAMETERS = {
-	routing: 'threeOutputs',
-	clipProperty: 'clip',
-	technical: true,
-	look: true,
-	// The stand-in draws blocks, not faces or mugs: the offline checks are tested on photographs (driftVision.test.ts).
-	offlineChecks: 'off',
-	judge: false,
-	authentication: 'geminiApi',
-	judgeModel: locator('gemini-2.5-flash'),
-	passThreshold: 0.15,
-	failThreshold: 0.5,
-	minConfidence: 0.6,
-	options: {},
-};
+// The stand-in draws blocks, not faces or mugs: the offline checks are tested on photographs (driftVision.test.ts).
+const PARAMETERS = DRIFT_SCORE;
 
 async function driftScore(
 	generated: { items: INodeExecutionData[]; binaryDir: string },
@@ -305,6 +293,22 @@ describe('Drift Score with a mixed batch', () => {
 		expect(reportOf(one.outputs[0][1]).dimensions.continuity!.drift).toBeGreaterThan(0.5);
 	});
 
+	it('scores the clip the take recorded, as Assemble and the board find it, whatever the clip property holds', async () => {
+		const generated = await generate(1, []);
+		const mock = mockNodeContext({ items: [], parameters: {}, binaryDir: generated.binaryDir });
+		const still = await mock.context.helpers.prepareBinaryData(
+			referencePicture(spec(1)),
+			'still.png',
+			'image/png',
+		);
+		const [item] = generated.items;
+		const { outputs } = await driftScore({
+			...generated,
+			items: [{ ...item, binary: { clip_take1: item.binary!.clip_take1, clip: still } }],
+		});
+		expect(outputs[0].map((entry) => reportOf(entry).route)).toEqual(['pass']);
+	});
+
 	it('refuses bad clips with an error naming the item and the field', async () => {
 		const { items, binaryDir } = await generate(1, []);
 		const mock = mockNodeContext({ items: [], parameters: {}, binaryDir });
@@ -321,7 +325,7 @@ describe('Drift Score with a mixed batch', () => {
 		const cases: Array<[INodeExecutionData['binary'], RegExp]> = [
 			[
 				{},
-				/^Item 0: clipProperty: names the binary property "clip", which item 0 does not have \(it has no binary data\)/,
+				/^Item 0: takes\[0\]\.clip: take shot-01-take-1 of shot-01 has no clip here: neither binary property "clip_take1" \(recorded by the take\) nor "clip" \(the clip property\) is on the item \(it has no binary data\)/,
 			],
 			[
 				{
@@ -331,7 +335,7 @@ describe('Drift Score with a mixed batch', () => {
 						'image/png',
 					),
 				},
-				/^Item 0: clipProperty: names binary "clip", which is image\/png \(still\.png\), not a video/,
+				/^Item 0: binary\.clip: holds the clip of take shot-01-take-1, but it is image\/png \(still\.png\), not a video/,
 			],
 			[
 				{

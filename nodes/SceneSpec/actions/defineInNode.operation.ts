@@ -16,6 +16,7 @@ import {
 	veoModelProperty,
 } from '../common';
 import { specToItems } from '../output';
+import type { DefineInNodeSettings } from '../settings';
 
 const properties: INodeProperties[] = [
 	{
@@ -233,20 +234,14 @@ export const description = updateDisplayOptions(
 	properties,
 );
 
-const splitList = (text: string, separator: RegExp) =>
-	text
-		.split(separator)
-		.map((part) => part.trim())
-		.filter(Boolean);
-
 interface Named {
 	id?: string;
 	name: string;
 }
 
 /** A shot may name a character or prop by id or by name; the bible knows both. */
-function resolveIds(text: string, entries: Array<Named & { id: string }>): string[] {
-	return splitList(text, /,/).map((token) => {
+function resolveIds(tokens: string[], entries: Array<Named & { id: string }>): string[] {
+	return tokens.map((token) => {
 		const byName = entries.find((entry) => entry.name.toLowerCase() === token.toLowerCase());
 		return byName ? byName.id : token;
 	});
@@ -255,66 +250,58 @@ function resolveIds(text: string, entries: Array<Named & { id: string }>): strin
 export async function execute(
 	this: IExecuteFunctions,
 	itemIndex: number,
+	settings: DefineInNodeSettings,
 ): Promise<INodeExecutionData[]> {
-	const parameter = <T>(name: string, fallback?: T) =>
-		this.getNodeParameter(name, itemIndex, fallback) as T;
-	const characters = (
-		parameter<{ character?: Array<Record<string, string>> }>('characters', {}).character ?? []
-	).map((c) => ({
-		id: c.id?.trim() || slugify(c.name, 'character'),
+	const characters = settings.characters.map((c) => ({
+		id: c.id || slugify(c.name, 'character'),
 		name: c.name,
 		description: c.description,
-		...(c.referenceImageProperty?.trim()
-			? { referenceImage: { binaryProperty: c.referenceImageProperty.trim() } }
+		...(c.referenceImageProperty
+			? { referenceImage: { binaryProperty: c.referenceImageProperty } }
 			: {}),
 	}));
-	const props = (parameter<{ prop?: Array<Record<string, string>> }>('props', {}).prop ?? []).map(
-		(p) => ({
-			id: p.id?.trim() || slugify(p.name, 'prop'),
-			name: p.name,
-			description: p.description ?? '',
-			...(p.color?.trim() ? { color: p.color.trim() } : {}),
-			constraints: splitList(p.constraints ?? '', /;/),
-		}),
-	);
-	const palette = splitList(parameter<string>('palette', ''), /,/);
-	const shots = (
-		parameter<{ shot?: Array<Record<string, string | number | boolean>> }>('shots', {}).shot ?? []
-	).map((s, index) => ({
+	const props = settings.props.map((p) => ({
+		id: p.id || slugify(p.name, 'prop'),
+		name: p.name,
+		description: p.description,
+		...(p.color ? { color: p.color } : {}),
+		constraints: p.constraints,
+	}));
+	const { palette } = settings;
+	const shots = settings.shots.map((s, index) => ({
 		sequence: index + 1,
-		description: String(s.description ?? ''),
-		durationSeconds: Number(s.durationSeconds),
-		camera: String(s.camera ?? ''),
-		characters: resolveIds(String(s.characters ?? ''), characters),
-		props: resolveIds(String(s.props ?? ''), props),
-		...(String(s.lighting ?? '').trim() ? { lighting: String(s.lighting).trim() } : {}),
-		continuousWithPrevious: Boolean(s.continuousWithPrevious),
-		...(String(s.dialogue ?? '').trim() ? { dialogue: String(s.dialogue).trim() } : {}),
-		constraints: splitList(String(s.constraints ?? ''), /\n/).map((text) => ({
+		description: s.description,
+		durationSeconds: s.durationSeconds,
+		camera: s.camera,
+		characters: resolveIds(s.characters, characters),
+		props: resolveIds(s.props, props),
+		...(s.lighting ? { lighting: s.lighting } : {}),
+		continuousWithPrevious: s.continuousWithPrevious,
+		...(s.dialogue ? { dialogue: s.dialogue } : {}),
+		constraints: s.constraints.map((text) => ({
 			text,
 			dimension: inferConstraintDimension(text, { props, characters, palette }),
 		})),
 	}));
 	const spec = parseSceneSpec({
 		bible: {
-			title: parameter<string>('title'),
-			logline: parameter<string>('logline', ''),
+			title: settings.title,
+			logline: settings.logline,
 			style: {
-				look: parameter<string>('look', ''),
+				look: settings.look,
 				palette,
-				lighting: parameter<string>('lighting', ''),
-				aspectRatio: parameter<string>('aspectRatio'),
-				resolution: parameter<string>('resolution'),
+				lighting: settings.lighting,
+				aspectRatio: settings.aspectRatio,
+				resolution: settings.resolution,
 			},
 			characters,
 			locations: [],
 			props,
-			rules: splitList(parameter<string>('rules', ''), /\n/),
-			negativePrompt: parameter<string>('negativePrompt', ''),
+			rules: settings.rules,
+			negativePrompt: settings.negativePrompt,
 		},
 		shots,
 	});
-	const model = parameter<string>('model');
-	assertSpecFitsModel(spec, model, { maxShots: parameter<number>('maxShots') });
-	return specToItems(this, itemIndex, spec, model, { mode: 'defineInNode' });
+	assertSpecFitsModel(spec, settings.model, { maxShots: settings.maxShots });
+	return specToItems(this, itemIndex, spec, settings, { mode: 'defineInNode' });
 }

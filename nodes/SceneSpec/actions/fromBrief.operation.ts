@@ -11,7 +11,6 @@ import { slugify } from '../../../core/ids';
 import { getVideoModel, DEFAULT_TEXT_MODEL } from '../../../core/models';
 import { DEFAULT_RETRY_POLICY, withRetries } from '../../../core/retry';
 import { draftSpecFromBrief } from '../../../core/specFromBrief';
-import type { Resolution, VeoAspectRatio } from '../../../core/types';
 import { generateJson } from '../../../edges/google/gemini';
 import { requireBinary } from '../../shared/binary';
 import { authenticationProperty, googleClientFor, modelLocator } from '../../shared/google';
@@ -22,6 +21,7 @@ import {
 	veoModelProperty,
 } from '../common';
 import { specToItems } from '../output';
+import type { FromBriefSettings } from '../settings';
 
 const properties: INodeProperties[] = [
 	authenticationProperty,
@@ -121,52 +121,38 @@ export const description = updateDisplayOptions({ show: { operation: ['fromBrief
 export async function execute(
 	this: IExecuteFunctions,
 	itemIndex: number,
+	settings: FromBriefSettings,
 ): Promise<INodeExecutionData[]> {
-	const parameter = <T>(name: string, fallback?: T) =>
-		this.getNodeParameter(name, itemIndex, fallback) as T;
-	const characters: BriefCharacter[] = (
-		parameter<{ character?: Array<Record<string, string>> }>('characters', {}).character ?? []
-	).map((c, index) => {
-		const referenceImageProperty = c.referenceImageProperty?.trim() || undefined;
+	const characters: BriefCharacter[] = settings.characters.map((character, index) => {
 		// Fail before paying for a Gemini call when a reference image is missing.
-		if (referenceImageProperty)
+		if (character.referenceImageProperty)
 			requireBinary(
 				this,
 				itemIndex,
-				referenceImageProperty,
+				character.referenceImageProperty,
 				`characters[${index}].referenceImageProperty`,
 			);
-		return {
-			id: slugify(c.name, 'character'),
-			name: c.name,
-			description: c.description,
-			referenceImageProperty,
-		};
+		return { ...character, id: slugify(character.name, 'character') };
 	});
-	const modelId = parameter<string>('model');
-	const shotCount = parameter<number>('shotCount', 0);
-	const languageModel = this.getNodeParameter('languageModel', itemIndex, '', {
-		extractValue: true,
-	}) as string;
 	const client = await googleClientFor(this, itemIndex);
 	const drafted = await draftSpecFromBrief(
 		{
-			brief: parameter<string>('brief'),
-			title: parameter<string>('title', ''),
-			targetDurationSeconds: parameter<number>('targetDurationSeconds'),
-			aspectRatio: parameter<VeoAspectRatio>('aspectRatio'),
-			resolution: parameter<Resolution>('resolution'),
-			model: getVideoModel(modelId),
-			shotCount: shotCount > 0 ? shotCount : undefined,
-			maxShots: parameter<number>('maxShots'),
+			brief: settings.brief,
+			title: settings.title,
+			targetDurationSeconds: settings.targetDurationSeconds,
+			aspectRatio: settings.aspectRatio,
+			resolution: settings.resolution,
+			model: getVideoModel(settings.model),
+			shotCount: settings.shotCount,
+			maxShots: settings.maxShots,
 			characters,
-			houseStyle: parameter<string>('houseStyle', ''),
+			houseStyle: settings.houseStyle,
 		},
 		(request) =>
 			withRetries(
 				() =>
 					generateJson(client, {
-						model: languageModel,
+						model: settings.languageModel,
 						systemInstruction: request.systemInstruction,
 						parts: [{ text: request.userText }],
 						responseJsonSchema: request.responseJsonSchema,
@@ -175,9 +161,9 @@ export async function execute(
 				{ ...DEFAULT_RETRY_POLICY, sleep },
 			),
 	);
-	return specToItems(this, itemIndex, drafted.spec, modelId, {
+	return specToItems(this, itemIndex, drafted.spec, settings, {
 		mode: 'fromBrief',
 		promptVersion: drafted.promptVersion,
-		languageModel,
+		languageModel: settings.languageModel,
 	});
 }

@@ -10,6 +10,7 @@ import { parseSceneSpec } from '../../../core/schema';
 import { assertSpecFitsModel } from '../../../core/shotPlan';
 import { maxShotsProperty, veoModelProperty } from '../common';
 import { specToItems } from '../output';
+import type { FromJsonSettings } from '../settings';
 
 const properties: INodeProperties[] = [
 	{
@@ -39,8 +40,9 @@ export const description = updateDisplayOptions({ show: { operation: ['fromJson'
 export async function execute(
 	this: IExecuteFunctions,
 	itemIndex: number,
+	settings: FromJsonSettings,
 ): Promise<INodeExecutionData[]> {
-	let raw = this.getNodeParameter('specJson', itemIndex) as unknown;
+	let raw = settings.specJson;
 	if (raw && typeof raw === 'object' && !('bible' in raw) && 'spec' in raw) {
 		// The "whole spec" output of this node, fed back in after an edit.
 		raw = (raw as { spec: unknown }).spec;
@@ -52,11 +54,9 @@ export async function execute(
 		);
 	}
 	const spec = parseSceneSpec(raw);
-	const model = this.getNodeParameter('model', itemIndex) as string;
-	const target = this.getNodeParameter('targetDurationSeconds', itemIndex, 0) as number;
-	assertSpecFitsModel(spec, model, {
-		targetDurationSeconds: target > 0 ? target : undefined,
-		maxShots: this.getNodeParameter('maxShots', itemIndex) as number,
+	assertSpecFitsModel(spec, settings.model, {
+		targetDurationSeconds: settings.targetDurationSeconds,
+		maxShots: settings.maxShots,
 	});
-	return specToItems(this, itemIndex, spec, model, { mode: 'fromJson' });
+	return specToItems(this, itemIndex, spec, settings, { mode: 'fromJson' });
 }

@@ -1,8 +1,10 @@
 import {
 	runGenerationBatch,
 	type GenerationJob,
+	type NewAttempt,
 	type SchedulerOptions,
 } from '../../../core/generationScheduler';
+import type { Take } from '../../../core/types';
 import { FakeClock, FakeVeo, SAFETY_REASON, type FakeVeoOptions } from '../../helpers/fakeVeo';
 
 /**
@@ -12,25 +14,54 @@ import { FakeClock, FakeVeo, SAFETY_REASON, type FakeVeoOptions } from '../../he
 
 const LATENCY_MS = 20_000;
 
-function job(key: number, overrides: Partial<GenerationJob> = {}): GenerationJob {
+type JobOverrides = Partial<Pick<GenerationJob, 'attemptsUsed' | 'maxAttempts' | 'inFlight'>> & {
+	newAttempt?: NewAttempt | undefined;
+};
+
+function job(key: number, overrides: JobOverrides = {}): GenerationJob {
 	return {
 		key,
-		request: {
-			model: 'veo-3.1-fast-generate-preview',
-			prompt: `shot-${key}.`,
-			durationSeconds: 8,
-			aspectRatio: '16:9',
-			resolution: '720p',
+		newAttempt: {
+			request: {
+				model: 'gemini-omni-1.2-flash',
+				prompt: `shot-${key}.`,
+				durationSeconds: 8,
+				aspectRatio: '16:9',
+				resolution: '720p',
+			},
+			costUsd: 0.8,
 		},
-		costUsd: 0.8,
 		attemptsUsed: 0,
 		maxAttempts: 3,
 		...overrides,
-	};
+	} as GenerationJob;
 }
 
-const jobs = (count: number, overrides: Partial<GenerationJob> = {}) =>
+const jobs = (count: number, overrides: JobOverrides = {}) =>
 	Array.from({ length: count }, (_, key) => job(key, overrides));
+
+/** A take whose operation was submitted in an earlier run, as Veo Generate recorded it. */
+function takeInFlight(taken: {
+	operationName: string;
+	submittedAt: string;
+	pollCount: number;
+	attempt: number;
+	durationSeconds: number;
+	costUsd: number;
+}): Take {
+	return {
+		id: `shot-take-${taken.attempt}`,
+		attempt: taken.attempt,
+		prompt: 'the prompt it was submitted with',
+		negativePrompt: 'text',
+		model: 'veo-3.1-fast-generate-preview',
+		requestedDurationSeconds: taken.durationSeconds,
+		operationName: taken.operationName,
+		outcome: 'submitted',
+		costUsd: taken.costUsd,
+		timings: { submittedAt: taken.submittedAt, pollCount: taken.pollCount },
+	};
+}
 
 function setUp(
 	fake: Partial<FakeVeoOptions> | ((clock: FakeClock) => Partial<FakeVeoOptions>) = {},
@@ -279,14 +310,14 @@ describe('runGenerationBatch: waiting for every clip', () => {
 		const report = await run([
 			job(0, {
 				attemptsUsed: 2,
-				inFlight: {
+				inFlight: takeInFlight({
 					operationName: 'operations/earlier',
 					submittedAt: new Date(85_000).toISOString(),
 					pollCount: 4,
 					attempt: 2,
 					durationSeconds: 6,
 					costUsd: 0.6,
-				},
+				}),
 			}),
 		]);
 
@@ -298,6 +329,10 @@ describe('runGenerationBatch: waiting for every clip', () => {
 			resumed: true,
 			outcome: 'generated',
 			costUsd: 0.6,
+			// What the take recorded at submission, not what this run would ask for.
+			prompt: 'the prompt it was submitted with',
+			negativePrompt: 'text',
+			requestedDurationSeconds: 6,
 		});
 		expect(attempt.pollCount).toBeGreaterThan(4);
 		// Checked against the length that was asked for when it was submitted.
@@ -310,23 +345,28 @@ describe('runGenerationBatch: waiting for every clip', () => {
 		veo.adopt('operations/earlier', 'shot-0.', 0, 'failed');
 		const full = job(0, {
 			attemptsUsed: 1,
-			request: {
-				...job(0).request,
-				negativePrompt: 'text, watermark',
-				referenceImages: [{ data: 'aW1n', mimeType: 'image/png' }],
+			newAttempt: {
+				costUsd: 0.8,
+				request: {
+					...job(0).newAttempt!.request,
+					negativePrompt: 'text, watermark',
+					referenceImages: [{ data: 'aW1n', mimeType: 'image/png' }],
+				},
 			},
-			inFlight: {
+			inFlight: takeInFlight({
 				operationName: 'operations/earlier',
 				submittedAt: new Date(0).toISOString(),
 				pollCount: 0,
 				attempt: 1,
 				durationSeconds: 8,
 				costUsd: 0.8,
-			},
+			}),
 		});
 		const report = await run([full]);
 
-		expect(veo.accepted.map((submission) => submission.request)).toEqual([full.request]);
+		expect(veo.accepted.map((submission) => submission.request)).toEqual([
+			full.newAttempt!.request,
+		]);
 		expect(
 			report.results[0].attempts.map((attempt) => [
 				attempt.attempt,
@@ -370,7 +410,7 @@ describe('runGenerationBatch: waiting for every clip', () => {
 			expect(result.end).toBe('failed');
 			expect(result.attempts).toHaveLength(1);
 			expect(result.reason).toBe(
-				'Google refused the request: Submitting to veo-3.1-fast-generate-preview: Google answered 400',
+				'Google refused the request: Submitting to gemini-omni-1.2-flash: Google answered 400',
 			);
 		}
 	});
@@ -388,16 +428,32 @@ describe('runGenerationBatch: what Google bills and how a take was made', () => 
 		expect(report.spentUsd).toBeCloseTo(0.6, 9);
 	});
 
-	it('records whether each attempt was an edit or a fresh generation', async () => {
+	it('records whether each attempt was an edit or a fresh generation, and where it came from', async () => {
 		const { run } = setUp();
+		const plain = job(0).newAttempt!;
 		const edit = job(0, {
-			request: {
-				...job(0).request,
-				edit: { previousOperation: 'interaction-1', instruction: 'Make the mug blue.' },
+			newAttempt: {
+				...plain,
+				request: {
+					...plain.request,
+					edit: { previousOperation: 'interaction-1', instruction: 'Make the mug blue.' },
+				},
+				origin: { editOf: 'shot-00-take-1', firstFrameFrom: 'shot-prev-take-2' },
 			},
 		});
-		const report = await run([edit, job(1)]);
-		expect(report.results.map((result) => result.attempts[0].mode)).toEqual(['edit', 'generate']);
+		const fallback = job(1, {
+			newAttempt: { ...job(1).newAttempt!, origin: { editFallback: 'nobody said what to change' } },
+		});
+		const report = await run([edit, fallback]);
+		expect(report.results.map((result) => result.attempts[0])).toEqual([
+			expect.objectContaining({
+				mode: 'edit',
+				editOf: 'shot-00-take-1',
+				firstFrameFrom: 'shot-prev-take-2',
+			}),
+			expect.objectContaining({ mode: 'generate', editFallback: 'nobody said what to change' }),
+		]);
+		expect(report.results[1].attempts[0].editOf).toBeUndefined();
 	});
 });
 
@@ -407,14 +463,14 @@ describe('runGenerationBatch: Submit Only', () => {
 		const inFlight = (key: number) =>
 			job(key, {
 				attemptsUsed: 1,
-				inFlight: {
+				inFlight: takeInFlight({
 					operationName: `operations/old-${key}`,
 					submittedAt: new Date(0).toISOString(),
 					pollCount: 1,
 					attempt: 1,
 					durationSeconds: 8,
 					costUsd: 0.8,
-				},
+				}),
 			});
 		const report = await run([inFlight(0), inFlight(1), job(2), job(3), job(4)], {
 			mode: 'submitOnly',
@@ -466,17 +522,19 @@ describe('runGenerationBatch: Check and Fetch', () => {
 		veo.adopt('operations/a', 'a', 0);
 		veo.adopt('operations/b', 'b', 25_000);
 		veo.adopt('operations/c', 'c', 0, 'failed');
+		// Check and Fetch follows the takes only: it has no new attempt to make.
 		const resumed = (key: number, name: string) =>
 			job(key, {
+				newAttempt: undefined,
 				attemptsUsed: 1,
-				inFlight: {
+				inFlight: takeInFlight({
 					operationName: name,
 					submittedAt: new Date(veo.operations.get(name)!.submittedAt).toISOString(),
 					pollCount: 2,
 					attempt: 1,
 					durationSeconds: 8,
 					costUsd: 0.8,
-				},
+				}),
 			});
 		const report = await run(
 			[resumed(0, 'operations/a'), resumed(1, 'operations/b'), resumed(2, 'operations/c')],
@@ -510,14 +568,14 @@ describe('runGenerationBatch: Check and Fetch', () => {
 				job(0, {
 					attemptsUsed: 3,
 					maxAttempts: 3,
-					inFlight: {
+					inFlight: takeInFlight({
 						operationName: 'operations/c',
 						submittedAt: new Date(0).toISOString(),
 						pollCount: 0,
 						attempt: 3,
 						durationSeconds: 8,
 						costUsd: 0.8,
-					},
+					}),
 				}),
 			],
 			{ mode: 'checkOnce' },

@@ -1,6 +1,6 @@
 import { InvalidInputError } from '../../../core/failures';
 import { estimatePromptTokens } from '../../../core/models';
-import { compilePrompt } from '../../../core/prompt';
+import { compilePrompt, withCorrections } from '../../../core/prompt';
 import { parseSceneSpec } from '../../../core/schema';
 import type { CorrectiveNote, SceneSpec, Shot } from '../../../core/types';
 import { rawSpec } from '../../fixtures/sceneSpec';
@@ -167,6 +167,23 @@ describe('compilePrompt', () => {
 			'Corrections from earlier takes: The mug must be blue, not green. Keep the camera still.',
 		);
 		expect(prompt.toLowerCase().split('the mug must be blue').length - 1).toBe(1);
+	});
+
+	it('gives the corrections as a field of their own, which a custom prompt keeps', () => {
+		const source = spec();
+		const notes = [note('The mug must be blue, not green'), note('Keep the camera still')];
+		const compiled = compilePrompt(shotById(source, 'pour'), source.bible, notes);
+		expect(compiled.corrections).toBe(
+			'Corrections from earlier takes: The mug must be blue, not green. Keep the camera still.',
+		);
+		expect(compiled.prompt.endsWith(`\n${compiled.corrections}`)).toBe(true);
+		expect(withCorrections('  A close-up of the mug ', compiled)).toBe(
+			`A close-up of the mug\n${compiled.corrections}`,
+		);
+
+		const uncorrected = compilePrompt(shotById(source, 'pour'), source.bible);
+		expect(uncorrected.corrections).toBeUndefined();
+		expect(withCorrections('A close-up of the mug', uncorrected)).toBe('A close-up of the mug');
 	});
 
 	it('merges the negative prompt of the bible with the extra one, without duplicates', () => {

@@ -2,10 +2,12 @@ import { InvalidInputError } from '../../../core/failures';
 import {
 	applyReview,
 	boardEntries,
+	boardPlaceOf,
 	decideTimedOut,
 	needsReview,
 	parseReviewSubmission,
 	reviewRoundId,
+	reviewRoundOf,
 	type BoardEntry,
 	type ClipDecision,
 	type ReviewSubmission,
@@ -114,6 +116,25 @@ describe('which clips go on the review board', () => {
 
 		const retaken = { ...items[1], takes: [...items[1].takes, takeFor(items[1], 2)] };
 		expect(reviewRoundId(boardEntries([items[0], retaken], 'needsReview'))).not.toBe(round);
+	});
+
+	it("tells a batch's round from the items' JSON alone, whatever else the batch holds", () => {
+		const items = reviewBatch([
+			{ status: 'needs_review' },
+			{ status: 'approved' },
+			{ status: 'generated' },
+		]);
+		const json = JSON.parse(JSON.stringify(items)) as unknown[];
+		for (const scope of ['needsReview', 'all'] as const) {
+			expect(reviewRoundOf([json[2], null, 7, { shot: 'x' }, json[0], json[1]], scope)).toBe(
+				reviewRoundId(boardEntries([items[2], undefined, items[0], items[1]], scope)),
+			);
+		}
+		expect(boardPlaceOf(json[0], 'needsReview')).toEqual({
+			pipelineId: items[0].pipelineId,
+			sequence: 1,
+			key: `${items[0].pipelineId}.shot-01-take-1`,
+		});
 	});
 });
 

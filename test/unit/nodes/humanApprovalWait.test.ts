@@ -7,6 +7,7 @@ import {
 } from 'n8n-workflow';
 
 import { applyReview, boardEntries, reviewRoundId } from '../../../core/review';
+import * as shotItems from '../../../core/shotItems';
 import type { ShotItem, ShotStatus } from '../../../core/types';
 import { HumanApprovalWait } from '../../../nodes/HumanApprovalWait/HumanApprovalWait.node';
 import { outputsFor, routeToOutputs } from '../../../nodes/HumanApprovalWait/routing';
@@ -320,6 +321,63 @@ describe('Human Approval Wait: Wait for Approval', () => {
 	});
 });
 
+/** The waiting node's webhook context for one request, and what it sent back itself. */
+function webhookRequest(
+	inputs: INodeExecutionData[],
+	request: {
+		method: 'GET' | 'POST';
+		query: Record<string, string>;
+		body?: Record<string, unknown>;
+	},
+) {
+	const sent = { status: 0, headers: {} as Record<string, string>, body: '' };
+	const response = {
+		status: (code: number) => ((sent.status = code), response),
+		setHeader: (name: string, value: string) => (sent.headers[name.toLowerCase()] = value),
+		end: (body = '') => (sent.body = body),
+	};
+	const context = {
+		getRequestObject: () => ({ method: request.method, query: request.query, headers: {} }),
+		getResponseObject: () => response,
+		evaluateExpression: () => inputs,
+		getNodeParameter: (name: string, fallback: unknown) =>
+			(WAITING as Record<string, unknown>)[name] ?? fallback,
+		getSignedResumeUrl: mockSignedResumeUrl,
+		getBodyData: () => request.body ?? {},
+		getNode: () => ({ name: 'Human Approval Wait' }),
+	} as unknown as IWebhookFunctions;
+	return { answer: new HumanApprovalWait().webhook.call(context), sent };
+}
+
+describe('Human Approval Wait: malformed items', () => {
+	/** Shot 2's drift report was edited by hand: its reasons became one string. */
+	function withStringReasons(): INodeExecutionData[] {
+		const items = inputItems([
+			{ status: 'needs_review', route: 'review' },
+			{ status: 'needs_review', route: 'review' },
+		]);
+		const shot = items[1].json as unknown as ShotItem;
+		(shot.takes[0].drift as unknown as { reasons: string }).reasons = 'the mug looks green';
+		return items;
+	}
+
+	it('stops with an error naming the item and the field', async () => {
+		const error = await failureOf(withStringReasons());
+		expect(error.message).toBe('Item 1: takes[0].drift.reasons: must be array');
+		expect(error.mock.waits).toEqual([]);
+	});
+
+	it('serves the board of the readable clips when Continue On Fail let the item through', async () => {
+		const items = withStringReasons();
+		const { mock } = await run(items, {}, { continueOnFail: true });
+		const round = new URL(mock.customData.get('reviewUrl')!).searchParams.get('round')!;
+		const { sent, answer } = webhookRequest(items, { method: 'GET', query: { round } });
+		expect(await answer).toEqual({ noWebhookResponse: true });
+		expect(sent.status).toBe(200);
+		expect(sent.body.match(/<section class="card"/g)).toHaveLength(1);
+	});
+});
+
 describe('Human Approval Wait: Decide Timed-Out Clips', () => {
 	it('approves the clips that passed QA, or rejects every clip still waiting, without waiting', async () => {
 		const items = inputItems([
@@ -347,36 +405,6 @@ describe('Human Approval Wait: Decide Timed-Out Clips', () => {
 });
 
 describe("Human Approval Wait: the review link's webhook", () => {
-	const NODE_NAME = 'Human Approval Wait';
-
-	/** The waiting node's webhook context for one request, and what it sent back itself. */
-	function webhookRequest(
-		inputs: INodeExecutionData[],
-		request: {
-			method: 'GET' | 'POST';
-			query: Record<string, string>;
-			body?: Record<string, unknown>;
-		},
-	) {
-		const sent = { status: 0, headers: {} as Record<string, string>, body: '' };
-		const response = {
-			status: (code: number) => ((sent.status = code), response),
-			setHeader: (name: string, value: string) => (sent.headers[name.toLowerCase()] = value),
-			end: (body = '') => (sent.body = body),
-		};
-		const context = {
-			getRequestObject: () => ({ method: request.method, query: request.query, headers: {} }),
-			getResponseObject: () => response,
-			evaluateExpression: () => inputs,
-			getNodeParameter: (name: string, fallback: unknown) =>
-				(WAITING as Record<string, unknown>)[name] ?? fallback,
-			getSignedResumeUrl: mockSignedResumeUrl,
-			getBodyData: () => request.body ?? {},
-			getNode: () => ({ name: NODE_NAME }),
-		} as unknown as IWebhookFunctions;
-		return { answer: new HumanApprovalWait().webhook.call(context), sent };
-	}
-
 	// Continue On Fail let the unreadable item through when the execution started to wait.
 	const inputs: INodeExecutionData[] = [
 		...inputItems([
@@ -409,6 +437,56 @@ describe("Human Approval Wait: the review link's webhook", () => {
 		});
 		expect(await stale.answer).toEqual({ noWebhookResponse: true });
 		expect(stale.sent.body).toContain('Already decided');
+	});
+
+	it("shows no clip for a take Google's filter withheld, though the item still carries the earlier clip", async () => {
+		const [filtered] = inputItems([{ status: 'needs_review', clip: false, earlierTakes: 1 }]);
+		filtered.binary = { ...filtered.binary, clip: filtered.binary!.clip_take1 };
+		const filteredRound = reviewRoundId(
+			boardEntries([filtered.json as unknown as ShotItem], 'needsReview'),
+		);
+		const page = webhookRequest([filtered], { method: 'GET', query: { round: filteredRound } });
+		await page.answer;
+		expect(page.sent.body).toContain('withheld by the safety filter');
+		expect(page.sent.body).toContain('property=clip_take1');
+		expect(page.sent.body).not.toMatch(/property=clip[^_]/);
+	});
+
+	it('reads only the item whose clip is asked for on a media request, and the batch once otherwise', async () => {
+		const parse = jest.spyOn(shotItems, 'parseShotItem');
+		try {
+			const media = webhookRequest(inputs, {
+				method: 'GET',
+				query: { round, view: 'media', item: '1', property: 'clip_take1' },
+			});
+			await media.answer;
+			expect(media.sent.status).toBe(200);
+			expect(String(media.sent.body)).toBe('shot-02-take-1');
+			expect(parse.mock.calls.map(([json]) => json)).toEqual([inputs[1].json]);
+
+			parse.mockClear();
+			await webhookRequest(inputs, { method: 'GET', query: { round } }).answer;
+			expect(parse).toHaveBeenCalledTimes(inputs.length);
+
+			parse.mockClear();
+			const stale = webhookRequest(inputs, {
+				method: 'GET',
+				query: { round: 'an-earlier-round', view: 'media', item: '1', property: 'clip_take1' },
+			});
+			await stale.answer;
+			expect(stale.sent.body).toContain('Already decided');
+			expect(parse).not.toHaveBeenCalled();
+
+			parse.mockClear();
+			const offBoard = webhookRequest(inputs, {
+				method: 'GET',
+				query: { round, view: 'media', item: '2', property: 'clip_take1' },
+			});
+			await offBoard.answer;
+			expect(offBoard.sent.status).toBe(404);
+		} finally {
+			parse.mockRestore();
+		}
 	});
 
 	it('refuses a foreign clip with a 400 page and does not resume', async () => {

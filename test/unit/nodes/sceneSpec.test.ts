@@ -3,6 +3,7 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 import type { ShotItem } from '../../../core/types';
 import { SceneSpec } from '../../../nodes/SceneSpec/SceneSpec.node';
 import { mockNodeContext } from '../../helpers/mockNodeContext';
+import { SCENE_SPEC_FROM_BRIEF } from '../../helpers/nodeParameters';
 import { cafeSpec } from '../../helpers/specs';
 
 async function run(
@@ -60,6 +61,16 @@ describe('Scene Spec: From JSON', () => {
 		spec.shots[1].characters = ['leo'];
 		await expect(run(fromJson(spec), [{ json: {} }, { json: {} }])).rejects.toThrow(
 			/Item 0: shots\[1\]\.characters\[0\]: unknown character id "leo"/,
+		);
+	});
+
+	it('refuses a spec nested 20,000 deep with an error naming the field, not a RangeError', async () => {
+		const spec = cafeSpec(1) as unknown as { bible: { logline: unknown } };
+		let level: Record<string, unknown> = {};
+		spec.bible.logline = level;
+		for (let depth = 0; depth < 20_000; depth++) level = level.a = {};
+		await expect(run(fromJson(spec))).rejects.toThrow(
+			/^Item 0: bible\.logline(\.a)+: is nested more than 64 levels deep/,
 		);
 	});
 
@@ -221,21 +232,7 @@ describe('Scene Spec: Define in Node', () => {
 });
 
 describe('Scene Spec: From Brief (input checks before any call)', () => {
-	const brief = (extra: Record<string, unknown>) => ({
-		operation: 'fromBrief',
-		authentication: 'geminiApi',
-		brief: 'A barista pours coffee into a blue mug at dusk.',
-		title: '',
-		targetDurationSeconds: 24,
-		aspectRatio: '16:9',
-		resolution: '720p',
-		model: 'veo-3.1-fast-generate-preview',
-		shotCount: 0,
-		characters: {},
-		houseStyle: '',
-		languageModel: { __rl: true, mode: 'id', value: 'gemini-2.5-flash' },
-		...extra,
-	});
+	const brief = (extra: Record<string, unknown>) => ({ ...SCENE_SPEC_FROM_BRIEF, ...extra });
 	const credentials = { veoPipelineGeminiApi: { apiKey: 'k', baseUrl: 'http://127.0.0.1:9' } };
 	const runBrief = async (extra: Record<string, unknown>) => {
 		const mock = mockNodeContext({

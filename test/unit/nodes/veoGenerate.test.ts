@@ -1,10 +1,11 @@
-import type { IBinaryData, INodeExecutionData } from 'n8n-workflow';
+import { NodeOperationError, type IBinaryData, type INodeExecutionData } from 'n8n-workflow';
 
 import { createShotItems } from '../../../core/shotItems';
 import type { ShotItem, Take } from '../../../core/types';
 import { VeoGenerate } from '../../../nodes/VeoGenerate/VeoGenerate.node';
 import { FakeVeo, SAFETY_REASON, type FakeVeoOptions } from '../../helpers/fakeVeo';
 import { locator, mockNodeContext } from '../../helpers/mockNodeContext';
+import { VEO_GENERATE } from '../../helpers/nodeParameters';
 import { cafeSpec } from '../../helpers/specs';
 
 /**
@@ -41,6 +42,7 @@ function take(attempt: number, overrides: Partial<Take> = {}): Take {
 		prompt: 'an earlier prompt',
 		negativePrompt: '',
 		model: 'veo-3.1-fast-generate-preview',
+		requestedDurationSeconds: 8,
 		outcome: 'generated',
 		costUsd: 0.8,
 		timings: { submittedAt: new Date(Date.now() - 60_000).toISOString() },
@@ -66,17 +68,10 @@ async function run(
 		continueOnFail,
 		nodeType: 'n8n-nodes-veo-pipeline.veoGenerate',
 		parameters: {
-			operation: 'generateAndWait',
-			authentication: 'geminiApi',
-			model: locator('veo-3.1-fast-generate-preview'),
-			promptSource: 'compiled',
-			customPrompt: '',
-			extraNegativePrompt: '',
-			clipProperty: 'clip',
-			images: {},
+			...VEO_GENERATE,
 			...parameters,
 			options: (index: number) => ({
-				pollMinSeconds: 0.05,
+				...VEO_GENERATE.options,
 				...((typeof options === 'function' ? options(index) : options) ?? {}),
 			}),
 		},
@@ -219,6 +214,23 @@ describe('Veo Generate: refused before any call', () => {
 		await expect(run(items)).rejects.toThrow(
 			/^Item 0: shot\.durationSeconds: Veo 3\.1 Fast .* does not make 5-second clips/,
 		);
+		expect(mockVeo.submissions).toEqual([]);
+	});
+
+	it.each([
+		[
+			'a null corrective note',
+			{ correctiveNotes: [null] },
+			/^Item 1: correctiveNotes\[0\]: must be object/,
+		],
+		['a null take', { takes: [null] }, /^Item 1: takes\[0\]: must be object/],
+	])('names the item and the field of %s', async (_name, spoiled, message) => {
+		const items = shotItems(2, (item, index) => {
+			if (index === 1) Object.assign(item, { status: 'needs_regeneration', ...spoiled });
+		});
+		const error = await run(items).catch((caught: Error) => caught);
+		expect(error).toBeInstanceOf(NodeOperationError);
+		expect((error as Error).message).toMatch(message);
 		expect(mockVeo.submissions).toEqual([]);
 	});
 
@@ -404,5 +416,29 @@ describe('Veo Generate: Submit Only, then Check and Fetch', () => {
 		});
 		expect(fetched.output[0].binary!.clip).toBe(fetched.output[0].binary!.clip_take1);
 		expect(fetched.output[2].binary).toEqual({ ref_mya: REFERENCE_IMAGE });
+	});
+
+	it('follows a submitted take from what it recorded alone, also one written before format versions', async () => {
+		const submitted = await run(shotItems(1), {
+			parameters: { operation: 'submitOnly', promptSource: 'custom', customPrompt: 'A blue mug' },
+		});
+		// The stored item as version 1 wrote it: no format version, no requested length on the take.
+		const stored = structuredClone(submitted.shots[0]) as unknown as Record<string, unknown>;
+		delete stored.formatVersion;
+		delete (stored.takes as Array<Record<string, unknown>>)[0].requestedDurationSeconds;
+
+		const fetched = await run([{ json: stored as never, binary: submitted.output[0].binary }], {
+			// Parameters changed since: neither is asked for, the take says what was submitted.
+			parameters: { operation: 'checkAndFetch', customPrompt: 'A green mug' },
+		});
+		expect(mockVeo.accepted).toHaveLength(1);
+		expect(fetched.shots[0].formatVersion).toBe(2);
+		expect(fetched.shots[0].takes).toHaveLength(1);
+		expect(fetched.shots[0].takes[0]).toMatchObject({
+			outcome: 'generated',
+			prompt: 'A blue mug',
+			requestedDurationSeconds: 8,
+			clip: { binaryProperty: 'clip_take1', durationSeconds: 8 },
+		});
 	});
 });

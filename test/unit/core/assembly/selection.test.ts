@@ -56,7 +56,7 @@ describe('choosing the takes of a cut', () => {
 		);
 		expect(error.itemIndex).toBe(4);
 		expect(error.message).toMatch(
-			/shot-01-take-1 of shot-01 has no clip: neither binary property "clip_take1" .* nor "clip" is on the item \(it has "ref_mya"\)/,
+			/^takes\[0\]\.clip: take shot-01-take-1 of shot-01 has no clip here: neither binary property "clip_take1" .* nor "clip" .* is on the item \(it has "ref_mya"\)/,
 		);
 	});
 
@@ -133,6 +133,23 @@ describe('choosing the takes of a cut', () => {
 			takeOverrides: ['shot-01-take-1'],
 		});
 		expect(overridden.slots[0]).toMatchObject({ itemIndex: 1, chosenBy: 'override' });
+	});
+
+	it('never cuts the newest clip in for an earlier take whose own clip is gone', () => {
+		const [item] = pipelineItems([[{ route: 'regenerate' }, {}]]);
+		item.takes[0].review = {
+			decision: 'approved',
+			tags: [],
+			annotations: [],
+			decidedAt: FIXTURE_TIME(30).toISOString(),
+		};
+		const input = { itemIndex: 0, item, binaryProperties: ['clip', 'clip_take2'] };
+		const error = thrown(() =>
+			selectTakes([input], { ...OPTIONS, takeOverrides: ['shot-01-take-1'] }),
+		);
+		expect(error.message).toBe(
+			'takes[0].clip: take shot-01-take-1 of shot-01 has no clip here: binary property "clip_take1" (recorded by the take) is not on the item (it has "clip", "clip_take2")',
+		);
 	});
 
 	it('refuses an override that names a take nobody approved, and reports ids no item has', () => {

@@ -18,6 +18,7 @@ function generatedItem(takes = 2): ShotItem {
 			prompt: 'p',
 			negativePrompt: '',
 			model: 'veo-3.1-fast-generate-preview',
+			requestedDurationSeconds: 8,
 			outcome: 'generated',
 			clip: { binaryProperty: `clip_take${index + 1}`, mimeType: 'video/mp4' },
 			costUsd: 0.8,

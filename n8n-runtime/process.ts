@@ -3,9 +3,10 @@ import { spawn, type ChildProcess } from 'child_process';
 import { promises as fs, openSync, closeSync, readFileSync } from 'fs';
 import net from 'net';
 import path from 'path';
+import { setTimeout as sleep } from 'timers/promises';
 
 import { envWithNode, type Runtime } from './provision';
-import { HarnessStepError, lastLines } from './run';
+import { RuntimeStepError, lastLines } from './run';
 
 /**
  * One `n8n start` process on loopback ports, its output kept in a log file in the user folder.
@@ -15,6 +16,7 @@ import { HarnessStepError, lastLines } from './run';
 
 const READY_TIMEOUT_MS = 180_000;
 const STOP_TIMEOUT_MS = 30_000;
+const READY_POLL_MS = 250;
 
 export interface N8nPorts {
 	port: number;
@@ -74,6 +76,12 @@ export class N8nProcess {
 		return this.child !== undefined;
 	}
 
+	/** "n8n on port 5678 (process group 4242)": the group is the guardian's, and n8n's task runner is in it too. */
+	describe(): string {
+		const group = this.child ? ` (process group ${this.child.pid})` : '';
+		return `n8n on port ${this.ports.port}${group}`;
+	}
+
 	private environment(): NodeJS.ProcessEnv {
 		const { port, brokerPort } = this.ports;
 		// n8n settings from the developer's shell (a database, a port) must not reach the test instance.
@@ -108,8 +116,13 @@ export class N8nProcess {
 		});
 	}
 
-	/** Starts n8n and resolves once it reports itself ready; on failure it names the step and shows the log. */
-	async start(timeoutMs = READY_TIMEOUT_MS): Promise<void> {
+	/**
+	 * Starts n8n and resolves once it reports itself ready; on failure it names the step and shows
+	 * the log. When `signal` is aborted before n8n is ready, n8n is stopped and the start fails with
+	 * the signal's reason.
+	 */
+	async start(timeoutMs = READY_TIMEOUT_MS, signal?: AbortSignal): Promise<void> {
+		signal?.throwIfAborted();
 		if (this.child) throw new Error('n8n is already running');
 		const logFd = openSync(this.logFile, 'a');
 		const { nodeBinary, n8nScript } = this.runtime;
@@ -129,8 +142,8 @@ export class N8nProcess {
 		this.child = child;
 		let exitReason: string | undefined;
 		this.exited = new Promise<void>((resolve) => {
-			child.once('exit', (code, signal) => {
-				exitReason = signal ? `n8n was ended by ${signal}` : `n8n exited with code ${code}`;
+			child.once('exit', (code, exitSignal) => {
+				exitReason = exitSignal ? `n8n was ended by ${exitSignal}` : `n8n exited with code ${code}`;
 				// n8n's task runner may outlive its parent: clear the whole group.
 				killGroup(child.pid!, 'SIGKILL');
 				if (this.child === child) this.child = undefined;
@@ -140,21 +153,26 @@ export class N8nProcess {
 
 		const deadline = Date.now() + timeoutMs;
 		for (;;) {
+			if (signal?.aborted) {
+				await this.stop();
+				throw signal.reason;
+			}
 			if (exitReason) throw this.startFailure(exitReason);
 			if (Date.now() > deadline) {
 				await this.stop();
 				throw this.startFailure(`n8n was not ready after ${timeoutMs / 1000} s`);
 			}
-			if (await this.isReady()) return;
-			await new Promise((resolve) => setTimeout(resolve, 250));
+			if (await this.isReady(signal)) return;
+			await sleep(READY_POLL_MS, undefined, { signal }).catch(() => undefined);
 		}
 	}
 
 	/** `/healthz` answers as soon as n8n listens; `/healthz/readiness` only once it is migrated and fully started. */
-	private async isReady(): Promise<boolean> {
+	private async isReady(signal?: AbortSignal): Promise<boolean> {
 		try {
 			const response = await axios.get(`${this.baseUrl}/healthz/readiness`, {
 				timeout: 2000,
+				signal,
 				validateStatus: () => true,
 				proxy: false,
 			});
@@ -164,8 +182,8 @@ export class N8nProcess {
 		}
 	}
 
-	private startFailure(reason: string): HarnessStepError {
-		return new HarnessStepError(
+	private startFailure(reason: string): RuntimeStepError {
+		return new RuntimeStepError(
 			`starting n8n on port ${this.ports.port} (waiting for GET /healthz/readiness)`,
 			`${reason}. Last lines of n8n's log:\n${this.logTail()}`,
 		);

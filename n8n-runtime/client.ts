@@ -9,7 +9,7 @@ import path from 'path';
  * types), the editor's session API with the owner's login.
  */
 
-export const REPOSITORY_ROOT = path.resolve(__dirname, '..', '..');
+export const REPOSITORY_ROOT = path.resolve(__dirname, '..');
 const WORKFLOWS_DIR = path.join(REPOSITORY_ROOT, 'workflows');
 
 /** n8n pins a login cookie to the browser that logged in; any constant id will do. */

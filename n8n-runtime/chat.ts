@@ -1,11 +1,14 @@
 import { createServer, type Server } from 'http';
 import type { AddressInfo } from 'net';
 
+import { track, untrack, type Stoppable } from './lifecycle';
+
 /**
  * A stand-in for a Slack or Teams incoming webhook: it records (and, for the demo, prints) what
- * the templates announce, such as review links and finished cuts.
+ * the templates announce, such as review links and finished cuts. Tracked until stopped, like
+ * every server the runtime starts.
  */
-export class TeamChat {
+export class TeamChat implements Stoppable {
 	readonly messages: string[] = [];
 	private waiters: Array<{ pattern: RegExp; resolve: (match: RegExpExecArray) => void }> = [];
 	private constructor(
@@ -35,7 +38,12 @@ export class TeamChat {
 				response.end('ok');
 			});
 		});
+		track(chat);
 		return chat;
+	}
+
+	describe(): string {
+		return `a team chat at ${this.url}`;
 	}
 
 	private receive(text: string): void {
@@ -70,8 +78,14 @@ export class TeamChat {
 		});
 	}
 
+	/** Stops listening; a second call does nothing. */
 	async stop(): Promise<void> {
-		await new Promise<void>((resolve) => this.server.close(() => resolve()));
+		untrack(this);
+		if (!this.server.listening) return;
+		const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+		// A keep-alive connection from n8n would otherwise hold the server open.
+		this.server.closeAllConnections();
+		await closed;
 	}
 }
 

@@ -5,7 +5,7 @@ import path from 'path';
 
 import { REPOSITORY_ROOT } from './client';
 import { cacheDir, isReady, markReady, withCacheLock } from './provision';
-import { HarnessStepError, runStep } from './run';
+import { RuntimeStepError, runStep } from './run';
 
 /**
  * This package, built and packed as it would be published, then installed into an n8n user folder
@@ -18,10 +18,11 @@ const INSTALLED_NODES_PACKAGE_JSON = { name: 'installed-nodes', private: true, d
 const INSTALLS_KEPT = 3;
 
 /** Runs `npm run build` and `npm pack`; the build rewrites dist/, so two processes take turns. */
-async function buildAndPack(): Promise<string> {
-	return await withCacheLock('build', async () => {
+async function buildAndPack(signal: AbortSignal): Promise<string> {
+	return await withCacheLock('build', signal, async () => {
 		await runStep('building the package (npm run build)', 'npm', ['run', 'build'], {
 			cwd: REPOSITORY_ROOT,
+			signal,
 		});
 		const destination = await fs.mkdtemp(path.join(os.tmpdir(), 'veo-pipeline-pack-'));
 		// The build just ran: skip the prepack script, which would build a second time.
@@ -29,7 +30,7 @@ async function buildAndPack(): Promise<string> {
 			'packing the package (npm pack)',
 			'npm',
 			['pack', '--ignore-scripts', '--pack-destination', destination],
-			{ cwd: REPOSITORY_ROOT },
+			{ cwd: REPOSITORY_ROOT, signal },
 		);
 		const [filename] = await fs.readdir(destination);
 		return path.join(destination, filename);
@@ -41,14 +42,14 @@ async function buildAndPack(): Promise<string> {
  * output is reproducible) because npm needs 10-30 s here to install the package's dependencies.
  * The tarball sits inside the folder and is installed by relative path, so copies stay consistent.
  */
-async function installedNodesFolder(tarball: string): Promise<string> {
+async function installedNodesFolder(tarball: string, signal: AbortSignal): Promise<string> {
 	const digest = createHash('sha256')
 		.update(await fs.readFile(tarball))
 		.digest('hex')
 		.slice(0, 16);
 	const packagesDir = path.join(cacheDir(), 'packages');
 	const folder = path.join(packagesDir, digest);
-	return await withCacheLock('packages', async () => {
+	return await withCacheLock('packages', signal, async () => {
 		if (await isReady(folder)) return folder;
 		await fs.mkdir(folder, { recursive: true });
 		await fs.writeFile(
@@ -69,14 +70,14 @@ async function installedNodesFolder(tarball: string): Promise<string> {
 				'--no-fund',
 				'--prefer-offline',
 			],
-			{ cwd: folder },
+			{ cwd: folder, signal },
 		);
 		if (
 			!(await fs
 				.stat(path.join(folder, 'node_modules', PACKAGE_NAME, 'package.json'))
 				.catch(() => undefined))
 		) {
-			throw new HarnessStepError(
+			throw new RuntimeStepError(
 				`installing ${PACKAGE_NAME}`,
 				`npm finished but ${folder}/node_modules/${PACKAGE_NAME} is missing`,
 			);
@@ -102,10 +103,10 @@ async function pruneOldInstalls(packagesDir: string, keep: string): Promise<void
 	await Promise.all(old.map(({ folder }) => fs.rm(folder, { recursive: true, force: true })));
 }
 
-async function buildPackAndInstall(): Promise<string> {
-	const tarball = await buildAndPack();
+async function buildPackAndInstall(signal: AbortSignal): Promise<string> {
+	const tarball = await buildAndPack(signal);
 	try {
-		return await installedNodesFolder(tarball);
+		return await installedNodesFolder(tarball, signal);
 	} finally {
 		await fs.rm(path.dirname(tarball), { recursive: true, force: true });
 	}
@@ -115,11 +116,16 @@ let installedThisRun: Promise<string> | undefined;
 
 /**
  * Puts the package, as the working tree builds it now, into `<userFolder>/.n8n/nodes`, where n8n
- * looks for community packages. It is built once per test file (jest's module scope).
+ * looks for community packages. It is built once per test file (jest's module scope), and again
+ * only if the start that was building it was abandoned (`signal` aborted).
  */
-export async function installPackageInto(userFolder: string): Promise<void> {
-	installedThisRun ??= buildPackAndInstall();
+export async function installPackageInto(userFolder: string, signal: AbortSignal): Promise<void> {
+	installedThisRun ??= buildPackAndInstall(signal).catch((error) => {
+		if (signal.aborted) installedThisRun = undefined;
+		throw error;
+	});
 	const source = await installedThisRun;
+	signal.throwIfAborted();
 	const nodesDir = path.join(userFolder, '.n8n', 'nodes');
 	await fs.rm(nodesDir, { recursive: true, force: true });
 	await fs.cp(source, nodesDir, { recursive: true, verbatimSymlinks: true });
