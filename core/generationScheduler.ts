@@ -579,7 +579,7 @@ class GenerationBatch {
 			return;
 		}
 		attempt.outcome = 'failed';
-		attempt.reason = `Veo reported a failed generation: ${state.message}`;
+		attempt.reason = `Google reported a failed generation: ${state.message}`;
 		if (state.retryable) this.retryOrFail(job, attempt.reason);
 		else this.finish(job, 'failed', attempt.reason);
 	}

@@ -95,7 +95,7 @@ describe('n8n with the package installed', () => {
 					parameters: {
 						operation: 'fromJson',
 						specJson: '={{ $json.body.spec }}',
-						model: 'veo-3.1-fast-generate-preview',
+						model: 'gemini-omni-1.2-flash',
 					},
 				},
 			]),

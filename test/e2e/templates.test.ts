@@ -399,7 +399,7 @@ describe('Coordinated film pipeline', () => {
 		expect(failed.status).toBe('failed');
 		expect(failed.takes).toHaveLength(3);
 		expect(failed.inCut.kind).toBe('slate');
-		expect(failed.takes.at(-1)!.reason).toMatch(/Veo reported a failed generation/);
+		expect(failed.takes.at(-1)!.reason).toMatch(/Google reported a failed generation/);
 		expect(report.totals.slates).toBe(1);
 		// The cut keeps its length: a slate stands in for the failed shot.
 		expect(

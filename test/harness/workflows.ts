@@ -77,7 +77,7 @@ export function sceneSpecFromBodyNode(): NodeSpec {
 		parameters: {
 			operation: 'fromJson',
 			specJson: '={{ $json.body }}',
-			model: 'veo-3.1-fast-generate-preview',
+			model: 'gemini-omni-1.2-flash',
 		},
 	};
 }

@@ -46,7 +46,7 @@ export function makeTake(
 		attempt,
 		prompt: `Prompt for ${shotId}, attempt ${attempt}`,
 		negativePrompt: 'text, watermark',
-		model: 'veo-3.1-fast-generate-preview',
+		model: 'gemini-omni-1.2-flash',
 		requestedDurationSeconds: durationSeconds,
 		operationName: `models/veo/operations/${shotId}-${attempt}`,
 		outcome,
@@ -96,7 +96,7 @@ export function pipelineItems(
 	spec.shots.forEach((shot, index) => {
 		if (options.dialogue?.[index]) shot.dialogue = options.dialogue[index];
 	});
-	return createShotItems(spec, 'veo-3.1-fast-generate-preview').map((item, index) => {
+	return createShotItems(spec, 'gemini-omni-1.2-flash').map((item, index) => {
 		let current: ShotItem = item;
 		const specs = takes[index];
 		specs.forEach((takeSpec, attemptIndex) => {

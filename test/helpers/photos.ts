@@ -117,6 +117,6 @@ export function photoShotSpec(): SceneSpec {
 
 /** Eileen's shot as Veo Generate leaves it: generated, with one take. */
 export function photoShotItem(): ShotItem {
-	const [pending] = createShotItems(photoShotSpec(), 'veo-3.1-fast-generate-preview');
+	const [pending] = createShotItems(photoShotSpec(), 'gemini-omni-1.2-flash');
 	return transition({ ...pending, takes: [takeFor(pending, 1)] }, 'generated');
 }

@@ -57,14 +57,12 @@ export interface ShotSetup extends TakeOptions {
 
 /** One item per setup, shots 1..n of one pipeline, each with its newest take as described. */
 export function reviewBatch(setups: ShotSetup[]): ShotItem[] {
-	return createShotItems(cafeSpec(setups.length), 'veo-3.1-fast-generate-preview').map(
-		(item, index) => {
-			const setup = setups[index];
-			const attempts = (setup.earlierTakes ?? 0) + 1;
-			const takes = Array.from({ length: attempts }, (_, taken) =>
-				takeFor(item, taken + 1, taken + 1 === attempts ? setup : {}),
-			);
-			return { ...item, status: setup.status, takes };
-		},
-	);
+	return createShotItems(cafeSpec(setups.length), 'gemini-omni-1.2-flash').map((item, index) => {
+		const setup = setups[index];
+		const attempts = (setup.earlierTakes ?? 0) + 1;
+		const takes = Array.from({ length: attempts }, (_, taken) =>
+			takeFor(item, taken + 1, taken + 1 === attempts ? setup : {}),
+		);
+		return { ...item, status: setup.status, takes };
+	});
 }

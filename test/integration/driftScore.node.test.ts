@@ -77,17 +77,16 @@ async function generate(
 ): Promise<{ items: INodeExecutionData[]; binaryDir: string }> {
 	standIn.configure({ faults });
 	const shotSpec = spec(shots, reference);
-	const items: INodeExecutionData[] = createShotItems(
-		shotSpec,
-		'veo-3.1-fast-generate-preview',
-	).map((json) => ({ json: json as never }));
+	const items: INodeExecutionData[] = createShotItems(shotSpec, 'gemini-omni-1.2-flash').map(
+		(json) => ({ json: json as never }),
+	);
 	const mock = mockNodeContext({
 		items,
 		credentials: credentials(),
 		parameters: {
 			operation: 'generateAndWait',
 			authentication: 'geminiApi',
-			model: locator('veo-3.1-fast-generate-preview'),
+			model: locator('gemini-omni-1.2-flash'),
 			promptSource: 'compiled',
 			extraNegativePrompt: '',
 			clipProperty: 'clip',
@@ -254,7 +253,7 @@ describe('Drift Score on stand-in clips', () => {
 		// The stand-in's stored files: generated videos and uploads.
 		const { files } = standIn as unknown as { files: Map<string, unknown> };
 		const [uploads, stored] = [standIn.stats.uploads, files.size];
-		const judge = geminiDriftJudge(connect('gemini', standIn.url), 'gemini-2.5-flash', realSleep, {
+		const judge = geminiDriftJudge(connect('gemini', standIn.url), 'gemini-3.8-flash', realSleep, {
 			inlineLimitBytes: 1024,
 		});
 		const answer = await judge.ask(
@@ -264,7 +263,7 @@ describe('Drift Score on stand-in clips', () => {
 		expect(standIn.stats.uploads - uploads).toBe(1);
 		// Answered truthfully about the uploaded clip (the stand-in knows it drew it), then deleted.
 		expect(
-			parseJudgement(answer, constraints, 'gemini-2.5-flash').verdicts.every(
+			parseJudgement(answer, constraints, 'gemini-3.8-flash').verdicts.every(
 				(verdict) => verdict.passed && verdict.confidence === 0.95,
 			),
 		).toBe(true);

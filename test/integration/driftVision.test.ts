@@ -193,7 +193,7 @@ describe('clips of the photographs', () => {
 					look: true,
 					offlineChecks,
 					judge: false,
-					judgeModel: locator('gemini-2.5-flash'),
+					judgeModel: locator('gemini-3.8-flash'),
 					options: { contactSheet: false },
 				},
 			});

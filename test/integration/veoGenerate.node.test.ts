@@ -8,10 +8,12 @@ import { startStandIn, type GoogleApiStandIn } from '../../google-api-standin/se
 import { VeoGenerate } from '../../nodes/VeoGenerate/VeoGenerate.node';
 import { locator, mockNodeContext } from '../helpers/mockNodeContext';
 import { cafeSpec } from '../helpers/specs';
+import { submissionsTo } from './helpers';
 
 /**
  * Veo Generate through its execute(), with the real @google/genai SDK against the Google API
- * stand-in and real ffprobe, on both backends: parallel generation within quota, and what Google
+ * stand-in and real ffprobe, on both backends (Omni on the Gemini API, Veo 3.1 on Vertex AI):
+ * parallel generation within quota, and what Google
  * gets wrong (429 storms, failed operations, safety filtering, short or cut downloads).
  */
 
@@ -19,8 +21,12 @@ jest.setTimeout(120_000);
 
 type Backend = 'gemini' | 'vertex';
 const BACKENDS: Backend[] = ['gemini', 'vertex'];
+/** Omni reports an interaction's error with its code; Veo's operation error is the message alone. */
+const ERROR_CODE: Record<Backend, string> = { gemini: '13: ', vertex: '' };
+
+/** Gemini Omni on the Gemini API (interactions), Veo 3.1 on Vertex AI (predictLongRunning). */
 const MODEL: Record<Backend, string> = {
-	gemini: 'veo-3.1-fast-generate-preview',
+	gemini: 'gemini-omni-1.2-flash',
 	vertex: 'veo-3.1-fast-generate-001',
 };
 
@@ -81,11 +87,11 @@ function withFaults(faults: FaultRule[]): void {
 
 describe('Veo Generate against the stand-in', () => {
 	it.each([
-		['gemini', 'veo-3.1-fast-generate-preview'],
-		['vertex', 'veo-3.1-fast-generate-001'],
+		['gemini', ['gemini-omni-1.2-flash', 'gemini-omni-1.1-flash'], 'omni'],
+		['vertex', ['gemini-omni-1.2-flash', 'veo-3.1-fast-generate-001'], 'fast'],
 	] as const)(
-		'lists the models that make video on each backend, filtered as the user types (%s)',
-		async (backend, fastId) => {
+		'lists the video models served on each backend, filtered as the user types (%s)',
+		async (backend, served, typed) => {
 			const { context } = mockNodeContext({
 				items: [],
 				parameters: { authentication: backend === 'gemini' ? 'geminiApi' : 'vertexAiApi' },
@@ -98,17 +104,20 @@ describe('Veo Generate against the stand-in', () => {
 					},
 				},
 			});
-			const search = new VeoGenerate().methods.listSearch.veoModels.bind(
+			const search = new VeoGenerate().methods.listSearch.videoModels.bind(
 				context as unknown as ILoadOptionsFunctions,
 			);
-			const all = (await search()).results.map((result) => result.value);
-			expect(all).toContain(fastId);
-			expect(all).toContain('veo-2.0-generate-001');
-			expect(all.every((id) => String(id).startsWith('veo-'))).toBe(true);
-			const fast = (await search('FAST')).results.map((result) => result.value);
-			expect(fast.length).toBeGreaterThan(0);
-			expect(fast.every((id) => String(id).includes('fast'))).toBe(true);
-			expect(fast).toContain(fastId);
+			const all = (await search()).results.map((result) => String(result.value));
+			expect(all).toEqual(expect.arrayContaining([...served]));
+			// Text models and retired ids are not offered for video.
+			expect(all.some((id) => /^gemini-\d/.test(id))).toBe(false);
+			expect(all).not.toContain('veo-3.1-fast-generate-preview');
+			if (backend === 'gemini') expect(all.some((id) => id.startsWith('veo-'))).toBe(false);
+			const filtered = (await search(typed.toUpperCase())).results.map((result) =>
+				String(result.value),
+			);
+			expect(filtered.length).toBeGreaterThan(0);
+			expect(filtered.every((id) => id.includes(typed))).toBe(true);
 		},
 	);
 
@@ -142,7 +151,7 @@ describe('Veo Generate against the stand-in', () => {
 		async (backend) => {
 			standIn.configure({ maxConcurrentOperations: 2, quotaRetryDelaySeconds: 0.3, seed: 11 });
 			withFaults([{ on: 'predict', effect: 'http_429', rate: 0.5, retryDelaySeconds: 0.2 }]);
-			const predictsBefore = standIn.stats.predictRequests;
+			const predictsBefore = submissionsTo(standIn);
 			const { shots, clipFile } = await runVeo(
 				shotItems(5, 4),
 				{ options: { concurrency: 4 } },
@@ -153,7 +162,7 @@ describe('Veo Generate against the stand-in', () => {
 				Array(5).fill(['generated', 1]),
 			);
 			// Refused submissions were tried again rather than failing shots.
-			expect(standIn.stats.predictRequests - predictsBefore).toBeGreaterThan(5);
+			expect(submissionsTo(standIn) - predictsBefore).toBeGreaterThan(5);
 			for (const index of shots.keys())
 				expect((await probeMedia(clipFile(index))).durationSeconds).toBeCloseTo(4, 0);
 		},
@@ -175,14 +184,14 @@ describe('Veo Generate against the stand-in', () => {
 			expect(shots[0].status).toBe('generated');
 			expect(shots[0].takes.map((take) => take.outcome)).toEqual(['failed', 'generated']);
 			expect(shots[0].takes[0].reason).toBe(
-				'Veo reported a failed generation: Video generation failed due to an internal error. Please try again.',
+				`Google reported a failed generation: ${ERROR_CODE[backend]}Video generation failed due to an internal error. Please try again.`,
 			);
 			expect(output[0].binary!.clip).toBe(output[0].binary!.clip_take2);
 
 			expect(shots[1].status).toBe('failed');
 			expect(shots[1].takes.map((take) => take.outcome)).toEqual(['failed', 'failed']);
 			expect(shots[1].statusReason).toBe(
-				'Veo reported a failed generation: Video generation failed due to an internal error. Please try again. (attempt 2 of 2; no attempts left)',
+				`Google reported a failed generation: ${ERROR_CODE[backend]}Video generation failed due to an internal error. Please try again. (attempt 2 of 2; no attempts left)`,
 			);
 			expect(output[1].binary).toBeUndefined();
 		},
@@ -198,7 +207,9 @@ describe('Veo Generate against the stand-in', () => {
 			expect(shots[0].takes).toHaveLength(1);
 			expect(shots[0].takes[0]).toMatchObject({ outcome: 'safety_filtered', costUsd: 0 });
 			expect(shots[0].takes[0].safetyReasons).toEqual([
-				expect.stringContaining("may violate Google's Responsible AI practices"),
+				expect.stringMatching(
+					/may violate Google's (Responsible AI practices|Generative AI Prohibited Use Policy)/,
+				),
 			]);
 			expect(output[0].binary).toBeUndefined();
 			expect(shots[1].status).toBe('generated');
@@ -239,7 +250,7 @@ describe('Veo Generate against the stand-in', () => {
 	});
 
 	it('refuses to start, with the install hint, when ffprobe is missing: nothing is paid for', async () => {
-		const predictsBefore = standIn.stats.predictRequests;
+		const predictsBefore = submissionsTo(standIn);
 		const saved = process.env.FFPROBE_PATH;
 		process.env.FFPROBE_PATH = '/nonexistent/ffprobe';
 		try {
@@ -248,6 +259,6 @@ describe('Veo Generate against the stand-in', () => {
 			if (saved === undefined) delete process.env.FFPROBE_PATH;
 			else process.env.FFPROBE_PATH = saved;
 		}
-		expect(standIn.stats.predictRequests).toBe(predictsBefore);
+		expect(submissionsTo(standIn)).toBe(predictsBefore);
 	});
 });

@@ -54,7 +54,7 @@ function takeInFlight(taken: {
 		attempt: taken.attempt,
 		prompt: 'the prompt it was submitted with',
 		negativePrompt: 'text',
-		model: 'veo-3.1-fast-generate-preview',
+		model: 'gemini-omni-1.2-flash',
 		requestedDurationSeconds: taken.durationSeconds,
 		operationName: taken.operationName,
 		outcome: 'submitted',
@@ -238,7 +238,7 @@ describe('runGenerationBatch: waiting for every clip', () => {
 		]);
 		expect(result.end).toBe('failed');
 		expect(result.reason).toBe(
-			'Veo reported a failed generation: Video generation failed due to an internal error. (attempt 3 of 3; no attempts left)',
+			'Google reported a failed generation: Video generation failed due to an internal error. (attempt 3 of 3; no attempts left)',
 		);
 	});
 
@@ -248,7 +248,7 @@ describe('runGenerationBatch: waiting for every clip', () => {
 		expect(veo.accepted).toHaveLength(1);
 		expect(report.results[0]).toMatchObject({
 			end: 'failed',
-			reason: 'Veo reported a failed generation: The prompt cannot be rendered.',
+			reason: 'Google reported a failed generation: The prompt cannot be rendered.',
 		});
 	});
 
@@ -555,7 +555,7 @@ describe('runGenerationBatch: Check and Fetch', () => {
 		]);
 		expect(report.results[1].attempts[0]).toMatchObject({ outcome: 'submitted', pollCount: 3 });
 		expect(report.results[2].reason).toBe(
-			'Veo reported a failed generation: Video generation failed due to an internal error.',
+			'Google reported a failed generation: Video generation failed due to an internal error.',
 		);
 	});
 

@@ -59,11 +59,11 @@ describe('deterministic ids', () => {
 
 	it('gives shot items of one spec and model one pipeline id, and another model another', () => {
 		const spec = parseSceneSpec(rawSpec());
-		const items = createShotItems(spec, 'veo-3.1-fast-generate-preview');
+		const items = createShotItems(spec, 'gemini-omni-1.2-flash');
 		expect(new Set(items.map((item) => item.pipelineId)).size).toBe(1);
-		expect(
-			createShotItems(parseSceneSpec(rawSpec()), 'veo-3.1-fast-generate-preview')[0].pipelineId,
-		).toBe(items[0].pipelineId);
+		expect(createShotItems(parseSceneSpec(rawSpec()), 'gemini-omni-1.2-flash')[0].pipelineId).toBe(
+			items[0].pipelineId,
+		);
 		expect(createShotItems(spec, 'veo-3.1-generate-preview')[0].pipelineId).not.toBe(
 			items[0].pipelineId,
 		);

@@ -155,7 +155,7 @@ describe('parseShotItem: malformed items give an error naming the field', () => 
 
 describe('shot item format versions', () => {
 	it('Scene Spec writes the current version on every item', () => {
-		const items = createShotItems(parseSceneSpec(cafeSpec(2)), 'veo-3.1-fast-generate-preview');
+		const items = createShotItems(parseSceneSpec(cafeSpec(2)), 'gemini-omni-1.2-flash');
 		expect(SHOT_ITEM_FORMAT_VERSION).toBe(2);
 		expect(items.map((item) => item.formatVersion)).toEqual([2, 2]);
 	});

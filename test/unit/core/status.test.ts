@@ -7,13 +7,13 @@ import { SHOT_STATUSES, type ShotItem, type ShotStatus } from '../../../core/typ
 import { rawSpec } from '../../fixtures/sceneSpec';
 
 function firstItem(status: ShotStatus = 'pending'): ShotItem {
-	const [item] = createShotItems(parseSceneSpec(rawSpec()), 'veo-3.1-fast-generate-preview');
+	const [item] = createShotItems(parseSceneSpec(rawSpec()), 'gemini-omni-1.2-flash');
 	return { ...item, status };
 }
 
 describe('the shot status machine', () => {
 	it('starts every shot as pending with an empty history', () => {
-		const items = createShotItems(parseSceneSpec(rawSpec()), 'veo-3.1-fast-generate-preview');
+		const items = createShotItems(parseSceneSpec(rawSpec()), 'gemini-omni-1.2-flash');
 		expect(items.map((item) => item.status)).toEqual(['pending', 'pending', 'pending']);
 		expect(items.every((item) => item.statusHistory.length === 0)).toBe(true);
 	});

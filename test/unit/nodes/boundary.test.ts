@@ -32,7 +32,7 @@ const NODES: Array<[string, () => INodeType, () => INodeExecutionData[]]> = [
 	[
 		'Veo Generate',
 		() => new VeoGenerate(),
-		() => asItems(createShotItems(cafeSpec(1), 'veo-3.1-fast-generate-preview')),
+		() => asItems(createShotItems(cafeSpec(1), 'gemini-omni-1.2-flash')),
 	],
 	['Drift Score', () => new DriftScore(), () => asItems(reviewBatch([{ status: 'generated' }]))],
 	[

@@ -27,7 +27,7 @@ import { cafeSpec } from '../../helpers/specs';
  */
 
 let mockVeo: FakeVeo;
-jest.mock('../../../nodes/VeoGenerate/service', () => ({ veoService: () => mockVeo }));
+jest.mock('../../../nodes/VeoGenerate/service', () => ({ videoService: () => mockVeo }));
 beforeEach(() => (mockVeo = new FakeVeo({ now: Date.now, fileBytes: 64 })));
 
 /** `options.concurrency`, `renditions.rendition.shortSide`...: where each number option sits. */
@@ -76,7 +76,7 @@ interface NodeUnderTest {
 }
 
 const pendingShot = (): INodeExecutionData[] =>
-	createShotItems(cafeSpec(1), 'veo-3.1-fast-generate-preview').map((json) => ({
+	createShotItems(cafeSpec(1), 'gemini-omni-1.2-flash').map((json) => ({
 		json: json as never,
 	}));
 
@@ -97,12 +97,12 @@ const NODES: Record<string, NodeUnderTest> = {
 	'fromBrief:': sceneSpec('fromBrief', SCENE_SPEC_FROM_BRIEF),
 	'fromJson:': sceneSpec('fromJson', {
 		specJson: cafeSpec(1),
-		model: 'veo-3.1-fast-generate-preview',
+		model: 'gemini-omni-1.2-flash',
 		targetDurationSeconds: 0,
 	}),
 	'defineInNode:': sceneSpec('defineInNode', {
 		title: 'Morning Ritual',
-		model: 'veo-3.1-fast-generate-preview',
+		model: 'gemini-omni-1.2-flash',
 		aspectRatio: '16:9',
 		resolution: '720p',
 		shots: { shot: [{ description: 'Mya pours coffee', durationSeconds: 8 }] },

@@ -23,7 +23,7 @@ async function run(
 const fromJson = (spec: unknown, extra: Record<string, unknown> = {}) => ({
 	operation: 'fromJson',
 	specJson: spec,
-	model: 'veo-3.1-fast-generate-preview',
+	model: 'gemini-omni-1.2-flash',
 	targetDurationSeconds: 0,
 	...extra,
 });
@@ -80,9 +80,9 @@ describe('Scene Spec: From JSON', () => {
 
 	it('refuses a duration the model does not make, naming the shot', async () => {
 		const spec = cafeSpec(2);
-		spec.shots[1].durationSeconds = 5;
+		spec.shots[1].durationSeconds = 20;
 		await expect(run(fromJson(spec))).rejects.toThrow(
-			/shots\[1\]\.durationSeconds: 5 s is not a duration Veo 3.1 Fast makes/,
+			/shots\[1\]\.durationSeconds: 20 s is not a duration Gemini Omni 1\.2 Flash makes/,
 		);
 	});
 
@@ -138,7 +138,7 @@ describe('Scene Spec: Define in Node', () => {
 		operation: 'defineInNode',
 		title: 'Launch',
 		logline: '',
-		model: 'veo-3.1-fast-generate-preview',
+		model: 'gemini-omni-1.2-flash',
 		aspectRatio: '9:16',
 		resolution: '720p',
 		look: 'bright',
@@ -216,7 +216,7 @@ describe('Scene Spec: Define in Node', () => {
 				defined([
 					{
 						description: 'x',
-						durationSeconds: 7,
+						durationSeconds: 16,
 						camera: '',
 						characters: '',
 						props: '',
@@ -227,7 +227,7 @@ describe('Scene Spec: Define in Node', () => {
 					},
 				]),
 			),
-		).rejects.toThrow(/shots\[0\]\.durationSeconds: 7 s/);
+		).rejects.toThrow(/shots\[0\]\.durationSeconds: 16 s/);
 	});
 });
 

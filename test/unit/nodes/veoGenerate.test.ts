@@ -1,8 +1,12 @@
+import { promises as fs } from 'fs';
 import { NodeOperationError, type IBinaryData, type INodeExecutionData } from 'n8n-workflow';
+import { tmpdir } from 'os';
+import path from 'path';
 
 import { createShotItems } from '../../../core/shotItems';
 import type { ShotItem, Take } from '../../../core/types';
 import { VeoGenerate } from '../../../nodes/VeoGenerate/VeoGenerate.node';
+import { makeClip } from '../../helpers/assembly';
 import { FakeVeo, SAFETY_REASON, type FakeVeoOptions } from '../../helpers/fakeVeo';
 import { locator, mockNodeContext } from '../../helpers/mockNodeContext';
 import { VEO_GENERATE } from '../../helpers/nodeParameters';
@@ -14,8 +18,12 @@ import { cafeSpec } from '../../helpers/specs';
  * what comes out. The real SDK against the stand-in is in test/integration.
  */
 
+const OMNI = 'gemini-omni-1.2-flash';
+const AT = '2026-11-25T10:00:00.000Z';
+const CLIP_REFERENCE = { binaryProperty: 'clip_take1', mimeType: 'video/mp4' };
+
 let mockVeo: FakeVeo;
-jest.mock('../../../nodes/VeoGenerate/service', () => ({ veoService: () => mockVeo }));
+jest.mock('../../../nodes/VeoGenerate/service', () => ({ videoService: () => mockVeo }));
 
 const REFERENCE_IMAGE: IBinaryData = {
 	data: Buffer.from('mya reference').toString('base64'),
@@ -29,7 +37,7 @@ function shotItems(
 ): INodeExecutionData[] {
 	const spec = cafeSpec(count);
 	spec.bible.characters[0].referenceImage = { binaryProperty: 'ref_mya', mimeType: 'image/png' };
-	return createShotItems(spec, 'veo-3.1-fast-generate-preview').map((item, index) => {
+	return createShotItems(spec, OMNI).map((item, index) => {
 		edit(item, index);
 		return { json: item as never, binary: { ref_mya: REFERENCE_IMAGE } };
 	});
@@ -41,7 +49,7 @@ function take(attempt: number, overrides: Partial<Take> = {}): Take {
 		attempt,
 		prompt: 'an earlier prompt',
 		negativePrompt: '',
-		model: 'veo-3.1-fast-generate-preview',
+		model: OMNI,
 		requestedDurationSeconds: 8,
 		outcome: 'generated',
 		costUsd: 0.8,
@@ -92,7 +100,7 @@ function useVeo(options: Partial<FakeVeoOptions> = {}): FakeVeo {
 beforeEach(() => useVeo());
 
 describe('Veo Generate: the request for each shot', () => {
-	it("compiles the prompt from the production state, adds the extra negative prompt, and sends the bible's reference images on Veo 3.1", async () => {
+	it("compiles the prompt from the production state, adds the extra negative prompt, and sends the bible's reference images bound by name", async () => {
 		const { shots } = await run(shotItems(2), {
 			parameters: { extraNegativePrompt: 'blurry, text' },
 		});
@@ -100,7 +108,7 @@ describe('Veo Generate: the request for each shot', () => {
 		expect(mockVeo.accepted).toHaveLength(2);
 		const [request] = mockVeo.accepted.map((submission) => submission.request);
 		expect(request).toMatchObject({
-			model: 'veo-3.1-fast-generate-preview',
+			model: OMNI,
 			durationSeconds: 8,
 			aspectRatio: '16:9',
 			resolution: '720p',
@@ -111,15 +119,17 @@ describe('Veo Generate: the request for each shot', () => {
 		);
 		expect(request.prompt).toContain('mug (a ceramic mug, colour: blue, always full)');
 		expect(request.referenceImages).toEqual([
-			{ data: REFERENCE_IMAGE.data, mimeType: 'image/png' },
+			{ data: REFERENCE_IMAGE.data, mimeType: 'image/png', label: 'Mya' },
 		]);
+		expect(request.edit).toBeUndefined();
 		expect(request.generateAudio).toBeUndefined();
 		expect(request.seed).toBeUndefined();
 		expect(shots[0].takes[0]).toMatchObject({
 			prompt: request.prompt,
 			negativePrompt: 'text, watermark, blurry',
-			model: 'veo-3.1-fast-generate-preview',
+			model: OMNI,
 			requestedDurationSeconds: 8,
+			mode: 'generate',
 		});
 	});
 
@@ -139,9 +149,14 @@ describe('Veo Generate: the request for each shot', () => {
 		});
 	});
 
-	it("leaves the bible's reference images out on a model that does not take them", async () => {
-		await run(shotItems(1), { parameters: { model: locator('veo-3.0-fast-generate-001') } });
-		expect(mockVeo.accepted[0].request.model).toBe('veo-3.0-fast-generate-001');
+	it("leaves the bible's reference images out where the model cannot take them (Veo 3.1 below 8 s)", async () => {
+		await run(
+			shotItems(1, (item) => (item.shot.durationSeconds = 6)),
+			{
+				parameters: { authentication: 'vertexAiApi', model: locator('veo-3.1-fast-generate-001') },
+			},
+		);
+		expect(mockVeo.accepted[0].request.model).toBe('veo-3.1-fast-generate-001');
 		expect(mockVeo.accepted[0].request.referenceImages).toBeUndefined();
 	});
 
@@ -170,49 +185,53 @@ describe('Veo Generate: refused before any call', () => {
 	// Item 0 is fine; item 1 gets the parameters under test.
 	it.each([
 		[
-			'a 5-second clip on Veo 3.1',
-			{ options: onlyItem1({ durationSeconds: 5 }) },
-			/^Item 1: options\.durationSeconds: Veo 3\.1 Fast \(veo-3\.1-fast-generate-preview\) does not make 5-second clips \(allowed: 4, 6, 8 seconds\)/,
+			'a 16-second clip on Omni 1.2',
+			{ options: onlyItem1({ durationSeconds: 16 }) },
+			/^Item 1: options\.durationSeconds: Gemini Omni 1\.2 Flash \(gemini-omni-1\.2-flash\) does not make 16-second clips \(allowed: 3-15 seconds\)/,
 		],
 		[
-			'generateAudio on the Gemini API',
-			{ options: onlyItem1({ generateAudio: 'on' }) },
-			/^Item 1: options\.generateAudio: the Gemini API does not take generateAudio/,
+			'an audio switch on Omni',
+			{ options: onlyItem1({ generateAudio: 'off' }) },
+			/^Item 1: options\.generateAudio: Gemini Omni 1\.2 Flash .* takes no audio switch \(it always adds audio\)/,
 		],
 		[
-			'a seed on the Gemini API',
-			{ options: onlyItem1({ seed: 7 }) },
-			/^Item 1: options\.seed: the Gemini API does not take a seed/,
+			'a retired Veo id on the Gemini API',
+			{ model: onlyItem1(locator('veo-3.1-fast-generate-preview')) },
+			/^Item 1: model: veo-3\.1-fast-generate-preview was shut down on the Gemini API on 2026-10-22; use gemini-omni-1\.2-flash/,
 		],
 		[
-			'a Gemini API id on Vertex AI',
+			'a Gemini-API-only Omni id on Vertex AI',
 			{
 				authentication: 'vertexAiApi',
-				model: (index: number) =>
-					locator(index === 1 ? 'veo-3.1-fast-generate-preview' : 'veo-3.1-fast-generate-001'),
+				model: (index: number) => locator(index === 1 ? 'gemini-omni-1.1-flash' : OMNI),
 			},
-			/^Item 1: model: Veo 3\.1 Fast \(veo-3\.1-fast-generate-preview\) is not served on the Vertex AI; use one of veo-3\.1-generate-001/,
+			/^Item 1: model: gemini-omni-1\.1-flash is not served on the Vertex AI; use one of gemini-omni-1\.2-flash/,
 		],
 		[
-			'reference images always, on Veo 3',
+			'reference images always, on Veo 3.1 at 6 s',
 			{
-				model: onlyItem1(locator('veo-3.0-generate-001')),
+				authentication: 'vertexAiApi',
+				model: locator('veo-3.1-fast-generate-001'),
+				options: onlyItem1({ durationSeconds: 6 }),
 				images: onlyItem1({ characterReferences: 'always' }),
 			},
-			/^Item 1: images\.characterReferences: Veo 3 \(veo-3\.0-generate-001\) does not take reference images/,
+			/^Item 1: options\.durationSeconds: Veo 3\.1 Fast \(veo-3\.1-fast-generate-001\) needs 8 seconds for reference images/,
 		],
 	])('%s', async (_name, parameters, message) => {
 		const error = await run(shotItems(2), { parameters }).catch((caught: Error) => caught);
 		expect(error).toBeInstanceOf(Error);
 		expect((error as Error).message).toMatch(message);
-		expect((error as { description?: string }).description).toMatch(/^Nothing was sent to Google/);
+		// Refused before any call: the hint says nothing went out, or how to pick a model served today.
+		expect((error as { description?: string }).description).toMatch(
+			/^Nothing was sent to Google|^Google retires video models without notice/,
+		);
 		expect(mockVeo.submissions).toEqual([]);
 	});
 
 	it("names the shot list when the shot's own duration does not fit the model", async () => {
-		const items = shotItems(1, (item) => (item.shot.durationSeconds = 5));
+		const items = shotItems(1, (item) => (item.shot.durationSeconds = 20));
 		await expect(run(items)).rejects.toThrow(
-			/^Item 0: shot\.durationSeconds: Veo 3\.1 Fast .* does not make 5-second clips/,
+			/^Item 0: shot\.durationSeconds: Gemini Omni 1\.2 Flash .* does not make 20-second clips/,
 		);
 		expect(mockVeo.submissions).toEqual([]);
 	});
@@ -351,12 +370,13 @@ describe('Veo Generate: what comes out', () => {
 
 		expect(shots.map((shot) => shot.status)).toEqual(['generated', 'generated', 'pending']);
 		expect(shots[2].statusReason).toBe(
-			'not started: the next clip ($0.80) would take the spend of $1.60 over the budget of $1.70',
+			// 8 s of Omni 1.2 at 720p: 8 x 5,792 tokens at $17.50 per million, $0.81 a clip.
+			'not started: the next clip ($0.81) would take the spend of $1.62 over the budget of $1.70',
 		);
 		expect(shots[2].takes).toEqual([]);
-		expect(shots[0].takes[0].costUsd).toBe(0.8);
+		expect(shots[0].takes[0].costUsd).toBeCloseTo(0.811, 3);
 		expect(mock.hints.map((hint) => hint.message)).toEqual([
-			'The budget stopped new submissions after $1.60; unstarted shots are still pending (see statusReason).',
+			'The budget stopped new submissions after $1.62; unstarted shots are still pending (see statusReason).',
 		]);
 	});
 
@@ -440,5 +460,116 @@ describe('Veo Generate: Submit Only, then Check and Fetch', () => {
 			requestedDurationSeconds: 8,
 			clip: { binaryProperty: 'clip_take1', durationSeconds: 8 },
 		});
+	});
+});
+
+describe('Veo Generate: a rejected take fixed by an edit', () => {
+	/** Shot 1 rejected by a person with a note about its only take, an Omni interaction. */
+	const rejected = () =>
+		shotItems(1, (item) => {
+			item.status = 'needs_regeneration';
+			item.takes = [
+				take(1, { id: 'shot-01-take-1', operationName: 'interaction-41', clip: CLIP_REFERENCE }),
+			];
+			item.correctiveNotes = [
+				{ source: 'review', text: 'The mug must be blue', takeId: 'shot-01-take-1', at: AT },
+			];
+		});
+
+	it('edits the rejected take on its own interaction and records the take as an edit of it', async () => {
+		const { shots } = await run(rejected());
+		const [request] = mockVeo.accepted.map((submission) => submission.request);
+		expect(request.edit).toEqual({
+			previousOperation: 'interaction-41',
+			instruction: 'The mug must be blue. Keep everything else the same.',
+		});
+		expect(shots[0].takes[1]).toMatchObject({ attempt: 2, mode: 'edit', editOf: 'shot-01-take-1' });
+		expect(shots[0].status).toBe('generated');
+	});
+
+	it('generates anew when told to, with the note in the prompt', async () => {
+		const { shots } = await run(rejected(), {
+			parameters: { options: { correctionMode: 'regenerate' } },
+		});
+		const [request] = mockVeo.accepted.map((submission) => submission.request);
+		expect(request.edit).toBeUndefined();
+		expect(request.prompt).toContain('Corrections from earlier takes: The mug must be blue.');
+		expect(shots[0].takes[1]).toMatchObject({ mode: 'generate' });
+		expect(shots[0].takes[1].editOf).toBeUndefined();
+	});
+
+	it('generates anew, and says why, when the rejected take was made by a model that cannot be edited', async () => {
+		const items = rejected();
+		(items[0].json as unknown as ShotItem).takes[0].model = 'veo-3.1-fast-generate-001';
+		const { shots } = await run(items);
+		expect(mockVeo.accepted[0].request.edit).toBeUndefined();
+		expect(shots[0].takes[1].editFallback).toBe(
+			'shot-01-take-1 was made by veo-3.1-fast-generate-001, which gemini-omni-1.2-flash cannot edit',
+		);
+	});
+});
+
+describe('Veo Generate: continuing shots start from the previous last frame', () => {
+	let clipBase64: string;
+	beforeAll(async () => {
+		const dir = await fs.mkdtemp(path.join(tmpdir(), 'veo-continuity-'));
+		try {
+			await makeClip(path.join(dir, 'clip.mp4'), { color: 'orange', seconds: 1, tone: 0 });
+			clipBase64 = (await fs.readFile(path.join(dir, 'clip.mp4'))).toString('base64');
+		} finally {
+			await fs.rm(dir, { recursive: true, force: true });
+		}
+	});
+
+	/** Shot 2 continues shot 1; shot 1 in the given state. */
+	function film(previous: 'pending' | 'approved') {
+		const items = shotItems(2, (item, index) => {
+			item.shot.continuousWithPrevious = index === 1;
+			if (index === 0 && previous === 'approved') {
+				item.status = 'approved';
+				item.takes = [take(1, { id: 'shot-01-take-1', clip: CLIP_REFERENCE })];
+			}
+		});
+		if (previous === 'approved') {
+			items[0].binary = {
+				...items[0].binary,
+				clip_take1: { data: clipBase64, mimeType: 'video/mp4', fileName: 'take1.mp4' },
+			};
+		}
+		return items;
+	}
+
+	it('holds a continuing shot, saying why, while the previous shot is not approved', async () => {
+		const { shots } = await run(film('pending'), {
+			parameters: { options: { continuityFrames: true } },
+		});
+		expect(mockVeo.accepted.map((submission) => submission.request.prompt.split('\n')[0])).toEqual([
+			'Shot 1 of 2: Beat 1: Mya pours coffee into the mug.',
+		]);
+		expect(shots[1]).toMatchObject({
+			status: 'pending',
+			statusReason: 'waiting for shot-01 to be approved: this shot starts from its last frame',
+			takes: [],
+		});
+	});
+
+	it("starts the shot from the approved take's last frame, and the take says whose", async () => {
+		const { shots } = await run(film('approved'), {
+			parameters: { options: { continuityFrames: true } },
+		});
+		expect(mockVeo.accepted).toHaveLength(1);
+		const { firstFrame } = mockVeo.accepted[0].request;
+		expect(firstFrame?.mimeType).toBe('image/jpeg');
+		// A real JPEG made by ffmpeg from the previous clip's end.
+		expect(Buffer.from(firstFrame!.data, 'base64').subarray(0, 3)).toEqual(
+			Buffer.from([0xff, 0xd8, 0xff]),
+		);
+		expect(shots[1].takes[0]).toMatchObject({ firstFrameFrom: 'shot-01-take-1' });
+	});
+
+	it('leaves continuing shots alone when the option is off', async () => {
+		await run(film('pending'));
+		expect(mockVeo.accepted).toHaveLength(2);
+		expect(mockVeo.accepted.every((submission) => !submission.request.firstFrame)).toBe(true);
 	});
 });

@@ -8,7 +8,7 @@ import { cafeSpec } from '../../../helpers/specs';
 const at = new Date('2026-01-01T10:00:00Z');
 
 function generatedItem(takes = 2): ShotItem {
-	const [item] = createShotItems(parseSceneSpec(cafeSpec(1)), 'veo-3.1-fast-generate-preview');
+	const [item] = createShotItems(parseSceneSpec(cafeSpec(1)), 'gemini-omni-1.2-flash');
 	return {
 		...item,
 		status: 'generated',
@@ -17,7 +17,7 @@ function generatedItem(takes = 2): ShotItem {
 			attempt: index + 1,
 			prompt: 'p',
 			negativePrompt: '',
-			model: 'veo-3.1-fast-generate-preview',
+			model: 'gemini-omni-1.2-flash',
 			requestedDurationSeconds: 8,
 			outcome: 'generated',
 			clip: { binaryProperty: `clip_take${index + 1}`, mimeType: 'video/mp4' },
