@@ -222,11 +222,11 @@ describe('Drift Score on stand-in clips', () => {
 	it.each([
 		[
 			'invalid_json',
-			/^Item 0: The drift judge \(gemini-2\.5-flash\) did not answer valid JSON \(it was cut off at the output limit\)/,
+			/^Item 0: The drift judge \(gemini-3\.8-flash\) did not answer valid JSON \(it was cut off at the output limit\)/,
 		],
 		[
 			'schema_violation',
-			/^Item 0: The drift judge \(gemini-2\.5-flash\) answered outside its schema: answer must have required property 'constraints'/,
+			/^Item 0: The drift judge \(gemini-3\.8-flash\) answered outside its schema: answer must have required property 'constraints'/,
 		],
 	] as const)(
 		'stops with an error naming the item when the judge answers %s, never a pass',
