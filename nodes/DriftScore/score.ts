@@ -161,11 +161,15 @@ async function jobScorer(
 	const media = ffmpegMediaReader();
 	const previousOf = previousClips(context);
 	const files = new Map<string, Promise<string>>();
-	/** Each binary is written to the work folder once, however many clips compare with it. */
+	/**
+	 * Each binary is written to the work folder once, however many clips compare with it. `name`
+	 * is what errors and reasons call it: its role and property, never its path on the server.
+	 */
 	const fileFor = async (
 		itemIndex: number,
 		property: string,
 		binary: IBinaryData,
+		name: string,
 	): Promise<MediaFile> => {
 		// Items that share a stored binary (a reference image on every shot) share its file, and the scorers' work on it.
 		const key = binary.id ?? `${itemIndex}/${property}`;
@@ -179,11 +183,7 @@ async function jobScorer(
 				writeBinaryToFile(context, binary, filePath).then(() => filePath),
 			);
 		}
-		return {
-			path: await files.get(key)!,
-			name: `item ${itemIndex} binary "${property}"`,
-			mimeType: binary.mimeType,
-		};
+		return { path: await files.get(key)!, name, mimeType: binary.mimeType };
 	};
 
 	return async ({ itemIndex, item, binary }) => {
@@ -219,7 +219,12 @@ async function jobScorer(
 				`bible.characters[${character.id}].referenceImage`,
 			);
 			references.push({
-				...(await fileFor(itemIndex, referenceProperty, image)),
+				...(await fileFor(
+					itemIndex,
+					referenceProperty,
+					image,
+					`the reference image of ${character.name} (binary "${referenceProperty}")`,
+				)),
 				characterId: character.id,
 				characterName: character.name,
 			});
@@ -229,11 +234,23 @@ async function jobScorer(
 			{
 				bible: item.bible,
 				shot: item.shot,
-				clip: await fileFor(itemIndex, property, binary),
+				clip: await fileFor(
+					itemIndex,
+					property,
+					binary,
+					`the clip of ${item.shot.id} take ${take.attempt} (binary "${property}")`,
+				),
 				expectAudio:
 					{ always: true, never: false }[options.expectAudio as string] ??
 					Boolean(findVeoModel(take.model || item.model)?.nativeAudio),
-				previousClip: previous && (await fileFor(previous.itemIndex, property, previous.binary)),
+				previousClip:
+					previous &&
+					(await fileFor(
+						previous.itemIndex,
+						property,
+						previous.binary,
+						`the clip of the previous shot (item ${previous.itemIndex}, binary "${property}")`,
+					)),
 				references,
 			},
 			{ scorers, media, thresholds, contactSheet: options.contactSheet !== false },
