@@ -38,6 +38,11 @@ export interface FakeVeoOptions {
 	script?: Record<string, FakeOutcome[]>;
 	/** Every submission is refused with this HTTP status. */
 	refuseWith?: number;
+	/**
+	 * Every submission fails with a fault Google calls passing: an HTTP status (500, 503, 429) or
+	 * 'reset' for a connection reset. The fault never passes.
+	 */
+	failSubmissionsWith?: number | 'reset';
 	/** Downloads take this long on the given sleep. */
 	downloadDelay?: { sleep: Sleep; ms: number };
 	/** Answers to checks arrive this long after the check was made. */
@@ -58,7 +63,7 @@ interface FakeOperation {
 export interface SubmissionRecord {
 	at: number;
 	request: VideoRequest;
-	/** 'accepted', or the HTTP status it was refused with. */
+	/** 'accepted', or the HTTP status it was refused with (0: the connection was reset). */
 	answer: 'accepted' | number;
 	/** Operations the server was running when the submission arrived. */
 	runningAtServer: number;
@@ -119,6 +124,20 @@ export class FakeVeo implements VideoService {
 				`Submitting to ${request.model}: Google answered ${this.options.refuseWith}`,
 				{ status: this.options.refuseWith },
 			);
+		}
+		const fault = this.options.failSubmissionsWith;
+		if (fault !== undefined) {
+			record.answer = fault === 'reset' ? 0 : fault;
+			throw fault === 'reset'
+				? new RetryableFailure(
+						`Submitting to ${request.model}: the connection to Google failed (ECONNRESET)`,
+						undefined,
+					)
+				: new RetryableFailure(
+						`Submitting to ${request.model}: Google answered ${fault}`,
+						fault === 429 ? this.options.retryDelayMs : undefined,
+						{ status: fault },
+					);
 		}
 		const throttled = this.submissions.length <= (this.options.throttleFirst ?? 0);
 		if (
