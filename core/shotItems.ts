@@ -17,12 +17,12 @@ export function createShotItems(
 	provenance?: SpecProvenance,
 ): ShotItem[] {
 	const pipelineId = pipelineIdFor({ spec, model });
-	const allShotIds = spec.shots.map((shot) => shot.id);
-	return spec.shots.map((shot) => ({
+	return spec.shots.map((shot, index) => ({
 		pipelineId,
 		bible: spec.bible,
 		shot,
-		allShotIds,
+		shotCount: spec.shots.length,
+		shotPosition: index + 1,
 		status: 'pending',
 		statusHistory: [],
 		takes: [],
@@ -64,7 +64,7 @@ export function parseShotItem(json: unknown): ShotItem {
 		pipelineId: String(item.pipelineId),
 		bible: spec.bible,
 		shot: spec.shots[0],
-		allShotIds: Array.isArray(item.allShotIds) ? item.allShotIds.map(String) : [spec.shots[0].id],
+		...shotPlace(item, spec.shots[0].id),
 		status: item.status as ShotStatus,
 		statusReason: item.statusReason,
 		statusHistory: Array.isArray(item.statusHistory) ? item.statusHistory : [],
@@ -73,6 +73,25 @@ export function parseShotItem(json: unknown): ShotItem {
 		model: typeof item.model === 'string' ? item.model : '',
 		provenance: item.provenance,
 	};
+}
+
+/**
+ * The shot's count and position; items of the former format carry every shot id instead. An item
+ * that says neither counts as a pipeline of its own shot: Assemble then orders it by sequence.
+ */
+function shotPlace(
+	item: Partial<ShotItem> & { allShotIds?: unknown },
+	shotId: string,
+): Pick<ShotItem, 'shotCount' | 'shotPosition'> {
+	const whole = (value: unknown) =>
+		Number.isInteger(value) && Number(value) > 0 ? Number(value) : 0;
+	if (whole(item.shotCount) && whole(item.shotPosition) <= whole(item.shotCount))
+		return { shotCount: whole(item.shotCount), shotPosition: whole(item.shotPosition) };
+	if (Array.isArray(item.allShotIds)) {
+		const ids = item.allShotIds.map(String);
+		return { shotCount: ids.length, shotPosition: ids.indexOf(shotId) + 1 };
+	}
+	return { shotCount: 1, shotPosition: 0 };
 }
 
 export function latestTake(item: ShotItem): Take | undefined {

@@ -246,8 +246,13 @@ export interface ShotItem {
 	pipelineId: string;
 	bible: SceneBible;
 	shot: Shot;
-	/** Every shot id of the pipeline in sequence order, so Assemble can tell when one is missing. */
-	allShotIds: string[];
+	/**
+	 * How many shots the pipeline has, and this shot's place among them (1 = first in sequence
+	 * order): Assemble tells a missing shot by its place. Items once carried every shot id of the
+	 * pipeline (`allShotIds`), which made a batch grow with the square of its shots.
+	 */
+	shotCount: number;
+	shotPosition: number;
 	status: ShotStatus;
 	statusReason?: string;
 	statusHistory: StatusChange[];

@@ -92,7 +92,7 @@ export async function planRequest(
 		'',
 	) as string;
 	const compiled = compilePrompt(item.shot, item.bible, item.correctiveNotes, {
-		shotCount: item.allShotIds.length,
+		shotCount: item.shotCount,
 		extraNegativePrompt,
 	});
 	let prompt = compiled.prompt;
