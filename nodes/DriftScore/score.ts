@@ -6,7 +6,7 @@ import {
 	type IExecuteFunctions,
 	type INodeExecutionData,
 } from 'n8n-workflow';
-import { availableParallelism, tmpdir } from 'os';
+import { availableParallelism } from 'os';
 import path from 'path';
 
 import { referenceImageProperty, CONTACT_SHEET_PROPERTY } from '../../core/binaryNames';
@@ -29,6 +29,7 @@ import { requireBinary, writeBinaryToFile } from '../shared/binary';
 import { toNodeError } from '../shared/errors';
 import { googleClientFor } from '../shared/google';
 import { errorItem, readShotItem, shotItemOutput } from '../shared/items';
+import { makeWorkFolder } from '../shared/workFolders';
 
 /** Outputs in the three-output layout; the one-output layout sends everything to the first. */
 const OUTPUT = { pass: 0, review: 1, regenerate: 2 } as const;
@@ -106,7 +107,7 @@ export async function scoreBatch(context: IExecuteFunctions): Promise<INodeExecu
 	}
 
 	if (jobs.length) {
-		const workDir = await fs.mkdtemp(path.join(tmpdir(), 'drift-score-'));
+		const workDir = await makeWorkFolder('drift-score');
 		try {
 			const scoreJob = await jobScorer(context, workDir);
 			const options = context.getNodeParameter('options', 0, {}) as IDataObject;

@@ -6,8 +6,6 @@ import {
 	type IExecuteFunctions,
 	type INodeExecutionData,
 } from 'n8n-workflow';
-import { tmpdir } from 'os';
-import path from 'path';
 
 import { recordGeneration } from '../../core/generationRecord';
 import {
@@ -25,6 +23,7 @@ import { fileToBinary } from '../shared/binary';
 import { toNodeError } from '../shared/errors';
 import { googleClientFor } from '../shared/google';
 import { errorItem, readShotItem, shotItemOutput } from '../shared/items';
+import { makeWorkFolder } from '../shared/workFolders';
 import { planRequest } from './request';
 import { veoService } from './service';
 
@@ -130,7 +129,7 @@ export async function generateBatch(context: IExecuteFunctions): Promise<INodeEx
 		throw toNodeError(context.getNode(), error);
 	}
 
-	const workDir = await fs.mkdtemp(path.join(tmpdir(), 'veo-generate-'));
+	const workDir = await makeWorkFolder('veo-generate');
 	try {
 		const report = await runGenerationBatch(jobs, veoService(client), {
 			mode: SCHEDULER_MODE[operation],
