@@ -188,18 +188,18 @@ async function probeFile(
 		return { problem: 'its bytes are not an MP4 or MOV video', sizeBytes: size, demuxer: '' };
 	if (!format.ok) refuse(file, format.reason, HINTS[role]);
 	const { demuxer } = format;
-	const stated =
-		role === 'picture'
-			? await pictureSize(file.path, demuxer)
-			: await readMp4Facts(file.path).catch(() => undefined);
-	const statedSize = stated && ('video' in stated ? stated.video : stated);
-	const tooLarge = statedSize && oversizeReason(statedSize.width, statedSize.height);
-	if (tooLarge) refuse(file, tooLarge, HINTS[role]);
-	if (stated && 'video' in stated) {
-		const { video, audio } = stated;
+	const refuseIfTooLarge = (picture?: { width: number; height: number }) => {
+		const tooLarge = picture && oversizeReason(picture.width, picture.height);
+		if (tooLarge) refuse(file, tooLarge, HINTS[role]);
+	};
+	if (role === 'picture') refuseIfTooLarge(await pictureSize(file.path, demuxer));
+	const mp4 = role === 'clip' ? await readMp4Facts(file.path).catch(() => undefined) : undefined;
+	if (mp4) {
+		const { video, audio } = mp4;
+		refuseIfTooLarge(video);
 		return {
 			info: {
-				durationSeconds: stated.durationSeconds,
+				durationSeconds: mp4.durationSeconds,
 				formatName: 'mp4',
 				sizeBytes: size,
 				video: {
@@ -230,8 +230,7 @@ async function probeFile(
 			demuxer,
 		};
 	}
-	const probedTooLarge = info.video && oversizeReason(info.video.width, info.video.height);
-	if (probedTooLarge) refuse(file, probedTooLarge, HINTS[role]);
+	refuseIfTooLarge(info.video);
 	return { info, sizeBytes: size, demuxer };
 }
 
