@@ -360,17 +360,7 @@ class GenerationBatch {
 		if (error.status === 429) {
 			this.queue.unshift(job);
 		} else {
-			this.result(job).attempts.push({
-				attempt: this.attemptsOf(job) + 1,
-				outcome: 'failed',
-				reason,
-				submittedAt: toIso(submittedAtMs),
-				finishedAt: toIso(this.now()),
-				pollCount: 0,
-				costUsd: 0,
-				clips: [],
-				resumed: false,
-			});
+			this.recordRefusedAttempt(job, reason, submittedAtMs);
 			this.retryOrFail(job, reason);
 		}
 		const refusedMs = this.now() - this.refusingSince;
@@ -405,10 +395,17 @@ class GenerationBatch {
 			this.stopSubmitting(`not started: ${failure.message}`, `not retried: ${failure.message}`);
 			return;
 		}
+		this.recordRefusedAttempt(job, failure.message, submittedAtMs);
+		// The same request will be refused again: no point in using the shot's other attempts.
+		this.finish(job, 'failed', `Google refused the request: ${failure.message}`);
+	}
+
+	/** A submission Google refused is an attempt of the shot that cost nothing. */
+	private recordRefusedAttempt(job: GenerationJob, reason: string, submittedAtMs: number): void {
 		this.result(job).attempts.push({
 			attempt: this.attemptsOf(job) + 1,
 			outcome: 'failed',
-			reason: failure.message,
+			reason,
 			submittedAt: toIso(submittedAtMs),
 			finishedAt: toIso(this.now()),
 			pollCount: 0,
@@ -416,8 +413,6 @@ class GenerationBatch {
 			clips: [],
 			resumed: false,
 		});
-		// The same request will be refused again: no point in using the shot's other attempts.
-		this.finish(job, 'failed', `Google refused the request: ${failure.message}`);
 	}
 
 	/** Leaves every queued job unsubmitted, saying why; shots that already tried keep their takes. */

@@ -1,6 +1,7 @@
 import { promises as fs } from 'fs';
 
 import { NonRetryableFailure, RetryableFailure } from '../../core/failures';
+import type { GenerationJob } from '../../core/generationScheduler';
 import type { Sleep } from '../../core/retry';
 import type {
 	ClipInfo,
@@ -275,4 +276,22 @@ export class FakeClock {
 			next.resolve();
 		}
 	}
+}
+
+/** A job for the scheduler: an 8 s Veo 3.1 Fast shot whose prompt names it (`shot-<key>.`), three attempts. */
+export function veoJob(key: number, overrides: Partial<GenerationJob> = {}): GenerationJob {
+	return {
+		key,
+		request: {
+			model: 'veo-3.1-fast-generate-preview',
+			prompt: `shot-${key}.`,
+			durationSeconds: 8,
+			aspectRatio: '16:9',
+			resolution: '720p',
+		},
+		costUsd: 0.8,
+		attemptsUsed: 0,
+		maxAttempts: 3,
+		...overrides,
+	};
 }

@@ -31,13 +31,7 @@ async function run(
 		nodeType: 'n8n-nodes-veo-pipeline.veoGenerate',
 		parameters: {
 			operation,
-			authentication: 'geminiApi',
 			model: locator('veo-3.1-fast-generate-preview'),
-			promptSource: 'compiled',
-			customPrompt: '',
-			extraNegativePrompt: '',
-			clipProperty: 'clip',
-			images: {},
 			options: { pollMinSeconds: 0.05, maxAttempts: 3 },
 		},
 		credentials: { veoPipelineGeminiApi: { apiKey: 'test-key' } },

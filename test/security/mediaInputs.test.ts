@@ -11,7 +11,7 @@ import { readMp4Facts } from '../../edges/ffmpeg/mp4Header';
 import { Assemble } from '../../nodes/Assemble/Assemble.node';
 import { DriftScore } from '../../nodes/DriftScore/DriftScore.node';
 import { FIXTURE_TIME, makeClip, makeTake, makeTone, pipelineItems } from '../helpers/assembly';
-import { locator, mockNodeContext } from '../helpers/mockNodeContext';
+import { mockNodeContext } from '../helpers/mockNodeContext';
 import { cafeSpec } from '../helpers/specs';
 
 /**
@@ -49,16 +49,8 @@ function expectNoServerPath(text: string): void {
 	expect(text).not.toMatch(/\/(tmp|root|home|etc|var)\//);
 }
 
-const ASSEMBLE_PARAMETERS = {
-	missingShots: 'fail',
-	transition: 'cut',
-	transitionDuration: 0.5,
-	loudness: 'none',
-	captions: 'none',
-	audioTrack: {},
-	renditions: {},
-	options: { quality: 'draft' },
-};
+/** The node's defaults (cuts, fail on a missing shot, nothing added), at draft quality. */
+const ASSEMBLE_PARAMETERS = { options: { quality: 'draft' } };
 
 /** Two approved shots; `bytesOf(index)` is the clip of each (a real one by default). */
 async function runAssemble(
@@ -180,20 +172,8 @@ describe('Assemble checks from the MP4 index that every clip holds what it says 
 	});
 });
 
-const DRIFT_PARAMETERS = {
-	routing: 'threeOutputs',
-	clipProperty: 'clip',
-	technical: true,
-	look: true,
-	offlineChecks: 'off',
-	judge: false,
-	authentication: 'geminiApi',
-	judgeModel: locator('gemini-2.5-flash'),
-	passThreshold: 0.15,
-	failThreshold: 0.5,
-	minConfidence: 0.6,
-	options: {},
-};
+/** The node's defaults, without the offline vision models (these clips hold no faces or props). */
+const DRIFT_PARAMETERS = { offlineChecks: 'off' };
 
 /** One freshly generated shot with `clip` as its clip (and Mya's reference image when given). */
 async function runDriftScore(

@@ -6,7 +6,7 @@ import { withoutServerPaths } from '../../core/failures';
 import { runGenerationBatch } from '../../core/generationScheduler';
 import { runFfmpeg, verifyPlayableVideo } from '../../edges/ffmpeg/ffmpeg';
 import { toNodeError } from '../../nodes/shared/errors';
-import { FakeClock, FakeVeo } from '../helpers/fakeVeo';
+import { FakeClock, FakeVeo, veoJob } from '../helpers/fakeVeo';
 
 /**
  * Server paths never reach people (issue 15, point 12): reasons are shown on the review board and
@@ -94,35 +94,17 @@ describe('server paths', () => {
 			throw new Error(`EACCES: permission denied, open '${destination}'`);
 		};
 		const report = await clock.run(
-			runGenerationBatch(
-				[
-					{
-						key: 0,
-						request: {
-							model: 'veo-3.1-fast-generate-preview',
-							prompt: 'shot',
-							durationSeconds: 8,
-							aspectRatio: '16:9',
-							resolution: '720p',
-						},
-						costUsd: 0.8,
-						attemptsUsed: 0,
-						maxAttempts: 1,
-					},
-				],
-				veo,
-				{
-					mode: 'wait',
-					concurrency: 1,
-					sleep: clock.sleep,
-					now: () => clock.now,
-					clipTimeoutMs: 600_000,
-					pollMinMs: 1000,
-					pollMaxMs: 5000,
-					workDir: dir,
-					downloadAttempts: 2,
-				},
-			),
+			runGenerationBatch([veoJob(0, { maxAttempts: 1 })], veo, {
+				mode: 'wait',
+				concurrency: 1,
+				sleep: clock.sleep,
+				now: () => clock.now,
+				clipTimeoutMs: 600_000,
+				pollMinMs: 1000,
+				pollMaxMs: 5000,
+				workDir: dir,
+				downloadAttempts: 2,
+			}),
 		);
 		const [result] = report.results;
 		expect(result.end).toBe('failed');

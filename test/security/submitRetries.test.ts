@@ -3,7 +3,7 @@ import {
 	type GenerationJob,
 	type SchedulerOptions,
 } from '../../core/generationScheduler';
-import { FakeClock, FakeVeo, type FakeVeoOptions } from '../helpers/fakeVeo';
+import { FakeClock, FakeVeo, veoJob, type FakeVeoOptions } from '../helpers/fakeVeo';
 
 /**
  * Submissions Google refuses with a passing fault end (issue 15, point 5). A permanent 503 gave
@@ -17,21 +17,8 @@ const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
 const CLIP_TIMEOUT = 10 * MINUTE;
 
-function jobs(count: number, maxAttempts = 3): GenerationJob[] {
-	return Array.from({ length: count }, (_, key) => ({
-		key,
-		request: {
-			model: 'veo-3.1-fast-generate-preview',
-			prompt: `shot-${key}.`,
-			durationSeconds: 8,
-			aspectRatio: '16:9',
-			resolution: '720p',
-		},
-		costUsd: 0.8,
-		attemptsUsed: 0,
-		maxAttempts,
-	}));
-}
+const jobs = (count: number, maxAttempts = 3): GenerationJob[] =>
+	Array.from({ length: count }, (_, key) => veoJob(key, { maxAttempts }));
 
 /** The batch on virtual time, stopped after a day if it has not ended by itself. */
 async function runFor(
