@@ -1,7 +1,8 @@
 /**
- * Three projects, run in this order by `npm test`:
+ * Four projects, run in this order by `npm test`:
  * - unit: the core and the nodes with a mocked n8n context; fast, no processes.
  * - integration: the real @google/genai SDK against the Google API stand-in, and real ffmpeg.
+ * - security: the hardening of issue 15 kept as regression tests (real ffmpeg, the templates).
  * - e2e: real n8n started by the n8n runtime (n8n-runtime/), with the packed package installed.
  *   Its environment (test/harness/n8nEnvironment.ts) stops whatever a file's n8n starts left
  *   running or starting, so nothing outlives a failed or timed-out hook and jest exits.
@@ -24,6 +25,7 @@ module.exports = {
 			displayName: 'integration',
 			testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
 		},
+		{ ...common, displayName: 'security', testMatch: ['<rootDir>/test/security/**/*.test.ts'] },
 		{
 			...common,
 			displayName: 'e2e',

@@ -17,15 +17,15 @@ export type ContinuityStart =
 	/** The previous shot will never give a frame (failed, or absent from the batch): words only. */
 	| { kind: 'wordsOnly'; reason: string };
 
-/** The item of the shot that comes right before this one in the pipeline's list, if in the batch. */
+/** The item of the shot that comes right before this one in its pipeline, if in the batch. */
 function previousShotOf(
 	batch: Array<ShotItem | undefined>,
 	item: ShotItem,
 ): { previous: ShotItem; previousIndex: number } | undefined {
-	const position = item.allShotIds.indexOf(item.shot.id);
-	const previousId = position > 0 ? item.allShotIds[position - 1] : undefined;
+	if (item.shotPosition < 2) return undefined;
 	const previousIndex = batch.findIndex(
-		(candidate) => candidate?.pipelineId === item.pipelineId && candidate.shot.id === previousId,
+		(candidate) =>
+			candidate?.pipelineId === item.pipelineId && candidate.shotPosition === item.shotPosition - 1,
 	);
 	return previousIndex >= 0 ? { previous: batch[previousIndex]!, previousIndex } : undefined;
 }

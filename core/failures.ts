@@ -79,7 +79,20 @@ export function isRetryable(error: unknown): error is RetryableFailure {
 	return error instanceof RetryableFailure;
 }
 
+/** Absolute paths of two or more parts (POSIX), not inside a URL or a relative name; Windows drive paths. */
+const SERVER_PATH = /(?<![\w.~/\\-])(?:\/[^\s'"/:,;()[\]]+){2,}\/?|\b[A-Za-z]:\\[^\s'"]+/g;
+const QUOTED_SERVER_PATH = /(['"])(?:\/[^'"\n/]+){2,}\/?\1/g;
+
+/**
+ * The text with every server path (a temporary folder, n8n's user folder, the package's own)
+ * replaced by "[file]": reasons reach the review board, the production report and node errors,
+ * which people outside the server read. Callers name files by their role instead.
+ */
+export function withoutServerPaths(text: string): string {
+	return text.replace(QUOTED_SERVER_PATH, '$1[file]$1').replace(SERVER_PATH, '[file]');
+}
+
+/** An error in words for a reason or a message, without server paths. */
 export function describeError(error: unknown): string {
-	if (error instanceof Error) return error.message;
-	return String(error);
+	return withoutServerPaths(error instanceof Error ? error.message : String(error));
 }

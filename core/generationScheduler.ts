@@ -1,6 +1,6 @@
 import path from 'path';
 
-import { describeError, isRetryable, NonRetryableFailure } from './failures';
+import { describeError, isRetryable, NonRetryableFailure, type RetryableFailure } from './failures';
 import { PollTiming } from './pollTiming';
 import { retryDelay, withRetries, type Sleep } from './retry';
 import type { Take, TakeOutcome } from './types';
@@ -19,8 +19,12 @@ import type {
  * - Up to `concurrency` operations run at once; as each finishes the next starts, while the
  *   finished clip is downloaded and checked beside the running ones.
  * - A 429 throttles the whole batch for the server's advertised delay and lowers the number of
- *   operations in flight to what the server accepted; it never fails a shot. Each finished
- *   operation then lets one more run, up to `concurrency`.
+ *   operations in flight to what the server accepted; it never uses a shot's attempts. Each
+ *   finished operation then lets one more run, up to `concurrency`.
+ * - Another passing refusal of a submission (500, 503, a connection reset) throttles the batch the
+ *   same way and uses one of the shot's attempts (a take that cost nothing, with the reason).
+ * - When Google has refused every submission for longer than the clip timeout, the shots still
+ *   waiting to be submitted fail with the reason: a fault that does not pass cannot loop forever.
  * - Polling learns how long the batch's clips take (PollTiming) and checks just before a clip is due.
  * - A failed, timed-out or truncated attempt is tried again while the shot has attempts left;
  *   then it is reported failed with the reason. Safety-filtered results are reported as such.
@@ -206,6 +210,9 @@ class GenerationBatch {
 	private budgetStopped = false;
 	private refusal?: NonRetryableFailure;
 	private throttledUntil = 0;
+	/** When Google began refusing every submission (undefined while it accepts them), and its last word. */
+	private refusingSince?: number;
+	private lastRefusal?: RetryableFailure;
 	private allowedInFlight: number;
 	/** Submissions sent and not yet answered. */
 	private submitting = 0;
@@ -367,15 +374,12 @@ class GenerationBatch {
 			submission = await this.service.submit(request);
 		} catch (error) {
 			this.spentUsd -= costUsd;
-			if (isRetryable(error)) {
-				this.queue.unshift(job);
-				this.throttle(error);
-			} else {
-				this.refuse(job, error, submittedAtMs);
-			}
+			if (isRetryable(error)) this.refusedForNow(job, error, submittedAtMs);
+			else this.refuse(job, error, submittedAtMs);
 			return;
 		}
 		this.consecutiveThrottles = 0;
+		this.refusingSince = undefined;
 		this.submitted += 1;
 		const attempt: AttemptRecord = {
 			attempt: this.attemptsOf(job) + 1,
@@ -400,6 +404,29 @@ class GenerationBatch {
 			nextCheckAtMs: submittedAtMs + this.timing.nextDelay(0),
 			checking: false,
 		});
+	}
+
+	/**
+	 * Google refused a submission with a fault it calls passing. The batch slows down; a 429 puts
+	 * the shot back in the queue, any other fault uses one of its attempts. Once every submission
+	 * has been refused for the clip timeout, the shots not yet submitted fail.
+	 */
+	private refusedForNow(job: QueuedJob, error: RetryableFailure, submittedAtMs: number): void {
+		this.throttle(error);
+		this.refusingSince ??= submittedAtMs;
+		this.lastRefusal = error;
+		const reason = describeError(error);
+		if (error.status === 429) {
+			this.queue.unshift(job);
+		} else {
+			this.recordRefusedAttempt(job, reason, submittedAtMs);
+			this.retryOrFail(job, reason);
+		}
+		const refusedMs = this.now() - this.refusingSince;
+		if (refusedMs >= this.options.clipTimeoutMs) {
+			const ended = `Google refused every submission for ${Math.round(refusedMs / 1000)} s (the limit is ${Math.round(this.options.clipTimeoutMs / 1000)} s); last: ${reason}`;
+			for (const waiting of this.queue.splice(0)) this.finish(waiting, 'failed', ended);
+		}
 	}
 
 	/** The server accepted as many as are running: hold there, and wait the delay it asked for. */
@@ -427,11 +454,18 @@ class GenerationBatch {
 			this.stopSubmitting(`not started: ${failure.message}`, `not retried: ${failure.message}`);
 			return;
 		}
+		this.recordRefusedAttempt(job, failure.message, submittedAtMs);
+		// The same request will be refused again: no point in using the shot's other attempts.
+		this.finish(job, 'failed', `Google refused the request: ${failure.message}`);
+	}
+
+	/** A submission Google refused is an attempt of the shot that cost nothing. */
+	private recordRefusedAttempt(job: QueuedJob, reason: string, submittedAtMs: number): void {
 		this.result(job).attempts.push({
 			attempt: this.attemptsOf(job) + 1,
 			...askedFor(job.newAttempt.request),
 			outcome: 'failed',
-			reason: failure.message,
+			reason,
 			submittedAt: toIso(submittedAtMs),
 			finishedAt: toIso(this.now()),
 			pollCount: 0,
@@ -439,8 +473,6 @@ class GenerationBatch {
 			clips: [],
 			resumed: false,
 		});
-		// The same request will be refused again: no point in using the shot's other attempts.
-		this.finish(job, 'failed', `Google refused the request: ${failure.message}`);
 	}
 
 	/** Leaves every queued job unsubmitted, saying why; shots that already tried keep their takes. */
@@ -452,9 +484,13 @@ class GenerationBatch {
 	}
 
 	private reportUnsubmitted(): void {
+		const refused =
+			this.lastRefusal?.status === 429
+				? "Google's quota is used up for now (429)"
+				: `Google refused the last submission (${this.lastRefusal && describeError(this.lastRefusal)})`;
 		const reason =
 			this.now() < this.throttledUntil
-				? "not submitted yet: Google's quota is used up for now (429); run Submit Only again after Check and Fetch"
+				? `not submitted yet: ${refused}; run Submit Only again after Check and Fetch`
 				: `waiting for a free slot (${this.options.concurrency} at once); run Submit Only again after Check and Fetch`;
 		for (const job of this.queue) this.finish(job, 'not_started', reason);
 	}

@@ -303,7 +303,8 @@ export const shotItemStateJsonSchema = {
 	required: [
 		'formatVersion',
 		'pipelineId',
-		'allShotIds',
+		'shotCount',
+		'shotPosition',
 		'status',
 		'statusHistory',
 		'takes',
@@ -313,7 +314,9 @@ export const shotItemStateJsonSchema = {
 	properties: {
 		formatVersion: { type: 'integer', minimum: 1 },
 		pipelineId: { type: 'string', minLength: 1 },
-		allShotIds: stringList,
+		shotCount: { type: 'integer', minimum: 1 },
+		// 0: a shot whose place in its pipeline is not known (an item that listed no shot ids).
+		shotPosition: { type: 'integer', minimum: 0 },
 		status: statusSchema,
 		statusReason: { type: 'string' },
 		statusHistory: {

@@ -18,13 +18,13 @@ export function createShotItems(
 	provenance?: SpecProvenance,
 ): ShotItem[] {
 	const pipelineId = pipelineIdFor({ spec, model });
-	const allShotIds = spec.shots.map((shot) => shot.id);
-	return spec.shots.map((shot) => ({
+	return spec.shots.map((shot, index) => ({
 		formatVersion: SHOT_ITEM_FORMAT_VERSION,
 		pipelineId,
 		bible: spec.bible,
 		shot,
-		allShotIds,
+		shotCount: spec.shots.length,
+		shotPosition: index + 1,
 		status: 'pending',
 		statusHistory: [],
 		takes: [],
@@ -51,7 +51,6 @@ const UPGRADES: Record<number, (item: StoredItem) => StoredItem> = {
 		return {
 			...item,
 			formatVersion: 2,
-			allShotIds: item.allShotIds ?? (shot?.id === undefined ? [] : [shot.id]),
 			statusHistory: item.statusHistory ?? [],
 			correctiveNotes: item.correctiveNotes ?? [],
 			model: item.model ?? '',
@@ -66,7 +65,25 @@ const UPGRADES: Record<number, (item: StoredItem) => StoredItem> = {
 				: takes,
 		};
 	},
+	// Every shot id of the pipeline on every item became the shot count and the item's place.
+	2: ({ allShotIds, ...item }) => ({
+		...item,
+		formatVersion: 3,
+		...shotPlace(allShotIds, (item.shot as { id?: unknown } | undefined)?.id),
+	}),
 };
+
+/**
+ * The shot count and this shot's place, from the shot ids a format-2 item lists (1-based). An item
+ * that lists none counts as a pipeline of its own shot, placed nowhere: Assemble then orders it by
+ * sequence; an id list that is not a list is left for the validation to name.
+ */
+function shotPlace(allShotIds: unknown, shotId: unknown): StoredItem {
+	if (allShotIds !== undefined && !Array.isArray(allShotIds)) return { allShotIds };
+	const ids = (allShotIds ?? []).map(String);
+	if (!ids.length) return { shotCount: 1, shotPosition: 0 };
+	return { shotCount: ids.length, shotPosition: ids.indexOf(String(shotId)) + 1 };
+}
 
 function versionProblem(version: unknown): Problem | undefined {
 	if (!Number.isInteger(version) || (version as number) < 1) {
@@ -103,7 +120,6 @@ function upgrade(item: StoredItem): StoredItem {
 const STATE_FIELDS = [
 	'bible',
 	'shot',
-	'allShotIds',
 	'statusHistory',
 	'takes',
 	'correctiveNotes',
@@ -152,7 +168,8 @@ export function parseShotItem(json: unknown): ShotItem {
 		pipelineId: item.pipelineId,
 		bible: spec.bible,
 		shot: spec.shots[0],
-		allShotIds: item.allShotIds,
+		shotCount: item.shotCount,
+		shotPosition: item.shotPosition,
 		status: item.status,
 		statusReason: item.statusReason,
 		statusHistory: item.statusHistory,

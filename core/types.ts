@@ -265,8 +265,10 @@ export interface StatusChange {
  *   `statusHistory`, `takes` and `correctiveNotes` may be absent.
  * - 2: `formatVersion` is written; every take records `requestedDurationSeconds` (version 1 takes
  *   without it asked for the shot's own length), and the lists are always present.
+ * - 3: `shotCount` and `shotPosition` replace `allShotIds` (every shot id of the pipeline on every
+ *   item, which made a batch grow with the square of its shots).
  */
-export const SHOT_ITEM_FORMAT_VERSION = 2;
+export const SHOT_ITEM_FORMAT_VERSION = 3;
 
 /** The JSON of one n8n item between the pipeline's nodes. */
 export interface ShotItem {
@@ -275,8 +277,13 @@ export interface ShotItem {
 	pipelineId: string;
 	bible: SceneBible;
 	shot: Shot;
-	/** Every shot id of the pipeline in sequence order, so Assemble can tell when one is missing. */
-	allShotIds: string[];
+	/**
+	 * How many shots the pipeline has, and this shot's place among them (1 = first in sequence
+	 * order): Assemble tells a missing shot by its place. Items once carried every shot id of the
+	 * pipeline (`allShotIds`), which made a batch grow with the square of its shots.
+	 */
+	shotCount: number;
+	shotPosition: number;
 	status: ShotStatus;
 	statusReason?: string;
 	statusHistory: StatusChange[];

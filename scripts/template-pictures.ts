@@ -32,6 +32,17 @@ async function main(): Promise<void> {
 			type: 'veoPipelineGeminiApi',
 			data: { apiKey: 'stand-in', baseUrl: n8n.standIn!.url },
 		});
+		// The templates' triggers ask for a login; placeholders do for a picture.
+		await n8n.api.createCredential({
+			name: 'Veo Pipeline Trigger Key',
+			type: 'httpHeaderAuth',
+			data: { name: 'X-Veo-Pipeline-Key', value: 'picture' },
+		});
+		await n8n.api.createCredential({
+			name: 'Veo Pipeline Form Login',
+			type: 'httpBasicAuth',
+			data: { user: 'producer', password: 'picture' },
+		});
 		const page = await browser.newPage({
 			viewport: { width: 1800, height: 900 },
 			deviceScaleFactor: 1,

@@ -1,4 +1,5 @@
 import { InvalidInputError, type Problem } from '../failures';
+import { shotIdForSequence } from '../ids';
 import { requireTakeClip } from '../shotItems';
 import type { Shot, Take } from '../types';
 import {
@@ -30,20 +31,35 @@ export function groupPipelines(inputs: AssemblyInput[]): AssemblyInput[][] {
 
 const describeItem = (input: AssemblyInput) => `item ${input.itemIndex} (${input.item.shot.id})`;
 
-/** The shot ids of the pipeline in cut order: by sequence where a shot is known, else where allShotIds puts it. */
+/**
+ * The shot ids of the pipeline in cut order. Every place of the shot list (items carry the count
+ * and their own place) is filled by the shot of the item that holds it; a place no item holds is a
+ * shot absent from the batch, named as Scene Spec names shots (`shot-NN` by sequence) when every
+ * shot present is named that way, else by its place. Shots are ordered by sequence; an absent
+ * shot keeps its place after the shot before it, and an item that does not know its place goes by
+ * its sequence.
+ */
 function orderedShotIds(inputs: AssemblyInput[]): { ids: string[]; shots: Map<string, Shot> } {
 	const shots = new Map<string, Shot>();
 	for (const input of inputs) shots.set(input.item.shot.id, input.item.shot);
-	// A Set keeps insertion order: the longest list first, then ids only some items know.
-	const listed = new Set<string>();
-	const longestFirst = [...inputs].sort(
-		(a, b) => b.item.allShotIds.length - a.item.allShotIds.length,
+	const count = Math.max(...inputs.map((input) => input.item.shotCount));
+	const atPlace = new Map<number, string>();
+	for (const { item } of inputs)
+		if (item.shotPosition && !atPlace.has(item.shotPosition))
+			atPlace.set(item.shotPosition, item.shot.id);
+	const namedBySequence = inputs.every(
+		({ item }) =>
+			item.shot.id === shotIdForSequence(item.shot.sequence) &&
+			(!item.shotPosition || item.shotPosition === item.shot.sequence),
 	);
-	for (const input of longestFirst) {
-		for (const id of input.item.allShotIds) listed.add(id);
-		listed.add(input.item.shot.id);
-	}
-	// A shot absent from the batch has no sequence number: it keeps its place after the shot listed before it.
+	// A Set keeps insertion order: the places of the list first, then shots only their items know.
+	const listed = new Set<string>();
+	for (let place = 1; place <= count; place++)
+		listed.add(
+			atPlace.get(place) ??
+				(namedBySequence ? shotIdForSequence(place) : `shot ${place} of ${count}`),
+		);
+	for (const { item } of inputs) listed.add(item.shot.id);
 	let previousKey = 0;
 	const keyed = [...listed].map((id, position) => {
 		const key = shots.get(id)?.sequence ?? previousKey + 1e-6;

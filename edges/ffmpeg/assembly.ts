@@ -35,6 +35,7 @@ import {
 	type OutputPicture,
 } from './assemblyGraph';
 import { ffmpegPaths, probeMedia, runFfmpeg, runFfmpegWithLog, type FfmpegPaths } from './ffmpeg';
+import { concatInputArgs, inputArgs, inputFormat, oversizeReason } from './inputs';
 import { readMp4Facts } from './mp4Header';
 
 /**
@@ -61,11 +62,14 @@ export interface CutJob {
 	quality: Quality;
 	lutFile?: string;
 	captionsFile?: string;
-	audioTrack?: AudioTrackRequest & { file: string };
+	/** The track's file and the demuxer it is read with (inputFormat chose it). */
+	audioTrack?: AudioTrackRequest & { file: string; demuxer: string };
 	loudness?: LoudnessTarget;
 	/** The master first, then the renditions. */
 	outputs: CutOutput[];
 	poster: { file: string; atSeconds: number };
+	/** What to call the input files in a failure's message ("the clip of shot-03-take-2"). */
+	names?: Record<string, string>;
 }
 
 export interface CutResult {
@@ -77,30 +81,56 @@ export interface CutResult {
 
 export type ProbeVerdict = { ok: true; facts: ClipFacts } | { ok: false; reason: string };
 
-/** What a clip is: from its MP4 header when it has one (no process started), else from ffprobe. */
+/**
+ * What a clip is, and that it is whole: from its MP4 header when it has one (no process started),
+ * else from ffprobe. Only an MP4 or MOV file is read (see inputs.ts); a picture too large to
+ * decode is refused from the header; a clip whose index places samples past the end of the file
+ * (a cut-short download) is refused, so the cut never holds less than the report says.
+ */
 export async function probeClip(
 	filePath: string,
 	paths: FfmpegPaths = ffmpegPaths(),
 ): Promise<ProbeVerdict> {
+	const format = await inputFormat(filePath, 'clip');
+	if (!format.ok) return format;
+	let mp4;
 	try {
-		const mp4 = await readMp4Facts(filePath);
-		if (mp4) return { ok: true, facts: mp4 };
+		mp4 = await readMp4Facts(filePath);
 	} catch {
 		// Not an MP4 this reader understands: ffprobe decides.
 	}
+	if (mp4) {
+		const tooLarge = oversizeReason(mp4.video.width, mp4.video.height);
+		if (tooLarge) return { ok: false, reason: tooLarge };
+		if (mp4.dataEndBytes > mp4.fileBytes)
+			return {
+				ok: false,
+				reason: `is cut short: its index places ${mp4.video.frames} frames in ${mp4.dataEndBytes} bytes, the file has ${mp4.fileBytes} (generate the clip again)`,
+			};
+		return { ok: true, facts: mp4 };
+	}
 	let info;
 	try {
-		info = await probeMedia(filePath, paths);
+		// Counting packets reads the file without decoding it: a cut-short file comes up short.
+		info = await probeMedia(filePath, paths, 'mov', 'the clip', ['-count_packets']);
 	} catch (error) {
 		return {
 			ok: false,
-			reason: `is not readable as video (${(error as Error).message.split('\n')[0]})`,
+			reason: `is not readable as video (${(error as Error).message.split('\n').pop()})`,
 		};
 	}
 	if (!info.video || !info.video.width)
 		return {
 			ok: false,
 			reason: `has no video stream (${info.formatName || 'unknown format'}${info.audio ? ', sound only' : ''})`,
+		};
+	const tooLarge = oversizeReason(info.video.width, info.video.height);
+	if (tooLarge) return { ok: false, reason: tooLarge };
+	const statedFrames = info.video.frames ?? Math.round(info.durationSeconds * info.video.frameRate);
+	if (info.video.packets !== undefined && info.video.packets < statedFrames - 1)
+		return {
+			ok: false,
+			reason: `is cut short: it states ${statedFrames} frames and holds ${info.video.packets} (generate the clip again)`,
 		};
 	return {
 		ok: true,
@@ -148,28 +178,42 @@ export async function probeClips(
 /** Pieces rendered at the same time: the machine's two cores are kept busy by two encoders. */
 const PIECES_AT_ONCE = 2;
 
+/** A concat demuxer list in the working folder, and the demuxer its files are read with. */
+interface ConcatList {
+	file: string;
+	demuxer: 'mov' | 'wav';
+}
+
 /** Writes a concat demuxer list; names are relative to the working folder, which holds the list too. */
-async function writeList(job: CutJob, listFile: string, files: string[]): Promise<string> {
+async function writeList(
+	job: CutJob,
+	file: string,
+	files: string[],
+	demuxer: ConcatList['demuxer'] = 'mov',
+): Promise<ConcatList> {
 	await fs.writeFile(
-		path.join(job.workDir, listFile),
-		files.map((file) => `file '${file}'\n`).join(''),
+		path.join(job.workDir, file),
+		files.map((name) => `file '${name}'\n`).join(''),
 	);
-	return listFile;
+	return { file, demuxer };
 }
 
 /**
  * The concat demuxer over files that share one codec header (the path decision or the piece
- * check made sure), so packets go through as they are: auto_convert would rewrite every H.264
- * keyframe with an in-band copy of that header.
+ * check made sure), so packets go through as they are; each listed file is read with the list's
+ * demuxer only.
  */
-const concatInput = (listFile: string) => ['-f', 'concat', '-auto_convert', '0', '-i', listFile];
+const concatInput = (list: ConcatList) => concatInputArgs(list.file, list.demuxer);
 
 const indexArgs = (job: CutJob) =>
 	mp4Args(job.timeline.totalFrames, job.timeline.frameRate, job.sources.length);
 
 function trackInputArgs(job: CutJob): string[] {
 	if (!job.audioTrack) return [];
-	return [...(job.audioTrack.loop ? ['-stream_loop', '-1'] : []), '-i', job.audioTrack.file];
+	return [
+		...(job.audioTrack.loop ? ['-stream_loop', '-1'] : []),
+		...inputArgs(job.audioTrack.demuxer, job.audioTrack.file),
+	];
 }
 
 /** The first loudness pass, over the sound graph only (no picture is decoded). */
@@ -182,7 +226,7 @@ async function measureLoudness(
 	const graph = [...sound, LOUDNESS_MEASURE_CHAIN].join(';');
 	const { stderr } = await runFfmpegWithLog(
 		[...inputArgs, '-filter_complex', graph, '-map', '[aout]', '-f', 'null', '-'],
-		{ cwd: job.workDir },
+		{ cwd: job.workDir, names: job.names },
 		paths,
 	);
 	const measured = parseEbur128Summary(stderr);
@@ -199,11 +243,11 @@ async function measureLoudness(
  */
 async function renderSound(
 	job: CutJob,
-	listFile: string,
+	list: ConcatList,
 	hasAudio: boolean,
 	paths: FfmpegPaths,
 ): Promise<{ file: string; result: CutResult }> {
-	const inputArgs = [...concatInput(listFile), ...trackInputArgs(job)];
+	const inputArgs = [...concatInput(list), ...trackInputArgs(job)];
 	const sound = soundGraph(
 		hasAudio,
 		job.audioTrack,
@@ -233,7 +277,7 @@ async function renderSound(
 			'-y',
 			file,
 		],
-		{ cwd: job.workDir },
+		{ cwd: job.workDir, names: job.names },
 		paths,
 	);
 	return { file, result };
@@ -241,7 +285,7 @@ async function renderSound(
 
 async function mux(
 	job: CutJob,
-	videoList: string,
+	videoList: ConcatList,
 	soundFile: string,
 	output: string,
 	paths: FfmpegPaths,
@@ -249,8 +293,7 @@ async function mux(
 	await runFfmpeg(
 		[
 			...concatInput(videoList),
-			'-i',
-			soundFile,
+			...inputArgs('mov', soundFile),
 			'-map',
 			'0:v',
 			'-map',
@@ -261,7 +304,7 @@ async function mux(
 			'-y',
 			output,
 		],
-		{ cwd: job.workDir },
+		{ cwd: job.workDir, names: job.names },
 		paths,
 	);
 }
@@ -298,8 +341,7 @@ function sourceInputArgs(job: CutJob, shotIndex: number, frames: number): string
 		...(frames < job.timeline.shots[shotIndex].frames ? ['-t', seconds] : []),
 		'-threads',
 		'1',
-		'-i',
-		source.file,
+		...inputArgs('mov', source.file),
 	];
 }
 
@@ -361,7 +403,7 @@ async function renderFinished(job: CutJob, paths: FfmpegPaths): Promise<CutResul
 				graph.join(';'),
 				...outputs,
 			],
-			{ cwd: job.workDir },
+			{ cwd: job.workDir, names: job.names },
 			paths,
 		);
 	});
@@ -385,6 +427,7 @@ async function renderFinished(job: CutJob, paths: FfmpegPaths): Promise<CutResul
 			job,
 			'pieces-sound.txt',
 			names.map((name) => `${name}.wav`),
+			'wav',
 		),
 		true,
 		paths,
@@ -408,13 +451,13 @@ async function renderFinished(job: CutJob, paths: FfmpegPaths): Promise<CutResul
 /** The copy path: packets joined as they are; the sound re-encoded only when music or loudness ask for it. */
 async function renderCopied(job: CutJob, paths: FfmpegPaths): Promise<CutResult> {
 	const clips = job.sources.flatMap((source) => (source.kind === 'clip' ? [source.file] : []));
-	const listFile = await writeList(job, 'clips.txt', clips);
+	const list = await writeList(job, 'clips.txt', clips);
 	const master = job.outputs[0].file;
 	let result: CutResult = {};
 	if (job.decision.audio === 'copy') {
 		await runFfmpeg(
 			[
-				...concatInput(listFile),
+				...concatInput(list),
 				'-map',
 				'0:v',
 				'-map',
@@ -425,19 +468,19 @@ async function renderCopied(job: CutJob, paths: FfmpegPaths): Promise<CutResult>
 				'-y',
 				master,
 			],
-			{ cwd: job.workDir },
+			{ cwd: job.workDir, names: job.names },
 			paths,
 		);
 	} else {
 		const first = job.sources[0];
 		const sound = await renderSound(
 			job,
-			listFile,
+			list,
 			first.kind === 'clip' && Boolean(first.facts.audio),
 			paths,
 		);
 		result = sound.result;
-		await mux(job, listFile, sound.file, master, paths);
+		await mux(job, list, sound.file, master, paths);
 	}
 	const renditions = job.outputs.slice(1);
 	if (renditions.length) {
@@ -448,8 +491,7 @@ async function renderCopied(job: CutJob, paths: FfmpegPaths): Promise<CutResult>
 		);
 		await runFfmpeg(
 			[
-				'-i',
-				master,
+				...inputArgs('mov', master),
 				'-filter_complex',
 				renditionPictures.join(';'),
 				...renditions.flatMap((output, index) => [
@@ -465,7 +507,7 @@ async function renderCopied(job: CutJob, paths: FfmpegPaths): Promise<CutResult>
 					output.file,
 				]),
 			],
-			{ cwd: job.workDir },
+			{ cwd: job.workDir, names: job.names },
 			paths,
 		);
 	}
@@ -485,8 +527,7 @@ export async function renderCut(
 		[
 			'-ss',
 			job.poster.atSeconds.toFixed(3),
-			'-i',
-			job.outputs[0].file,
+			...inputArgs('mov', job.outputs[0].file),
 			'-frames:v',
 			'1',
 			'-q:v',
@@ -494,7 +535,7 @@ export async function renderCut(
 			'-y',
 			job.poster.file,
 		],
-		{ cwd: job.workDir },
+		{ cwd: job.workDir, names: job.names },
 		paths,
 	);
 	return result;
@@ -563,6 +604,36 @@ async function factsOfClips(
 	});
 }
 
+/** The demuxer the sound track is read with; a file that is not sound is an error naming the property. */
+async function trackFormat(request: AssembleRequest): Promise<string> {
+	const verdict = await inputFormat(path.join(request.workDir, request.audioTrack!.file), 'sound');
+	if (verdict.ok) return verdict.demuxer;
+	throw new AssemblyInputError(
+		[
+			{
+				path: 'audioTrack.binaryProperty',
+				message: `"${request.options.audioTrack?.binaryProperty}" ${verdict.reason}`,
+			},
+		],
+		'Attach the music or voice-over as a sound file.',
+		undefined,
+	);
+}
+
+/** The input files by their role, for ffmpeg's messages: they name no file on the server. */
+function inputNames(request: AssembleRequest): Record<string, string> {
+	const names: Record<string, string> = {};
+	request.cut.slots.forEach((slot, index) => {
+		const file = request.clipFiles[index];
+		if (file && slot.kind === 'clip') names[file] = `the clip of ${slot.take.id}`;
+	});
+	if (request.audioTrack)
+		names[request.audioTrack.file] =
+			`the ${request.options.audioTrack?.role === 'voiceOver' ? 'voice-over' : 'music'} track`;
+	if (request.lutFile) names[request.lutFile] = 'the LUT';
+	return names;
+}
+
 /**
  * Assembles one pipeline's cut from files in the working folder: probe, plan, render, and write
  * the edit lists and the production report beside the video. The n8n node and the benchmark both
@@ -586,6 +657,7 @@ export async function assembleCut(request: AssembleRequest): Promise<AssembledCu
 					options.captions.source === 'srtText' ? 'srtText' : 'srtProperty',
 				)
 			: undefined;
+	const trackDemuxer = request.audioTrack && (await trackFormat(request));
 	const facts = await factsOfClips(request, paths);
 	const plan = planCut(cut, options, { facts, clipNames: request.clipNames, srtCues });
 	const { format } = plan.decision;
@@ -627,8 +699,8 @@ export async function assembleCut(request: AssembleRequest): Promise<AssembledCu
 			lutFile: request.lutFile,
 			captionsFile,
 			audioTrack:
-				request.audioTrack && options.audioTrack
-					? { ...options.audioTrack, file: request.audioTrack.file }
+				request.audioTrack && options.audioTrack && trackDemuxer
+					? { ...options.audioTrack, file: request.audioTrack.file, demuxer: trackDemuxer }
 					: undefined,
 			loudness: options.loudness,
 			outputs: [
@@ -639,6 +711,7 @@ export async function assembleCut(request: AssembleRequest): Promise<AssembledCu
 				})),
 			],
 			poster: { file: files.poster, atSeconds: plan.posterAtSeconds },
+			names: inputNames(request),
 		},
 		paths,
 	);

@@ -1,6 +1,9 @@
 import { spawn } from 'child_process';
+import path from 'path';
+import { debuglog } from 'util';
 
-import { NonRetryableFailure } from '../../core/failures';
+import { NonRetryableFailure, withoutServerPaths } from '../../core/failures';
+import { inputArgs } from './inputs';
 
 /**
  * The one place that runs ffmpeg and ffprobe. Always with an argument array, never a shell, so
@@ -30,6 +33,8 @@ export interface RunOptions {
 	/** Bytes written to the process's standard input, then closed. */
 	stdin?: Buffer | string;
 	signal?: AbortSignal;
+	/** How to name the files in the arguments in a failure's message (by their role: "the clip of shot-03 take 2"). */
+	names?: Record<string, string>;
 }
 
 export interface RunResult {
@@ -41,9 +46,32 @@ export const STDERR_TAIL_BYTES = 16_384;
 
 /** Why a binary could not start, with how to install it when it is missing. */
 export function startFailure(binary: string, error: NodeJS.ErrnoException): NonRetryableFailure {
+	// Named without its folder: FFMPEG_PATH is the server's business, the message is the user's.
+	const name = path.basename(binary);
 	return error.code === 'ENOENT'
-		? new NonRetryableFailure(`${binary} was not found`, { hint: INSTALL_HINT, cause: error })
-		: new NonRetryableFailure(`${binary} could not start: ${error.message}`, { cause: error });
+		? new NonRetryableFailure(`${name} was not found`, { hint: INSTALL_HINT, cause: error })
+		: new NonRetryableFailure(`${name} could not start: ${withoutServerPaths(error.message)}`, {
+				cause: error,
+			});
+}
+
+/**
+ * ffmpeg's full output of a failed run, for the person running n8n (`NODE_DEBUG=veo-pipeline`):
+ * messages shown to users summarise it without the server's paths.
+ */
+export const debugLog = debuglog('veo-pipeline');
+
+/**
+ * The lines of ffmpeg's log as a person should read them: each file named by its role, any other
+ * path on the server left out, the `[demuxer @ 0x...]` prefixes dropped.
+ */
+export function summariseLog(lines: string[], names: Record<string, string> = {}): string[] {
+	const known = Object.entries(names).sort(([a], [b]) => b.length - a.length);
+	return lines.map((line) => {
+		let text = line.trim().replace(/^\[[^\]]*\]\s*/, '');
+		for (const [file, role] of known) text = text.split(file).join(role);
+		return withoutServerPaths(text);
+	});
 }
 
 function run(binary: string, args: string[], options: RunOptions): Promise<RunResult> {
@@ -70,8 +98,10 @@ function run(binary: string, args: string[], options: RunOptions): Promise<RunRe
 				resolve({ stdout: Buffer.concat(stdout), stderr });
 				return;
 			}
-			const lastLines = stderr.trim().split('\n').slice(-6).join('\n');
-			reject(new NonRetryableFailure(`${binary} exited with code ${code}: ${lastLines}`));
+			debugLog('%s %o exited with code %d:\n%s', binary, args, code, stderr);
+			const lastLines = summariseLog(stderr.trim().split('\n').slice(-6), options.names);
+			const name = path.basename(binary);
+			reject(new NonRetryableFailure(`${name} exited with code ${code}: ${lastLines.join('\n')}`));
 		});
 	});
 }
@@ -112,6 +142,8 @@ export interface MediaInfo {
 		frameRate: number;
 		pixelFormat: string;
 		frames?: number;
+		/** Packets read, when the probe counted them (`-count_packets`). */
+		packets?: number;
 	};
 	audio?: {
 		codec: string;
@@ -130,6 +162,7 @@ interface ProbeStream {
 	r_frame_rate?: string;
 	pix_fmt?: string;
 	nb_frames?: string;
+	nb_read_packets?: string;
 	channels?: number;
 	sample_rate?: string;
 	channel_layout?: string;
@@ -141,18 +174,26 @@ function parseRate(rate: string | undefined): number {
 	return denominator ? numerator / denominator : numerator || 0;
 }
 
-/** What ffprobe says of a media file; throws when the file is not readable media. */
+/**
+ * What ffprobe says of a media file, read with the given demuxer (an MP4/MOV clip by default; see
+ * inputs.ts); throws when the file is not readable that way. `name` is how errors call the file.
+ */
 export async function probeMedia(
 	filePath: string,
 	paths: FfmpegPaths = ffmpegPaths(),
+	demuxer = 'mov',
+	name = 'the file',
+	extraArgs: string[] = [],
 ): Promise<MediaInfo> {
-	return (await probe(filePath, paths)).info;
+	return (await probe(filePath, paths, demuxer, name, extraArgs)).info;
 }
 
 /** One ffprobe run: the file's description, and the errors ffprobe logged on the way. */
 async function probe(
 	filePath: string,
 	paths: FfmpegPaths,
+	demuxer: string,
+	name: string,
 	extraArgs: string[] = [],
 ): Promise<{ info: MediaInfo; errorLog: string }> {
 	const { stdout, stderr } = await run(
@@ -165,9 +206,9 @@ async function probe(
 			'json',
 			'-show_format',
 			'-show_streams',
-			filePath,
+			...inputArgs(demuxer, filePath),
 		],
-		{ collectStdout: true },
+		{ collectStdout: true, names: { [filePath]: name } },
 	);
 	const probe = JSON.parse(stdout.toString('utf8')) as {
 		format?: { duration?: string; format_name?: string; size?: string };
@@ -187,6 +228,7 @@ async function probe(
 					frameRate: parseRate(video.avg_frame_rate) || parseRate(video.r_frame_rate),
 					pixelFormat: video.pix_fmt ?? '',
 					frames: video.nb_frames ? Number(video.nb_frames) : undefined,
+					packets: video.nb_read_packets ? Number(video.nb_read_packets) : undefined,
 				}
 			: undefined,
 		audio: audio
@@ -198,7 +240,10 @@ async function probe(
 				}
 			: undefined,
 	};
-	return { info, errorLog: stderr };
+	return {
+		info,
+		errorLog: summariseLog(stderr.trim().split('\n'), { [filePath]: name }).join('\n'),
+	};
 }
 
 /**
@@ -216,7 +261,7 @@ export async function verifyPlayableVideo(
 	let info: MediaInfo;
 	let decodeLog: string;
 	try {
-		({ info, errorLog: decodeLog } = await probe(filePath, paths, [
+		({ info, errorLog: decodeLog } = await probe(filePath, paths, 'mov', 'the clip', [
 			'-count_frames',
 			'-select_streams',
 			'v:0',
@@ -231,11 +276,7 @@ export async function verifyPlayableVideo(
 	// come from the cut, so "partial file" is the reason to give when it is there.
 	const errors = decodeLog.trim().split('\n').filter(Boolean);
 	const firstError = errors.find((line) => line.includes('partial file')) ?? errors[0];
-	if (firstError)
-		return {
-			ok: false,
-			reason: `does not decode to the end (${firstError.replace(/^\[[^\]]*\]\s*/, '')})`,
-		};
+	if (firstError) return { ok: false, reason: `does not decode to the end (${firstError})` };
 	if (expectedDurationSeconds && info.durationSeconds < expectedDurationSeconds - 0.5) {
 		return {
 			ok: false,

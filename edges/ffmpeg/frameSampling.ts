@@ -13,13 +13,16 @@ import {
 import type { MediaFile, MediaReader } from '../../core/scoring/scoreDrift';
 import type { Frame } from '../../core/scoring/similarity';
 import {
+	debugLog,
 	ffmpegPaths,
 	probeMedia,
 	startFailure,
 	STDERR_TAIL_BYTES,
+	summariseLog,
 	type FfmpegPaths,
 	type MediaInfo,
 } from './ffmpeg';
+import { inputArgs, inputFormat, oversizeReason, pictureSize, type MediaRole } from './inputs';
 import { readMp4Facts } from './mp4Header';
 
 /**
@@ -98,9 +101,13 @@ interface Decoded {
 
 type ChunkReader = (chunk: Buffer) => void;
 
-/** Runs ffmpeg with raw video on stdout and, when asked, raw audio on file descriptor 3 and detail frames on 4. */
+/**
+ * Runs ffmpeg on `file` with raw video on stdout and, when asked, raw audio on file descriptor 3
+ * and detail frames on 4. Its complaints name the file as the caller does, never by its path.
+ */
 function decode(
 	paths: FfmpegPaths,
+	file: MediaFile,
 	args: string[],
 	onVideo: ChunkReader,
 	more: { audio?: ChunkReader; detail?: ChunkReader } = {},
@@ -124,10 +131,8 @@ function decode(
 		});
 		child.on('error', (error: NodeJS.ErrnoException) => reject(startFailure(paths.ffmpeg, error)));
 		child.on('close', (code) => {
-			const errors = stderr
-				.split('\n')
-				.map((line) => line.trim().replace(/^\[[^\]]*\]\s*/, ''))
-				.filter(Boolean);
+			if (stderr) debugLog('ffmpeg %o:\n%s', args, stderr);
+			const errors = summariseLog(stderr.split('\n'), { [file.path]: file.name }).filter(Boolean);
 			resolve({ code, errors });
 		});
 	});
@@ -148,11 +153,27 @@ function unreadable(problem: string, sizeBytes: number): ClipMeasurements {
 	};
 }
 
-/** The stream facts of a file: from its MP4 header when it has one (no process to start), else ffprobe's. */
+/** A file refused before ffmpeg opens it: the error names it as the caller does. */
+function refuse(file: MediaFile, reason: string, hint: string): never {
+	throw new InvalidInputError([{ path: file.name, message: reason }], hint);
+}
+
+const HINTS: Record<MediaRole, string> = {
+	clip: 'Point the node at the binary property that holds the clip Veo Generate made (an MP4).',
+	picture: 'Attach a PNG, JPEG or WebP reference image.',
+	sound: 'Attach a sound file.',
+};
+
+/**
+ * The stream facts of a file and the demuxer it is read with: from its MP4 header when it has one
+ * (no process to start), else ffprobe's. Only what the role allows is opened (see inputs.ts), and
+ * a picture larger than the package decodes is refused from its header.
+ */
 async function probeFile(
 	file: MediaFile,
 	paths: FfmpegPaths,
-): Promise<{ info?: MediaInfo; problem?: string; sizeBytes: number }> {
+	role: MediaRole,
+): Promise<{ info?: MediaInfo; problem?: string; sizeBytes: number; demuxer: string }> {
 	const { size } = await fs.stat(file.path);
 	if (!size) {
 		throw new InvalidInputError(
@@ -160,9 +181,22 @@ async function probeFile(
 			'The download or an earlier node produced an empty file: generate the clip again.',
 		);
 	}
-	const mp4 = await readMp4Facts(file.path).catch(() => undefined);
+	const format = await inputFormat(file.path, role);
+	// Bytes of no known format are a damaged file, which the scorers report; a file of another
+	// format (a playlist, a picture, a web page) is the wrong input, refused by name.
+	if (!format.ok && format.unrecognised && role === 'clip')
+		return { problem: 'its bytes are not an MP4 or MOV video', sizeBytes: size, demuxer: '' };
+	if (!format.ok) refuse(file, format.reason, HINTS[role]);
+	const { demuxer } = format;
+	const refuseIfTooLarge = (picture?: { width: number; height: number }) => {
+		const tooLarge = picture && oversizeReason(picture.width, picture.height);
+		if (tooLarge) refuse(file, tooLarge, HINTS[role]);
+	};
+	if (role === 'picture') refuseIfTooLarge(await pictureSize(file.path, demuxer));
+	const mp4 = role === 'clip' ? await readMp4Facts(file.path).catch(() => undefined) : undefined;
 	if (mp4) {
 		const { video, audio } = mp4;
+		refuseIfTooLarge(video);
 		return {
 			info: {
 				durationSeconds: mp4.durationSeconds,
@@ -183,19 +217,21 @@ async function probeFile(
 				},
 			},
 			sizeBytes: size,
+			demuxer,
 		};
 	}
+	let info: MediaInfo;
 	try {
-		return { info: await probeMedia(file.path, paths), sizeBytes: size };
+		info = await probeMedia(file.path, paths, demuxer, file.name);
 	} catch (error) {
 		return {
-			problem: (error as Error).message
-				.split('\n')
-				.pop()!
-				.replace(/^\[[^\]]*\]\s*/, ''),
+			problem: (error as Error).message.split('\n').pop()!,
 			sizeBytes: size,
+			demuxer,
 		};
 	}
+	refuseIfTooLarge(info.video);
+	return { info, sizeBytes: size, demuxer };
 }
 
 function requireVideoStream(file: MediaFile, info: MediaInfo): NonNullable<MediaInfo['video']> {
@@ -253,7 +289,7 @@ export async function measureClip(
 	detailRequest?: DetailRequest,
 ): Promise<ClipMeasurements> {
 	const paths = options.paths ?? ffmpegPaths();
-	const probed = await probeFile(file, paths);
+	const probed = await probeFile(file, paths, 'clip');
 	if (!probed.info) return unreadable(probed.problem ?? 'ffprobe cannot read it', probed.sizeBytes);
 	const { info } = probed;
 	const video = requireVideoStream(file, info);
@@ -277,10 +313,14 @@ export async function measureClip(
 	const detailFrames: Frame[] = [];
 
 	const rateFilters = video.frameRate > MAX_FRAME_RATE ? [`fps=${MAX_FRAME_RATE}`] : [];
-	const args = ['-i', file.path, ...videoOutputs(rateFilters, size, detail)];
+	const args = [
+		...inputArgs(probed.demuxer, file.path),
+		...videoOutputs(rateFilters, size, detail),
+	];
 	if (audio) args.push('-map', '0:a:0', '-c:a', 'pcm_f32le', '-f', 'f32le', 'pipe:3');
 	const decoded = await decode(
 		paths,
+		file,
 		args,
 		splitter(size.width * size.height * 3, (rgb) => frames.push(rgb)),
 		{
@@ -334,6 +374,7 @@ async function lastDecodedFrame(
 	let last: Uint8Array | undefined;
 	const decoded = await decode(
 		paths,
+		file,
 		[
 			...args,
 			'-vf',
@@ -361,9 +402,12 @@ export async function lastFrame(
 	height: number,
 	paths: FfmpegPaths = ffmpegPaths(),
 ): Promise<Frame> {
+	// Only the clip's final second is decoded; a file that is not an MP4 or MOV is not opened.
+	const format = await inputFormat(file.path, 'clip');
+	if (!format.ok) refuse(file, format.reason, HINTS.clip);
 	return lastDecodedFrame(
 		file,
-		['-sseof', '-1', '-i', file.path, '-map', '0:v:0'],
+		['-sseof', '-1', ...inputArgs(format.demuxer, file.path), '-map', '0:v:0'],
 		width,
 		height,
 		paths,
@@ -376,22 +420,17 @@ export async function readImage(
 	paths: FfmpegPaths = ffmpegPaths(),
 	maxSide = MAX_SIDE,
 ): Promise<Frame> {
-	const probed = await probeFile(file, paths);
-	if (!probed.info?.video) {
-		throw new InvalidInputError(
-			[
-				{
-					path: file.name,
-					message: `is not an image ffmpeg can read${probed.problem ? ` (${probed.problem})` : ''}`,
-				},
-			],
-			'Attach a PNG or JPEG reference image.',
+	const probed = await probeFile(file, paths, 'picture');
+	if (!probed.info?.video)
+		refuse(
+			file,
+			`is not an image ffmpeg can read${probed.problem ? ` (${probed.problem})` : ''}`,
+			HINTS.picture,
 		);
-	}
 	const size = reducedSize(probed.info.video.width, probed.info.video.height, maxSide);
 	return lastDecodedFrame(
 		file,
-		['-i', file.path, '-map', '0:v:0', '-frames:v', '1'],
+		[...inputArgs(probed.demuxer, file.path), '-map', '0:v:0', '-frames:v', '1'],
 		size.width,
 		size.height,
 		paths,

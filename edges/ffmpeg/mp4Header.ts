@@ -13,6 +13,9 @@ import { promises as fs } from 'fs';
 
 export interface Mp4Facts {
 	durationSeconds: number;
+	/** Where the last byte of any track's samples is, by the index (stsz, stsc, stco/co64). */
+	dataEndBytes: number;
+	fileBytes: number;
 	video: {
 		codec: string;
 		width: number;
@@ -84,7 +87,7 @@ function child(buffer: Buffer, ...path: string[]): Buffer | undefined {
 }
 
 /** Finds the top-level `moov` box by walking box headers, wherever it is in the file. */
-async function readMoov(filePath: string): Promise<Buffer | undefined> {
+async function readMoov(filePath: string): Promise<{ moov: Buffer; fileSize: number } | undefined> {
 	const file = await fs.open(filePath, 'r');
 	try {
 		const { size: fileSize } = await file.stat();
@@ -123,10 +126,10 @@ async function readMoov(filePath: string): Promise<Buffer | undefined> {
 			if (type === 'moov') {
 				if (size > MAX_MOOV_BYTES || offset + size > fileSize) return undefined;
 				if (offset + size <= start.length)
-					return start.subarray(offset + headerSize, offset + size);
+					return { moov: start.subarray(offset + headerSize, offset + size), fileSize };
 				const moov = Buffer.alloc(size - headerSize);
 				await file.read(moov, 0, moov.length, offset + headerSize);
-				return moov;
+				return { moov, fileSize };
 			}
 			offset += size;
 		}
@@ -145,6 +148,47 @@ interface Track {
 	samples: number;
 	/** The most common sample duration: the frame duration of a video track. */
 	typicalDelta: number;
+	/** Where the track's last sample ends in the file. */
+	dataEnd: number;
+}
+
+/**
+ * Where the samples of a track end, from its sample table: each chunk's offset (stco/co64) plus
+ * the sizes (stsz) of the samples it holds (stsc). Undefined when the tables do not add up to the
+ * track's sample count: an index that is not whole.
+ */
+function sampleDataEnd(stbl: Buffer, samples: number): number | undefined {
+	const stsz = child(stbl, 'stsz');
+	const stsc = child(stbl, 'stsc');
+	const co64 = child(stbl, 'co64');
+	const stco = co64 ?? child(stbl, 'stco');
+	if (!stsz || !stsc || !stco || stsz.length < 12 || stsc.length < 8 || stco.length < 8)
+		return undefined;
+	const uniformSize = stsz.readUInt32BE(4);
+	if (stsz.readUInt32BE(8) !== samples || (!uniformSize && stsz.length < 12 + 4 * samples))
+		return undefined;
+	const chunks = stco.readUInt32BE(4);
+	const entries = stsc.readUInt32BE(4);
+	if (stco.length < 8 + chunks * (co64 ? 8 : 4) || stsc.length < 8 + entries * 12) return undefined;
+	const offsetOf = (chunk: number) =>
+		co64 ? Number(co64.readBigUInt64BE(8 + chunk * 8)) : stco.readUInt32BE(8 + chunk * 4);
+	let sample = 0;
+	let end = 0;
+	for (let entry = 0; entry < entries; entry++) {
+		const firstChunk = stsc.readUInt32BE(8 + entry * 12) - 1;
+		const perChunk = stsc.readUInt32BE(12 + entry * 12);
+		const nextFirst = entry + 1 < entries ? stsc.readUInt32BE(20 + entry * 12) - 1 : chunks;
+		for (let chunk = firstChunk; chunk < Math.min(nextFirst, chunks); chunk++) {
+			if (sample + perChunk > samples) return undefined;
+			let bytes = uniformSize * perChunk;
+			if (!uniformSize)
+				for (let index = 0; index < perChunk; index++)
+					bytes += stsz.readUInt32BE(12 + 4 * (sample + index));
+			sample += perChunk;
+			end = Math.max(end, offsetOf(chunk) + bytes);
+		}
+	}
+	return sample === samples ? end : undefined;
 }
 
 function readTrack(trak: Buffer): Track | undefined {
@@ -176,6 +220,8 @@ function readTrack(trak: Buffer): Track | undefined {
 			typicalDelta = delta;
 		}
 	}
+	const dataEnd = sampleDataEnd(stbl, samples);
+	if (dataEnd === undefined) return undefined;
 	return {
 		handler: hdlr.toString('latin1', 8, 12),
 		timescale,
@@ -183,6 +229,7 @@ function readTrack(trak: Buffer): Track | undefined {
 		totalDelta,
 		samples,
 		typicalDelta,
+		dataEnd,
 	};
 }
 
@@ -286,8 +333,10 @@ function audioFacts(track: Track): Mp4Facts['audio'] | undefined {
 
 /** The facts of an MP4/MOV clip, or `undefined` when the file is not one this reader understands. */
 export async function readMp4Facts(filePath: string): Promise<Mp4Facts | undefined> {
-	const moov = await readMoov(filePath);
-	if (!moov || child(moov, 'mvex')) return undefined;
+	const found = await readMoov(filePath);
+	if (!found) return undefined;
+	const { moov, fileSize } = found;
+	if (child(moov, 'mvex')) return undefined;
 	const tracks = childBoxes(moov)
 		.filter((box) => box.type === 'trak')
 		.map((box) => readTrack(box.body));
@@ -299,5 +348,11 @@ export async function readMp4Facts(filePath: string): Promise<Mp4Facts | undefin
 	const audio = audioTracks[0] ? audioFacts(audioTracks[0]) : undefined;
 	if (!video || (audioTracks[0] && !audio)) return undefined;
 	const videoTrack = videoTracks[0]!;
-	return { durationSeconds: videoTrack.totalDelta / videoTrack.timescale, video, audio };
+	return {
+		durationSeconds: videoTrack.totalDelta / videoTrack.timescale,
+		dataEndBytes: Math.max(...tracks.map((track) => track!.dataEnd)),
+		fileBytes: fileSize,
+		video,
+		audio,
+	};
 }

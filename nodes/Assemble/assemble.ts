@@ -1,6 +1,5 @@
 import { promises as fs } from 'fs';
 import type { IBinaryData, IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
-import { tmpdir } from 'os';
 import path from 'path';
 
 import { groupPipelines, selectTakes, unknownOverrides } from '../../core/assembly/selection';
@@ -16,6 +15,7 @@ import { assembleCut, type AssembledCut } from '../../edges/ffmpeg/assembly';
 import { fileToBinary, writeBinaryToFile } from '../shared/binary';
 import { toNodeError } from '../shared/errors';
 import { errorItem } from '../shared/items';
+import { makeWorkFolder } from '../shared/workFolders';
 import { readAssembleSettings, type AssembleSettings } from './settings';
 
 /**
@@ -111,7 +111,7 @@ async function assemblePipeline(
 ): Promise<INodeExecutionData> {
 	const { assembly } = settings;
 	const cut = selectTakes(inputs, assembly);
-	const workDir = await fs.mkdtemp(path.join(tmpdir(), 'veo-assemble-'));
+	const workDir = await makeWorkFolder('veo-assemble');
 	try {
 		const lutFile = assembly.lutProperty
 			? await stage(

@@ -5,7 +5,6 @@ import {
 	type IExecuteFunctions,
 	type INodeExecutionData,
 } from 'n8n-workflow';
-import { tmpdir } from 'os';
 import path from 'path';
 
 import { referenceImageProperty, CONTACT_SHEET_PROPERTY } from '../../core/binaryNames';
@@ -32,6 +31,7 @@ import {
 	type DriftItemSettings,
 	type DriftScoreSettings,
 } from './settings';
+import { makeWorkFolder } from '../shared/workFolders';
 
 /** Outputs in the three-output layout; the one-output layout sends everything to the first. */
 const OUTPUT = { pass: 0, review: 1, regenerate: 2 } as const;
@@ -123,7 +123,7 @@ export async function scoreBatch(context: IExecuteFunctions): Promise<INodeExecu
 	}
 
 	if (jobs.length) {
-		const workDir = await fs.mkdtemp(path.join(tmpdir(), 'drift-score-'));
+		const workDir = await makeWorkFolder('drift-score');
 		try {
 			const scoreJob = await jobScorer(context, settings, items, workDir);
 			const errors = new Map<number, unknown>();
@@ -170,11 +170,15 @@ async function jobScorer(
 	const media = ffmpegMediaReader();
 	const previousOf = previousClips(context, items);
 	const files = new Map<string, Promise<string>>();
-	/** Each binary is written to the work folder once, however many clips compare with it. */
+	/**
+	 * Each binary is written to the work folder once, however many clips compare with it. `name`
+	 * is what errors and reasons call it: its role and property, never its path on the server.
+	 */
 	const fileFor = async (
 		itemIndex: number,
 		property: string,
 		binary: IBinaryData,
+		name: string,
 	): Promise<MediaFile> => {
 		// Items that share a stored binary (a reference image on every shot) share its file, and the scorers' work on it.
 		const key = binary.id ?? `${itemIndex}/${property}`;
@@ -188,11 +192,7 @@ async function jobScorer(
 				writeBinaryToFile(context, binary, filePath).then(() => filePath),
 			);
 		}
-		return {
-			path: await files.get(key)!,
-			name: `item ${itemIndex} binary "${property}"`,
-			mimeType: binary.mimeType,
-		};
+		return { path: await files.get(key)!, name, mimeType: binary.mimeType };
 	};
 
 	return async ({ itemIndex, item, settings: itemSettings, property, binary }) => {
@@ -210,7 +210,12 @@ async function jobScorer(
 				`bible.characters[${character.id}].referenceImage`,
 			);
 			references.push({
-				...(await fileFor(itemIndex, referenceProperty, image)),
+				...(await fileFor(
+					itemIndex,
+					referenceProperty,
+					image,
+					`the reference image of ${character.name} (binary "${referenceProperty}")`,
+				)),
 				characterId: character.id,
 				characterName: character.name,
 			});
@@ -222,11 +227,22 @@ async function jobScorer(
 			{
 				bible: item.bible,
 				shot: item.shot,
-				clip: await fileFor(itemIndex, property, binary),
+				clip: await fileFor(
+					itemIndex,
+					property,
+					binary,
+					`the clip of ${item.shot.id} take ${take.attempt} (binary "${property}")`,
+				),
 				expectAudio:
 					settings.expectAudio ?? Boolean(findVideoModel(take.model || item.model)?.nativeAudio),
 				previousClip:
-					previous && (await fileFor(previous.itemIndex, previous.property, previous.binary)),
+					previous &&
+					(await fileFor(
+						previous.itemIndex,
+						previous.property,
+						previous.binary,
+						`the clip of the previous shot (item ${previous.itemIndex}, binary "${previous.property}")`,
+					)),
 				references,
 			},
 			{

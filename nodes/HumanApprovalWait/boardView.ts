@@ -59,7 +59,7 @@ export function buildBoardView(
 		return {
 			position,
 			key: entry.key,
-			heading: `Shot ${item.shot.sequence} of ${item.allShotIds.length} - ${item.bible.title}${take ? ` (take ${take.attempt})` : ''}`,
+			heading: `Shot ${item.shot.sequence} of ${item.shotCount} - ${item.bible.title}${take ? ` (take ${take.attempt})` : ''}`,
 			description: item.shot.description,
 			camera: item.shot.camera || undefined,
 			prompt: take?.prompt ?? '',

@@ -5,8 +5,6 @@ import {
 	type IExecuteFunctions,
 	type INodeExecutionData,
 } from 'n8n-workflow';
-import { tmpdir } from 'os';
-import path from 'path';
 
 import { recordGeneration, takeInFlight } from '../../core/generationRecord';
 import {
@@ -23,6 +21,7 @@ import { fileToBinary } from '../shared/binary';
 import { toNodeError } from '../shared/errors';
 import { googleClientFor } from '../shared/google';
 import { errorItem, readShotItem, shotItemOutput } from '../shared/items';
+import { makeWorkFolder } from '../shared/workFolders';
 import { planRequest } from './request';
 import { videoService } from './service';
 import { readVeoGenerateSettings, type VeoGenerateSettings } from './settings';
@@ -102,7 +101,7 @@ export async function generateBatch(context: IExecuteFunctions): Promise<INodeEx
 	if (!jobs.length || !client) return outputs;
 	await assertFfprobeAvailable();
 
-	const workDir = await fs.mkdtemp(path.join(tmpdir(), 'veo-generate-'));
+	const workDir = await makeWorkFolder('veo-generate');
 	try {
 		const report = await runGenerationBatch(jobs, videoService(client), {
 			...settings.scheduler,

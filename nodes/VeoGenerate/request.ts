@@ -76,7 +76,7 @@ export async function planRequest(
 	const resolution = settings.resolution ?? item.bible.style.resolution;
 
 	const compiled = compilePrompt(item.shot, item.bible, item.correctiveNotes, {
-		shotCount: item.allShotIds.length,
+		shotCount: item.shotCount,
 		extraNegativePrompt: settings.extraNegativePrompt,
 	});
 	let prompt = compiled.prompt;

@@ -1,11 +1,19 @@
 import { NodeApiError, NodeOperationError, type INode, type JsonObject } from 'n8n-workflow';
 
-import { InvalidInputError, NonRetryableFailure, RetryableFailure } from '../../core/failures';
+import {
+	describeError,
+	InvalidInputError,
+	NonRetryableFailure,
+	RetryableFailure,
+	withoutServerPaths,
+} from '../../core/failures';
 
 /**
  * The boundary where the pipeline's typed failures become n8n errors, once for every node: input
  * problems become NodeOperationError with the field and what to do; Google's refusals become
- * NodeApiError with the HTTP status; both carry the item's index so n8n points at the item.
+ * NodeApiError with the HTTP status; both carry the item's index so n8n points at the item. No
+ * message names a path on the server (a temporary folder, n8n's user folder): an error that
+ * slipped past its edge's summary is cleaned here.
  */
 export function toNodeError(
 	node: INode,
@@ -14,25 +22,21 @@ export function toNodeError(
 ): NodeOperationError | NodeApiError {
 	if (error instanceof NodeOperationError || error instanceof NodeApiError) return error;
 	const where = itemIndex === undefined ? '' : `Item ${itemIndex}: `;
-	if (error instanceof InvalidInputError) {
-		return new NodeOperationError(node, `${where}${error.message}`, {
-			itemIndex,
-			description: error.hint,
-		});
-	}
+	const message = describeError(error);
+	const hint =
+		error instanceof InvalidInputError ||
+		error instanceof RetryableFailure ||
+		error instanceof NonRetryableFailure
+			? error.hint && withoutServerPaths(error.hint)
+			: undefined;
 	if ((error instanceof RetryableFailure || error instanceof NonRetryableFailure) && error.status) {
-		return new NodeApiError(node, { message: error.message } as JsonObject, {
+		return new NodeApiError(node, { message } as JsonObject, {
 			itemIndex,
-			message: `${where}${error.message}`,
-			description: error.hint,
+			message: `${where}${message}`,
+			description: hint,
 			httpCode: String(error.status),
 		});
 	}
-	const message = error instanceof Error ? error.message : String(error);
-	const hint =
-		error instanceof RetryableFailure || error instanceof NonRetryableFailure
-			? error.hint
-			: undefined;
 	return new NodeOperationError(node, `${where}${message}`, { itemIndex, description: hint });
 }
 

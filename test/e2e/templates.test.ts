@@ -23,8 +23,10 @@ import {
 /**
  * The templates as users meet them: imported from workflows/ into real n8n (only their Settings
  * node pointed at a local team chat and output folder, and their trigger path made unique), run
- * through their own triggers against the Google API stand-in with drift and faults, with real
- * ffmpeg, and reviewed by the test acting as the editor - in headless Chromium for the first run.
+ * through their own triggers, behind n8n's own authentication, against the Google API stand-in
+ * with drift and faults, with real ffmpeg, and reviewed by the test acting as the editor - in
+ * headless Chromium for the first run. Veo is asked for finished clips every 2 s (the templates'
+ * default of 90 s is what n8n saves across a restart; one test runs with a saved wait).
  */
 
 jest.setTimeout(25 * 60_000);
@@ -70,6 +72,12 @@ let n8n: RunningN8n;
 let chat: TeamChat;
 let outputFolder: string;
 
+/** The header the webhooks' Header Auth credential expects, and the form's Basic Auth login. */
+const TRIGGER_KEY = { name: 'X-Veo-Pipeline-Key', value: 'templates-test-trigger-key' };
+const FORM_LOGIN = { user: 'producer', password: 'templates-test-form-password' };
+const FORM_AUTHORIZATION = `Basic ${Buffer.from(`${FORM_LOGIN.user}:${FORM_LOGIN.password}`).toString('base64')}`;
+const withKey = { [TRIGGER_KEY.name]: TRIGGER_KEY.value };
+
 beforeAll(async () => {
 	outputFolder = await fs.mkdtemp(path.join(os.tmpdir(), 'veo-templates-'));
 	chat = await TeamChat.start();
@@ -85,6 +93,16 @@ beforeAll(async () => {
 		type: 'veoPipelineGeminiApi',
 		data: { apiKey: 'stand-in', baseUrl: n8n.standIn!.url },
 	});
+	await n8n.api.createCredential({
+		name: 'Veo Pipeline Trigger Key',
+		type: 'httpHeaderAuth',
+		data: TRIGGER_KEY,
+	});
+	await n8n.api.createCredential({
+		name: 'Veo Pipeline Form Login',
+		type: 'httpBasicAuth',
+		data: FORM_LOGIN,
+	});
 });
 
 afterAll(async () => {
@@ -92,15 +110,24 @@ afterAll(async () => {
 	await chat?.stop();
 });
 
-/** A template from workflows/, pointed at the test's chat and folder, its trigger path suffixed. */
+/**
+ * A template from workflows/, pointed at the test's chat and folder, asking Veo every 2 s, its
+ * trigger path suffixed; `settings` changes more of its Settings node.
+ */
 async function importTemplate(
 	file: string,
 	suffix: string,
+	settings: Record<string, unknown> = {},
 ): Promise<{ id: string; triggerPath: string }> {
 	const template = JSON.parse(
 		await fs.readFile(path.join(REPOSITORY_ROOT, 'workflows', file), 'utf8'),
 	) as WorkflowJson;
-	const workflow = withSettings(template, { chatWebhookUrl: chat.url, outputFolder });
+	const workflow = withSettings(template, {
+		chatWebhookUrl: chat.url,
+		outputFolder,
+		checkEverySeconds: 2,
+		...settings,
+	});
 	let triggerPath = '';
 	for (const node of workflow.nodes) {
 		const parameters = node.parameters as { path?: string; options?: { path?: string } };
@@ -112,6 +139,21 @@ async function importTemplate(
 	workflow.name = `${workflow.name} (${suffix})`;
 	const created = await n8n.api.importWorkflow(workflow, { activate: true });
 	return { id: created.id, triggerPath };
+}
+
+/** Submits the film's form as a browser would, with the form's login; waits while a fresh form registers. */
+async function submitFilmForm(formPath: string, values: string[]) {
+	for (let attempt = 0; ; attempt++) {
+		const form = new FormData();
+		values.forEach((value, index) => form.append(`field-${index}`, value));
+		const response = await n8n.api.followUrl(`${n8n.baseUrl}/form/${formPath}`, {
+			method: 'POST',
+			body: form,
+			headers: { authorization: FORM_AUTHORIZATION },
+		});
+		if (response.status !== 404 || attempt >= 30) return response;
+		await sleep(500);
+	}
 }
 
 interface Board {
@@ -251,6 +293,53 @@ describe('importing', () => {
 	});
 });
 
+describe('who can start paid work', () => {
+	it('refuses anonymous callers, requests over the caps and private image addresses, before anything is paid or fetched', async () => {
+		const before = { ...n8n.standIn!.stats };
+		const draft = await importTemplate('auto-qa-drafts.json', 'guard');
+		const film = await importTemplate('coordinated-film-pipeline.json', 'guard');
+		const ads = await importTemplate('social-ads-batch.json', 'guard');
+
+		const body = { title: 'Too Long', brief: BRIEF, seconds: 1600 };
+		expect((await n8n.api.callWebhook(draft.triggerPath, { body })).status).toBe(403);
+		const guessed = { [TRIGGER_KEY.name]: 'a-guess' };
+		expect((await n8n.api.callWebhook(draft.triggerPath, { body, headers: guessed })).status).toBe(
+			403,
+		);
+		const tooLong = await n8n.api.callWebhook(draft.triggerPath, { body, headers: withKey });
+		expect(tooLong.status).toBe(400);
+		expect(String(tooLong.data)).toMatch(/"seconds" must be a number from 1 to 120/);
+
+		const formPage = await n8n.api.followUrl(`${n8n.baseUrl}/form/${film.triggerPath}`);
+		expect(formPage.status).toBe(401);
+		const epic = await submitFilmForm(film.triggerPath, ['Epic', BRIEF, '1600', '16:9']);
+		expect(epic.status).toBe(200);
+		let refused: Execution | undefined;
+		for (let attempt = 0; attempt < 60 && refused?.status !== 'error'; attempt++) {
+			await sleep(500);
+			const [latest] = await n8n.api.listExecutions({ workflowId: film.id, limit: 1 });
+			refused = latest && (await n8n.api.getExecution(latest.id));
+		}
+		expect(refused?.data?.resultData.error?.message).toMatch(
+			/Refused: a target length of 1600 s is outside 1 to 120 s/,
+		);
+
+		const privateImage = await n8n.api.callWebhook(ads.triggerPath, {
+			body: {
+				products: [{ name: 'Bottle', message: 'Cold', imageUrl: 'http://127.0.0.1:9/bottle.png' }],
+			},
+			headers: withKey,
+		});
+		expect(privateImage.status).toBe(400);
+		expect(String(privateImage.data)).toMatch(
+			/products\[0\]\.imageUrl points at a private, loopback or link-local address/,
+		);
+
+		expect(n8n.standIn!.stats.predictRequests).toBe(before.predictRequests);
+		expect(n8n.standIn!.stats.generateContentRequests).toBe(before.generateContentRequests);
+	});
+});
+
 describe('Coordinated film pipeline', () => {
 	it('runs to a finished cut: automatic QA, an editor in Chromium rejecting one clip with a note, the rejected shot regenerated with it', async () => {
 		n8n.standIn!.configure({
@@ -260,11 +349,17 @@ describe('Coordinated film pipeline', () => {
 		// A freshly activated form takes a moment to register.
 		let formPage = '';
 		for (let attempt = 0; attempt < 30 && !formPage.includes('Make a film with Veo'); attempt++) {
-			formPage = String((await n8n.api.followUrl(`${n8n.baseUrl}/form/${triggerPath}`)).data);
+			formPage = String(
+				(
+					await n8n.api.followUrl(`${n8n.baseUrl}/form/${triggerPath}`, {
+						headers: { authorization: FORM_AUTHORIZATION },
+					})
+				).data,
+			);
 			await sleep(500);
 		}
 		expect(formPage).toContain('The pipeline has started');
-		const form = await n8n.api.submitForm(triggerPath, ['Morning Ritual', BRIEF, '48', '16:9']);
+		const form = await submitFilmForm(triggerPath, ['Morning Ritual', BRIEF, '48', '16:9']);
 		// The form answers at once (the page then shows the text above), not after the pipeline.
 		expect(form.status).toBe(200);
 		const [running] = await n8n.api.listExecutions({ workflowId: id, status: 'running' });
@@ -358,12 +453,26 @@ describe('Coordinated film pipeline', () => {
 		).toBe(true);
 	});
 
-	it('still resumes after n8n restarts while it waits for review, and loses nothing', async () => {
+	it('survives n8n restarting while it waits for Veo (paying for no clip twice) and while it waits for review', async () => {
 		n8n.standIn!.configure({
 			faults: [{ on: 'predict', effect: 'drift_lighting', match: 'Shot 1 of 3', times: 1 }],
 		});
-		const { id, triggerPath } = await importTemplate('coordinated-film-pipeline.json', 'restart');
-		await n8n.api.submitForm(triggerPath, ['Across a Restart', BRIEF, '24', '16:9']);
+		// From 65 s on, n8n saves a wait in its database: the templates' default path.
+		const { id, triggerPath } = await importTemplate('coordinated-film-pipeline.json', 'restart', {
+			checkEverySeconds: 65,
+		});
+		const predictsBefore = n8n.standIn!.stats.predictRequests;
+		await submitFilmForm(triggerPath, ['Across a Restart', BRIEF, '24', '16:9']);
+		for (let waited = 0; ; waited += 1000) {
+			const [latest] = await n8n.api.listExecutions({ workflowId: id, limit: 1 });
+			const execution = latest && (await n8n.api.getExecution(latest.id));
+			if (execution?.data?.resultData.lastNodeExecuted === 'Wait for Clips') break;
+			if (waited > 120_000) throw new Error('the film never waited for Veo');
+			await sleep(1000);
+		}
+		const submittedBeforeRestart = n8n.standIn!.stats.predictRequests - predictsBefore;
+		expect(submittedBeforeRestart).toBe(3);
+		console.log(`n8n restarted while waiting for Veo in ${await n8n.restart()} ms`);
 		let restarted = false;
 		const { execution } = await reviewUntilFinished(
 			id,
@@ -381,9 +490,10 @@ describe('Coordinated film pipeline', () => {
 		expect(
 			(await probeMedia(path.join(outputFolder, `${pipelineId}-cut.mp4`))).durationSeconds,
 		).toBeCloseTo(24, 0);
-		expect((await readReport(pipelineId)).shots.every((shot) => shot.status === 'approved')).toBe(
-			true,
-		);
+		const report = await readReport(pipelineId);
+		expect(report.shots.every((shot) => shot.status === 'approved')).toBe(true);
+		// One submission per take: the three submitted before the restart were fetched, not sent again.
+		expect(n8n.standIn!.stats.predictRequests - predictsBefore).toBe(report.totals.takesTried);
 	});
 
 	it('ends with a clear report when a shot keeps failing: it reaches the attempt cap, no endless loop', async () => {
@@ -391,7 +501,7 @@ describe('Coordinated film pipeline', () => {
 			faults: [{ on: 'predict', effect: 'operation_failed', match: 'Shot 2 of 3' }],
 		});
 		const { id, triggerPath } = await importTemplate('coordinated-film-pipeline.json', 'cap');
-		await n8n.api.submitForm(triggerPath, ['Stubborn Shot', BRIEF, '24', '16:9']);
+		await submitFilmForm(triggerPath, ['Stubborn Shot', BRIEF, '24', '16:9']);
 		const { execution } = await reviewUntilFinished(id, () => ({ decision: 'approve' }));
 		const { pipelineId } = assembled(execution);
 		const report = await readReport(pipelineId);
@@ -445,7 +555,10 @@ describe('Social ads batch', () => {
 
 	it('gives every product a 9:16 and a 1:1 ad with the product image as a reference, and a delivery list', async () => {
 		n8n.standIn!.configure({ faults: [] });
-		const { id, triggerPath } = await importTemplate('social-ads-batch.json', 'three');
+		// The test's image server is on this machine: Settings must trust it by name and port.
+		const { id, triggerPath } = await importTemplate('social-ads-batch.json', 'three', {
+			trustedImageHosts: new URL(imagesUrl).host,
+		});
 		const products = [
 			{
 				name: 'Aqua Bottle',
@@ -464,11 +577,14 @@ describe('Social ads batch', () => {
 			},
 		];
 		const referenceRequestsBefore = n8n.standIn!.stats.predictRequestsWithReferenceImages;
-		const accepted = await n8n.api.callWebhook(triggerPath, { body: { products } });
+		const accepted = await n8n.api.callWebhook(triggerPath, {
+			body: { products },
+			headers: withKey,
+		});
 		expect(accepted.status).toBe(200);
 		const { execution } = await reviewUntilFinished(id, () => ({ decision: 'approve' }));
 
-		const shots = nodeOutput(execution, 'Veo Generate') as unknown as ShotItem[];
+		const shots = nodeOutput(execution, 'Check and Fetch') as unknown as ShotItem[];
 		expect(shots.map((shot) => shot.bible.title).sort()).toEqual(
 			products.map((product) => product.name).sort(),
 		);
@@ -504,6 +620,7 @@ describe('Auto QA drafts', () => {
 		const { id, triggerPath } = await importTemplate('auto-qa-drafts.json', 'draft');
 		const accepted = await n8n.api.callWebhook(triggerPath, {
 			body: { title: 'Draft Ritual', brief: BRIEF, seconds: 24 },
+			headers: withKey,
 		});
 		expect(accepted.status).toBe(200);
 		const { execution, boards } = await reviewUntilFinished(id, () => {

@@ -1,6 +1,7 @@
 import { promises as fs } from 'fs';
 
 import { NonRetryableFailure, RetryableFailure } from '../../core/failures';
+import type { GenerationJob, NewAttempt } from '../../core/generationScheduler';
 import type { Sleep } from '../../core/retry';
 import type {
 	ClipInfo,
@@ -43,6 +44,11 @@ export interface FakeVeoOptions {
 	refusalAboutSetup?: boolean;
 	/** Finished operations report these billed output tokens (Gemini Omni bills by tokens). */
 	billedTokens?: number;
+	/**
+	 * Every submission fails with a fault Google calls passing: an HTTP status (500, 503, 429) or
+	 * 'reset' for a connection reset. The fault never passes.
+	 */
+	failSubmissionsWith?: number | 'reset';
 	/** Downloads take this long on the given sleep. */
 	downloadDelay?: { sleep: Sleep; ms: number };
 	/** Answers to checks arrive this long after the check was made. */
@@ -63,7 +69,7 @@ interface FakeOperation {
 export interface SubmissionRecord {
 	at: number;
 	request: VideoRequest;
-	/** 'accepted', or the HTTP status it was refused with. */
+	/** 'accepted', or the HTTP status it was refused with (0: the connection was reset). */
 	answer: 'accepted' | number;
 	/** Operations the server was running when the submission arrived. */
 	runningAtServer: number;
@@ -124,6 +130,20 @@ export class FakeVeo implements VideoService {
 				`Submitting to ${request.model}: Google answered ${this.options.refuseWith}`,
 				{ status: this.options.refuseWith, aboutSetup: this.options.refusalAboutSetup },
 			);
+		}
+		const fault = this.options.failSubmissionsWith;
+		if (fault !== undefined) {
+			record.answer = fault === 'reset' ? 0 : fault;
+			throw fault === 'reset'
+				? new RetryableFailure(
+						`Submitting to ${request.model}: the connection to Google failed (ECONNRESET)`,
+						undefined,
+					)
+				: new RetryableFailure(
+						`Submitting to ${request.model}: Google answered ${fault}`,
+						fault === 429 ? this.options.retryDelayMs : undefined,
+						{ status: fault },
+					);
 		}
 		const throttled = this.submissions.length <= (this.options.throttleFirst ?? 0);
 		if (
@@ -269,4 +289,30 @@ export class FakeClock {
 			next.resolve();
 		}
 	}
+}
+
+/** A job for the scheduler: an 8 s Veo 3.1 Fast shot whose prompt names it (`shot-<key>.`), three attempts. */
+export type JobOverrides = Partial<
+	Pick<GenerationJob, 'attemptsUsed' | 'maxAttempts' | 'inFlight'>
+> & {
+	newAttempt?: NewAttempt | undefined;
+};
+
+export function veoJob(key: number, overrides: JobOverrides = {}): GenerationJob {
+	return {
+		key,
+		newAttempt: {
+			request: {
+				model: 'gemini-omni-1.2-flash',
+				prompt: `shot-${key}.`,
+				durationSeconds: 8,
+				aspectRatio: '16:9',
+				resolution: '720p',
+			},
+			costUsd: 0.8,
+		},
+		attemptsUsed: 0,
+		maxAttempts: 3,
+		...overrides,
+	} as GenerationJob;
 }

@@ -402,7 +402,7 @@ describe('Assemble with real ffmpeg', () => {
 			'video/mp4',
 		);
 		await expect(new Assemble().execute.call(mock.context)).rejects.toThrow(
-			/^Item 1: binary\.clip_take1: the clip of shot-02-take-1 \(shot-02\) is not readable as video/,
+			/^Item 1: binary\.clip_take1: the clip of shot-02-take-1 \(shot-02\) is an HTML or XML document, not an MP4 or MOV video$/,
 		);
 	});
 });

@@ -344,7 +344,7 @@ describe('Drift Score with a mixed batch', () => {
 						'video/mp4',
 					),
 				},
-				/^Item 0: item 0 binary "clip": is empty \(0 bytes\)/,
+				/^Item 0: the clip of shot-01 take 1 \(binary "clip"\): is empty \(0 bytes\)/,
 			],
 			[
 				{
@@ -354,7 +354,7 @@ describe('Drift Score with a mixed batch', () => {
 						'video/mp4',
 					),
 				},
-				/^Item 0: item 0 binary "clip": has no video stream \(it holds sound only\)/,
+				/^Item 0: the clip of shot-01 take 1 \(binary "clip"\): has no video stream \(it holds sound only\)/,
 			],
 		];
 		for (const [binary, message] of cases) {

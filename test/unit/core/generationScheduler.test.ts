@@ -1,11 +1,17 @@
 import {
 	runGenerationBatch,
 	type GenerationJob,
-	type NewAttempt,
 	type SchedulerOptions,
 } from '../../../core/generationScheduler';
 import type { Take } from '../../../core/types';
-import { FakeClock, FakeVeo, SAFETY_REASON, type FakeVeoOptions } from '../../helpers/fakeVeo';
+import {
+	FakeClock,
+	FakeVeo,
+	SAFETY_REASON,
+	veoJob,
+	type FakeVeoOptions,
+	type JobOverrides,
+} from '../../helpers/fakeVeo';
 
 /**
  * The scheduler against an in-memory Veo on virtual time: every figure below follows from the
@@ -14,28 +20,7 @@ import { FakeClock, FakeVeo, SAFETY_REASON, type FakeVeoOptions } from '../../he
 
 const LATENCY_MS = 20_000;
 
-type JobOverrides = Partial<Pick<GenerationJob, 'attemptsUsed' | 'maxAttempts' | 'inFlight'>> & {
-	newAttempt?: NewAttempt | undefined;
-};
-
-function job(key: number, overrides: JobOverrides = {}): GenerationJob {
-	return {
-		key,
-		newAttempt: {
-			request: {
-				model: 'gemini-omni-1.2-flash',
-				prompt: `shot-${key}.`,
-				durationSeconds: 8,
-				aspectRatio: '16:9',
-				resolution: '720p',
-			},
-			costUsd: 0.8,
-		},
-		attemptsUsed: 0,
-		maxAttempts: 3,
-		...overrides,
-	} as GenerationJob;
-}
+const job = veoJob;
 
 const jobs = (count: number, overrides: JobOverrides = {}) =>
 	Array.from({ length: count }, (_, key) => job(key, overrides));
@@ -228,7 +213,7 @@ describe('runGenerationBatch: waiting for every clip', () => {
 
 	it('retries a failed generation while the shot has attempts left, then fails it with the reason', async () => {
 		const { veo, run } = setUp({ script: { 'shot-0.': ['failed', 'failed', 'failed'] } });
-		const report = await run([job(0, { attemptsUsed: 1, maxAttempts: 3 })]);
+		const report = await run([veoJob(0, { attemptsUsed: 1, maxAttempts: 3 })]);
 
 		expect(veo.accepted).toHaveLength(2);
 		const [result] = report.results;
@@ -244,7 +229,7 @@ describe('runGenerationBatch: waiting for every clip', () => {
 
 	it('does not retry a failure that would repeat', async () => {
 		const { veo, run } = setUp({ script: { 'shot-0.': ['fatal'] } });
-		const report = await run([job(0)]);
+		const report = await run([veoJob(0)]);
 		expect(veo.accepted).toHaveLength(1);
 		expect(report.results[0]).toMatchObject({
 			end: 'failed',
@@ -257,7 +242,7 @@ describe('runGenerationBatch: waiting for every clip', () => {
 			{ script: { 'shot-0.': ['never', 'video'] } },
 			{ clipTimeoutMs: 120_000 },
 		);
-		const report = await run([job(0)]);
+		const report = await run([veoJob(0)]);
 
 		const [result] = report.results;
 		expect(result.end).toBe('generated');
@@ -291,7 +276,7 @@ describe('runGenerationBatch: waiting for every clip', () => {
 
 	it('downloads a short clip again, and makes a new attempt when every download is short', async () => {
 		const { veo, run } = setUp({ script: { 'shot-0.': ['truncated'] } });
-		const report = await run([job(0)]);
+		const report = await run([veoJob(0)]);
 
 		const [result] = report.results;
 		expect(result.attempts.map((attempt) => attempt.outcome)).toEqual(['failed', 'generated']);
@@ -308,7 +293,7 @@ describe('runGenerationBatch: waiting for every clip', () => {
 		clock.now = 100_000;
 		veo.adopt('operations/earlier', 'shot-0.', 85_000);
 		const report = await run([
-			job(0, {
+			veoJob(0, {
 				attemptsUsed: 2,
 				inFlight: takeInFlight({
 					operationName: 'operations/earlier',
@@ -343,7 +328,7 @@ describe('runGenerationBatch: waiting for every clip', () => {
 	it('retries a resumed operation that failed with the full request, as a new attempt', async () => {
 		const { veo, run } = setUp();
 		veo.adopt('operations/earlier', 'shot-0.', 0, 'failed');
-		const full = job(0, {
+		const full = veoJob(0, {
 			attemptsUsed: 1,
 			newAttempt: {
 				costUsd: 0.8,
@@ -461,7 +446,7 @@ describe('runGenerationBatch: Submit Only', () => {
 	it('fills only the slots that operations already in flight leave free, and checks nothing', async () => {
 		const { veo, run, clock } = setUp();
 		const inFlight = (key: number) =>
-			job(key, {
+			veoJob(key, {
 				attemptsUsed: 1,
 				inFlight: takeInFlight({
 					operationName: `operations/old-${key}`,
@@ -472,7 +457,7 @@ describe('runGenerationBatch: Submit Only', () => {
 					costUsd: 0.8,
 				}),
 			});
-		const report = await run([inFlight(0), inFlight(1), job(2), job(3), job(4)], {
+		const report = await run([inFlight(0), inFlight(1), veoJob(2), veoJob(3), veoJob(4)], {
 			mode: 'submitOnly',
 			concurrency: 3,
 		});
@@ -565,7 +550,7 @@ describe('runGenerationBatch: Check and Fetch', () => {
 		veo.adopt('operations/c', 'c', 0, 'failed');
 		const report = await run(
 			[
-				job(0, {
+				veoJob(0, {
 					attemptsUsed: 3,
 					maxAttempts: 3,
 					inFlight: takeInFlight({

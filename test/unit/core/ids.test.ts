@@ -67,7 +67,7 @@ describe('deterministic ids', () => {
 		expect(createShotItems(spec, 'veo-3.1-generate-preview')[0].pipelineId).not.toBe(
 			items[0].pipelineId,
 		);
-		expect(items[0].allShotIds).toEqual(['shot-01', 'pour', 'greet']);
+		expect(items.map((item) => item.shot.id)).toEqual(['shot-01', 'pour', 'greet']);
 	});
 
 	it('names shots by sequence with two digits at least', () => {

@@ -113,7 +113,14 @@ describe('parseShotItem: malformed items give an error naming the field', () => 
 			/is required/,
 		],
 		['a null status change', 'statusHistory', [null], 'statusHistory[0]', /must be object/],
-		['shot ids that are not text', 'allShotIds', [1, {}], 'allShotIds[1]', /must be string/],
+		[
+			'a shot count that is not a whole number',
+			'shotCount',
+			'four',
+			'shotCount',
+			/must be integer/,
+		],
+		['a place before the first', 'shotPosition', -1, 'shotPosition', /must be >= 0/],
 	])('%s', (_name, field, value, path, message) => {
 		const error = problemsOf(spoil(storedItem(), field, value));
 		expect(error.problems.map((problem) => problem.path)).toContain(path);
@@ -156,24 +163,32 @@ describe('parseShotItem: malformed items give an error naming the field', () => 
 describe('shot item format versions', () => {
 	it('Scene Spec writes the current version on every item', () => {
 		const items = createShotItems(parseSceneSpec(cafeSpec(2)), 'gemini-omni-1.2-flash');
-		expect(SHOT_ITEM_FORMAT_VERSION).toBe(2);
-		expect(items.map((item) => item.formatVersion)).toEqual([2, 2]);
+		expect(SHOT_ITEM_FORMAT_VERSION).toBe(3);
+		expect(items.map((item) => item.formatVersion)).toEqual([3, 3]);
+		expect(items.map((item) => [item.shotCount, item.shotPosition])).toEqual([
+			[2, 1],
+			[2, 2],
+		]);
 	});
 
 	it('upgrades an item written before versions were recorded (version 1)', () => {
 		const item = storedItem();
 		delete item.formatVersion;
-		delete item.allShotIds;
+		delete item.shotCount;
+		delete item.shotPosition;
+		// Version 1 items listed every shot id of the pipeline.
+		item.allShotIds = ['shot-00', (item.shot as { id: string }).id, 'shot-09'];
 		delete item.statusHistory;
 		const takes = item.takes as Array<Record<string, unknown>>;
 		delete takes[0].requestedDurationSeconds;
 		const before = JSON.stringify(item);
 
 		const parsed = parseShotItem(item);
-		expect(parsed.formatVersion).toBe(2);
+		expect(parsed.formatVersion).toBe(3);
 		// The length asked for was the shot's own: version 1 takes made before it was recorded lack it.
 		expect(parsed.takes[0].requestedDurationSeconds).toBe(8);
-		expect(parsed.allShotIds).toEqual([parsed.shot.id]);
+		expect(parsed).toMatchObject({ shotCount: 3, shotPosition: 2 });
+		expect(parsed).not.toHaveProperty('allShotIds');
 		expect(parsed.statusHistory).toEqual([]);
 		// The input is n8n's stored item: it is left as it was.
 		expect(JSON.stringify(item)).toBe(before);
@@ -194,7 +209,7 @@ describe('shot item format versions', () => {
 	});
 
 	it.each([
-		[3, /was written by a newer version of the package \(format 3; this one reads up to 2\)/],
+		[4, /was written by a newer version of the package \(format 4; this one reads up to 3\)/],
 		['2', /must be a whole number/],
 		[0, /must be a whole number of 1 or more/],
 	])('refuses format version %j', (version, message) => {

@@ -38,7 +38,11 @@ describe('Scene Spec: From JSON', () => {
 		expect(items.every((item) => item.status === 'pending' && item.takes.length === 0)).toBe(true);
 		expect(new Set(items.map((item) => item.pipelineId)).size).toBe(1);
 		expect(items[0].bible.props[0].color).toBe('blue');
-		expect(items[0].allShotIds).toEqual(['shot-01', 'shot-02', 'shot-03']);
+		expect(items.map((item) => [item.shotPosition, item.shotCount])).toEqual([
+			[1, 3],
+			[2, 3],
+			[3, 3],
+		]);
 		expect(output.every((entry) => (entry.pairedItem as { item: number }).item === 0)).toBe(true);
 	});
 

@@ -452,7 +452,7 @@ describe('Veo Generate: Submit Only, then Check and Fetch', () => {
 			parameters: { operation: 'checkAndFetch', customPrompt: 'A green mug' },
 		});
 		expect(mockVeo.accepted).toHaveLength(1);
-		expect(fetched.shots[0].formatVersion).toBe(2);
+		expect(fetched.shots[0].formatVersion).toBe(3);
 		expect(fetched.shots[0].takes).toHaveLength(1);
 		expect(fetched.shots[0].takes[0]).toMatchObject({
 			outcome: 'generated',
