@@ -5,11 +5,12 @@ import { loadavg, tmpdir } from 'os';
 import path from 'path';
 import { parseArgs } from 'util';
 
+import { DEFAULT_VIDEO_MODEL, getVideoModel } from '../core/models';
 import { createShotItems } from '../core/shotItems';
 import type { ShotItem } from '../core/types';
 import type { OperationState } from '../core/videoJobs';
 import { createGoogleClient } from '../edges/google/client';
-import { checkVideoOperation, downloadVideo, submitVideo } from '../edges/google/veo';
+import { googleVideoCalls } from '../edges/google/videoCalls';
 import { fileToBinary } from '../nodes/shared/binary';
 import { generateBatch } from '../nodes/VeoGenerate/generate';
 import { planRequest } from '../nodes/VeoGenerate/request';
@@ -18,13 +19,17 @@ import { locator, mockNodeContext } from '../test/helpers/mockNodeContext';
 import { cafeSpec } from '../test/helpers/specs';
 
 /**
- * Veo Generate against the Google API stand-in with a fixed latency L and a quota of Q operations
+ * Veo Generate against the Google API stand-in with a fixed latency L and a quota of Q generations
  * at once: the node (its `execute` body, `generateBatch`, with the mocked n8n context and the real
  * SDK; tsx would resolve `VeoGenerate.node` to the codex JSON beside it) versus the
  * pattern of n8n's built-in Gemini video operation (one item at a time: submit, sleep 5 s, poll
  * until done, download). The stand-in runs in its own process so the memory figures are the node's.
  *
  *   npx tsx bench/veo-generate.ts [--latency 20] [--quota 10] [--shots 40] [--no-baseline]
+ *     [--model gemini-omni-1.2-flash | veo-3.1-fast-generate-001]
+ *
+ * Gemini Omni (the default) runs through the Gemini API's interactions; a Veo id through Vertex
+ * AI's predictLongRunning, the only place Veo is served since 2026.
  *
  * Targets: within 15% of the ideal ceil(shots / Q) * L, and at least (Q - 1) times the baseline.
  */
@@ -34,6 +39,7 @@ const { values } = parseArgs({
 		latency: { type: 'string', default: '20' },
 		quota: { type: 'string', default: '10' },
 		shots: { type: 'string', default: '40' },
+		model: { type: 'string', default: DEFAULT_VIDEO_MODEL },
 		'no-baseline': { type: 'boolean', default: false },
 	},
 });
@@ -42,7 +48,8 @@ const QUOTA = Number(values.quota);
 const SHOTS = Number(values.shots);
 const BASELINE_POLL_MS = 5000;
 const API_KEY = 'bench-key';
-const MODEL = 'veo-3.1-fast-generate-preview';
+const MODEL = String(values.model);
+const BACKEND = getVideoModel(MODEL).api === 'interactions' ? 'gemini' : 'vertex';
 
 interface StandInProcess {
 	url: string;
@@ -81,9 +88,12 @@ async function startStandInProcess(): Promise<StandInProcess> {
 	return { url, child };
 }
 
-async function standInStats(
-	url: string,
-): Promise<{ operationChecks: number; quotaRejections: number; maxConcurrentOperations: number }> {
+async function standInStats(url: string): Promise<{
+	operationChecks: number;
+	interactionGets: number;
+	quotaRejections: number;
+	maxConcurrentOperations: number;
+}> {
 	return (await (await fetch(`${url}/__standin/stats`)).json()) as never;
 }
 
@@ -118,7 +128,7 @@ function nodeContext(url: string, items: INodeExecutionData[]) {
 		items,
 		parameters: {
 			operation: 'generateAndWait',
-			authentication: 'geminiApi',
+			authentication: BACKEND === 'gemini' ? 'geminiApi' : 'vertexAiApi',
 			model: locator(MODEL),
 			promptSource: 'compiled',
 			extraNegativePrompt: '',
@@ -126,7 +136,10 @@ function nodeContext(url: string, items: INodeExecutionData[]) {
 			images: {},
 			options: { concurrency: QUOTA },
 		},
-		credentials: { veoPipelineGeminiApi: { apiKey: API_KEY, baseUrl: url } },
+		credentials: {
+			veoPipelineGeminiApi: { apiKey: API_KEY, baseUrl: url },
+			veoPipelineVertexAiApi: { authentication: 'expressApiKey', apiKey: API_KEY, baseUrl: url },
+		},
 	});
 }
 
@@ -165,7 +178,16 @@ async function runNode(url: string): Promise<RunFigures> {
 async function runBaseline(url: string): Promise<RunFigures> {
 	const items = shotItems();
 	const mock = nodeContext(url, items);
-	const client = createGoogleClient({ backend: 'gemini', apiKey: API_KEY, baseUrl: url });
+	const client =
+		BACKEND === 'gemini'
+			? createGoogleClient({ backend: 'gemini', apiKey: API_KEY, baseUrl: url })
+			: createGoogleClient({
+					backend: 'vertex',
+					authentication: 'expressApiKey',
+					apiKey: API_KEY,
+					baseUrl: url,
+				});
+	const calls = googleVideoCalls(client);
 	const workDir = await fs.mkdtemp(path.join(tmpdir(), 'veo-baseline-'));
 	const pollCounts: number[] = [];
 	let clips = 0;
@@ -178,20 +200,20 @@ async function runBaseline(url: string): Promise<RunFigures> {
 				index,
 				items[index].json as unknown as ShotItem,
 				settings.request(index),
-				'gemini',
+				BACKEND,
 			);
-			const operationName = await submitVideo(client, request);
+			const { operationName } = await calls.submit(request);
 			let state: OperationState = { done: false };
 			let polls = 0;
 			while (!state.done) {
 				await new Promise((resolve) => setTimeout(resolve, BASELINE_POLL_MS));
-				state = await checkVideoOperation(client, operationName);
+				state = await calls.check(operationName);
 				polls += 1;
 			}
 			pollCounts.push(polls);
 			if (state.kind !== 'videos') continue;
 			const filePath = path.join(workDir, `${index}.mp4`);
-			await downloadVideo(client, state.videos[0], filePath);
+			await calls.download(state.videos[0], filePath);
 			clipBytes += (await fs.stat(filePath)).size;
 			await fileToBinary(mock.context, filePath, `${index}.mp4`, 'video/mp4');
 			clips += 1;
@@ -211,7 +233,8 @@ async function measure(name: string, url: string, run: (url: string) => Promise<
 	const { result, peakRssMb, peakHeapMb } = await withPeakMemory(() => run(url));
 	const wallMs = Date.now() - startedAt;
 	const after = await standInStats(url);
-	const polls = after.operationChecks - before.operationChecks;
+	const polls =
+		after.operationChecks + after.interactionGets - before.operationChecks - before.interactionGets;
 	console.log(
 		`${name.padEnd(10)} ${seconds(wallMs).padStart(9)}  clips ${result.clips}/${SHOTS}  polls/clip ${(polls / SHOTS).toFixed(2)} (max ${Math.max(...result.pollCounts)})  ` +
 			`429s ${after.quotaRejections - before.quotaRejections}  peak RSS ${peakRssMb.toFixed(0)} MB, heap ${peakHeapMb.toFixed(0)} MB (clips ${(result.clipBytes / 2 ** 20).toFixed(1)} MB in all)`,
@@ -222,7 +245,7 @@ async function measure(name: string, url: string, run: (url: string) => Promise<
 async function main(): Promise<void> {
 	const idealMs = Math.ceil(SHOTS / QUOTA) * LATENCY_S * 1000;
 	console.log(
-		`Veo Generate: ${SHOTS} shots, latency L = ${LATENCY_S} s, quota Q = ${QUOTA}; ideal ceil(${SHOTS}/${QUOTA}) * L = ${seconds(idealMs)}`,
+		`Veo Generate with ${MODEL}: ${SHOTS} shots, latency L = ${LATENCY_S} s, quota Q = ${QUOTA}; ideal ceil(${SHOTS}/${QUOTA}) * L = ${seconds(idealMs)}`,
 	);
 	console.log(
 		`load average at start: ${loadavg()

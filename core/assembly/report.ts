@@ -32,7 +32,17 @@ export interface ReportTake {
 	prompt: string;
 	negativePrompt: string;
 	model: string;
+	/** Veo's operation, or Gemini Omni's interaction id. */
+	operationName?: string;
+	/** A fresh generation, or an edit of an earlier take (`editOf`); why a wanted edit was not one. */
+	mode?: 'generate' | 'edit';
+	editOf?: string;
+	editFallback?: string;
+	/** The previous shot's take whose last frame this take started from. */
+	firstFrameFrom?: string;
 	costUsd: number;
+	/** Output tokens Google billed (Gemini Omni). */
+	outputTokens?: number;
 	generationSeconds?: number;
 	submittedAt: string;
 	drift: DriftReport | null;
@@ -214,7 +224,13 @@ function reportShot(
 			prompt: take.prompt,
 			negativePrompt: take.negativePrompt,
 			model: take.model,
+			operationName: take.operationName,
+			mode: take.mode,
+			editOf: take.editOf,
+			editFallback: take.editFallback,
+			firstFrameFrom: take.firstFrameFrom,
 			costUsd: take.costUsd,
+			outputTokens: take.outputTokens,
 			generationSeconds: take.timings.generationSeconds,
 			submittedAt: take.timings.submittedAt,
 			drift: take.drift ?? null,

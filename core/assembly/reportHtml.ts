@@ -46,10 +46,21 @@ function takeBlock(take: ReportTake): string {
 		take.approved && !take.usedInCut ? '<span class="ok">approved</span>' : '',
 	].join(' ');
 	return `<details${take.usedInCut ? ' open' : ''}><summary>${escapeHtml(take.id)} - ${escapeHtml(take.outcome)}${take.reason ? `: ${escapeHtml(take.reason)}` : ''} - ${usd(take.costUsd)} ${badges}</summary>
-<p><b>Model</b> ${escapeHtml(take.model)}${take.generationSeconds !== undefined ? `, ${fixed(take.generationSeconds, 1)} s to generate` : ''}</p>
+<p><b>Model</b> ${escapeHtml(take.model)}${take.generationSeconds !== undefined ? `, ${fixed(take.generationSeconds, 1)} s to generate` : ''}${take.outputTokens !== undefined ? `, ${take.outputTokens} output tokens billed` : ''}</p>
+${makingOf(take)}
 <pre>${escapeHtml(take.prompt)}</pre>${take.negativePrompt ? `<p><b>Negative</b> ${escapeHtml(take.negativePrompt)}</p>` : ''}
 ${drift}
 ${review}</details>`;
+}
+
+/** How the take was made, when it was more than a fresh generation of its own prompt. */
+function makingOf(take: ReportTake): string {
+	const notes = [
+		take.mode === 'edit' && take.editOf ? `an edit of ${escapeHtml(take.editOf)}` : '',
+		take.editFallback ? `generated anew: ${escapeHtml(take.editFallback)}` : '',
+		take.firstFrameFrom ? `starts from the last frame of ${escapeHtml(take.firstFrameFrom)}` : '',
+	].filter(Boolean);
+	return notes.length ? `<p><b>Made as</b> ${notes.join('; ')}</p>` : '';
 }
 
 function shotSection(shot: ReportShot): string {

@@ -298,15 +298,10 @@ export async function extractLastFrame(
 	await runFfmpeg(
 		[
 			'-y',
-			'-protocol_whitelist',
-			'file',
-			'-f',
-			'mov',
 			// Seeking from the end keeps the decode to the last second whatever the clip's length.
 			'-sseof',
 			'-1',
-			'-i',
-			clipPath,
+			...inputArgs('mov', clipPath),
 			'-map',
 			'0:v:0',
 			// Overwrites the one output image with each frame, so the last frame is what remains.
@@ -316,7 +311,7 @@ export async function extractLastFrame(
 			'2',
 			imagePath,
 		],
-		{},
+		{ names: { [clipPath]: 'the clip of the previous shot', [imagePath]: 'its last frame' } },
 		paths,
 	);
 }

@@ -146,6 +146,14 @@ function squareTiles(width: number, height: number): Array<{ x: number; y: numbe
 	});
 }
 
+/**
+ * The models folder as messages name it: its last two parts (`human/models` when the models come
+ * with @vladmandic/human), never its place on the server.
+ */
+function folderName(modelsDir: string): string {
+	return `the folder ${path.basename(path.dirname(modelsDir))}/${path.basename(modelsDir)}`;
+}
+
 /** Frames in, faces and objects out, one frame at a time; throws when the models cannot load. */
 export type FrameDetector = (frame: Frame, wanted: DetectionWanted) => Promise<Detections>;
 
@@ -155,7 +163,7 @@ export async function loadDetector(modelsDir: string): Promise<FrameDetector> {
 	);
 	if (missing.length) {
 		throw new NonRetryableFailure(
-			`The offline vision models are missing: ${missing.join(', ')} not in ${modelsDir}`,
+			`The offline vision models are missing: ${missing.join(', ')} not in ${folderName(modelsDir)}`,
 			{ hint: VISION_HINT },
 		);
 	}
@@ -187,7 +195,7 @@ export async function loadDetector(modelsDir: string): Promise<FrameDetector> {
 			([, file]) => `${file}${failures.has(file) ? ` (${failures.get(file)})` : ''}`,
 		);
 		throw new NonRetryableFailure(
-			`The offline vision models did not load from ${modelsDir}: ${reasons.join('; ') || describeError(stumble)}`,
+			`The offline vision models did not load from ${folderName(modelsDir)}: ${reasons.join('; ') || describeError(stumble)}`,
 			{ hint: VISION_HINT },
 		);
 	}

@@ -8,6 +8,7 @@ import { chromium } from 'playwright-core';
 import type { ShotItem } from '../../core/types';
 import { probeMedia, runFfmpeg } from '../../edges/ffmpeg/ffmpeg';
 import { skimagePhotos } from '../../google-api-standin/samplePhotos';
+import { submissionsTo } from '../integration/helpers';
 import {
 	nodeOutput,
 	REPOSITORY_ROOT,
@@ -53,6 +54,10 @@ interface ProductionReport {
 		status: string;
 		inCut: { kind: string };
 		takes: Array<{
+			id: string;
+			model: string;
+			mode?: string;
+			editOf?: string;
 			prompt: string;
 			reason?: string;
 			review: { decision: string; note?: string } | null;
@@ -335,7 +340,7 @@ describe('who can start paid work', () => {
 			/products\[0\]\.imageUrl points at a private, loopback or link-local address/,
 		);
 
-		expect(n8n.standIn!.stats.predictRequests).toBe(before.predictRequests);
+		expect(submissionsTo(n8n.standIn!)).toBe(before.predictRequests + before.interactionCreates);
 		expect(n8n.standIn!.stats.generateContentRequests).toBe(before.generateContentRequests);
 	});
 });
@@ -348,7 +353,11 @@ describe('Coordinated film pipeline', () => {
 		const { id, triggerPath } = await importTemplate('coordinated-film-pipeline.json', 'main');
 		// A freshly activated form takes a moment to register.
 		let formPage = '';
-		for (let attempt = 0; attempt < 30 && !formPage.includes('Make a film with Veo'); attempt++) {
+		for (
+			let attempt = 0;
+			attempt < 30 && !formPage.includes('Make a film with Gemini Omni');
+			attempt++
+		) {
 			formPage = String(
 				(
 					await n8n.api.followUrl(`${n8n.baseUrl}/form/${triggerPath}`, {
@@ -439,6 +448,13 @@ describe('Coordinated film pipeline', () => {
 		)!;
 		expect(rejectedShot.takes[0].review).toMatchObject({ decision: 'rejected', note });
 		expect(rejectedShot.takes.at(-1)!.prompt).toContain(note);
+		// On Gemini Omni the rejected clip came back as an edit of itself, which was approved.
+		expect(rejectedShot.takes[0].model).toBe('gemini-omni-1.2-flash');
+		expect(rejectedShot.takes.at(-1)).toMatchObject({
+			mode: 'edit',
+			editOf: rejectedShot.takes[0].id,
+		});
+		expect(n8n.standIn!.stats.interactionEdits).toBeGreaterThanOrEqual(1);
 		const takes = report.shots.reduce((sum, shot) => sum + shot.takes.length, 0);
 		expect(report.totals).toMatchObject({
 			shots: 6,
@@ -461,7 +477,7 @@ describe('Coordinated film pipeline', () => {
 		const { id, triggerPath } = await importTemplate('coordinated-film-pipeline.json', 'restart', {
 			checkEverySeconds: 65,
 		});
-		const predictsBefore = n8n.standIn!.stats.predictRequests;
+		const predictsBefore = submissionsTo(n8n.standIn!);
 		await submitFilmForm(triggerPath, ['Across a Restart', BRIEF, '24', '16:9']);
 		for (let waited = 0; ; waited += 1000) {
 			const [latest] = await n8n.api.listExecutions({ workflowId: id, limit: 1 });
@@ -470,7 +486,7 @@ describe('Coordinated film pipeline', () => {
 			if (waited > 120_000) throw new Error('the film never waited for Veo');
 			await sleep(1000);
 		}
-		const submittedBeforeRestart = n8n.standIn!.stats.predictRequests - predictsBefore;
+		const submittedBeforeRestart = submissionsTo(n8n.standIn!) - predictsBefore;
 		expect(submittedBeforeRestart).toBe(3);
 		console.log(`n8n restarted while waiting for Veo in ${await n8n.restart()} ms`);
 		let restarted = false;
@@ -493,7 +509,7 @@ describe('Coordinated film pipeline', () => {
 		const report = await readReport(pipelineId);
 		expect(report.shots.every((shot) => shot.status === 'approved')).toBe(true);
 		// One submission per take: the three submitted before the restart were fetched, not sent again.
-		expect(n8n.standIn!.stats.predictRequests - predictsBefore).toBe(report.totals.takesTried);
+		expect(submissionsTo(n8n.standIn!) - predictsBefore).toBe(report.totals.takesTried);
 	});
 
 	it('ends with a clear report when a shot keeps failing: it reaches the attempt cap, no endless loop', async () => {
@@ -576,7 +592,7 @@ describe('Social ads batch', () => {
 				imageUrl: `${imagesUrl}/watch.png`,
 			},
 		];
-		const referenceRequestsBefore = n8n.standIn!.stats.predictRequestsWithReferenceImages;
+		const referenceRequestsBefore = n8n.standIn!.stats.interactionsWithReferenceImages;
 		const accepted = await n8n.api.callWebhook(triggerPath, {
 			body: { products },
 			headers: withKey,
@@ -588,9 +604,9 @@ describe('Social ads batch', () => {
 		expect(shots.map((shot) => shot.bible.title).sort()).toEqual(
 			products.map((product) => product.name).sort(),
 		);
-		// Each product photo went to Veo as a reference image.
+		// Each product photo went to Gemini Omni as a reference image, bound by name in the prompt.
 		expect(
-			n8n.standIn!.stats.predictRequestsWithReferenceImages - referenceRequestsBefore,
+			n8n.standIn!.stats.interactionsWithReferenceImages - referenceRequestsBefore,
 		).toBeGreaterThanOrEqual(3);
 
 		const [list] = nodeOutput(execution, 'Delivery List') as Array<{

@@ -15,6 +15,7 @@ import {
 	veoGenerateNode,
 	webhookNode,
 } from '../harness/workflows';
+import { submissionsTo } from '../integration/helpers';
 
 /**
  * Veo Generate inside real n8n (started by the harness, package installed as a community
@@ -96,7 +97,16 @@ describe('Veo Generate in n8n', () => {
 
 		const [items] = runsOf(execution, 'Veo Generate');
 		expect(items.map((item) => item.json.status)).toEqual(['generated', 'generated']);
-		for (const item of items) await expectPlayableClip(item);
+		// On a Gemini API credential the clips come from Gemini Omni, through interactions.
+		for (const item of items) {
+			expect(item.json.takes[0]).toMatchObject({
+				model: 'gemini-omni-1.2-flash',
+				mode: 'generate',
+			});
+			expect(item.json.takes[0].operationName).not.toContain('/operations/');
+			expect(item.json.takes[0].outputTokens).toBeGreaterThan(0);
+			await expectPlayableClip(item);
+		}
 	});
 
 	it("a workflow saved by 0.1.x on its Vertex AI credential type runs as before, beside one on the type's new name", async () => {
@@ -152,7 +162,7 @@ describe('Veo Generate in n8n', () => {
 
 	it('Submit Only -> Wait -> Check and Fetch, looping until every shot is done, loses nothing across a restart', async () => {
 		const standIn = n8n.standIn!;
-		const predictsBefore = standIn.stats.predictRequests;
+		const predictsBefore = submissionsTo(standIn);
 		const workflow = chainWorkflow('Long job', [
 			webhookNode('veo-long-job', { responseMode: 'onReceived' }),
 			sceneSpecFromBodyNode(),
@@ -227,7 +237,7 @@ describe('Veo Generate in n8n', () => {
 		expect(finished.slice(0, 2).map((item) => item.json.takes[0].operationName)).toEqual(
 			operationNames,
 		);
-		expect(standIn.stats.predictRequests - predictsBefore).toBe(3);
+		expect(submissionsTo(standIn) - predictsBefore).toBe(3);
 		// The loop ran twice: the third shot was submitted in the second round.
 		expect(runsOf(done, 'Submit')).toHaveLength(2);
 		expect(n8n.loadErrors()).toEqual([]);

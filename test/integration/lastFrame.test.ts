@@ -37,7 +37,7 @@ describe("a clip's last frame, for the shot that continues it", () => {
 	it('is an image of the clip at its end', async () => {
 		const image = path.join(dir, 'last.jpg');
 		await extractLastFrame(path.join(dir, 'clip.mp4'), image);
-		const info = await probeMedia(image);
+		const info = await probeMedia(image, undefined, 'image2');
 		expect(info.video).toMatchObject({ width: 320, height: 180 });
 		// One pixel of the frame, as raw RGB: blue, the colour of the clip's last second.
 		const { stdout } = await runFfmpeg(

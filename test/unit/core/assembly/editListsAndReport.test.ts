@@ -203,6 +203,37 @@ describe('the production report', () => {
 		expect(passRates.endToEnd).toBe(1);
 	});
 
+	it('says how each take was made: an edit of which take, billed tokens, its first frame', () => {
+		const edited = pipelineItems([
+			[{ route: 'regenerate' }, { route: 'pass' }],
+			[{ route: 'pass' }],
+		]);
+		edited[0].takes[0].operationName = 'interaction-7';
+		Object.assign(edited[0].takes[1], {
+			mode: 'edit',
+			editOf: 'shot-01-take-1',
+			outputTokens: 46_336,
+		});
+		Object.assign(edited[1].takes[0], {
+			mode: 'generate',
+			editFallback: 'shot-01-take-9 was made by veo-3.1-generate-001, which <b> cannot edit',
+			firstFrameFrom: 'shot-01-take-2',
+		});
+		const report = reportFor(edited);
+		expect(report.shots[0].takes[1]).toMatchObject({
+			mode: 'edit',
+			editOf: 'shot-01-take-1',
+			outputTokens: 46_336,
+		});
+		expect(report.shots[0].takes[0].operationName).toBe('interaction-7');
+		const html = renderReportHtml(report);
+		expect(html).toContain('<p><b>Made as</b> an edit of shot-01-take-1</p>');
+		expect(html).toContain('46336 output tokens billed');
+		expect(html).toContain(
+			'<p><b>Made as</b> generated anew: shot-01-take-9 was made by veo-3.1-generate-001, which &lt;b&gt; cannot edit; starts from the last frame of shot-01-take-2</p>',
+		);
+	});
+
 	it('escapes every text from the pipeline in the HTML page', () => {
 		const hostile = pipelineItems([[{ route: 'review', review: 'rejected' }, { route: 'pass' }]], {
 			title: '<script>alert(1)</script>',
