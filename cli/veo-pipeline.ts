@@ -12,7 +12,8 @@ import {
 import { findVeoModel } from '../core/models';
 import { parseSceneSpec } from '../core/schema';
 import { DEFAULT_THRESHOLDS } from '../core/scoring/report';
-import { driftScorers, scoreDrift, type ScoringSubject } from '../core/scoring/scoreDrift';
+import { driftScorers, scoreDrift } from '../core/scoring/scoreDrift';
+import type { ScoringSubject } from '../core/scoring/scorer';
 import type { SceneBible, Shot } from '../core/types';
 import { ffmpegMediaReader } from '../edges/ffmpeg/frameSampling';
 import { createGoogleClient } from '../edges/google/client';

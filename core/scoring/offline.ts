@@ -10,7 +10,7 @@ import {
 import type { DetailRequest } from './measurements';
 import { detectorClassOf, propsScore, sightProp } from './props';
 import type { Findings } from './report';
-import type { MediaFile, Scorer, ScoringContext, ScoringSubject } from './scoreDrift';
+import type { MediaFile, Scorer, ScoringContext, ScoringSubject } from './scorer';
 import type { Frame } from './similarity';
 import type { DetectionWanted, FoundFace, OfflineVision, VisionModels } from './vision';
 

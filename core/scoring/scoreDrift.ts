@@ -1,19 +1,13 @@
-import type { DriftReport, SceneBible, Shot } from '../types';
+import type { DriftReport } from '../types';
 import { renderContactSheet } from './contactSheet';
-import {
-	judgeConstraints,
-	judgementDimensions,
-	judgeRequest,
-	parseJudgement,
-	type JudgeAnswer,
-	type JudgeRequest,
-} from './judge';
+import { judgeConstraints, judgementDimensions, judgeRequest, parseJudgement } from './judge';
 import { lightingScore, lightingTarget, measureLighting } from './lighting';
 import { continuityScore, paletteScore, referenceScore, worstScore } from './look';
-import { MOTION_LAG_SECONDS, type ClipMeasurements, type DetailRequest } from './measurements';
+import { MOTION_LAG_SECONDS, type DetailRequest } from './measurements';
 import { offlineScorers } from './offline';
 import { buildReport, type Findings, type Thresholds } from './report';
-import { colorSpread, type ColorSpread, type Frame } from './similarity';
+import type { DriftJudge, MediaReader, Scorer, ScoringContext, ScoringSubject } from './scorer';
+import { colorSpread, type Frame } from './similarity';
 import { technicalVerdict } from './technical';
 import type { OfflineVision } from './vision';
 
@@ -23,58 +17,6 @@ import type { OfflineVision } from './vision';
  * into one report. A new scorer (an offline character or prop model, say) is one more entry in
  * `driftScorers`; the callers do not change.
  */
-
-export interface MediaFile {
-	path: string;
-	/** How the caller names it in errors: a binary property, a file name. */
-	name: string;
-	mimeType?: string;
-}
-
-export interface ScoringSubject {
-	bible: SceneBible;
-	shot: Shot;
-	clip: MediaFile;
-	/** Whether the clip should have sound (its model makes sound). */
-	expectAudio: boolean;
-	/** The newest clip of the previous shot, when this shot continues it. */
-	previousClip?: MediaFile;
-	/** Reference images of the shot's characters that have one. */
-	references: Array<MediaFile & { characterId: string; characterName: string }>;
-}
-
-/** Decoding, implemented by the ffmpeg edge. */
-export interface MediaReader {
-	/** Everything the scorers measure of a clip, in one decoding pass; larger frames too when asked. */
-	measureClip(file: MediaFile, detail?: DetailRequest): Promise<ClipMeasurements>;
-	/** The last frame of a clip, decoded at the given size. */
-	lastFrame(file: MediaFile, width: number, height: number): Promise<Frame>;
-	/** A still image, decoded small unless a longest side is given. */
-	readImage(file: MediaFile, maxSide?: number): Promise<Frame>;
-}
-
-/** Asks a Gemini model about a clip, implemented by the Google edge. */
-export interface DriftJudge {
-	model: string;
-	ask(clip: MediaFile, request: JudgeRequest): Promise<JudgeAnswer>;
-}
-
-/** What scorers share: the subject, and each measurement taken once however many scorers use it. */
-export interface ScoringContext {
-	subject: ScoringSubject;
-	measurements(): Promise<ClipMeasurements>;
-	/** The colours of the sampled frames. */
-	sampledColors(): Promise<ColorSpread[]>;
-	previousLast(): Promise<Frame | undefined>;
-	reference(file: MediaFile, maxSide?: number): Promise<Frame>;
-}
-
-export interface Scorer {
-	name: string;
-	/** Larger frames the scorer needs of this subject's clip, decoded in the same pass as the rest. */
-	detail?(subject: ScoringSubject): DetailRequest | undefined;
-	score(context: ScoringContext): Promise<Findings>;
-}
 
 const technicalScorer: Scorer = {
 	name: 'technical',

@@ -14,12 +14,8 @@ import { InvalidInputError } from '../../core/failures';
 import { findVeoModel } from '../../core/models';
 import { recordDrift, takeToScore } from '../../core/scoring/recordDrift';
 import { DEFAULT_THRESHOLDS, type Thresholds } from '../../core/scoring/report';
-import {
-	driftScorers,
-	scoreDrift,
-	type MediaFile,
-	type ScoringSubject,
-} from '../../core/scoring/scoreDrift';
+import { driftScorers, scoreDrift } from '../../core/scoring/scoreDrift';
+import type { MediaFile, ScoringSubject } from '../../core/scoring/scorer';
 import { parseShotItem } from '../../core/shotItems';
 import type { ShotItem } from '../../core/types';
 import { ffmpegMediaReader } from '../../edges/ffmpeg/frameSampling';

@@ -3,7 +3,8 @@ import path from 'path';
 
 import { parseSceneSpec } from '../../core/schema';
 import { DEFAULT_THRESHOLDS } from '../../core/scoring/report';
-import { driftScorers, scoreDrift, type ScoringSubject } from '../../core/scoring/scoreDrift';
+import { driftScorers, scoreDrift } from '../../core/scoring/scoreDrift';
+import type { ScoringSubject } from '../../core/scoring/scorer';
 import type { SceneSpec, Shot } from '../../core/types';
 import { runFfmpeg } from '../../edges/ffmpeg/ffmpeg';
 import { ffmpegMediaReader, measureClip } from '../../edges/ffmpeg/frameSampling';

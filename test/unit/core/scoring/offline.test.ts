@@ -1,11 +1,7 @@
 import type { ClipMeasurements, DetailRequest } from '../../../../core/scoring/measurements';
 import { DEFAULT_THRESHOLDS } from '../../../../core/scoring/report';
-import {
-	driftScorers,
-	scoreDrift,
-	type MediaReader,
-	type ScoringSubject,
-} from '../../../../core/scoring/scoreDrift';
+import { driftScorers, scoreDrift } from '../../../../core/scoring/scoreDrift';
+import type { MediaReader, ScoringSubject } from '../../../../core/scoring/scorer';
 import type { Frame } from '../../../../core/scoring/similarity';
 import type {
 	DetectionWanted,
