@@ -175,6 +175,9 @@ export interface DriftReport {
 	route: DriftRoute;
 	/** Defects that make a clip unusable whatever else it gets right. */
 	technicalDefects: string[];
+	/** What was measured, each dimension with what it was judged against. */
+	measured?: Array<{ dimension: DriftDimension; against: string }>;
+	/** What could not be measured, and why: never by itself a reason to send a clip to a person. */
 	skipped: Array<{ scorer: string; reason: string }>;
 	/** Per-constraint verdicts, when the semantic judge ran. */
 	constraints?: ConstraintVerdict[];

@@ -86,10 +86,12 @@ const CONTINUITY_UNRELATED = 0.6;
 const CONTINUITY_STRUCTURE_FLOOR = 0.6;
 const CONTINUITY_STRUCTURE_WEIGHT = 0.3;
 /**
- * A break shows that one of two shots drifted, not which one: below the usual confidence needed
- * to send a clip back, so a person decides.
+ * Confidence from the measurement: clear when the frames are plainly alike or plainly unrelated,
+ * a coin toss half way. A clear break is still short of certain (it shows that one of two shots
+ * drifted, not which one), so it tops out below the face model's clear verdicts.
  */
-const CONTINUITY_CONFIDENCE = 0.5;
+const CONTINUITY_CONFIDENCE_MIDDLE = 0.5;
+const CONTINUITY_CONFIDENCE_CLEAR = 0.85;
 
 /** The first frame of this shot against the last frame of the shot it continues. */
 export function continuityScore(previousLast: Frame, first: Frame): ScoreWithCorrection {
@@ -117,7 +119,11 @@ export function continuityScore(previousLast: Frame, first: Frame): ScoreWithCor
 			: ['the first frame continues the previous shot'];
 	return {
 		drift: round(drift, 3),
-		confidence: CONTINUITY_CONFIDENCE,
+		confidence: round(
+			CONTINUITY_CONFIDENCE_MIDDLE +
+				(CONTINUITY_CONFIDENCE_CLEAR - CONTINUITY_CONFIDENCE_MIDDLE) * Math.abs(2 * drift - 1),
+			3,
+		),
 		reasons,
 		measures: {
 			histogramDistance: round(distance, 3),

@@ -156,6 +156,12 @@ function visionScorers(vision: LoadableVision, judged: boolean): Scorer[] {
 				const { correction, ...score } = identityScore(likenesses);
 				findings.dimensions.character = score;
 				findings.corrections = { character: correction };
+				findings.against = {
+					character: `the face in the reference image${likenesses.length > 1 ? 's' : ''} (face model)`,
+				};
+				// A face compared is evidence about the person; the colours around it are not.
+				if (likenesses.some((likeness) => likeness.similarity !== undefined))
+					findings.decisive = ['character'];
 			}
 			return findings;
 		},

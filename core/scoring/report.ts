@@ -6,30 +6,57 @@ import type {
 	DriftRoute,
 } from '../types';
 import { round } from './numbers';
+import { fixedBeside, sure } from './words';
 import type { TechnicalDefect } from './technical';
 
 /**
  * Findings of several scorers -> one drift report and a route. A dimension scored twice (the
- * lighting measured and judged) is merged; the clip's drift is its worst dimension's; the route
- * follows the rule a person would: a defect or a confident large drift goes back to generation,
- * a small drift measured with enough confidence passes, anything else goes to a person.
+ * lighting measured and judged) is merged, unless one scorer's evidence is decisive for it (a face
+ * compared by the face model outweighs the colours of the reference image); the clip's drift is its
+ * worst dimension's; the route follows the rule a person would: a defect or a confident large drift
+ * goes back to generation, a measure that drifted or is ambiguous goes to a person, and a clip whose
+ * every measure is within its pass threshold passes. What could not be measured is listed, never by
+ * itself a reason for review (unless the team asks for that with `reviewUnverified`).
  */
 
+/** Pass and fail thresholds of one dimension, where they differ from the general ones (from calibration). */
+export interface DimensionThresholds {
+	pass?: number;
+	fail?: number;
+}
+
 export interface Thresholds {
-	/** Below this drift (with enough confidence) a clip passes. */
+	/** Below this drift a measure passes. */
 	pass: number;
 	/** At or above this drift (with enough confidence) a clip is generated again. */
 	fail: number;
-	/** Confidence a verdict needs to pass or send back a clip without a person. */
+	/** Confidence a verdict needs to send back a clip without a person. */
 	minConfidence: number;
+	/** Per-dimension thresholds, e.g. as the Calibrate operation recommends them. */
+	dimensions?: Partial<Record<DriftDimension, DimensionThresholds>>;
+	/** Send to a person the clips on which no check of look, characters or props could run. */
+	reviewUnverified?: boolean;
 }
 
 export const DEFAULT_THRESHOLDS: Thresholds = { pass: 0.15, fail: 0.5, minConfidence: 0.6 };
+
+/** The pass and fail thresholds that apply to a dimension. */
+export function thresholdsOf(
+	thresholds: Thresholds,
+	dimension: DriftDimension,
+): { pass: number; fail: number } {
+	const own = thresholds.dimensions?.[dimension] ?? {};
+	return { pass: own.pass ?? thresholds.pass, fail: own.fail ?? thresholds.fail };
+}
 
 /** What one scorer found. */
 export interface Findings {
 	scorer: string;
 	dimensions: Partial<Record<DriftDimension, DimensionScore>>;
+	/** What each dimension was measured against ("the look reference image", "the words 'warm dusk'"). */
+	against?: Partial<Record<DriftDimension, string>>;
+	/** Dimensions on which this scorer's evidence outweighs any other scorer's that is not decisive. */
+	decisive?: DriftDimension[];
 	defects?: TechnicalDefect[];
 	/** One sentence per drifted dimension, for the next prompt. */
 	corrections?: Partial<Record<DriftDimension, string>>;
@@ -38,7 +65,7 @@ export interface Findings {
 	constraints?: ConstraintVerdict[];
 }
 
-const DIMENSION_NAMES: Record<DriftDimension, string> = {
+export const DIMENSION_NAMES: Record<DriftDimension, string> = {
 	technical: 'technical quality',
 	lighting: 'lighting',
 	palette: 'palette',
@@ -73,40 +100,57 @@ function combinedConfidence(scores: DimensionScore[]): number {
 	return 1 - scores.reduce((doubt, score) => doubt * (1 - score.confidence), 1);
 }
 
-/** Confidence of a pass when nothing but technical checks ran: too little to skip a person. */
-const TECHNICAL_ONLY_CONFIDENCE = 0.5;
+const list = (names: string[]) =>
+	names.length > 1 ? `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}` : names[0];
 
-const percent = (value: number) => `${Math.round(value * 100)}%`;
+/** The scores of each dimension, the decisive ones alone where a scorer gave decisive evidence. */
+function scoresByDimension(findings: Findings[]): Map<DriftDimension, DimensionScore[]> {
+	const grouped = new Map<DriftDimension, Array<{ score: DimensionScore; decisive: boolean }>>();
+	for (const finding of findings) {
+		for (const [dimension, score] of Object.entries(finding.dimensions) as Array<
+			[DriftDimension, DimensionScore]
+		>) {
+			const decisive = Boolean(finding.decisive?.includes(dimension));
+			grouped.set(dimension, [...(grouped.get(dimension) ?? []), { score, decisive }]);
+		}
+	}
+	return new Map(
+		[...grouped].map(([dimension, entries]) => {
+			const decisive = entries.filter((entry) => entry.decisive);
+			return [dimension, (decisive.length ? decisive : entries).map((entry) => entry.score)];
+		}),
+	);
+}
 
 export function buildReport(
 	findings: Findings[],
 	thresholds: Thresholds,
 	now: Date = new Date(),
 ): DriftReport {
-	const grouped = new Map<DriftDimension, DimensionScore[]>();
-	for (const finding of findings) {
-		for (const [dimension, score] of Object.entries(finding.dimensions) as Array<
-			[DriftDimension, DimensionScore]
-		>) {
-			grouped.set(dimension, [...(grouped.get(dimension) ?? []), score]);
-		}
-	}
 	const dimensions = Object.fromEntries(
-		[...grouped].map(([dimension, scores]) => [dimension, mergeScores(scores)]),
+		[...scoresByDimension(findings)].map(([dimension, scores]) => [dimension, mergeScores(scores)]),
 	) as Partial<Record<DriftDimension, DimensionScore>>;
+	const limits = (dimension: DriftDimension) => thresholdsOf(thresholds, dimension);
+	// Ranked by how far past its own pass threshold each dimension is, then by drift.
 	const ranked = (Object.entries(dimensions) as Array<[DriftDimension, DimensionScore]>).sort(
-		([, a], [, b]) => b.drift - a.drift,
+		([a, first], [b, second]) =>
+			second.drift - limits(b).pass - (first.drift - limits(a).pass) ||
+			second.drift - first.drift,
 	);
 	const defects = findings.flatMap((finding) => finding.defects ?? []);
 	const content = ranked.filter(([dimension]) => dimension !== 'technical');
-	const drift = ranked.length ? ranked[0][1].drift : 0;
+	const drift = ranked.length ? Math.max(...ranked.map(([, score]) => score.drift)) : 0;
+	const driftWords = (dimension: DriftDimension, score: DimensionScore) =>
+		`${DIMENSION_NAMES[dimension]} drift ${fixedBeside(score.drift, [limits(dimension).pass, limits(dimension).fail])}`;
 
 	let route: DriftRoute;
 	let confidence: number;
 	let verdict: string;
 	const confidentFailure = ranked.find(
-		([, score]) => score.drift >= thresholds.fail && score.confidence >= thresholds.minConfidence,
+		([dimension, score]) =>
+			score.drift >= limits(dimension).fail && score.confidence >= thresholds.minConfidence,
 	);
+	const drifted = ranked.filter(([dimension, score]) => score.drift >= limits(dimension).pass);
 	if (defects.length) {
 		route = 'regenerate';
 		confidence = dimensions.technical?.confidence ?? 1;
@@ -115,27 +159,33 @@ export function buildReport(
 		const [dimension, score] = confidentFailure;
 		route = 'regenerate';
 		confidence = score.confidence;
-		verdict = `Regenerate: ${DIMENSION_NAMES[dimension]} drift ${score.drift.toFixed(2)} (${percent(score.confidence)} sure) is at or above the fail threshold ${thresholds.fail}`;
-	} else if (ranked.every(([, score]) => score.drift < thresholds.pass)) {
-		confidence = content.length
-			? combinedConfidence(content.map(([, score]) => score))
-			: TECHNICAL_ONLY_CONFIDENCE;
-		route = confidence >= thresholds.minConfidence ? 'pass' : 'review';
-		verdict =
-			route === 'pass'
-				? `Pass: every measure is within the bible (drift ${drift.toFixed(2)}, ${percent(confidence)} sure)`
-				: `Review: nothing drifted, but the measures that ran are only ${percent(confidence)} sure${content.length ? '' : ' (only technical checks could run)'}`;
-	} else {
-		const [dimension, score] = ranked[0];
+		verdict = `Regenerate: ${driftWords(dimension, score)} (${sure(score.confidence, [thresholds.minConfidence])}) is at or above the fail threshold ${limits(dimension).fail}`;
+	} else if (drifted.length) {
+		const [dimension, score] = drifted[0];
 		route = 'review';
 		confidence = score.confidence;
 		verdict =
-			score.drift >= thresholds.fail
-				? `Review: ${DIMENSION_NAMES[dimension]} drift ${score.drift.toFixed(2)} is high, but only ${percent(score.confidence)} sure`
-				: `Review: ${DIMENSION_NAMES[dimension]} drift ${score.drift.toFixed(2)} is between the pass (${thresholds.pass}) and fail (${thresholds.fail}) thresholds`;
+			score.drift >= limits(dimension).fail
+				? `Review: ${driftWords(dimension, score)} is high, but only ${sure(score.confidence, [thresholds.minConfidence])}`
+				: `Review: ${driftWords(dimension, score)} is between the pass (${limits(dimension).pass}) and fail (${limits(dimension).fail}) thresholds`;
+	} else {
+		// Nothing drifted. How sure that is depends on what was measured; what was not is listed apart.
+		confidence = content.length
+			? combinedConfidence(content.map(([, score]) => score))
+			: (dimensions.technical?.confidence ?? 0);
+		const names = ranked.map(([dimension]) => DIMENSION_NAMES[dimension]);
+		if (!content.length && thresholds.reviewUnverified) {
+			route = 'review';
+			verdict = `Review: nothing drifted, but no check could verify the look, characters or props (only ${names.length ? list(names) : 'nothing'} could be measured), and unverified clips go to a person`;
+		} else {
+			route = 'pass';
+			const worst = ranked[0];
+			verdict = worst
+				? `Pass: every measure taken is within its pass threshold (${list(names)}; worst ${driftWords(worst[0], worst[1])}, ${sure(confidence)})`
+				: 'Pass: nothing could be measured, and nothing drifted';
+		}
 	}
 
-	const drifted = ranked.filter(([, score]) => score.drift >= thresholds.pass);
 	const corrections = new Map<DriftDimension, string>();
 	for (const finding of findings) {
 		for (const [dimension, text] of Object.entries(finding.corrections ?? {}) as Array<
@@ -144,7 +194,7 @@ export function buildReport(
 			if (
 				text &&
 				dimensions[dimension] &&
-				dimensions[dimension]!.drift >= thresholds.pass &&
+				dimensions[dimension]!.drift >= limits(dimension).pass &&
 				!corrections.has(dimension)
 			)
 				corrections.set(dimension, text);
@@ -154,6 +204,13 @@ export function buildReport(
 		...new Set(drifted.map(([dimension]) => corrections.get(dimension)).filter(Boolean)),
 	].join(' ');
 	const constraints = findings.flatMap((finding) => finding.constraints ?? []);
+	const against = new Map<DriftDimension, string[]>();
+	for (const finding of findings)
+		for (const [dimension, basis] of Object.entries(finding.against ?? {}) as Array<
+			[DriftDimension, string]
+		>)
+			if (dimensions[dimension])
+				against.set(dimension, [...new Set([...(against.get(dimension) ?? []), basis])]);
 	return {
 		drift: round(drift, 3),
 		confidence: round(confidence, 3),
@@ -167,6 +224,10 @@ export function buildReport(
 		...(correctivePrompt ? { correctivePrompt } : {}),
 		route,
 		technicalDefects: defects.map((defect) => defect.text),
+		measured: ranked.map(([dimension]) => ({
+			dimension,
+			against: against.get(dimension)?.join('; ') ?? 'what the bible asks',
+		})),
 		skipped: findings.flatMap((finding) =>
 			(finding.skipped ?? []).map((reason) => ({ scorer: finding.scorer, reason })),
 		),

@@ -1,7 +1,7 @@
 import type { DriftReport } from '../types';
 import { renderContactSheet } from './contactSheet';
 import { judgeConstraints, judgementDimensions, judgeRequest, parseJudgement } from './judge';
-import { lightingScore, lightingTarget, measureLighting } from './lighting';
+import { lightingScore, lightingTarget, lookShiftScore, measureLighting } from './lighting';
 import { continuityScore, paletteScore, referenceScore, worstScore } from './look';
 import { MOTION_LAG_SECONDS, type DetailRequest } from './measurements';
 import { offlineScorers } from './offline';
@@ -49,11 +49,12 @@ const lookScorer: Scorer = {
 	name: 'look',
 	async score(context) {
 		const { subject } = context;
-		const findings: Findings & Required<Pick<Findings, 'corrections' | 'skipped'>> = {
+		const findings: Findings & Required<Pick<Findings, 'corrections' | 'skipped' | 'against'>> = {
 			scorer: 'look',
 			dimensions: {},
 			corrections: {},
 			skipped: [],
+			against: {},
 		};
 		const measured = await context.measurements();
 		if (!measured.readable || !measured.samples.length) {
@@ -61,15 +62,29 @@ const lookScorer: Scorer = {
 			return findings;
 		}
 		const lightingWords = subject.shot.lighting ?? subject.bible.style.lighting;
-		const target = lightingTarget(lightingWords);
-		if (target) {
-			const { correction, ...score } = lightingScore(target, measureLighting(measured.samples));
+		const lookFrames = await context.lookFrames();
+		const clipLight = measureLighting(measured.samples);
+		if (lookFrames?.length && subject.look) {
+			const { correction, ...score } = lookShiftScore(
+				measureLighting(lookFrames),
+				clipLight,
+				subject.look.description,
+			);
 			findings.dimensions.lighting = score;
 			findings.corrections.lighting = correction;
+			findings.against.lighting = subject.look.description;
 		} else {
-			findings.skipped.push(
-				`lighting: '${lightingWords}' names no time of day, light source or warmth that can be measured`,
-			);
+			const target = lightingTarget(lightingWords);
+			if (target) {
+				const { correction, ...score } = lightingScore(target, clipLight);
+				findings.dimensions.lighting = score;
+				findings.corrections.lighting = correction;
+				findings.against.lighting = `the words '${target.words}' (no look established yet: ${Math.round(target.specificity * 100)}% specific)`;
+			} else {
+				findings.skipped.push(
+					`lighting: no look is established for this location yet, and '${lightingWords}' names no warmth, time of day or brightness that can be measured`,
+				);
+			}
 		}
 
 		const palette = paletteScore(subject.bible.style.palette, await context.sampledColors());
@@ -216,6 +231,13 @@ export async function scoreDrift(
 			return subject.previousClip && first
 				? media.lastFrame(subject.previousClip, first.width, first.height)
 				: undefined;
+		}),
+		lookFrames: once(async () => {
+			const { look } = subject;
+			if (!look) return undefined;
+			return look.kind === 'image'
+				? [await media.readImage(look.file)]
+				: (await media.measureClip(look.file)).samples;
 		}),
 		reference(file, maxSide) {
 			const key = `${file.path}@${maxSide ?? ''}`;

@@ -28,6 +28,16 @@ export interface ScoringSubject {
 	previousClip?: MediaFile;
 	/** Reference images of the shot's characters that have one. */
 	references: Array<MediaFile & { characterId: string; characterName: string }>;
+	/** The look the scene has established, when there is one: light, colour and exposure are judged against it. */
+	look?: LookReference;
+}
+
+/** A look reference image from the bible, or the first approved take of the same location and lighting. */
+export interface LookReference {
+	file: MediaFile;
+	kind: 'image' | 'clip';
+	/** How the report names it: "the look reference image of the café", "take shot-01-t1 (the scene's first approved take)". */
+	description: string;
 }
 
 /** Decoding, implemented by the ffmpeg edge. */
@@ -53,6 +63,8 @@ export interface ScoringContext {
 	/** The colours of the sampled frames. */
 	sampledColors(): Promise<ColorSpread[]>;
 	previousLast(): Promise<Frame | undefined>;
+	/** The frames of the subject's look reference, when it has one. */
+	lookFrames(): Promise<Frame[] | undefined>;
 	reference(file: MediaFile, maxSide?: number): Promise<Frame>;
 }
 
