@@ -26,6 +26,8 @@ export interface Location {
 	id: string;
 	name: string;
 	description: string;
+	/** A picture of how this place looks (light, colour, exposure): its shots are judged against it. */
+	lookReference?: ReferenceImage;
 }
 
 export interface Prop {
@@ -42,6 +44,8 @@ export interface Style {
 	look: string;
 	palette: string[];
 	lighting: string;
+	/** A picture of the film's look, for shots whose location has none of its own. */
+	lookReference?: ReferenceImage;
 	aspectRatio: VeoAspectRatio;
 	resolution: Resolution;
 }
@@ -181,6 +185,14 @@ export interface DriftReport {
 	skipped: Array<{ scorer: string; reason: string }>;
 	/** Per-constraint verdicts, when the semantic judge ran. */
 	constraints?: ConstraintVerdict[];
+	/** The thresholds the clip was routed with, so its route can be replayed and calibrated. */
+	thresholds?: {
+		pass: number;
+		fail: number;
+		minConfidence: number;
+		dimensions?: Partial<Record<DriftDimension, { pass?: number; fail?: number }>>;
+		reviewUnverified?: boolean;
+	};
 	scoredAt: string;
 }
 

@@ -45,9 +45,7 @@ function panFilter(
 	const scaledWidth = Math.round(WIDTH / from.width / 2) * 2;
 	const scaledHeight = Math.round((photoSize.height * scaledWidth) / photoSize.width / 2) * 2;
 	// Progress 0-1 over the clip; a freeze holds it still for a while, then the pan catches up.
-	const t = hold
-		? `(if(lt(t,${hold.from}),t,if(lt(t,${hold.to}),${hold.from},t)))`
-		: 't';
+	const t = hold ? `(if(lt(t,${hold.from}),t,if(lt(t,${hold.to}),${hold.from},t)))` : 't';
 	const p = `min(1,${t}/${seconds})`;
 	const x = `(${from.x}+(${to.x}-${from.x})*${p})*${scaledWidth}`;
 	const y = `(${from.y}+(${to.y}-${from.y})*${p})*${scaledHeight}`;
@@ -151,8 +149,8 @@ export async function cropStill(
 	file: string,
 	filters?: string,
 ): Promise<string> {
-	const [x, y, width, height] = [box.x, box.y, box.width, box.height].map(
-		(value) => Math.max(0, Math.round(value / 2) * 2),
+	const [x, y, width, height] = [box.x, box.y, box.width, box.height].map((value) =>
+		Math.max(0, Math.round(value / 2) * 2),
 	);
 	const chain = [`crop=${width}:${height}:${x}:${y}`];
 	if (filters) chain.push(filters);

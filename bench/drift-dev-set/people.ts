@@ -44,7 +44,11 @@ export async function findPeople(): Promise<Person[]> {
 	const people: Person[] = [];
 	for (const photo of PORTRAITS) {
 		const file = photoPath(photo);
-		const frame = await readImage({ path: file, name: path.basename(file) }, undefined, DETECT_SIDE);
+		const frame = await readImage(
+			{ path: file, name: path.basename(file) },
+			undefined,
+			DETECT_SIDE,
+		);
 		const { faces } = await models.detect(frame, { faces: true, objects: false });
 		usableFaces(faces)
 			.filter((face) => Math.min(face.box.width, face.box.height) >= MIN_FACE_SIDE)

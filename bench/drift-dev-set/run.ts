@@ -89,7 +89,11 @@ export function subjectOf(devCase: DevCase, lighting?: string): ScoringSubject {
 			mimeType: 'video/mp4',
 		},
 		look: devCase.established && {
-			file: { path: clipFile(devCase.established), name: 'established take', mimeType: 'video/mp4' },
+			file: {
+				path: clipFile(devCase.established),
+				name: 'established take',
+				mimeType: 'video/mp4',
+			},
 			kind: 'clip',
 			description: "the scene's first approved take",
 		},

@@ -115,7 +115,8 @@ async function unpack(source: Source, work: string): Promise<string> {
 	const into = path.join(work, 'unpacked');
 	await fs.mkdir(into, { recursive: true });
 	if ('debian' in source.from) {
-		const download = () => run('apt-get', ['download', (source.from as { debian: string }).debian], { cwd: work });
+		const download = () =>
+			run('apt-get', ['download', (source.from as { debian: string }).debian], { cwd: work });
 		await download().catch(async () => {
 			await run('apt-get', ['update', '-qq']);
 			await download();

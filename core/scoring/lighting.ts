@@ -138,14 +138,23 @@ const COOL_WARMEST = 4800;
 const CUES: Cue[] = [
 	{ pattern: /\b(warm|warmly|amber|golden|orange)\b/i, coolest: WARM_COOLEST, weight: 0.2 },
 	{
-		pattern: /\b(dusk|sunset|sundown|golden hour|evening glow|candle ?lit|candlelight|firelight|fireside|tungsten|incandescent)\b/i,
+		pattern:
+			/\b(dusk|sunset|sundown|golden hour|evening glow|candle ?lit|candlelight|firelight|fireside|tungsten|incandescent)\b/i,
 		coolest: WARM_COOLEST,
 		weight: 0.2,
 	},
-	{ pattern: /\b(cool|cold|icy|bluish|blue hour|moonlit|moonlight)\b/i, warmest: COOL_WARMEST, weight: 0.2 },
+	{
+		pattern: /\b(cool|cold|icy|bluish|blue hour|moonlit|moonlight)\b/i,
+		warmest: COOL_WARMEST,
+		weight: 0.2,
+	},
 	{ pattern: /\b(night|midnight|nocturnal|after dark)\b/i, brightest: 120, weight: 0.2 },
 	{ pattern: /\b(dark|dim|low[- ]key|gloomy)\b/i, brightest: 110, weight: 0.15 },
-	{ pattern: /\b(bright|brightly|high[- ]key|airy|sunny|sunlit|noon|midday)\b/i, darkest: 60, weight: 0.15 },
+	{
+		pattern: /\b(bright|brightly|high[- ]key|airy|sunny|sunlit|noon|midday)\b/i,
+		darkest: 60,
+		weight: 0.15,
+	},
 	{ pattern: /\b(daylight|day|morning|overcast|cloudy|natural)\b/i, darkest: 35, weight: 0.1 },
 	{ pattern: /\b(high[- ]contrast|hard light|chiaroscuro|noir)\b/i, contrast: 'high', weight: 0.1 },
 	{ pattern: /\b(low[- ]contrast|flat light|washed out)\b/i, contrast: 'low', weight: 0.1 },
@@ -175,15 +184,27 @@ export function lightingTarget(words: string): LightingTarget | undefined {
 		const given = values.filter((value): value is number => value !== undefined);
 		return given.length ? choose(...given) : undefined;
 	};
-	const coolest = pick(cues.map((cue) => cue.coolest), Math.min);
-	let warmest = pick(cues.map((cue) => cue.warmest), Math.max);
+	const coolest = pick(
+		cues.map((cue) => cue.coolest),
+		Math.min,
+	);
+	let warmest = pick(
+		cues.map((cue) => cue.warmest),
+		Math.max,
+	);
 	// Words that contradict each other ("cool sunset"): the warmth word is the stronger instruction.
 	if (coolest !== undefined && warmest !== undefined && warmest > coolest) {
 		const warmWord = /\b(warm|warmly|amber|golden|orange)\b/i.test(words);
 		warmest = warmWord ? undefined : warmest;
 	}
-	const brightest = pick(cues.map((cue) => cue.brightest), Math.min);
-	const darkest = pick(cues.map((cue) => cue.darkest), Math.max);
+	const brightest = pick(
+		cues.map((cue) => cue.brightest),
+		Math.min,
+	);
+	const darkest = pick(
+		cues.map((cue) => cue.darkest),
+		Math.max,
+	);
 	return {
 		words: words.trim(),
 		kelvin:
@@ -195,8 +216,7 @@ export function lightingTarget(words: string): LightingTarget | undefined {
 							: {}),
 					}
 				: undefined,
-		luma:
-			brightest !== undefined || darkest !== undefined ? { darkest, brightest } : undefined,
+		luma: brightest !== undefined || darkest !== undefined ? { darkest, brightest } : undefined,
 		contrast: cues.find((cue) => cue.contrast)?.contrast,
 		specificity: round(
 			Math.min(
@@ -216,7 +236,10 @@ const LOW_CONTRAST_MAX = 35;
 const FULL_DRIFT_CONTRAST = 25;
 
 /** The lighting dimension from the words alone: how far past what the words rule out the light is. */
-export function lightingScore(target: LightingTarget, measured: MeasuredLighting): ScoreWithCorrection {
+export function lightingScore(
+	target: LightingTarget,
+	measured: MeasuredLighting,
+): ScoreWithCorrection {
 	const reasons: string[] = [];
 	const fixes: string[] = [];
 	const drifts: number[] = [0];
@@ -365,7 +388,9 @@ export function lookShiftScore(
 		fixes.push(chromaRatio > 1 ? 'more muted colours' : 'richer colours');
 	}
 	if (parts.cast > 0) {
-		reasons.push(`the picture has a colour cast ${basis} does not have (a shift of ${cast.toFixed(0)} in CIELAB)`);
+		reasons.push(
+			`the picture has a colour cast ${basis} does not have (a shift of ${cast.toFixed(0)} in CIELAB)`,
+		);
 		fixes.push('the same colour grade');
 	}
 	if (!reasons.length) reasons.push(`the light and colour match ${basis}`);

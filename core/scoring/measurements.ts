@@ -134,7 +134,8 @@ export class FrameAnalyser {
 		let pairs = 0;
 		for (let y = 0; y + 1 < height; y += 2) {
 			for (let x = 0, index = y * width; x + 1 < width; x += 2, index += 2) {
-				edges += Math.abs(luma[index] - luma[index + 1]) + Math.abs(luma[index] - luma[index + width]);
+				edges +=
+					Math.abs(luma[index] - luma[index + 1]) + Math.abs(luma[index] - luma[index + width]);
 				pairs += 2;
 			}
 		}

@@ -5,6 +5,7 @@ import type {
 	DriftReport,
 	DriftRoute,
 } from '../types';
+import { InvalidInputError } from '../failures';
 import { round } from './numbers';
 import { fixedBeside, sure } from './words';
 import type { TechnicalDefect } from './technical';
@@ -122,6 +123,49 @@ function scoresByDimension(findings: Findings[]): Map<DriftDimension, DimensionS
 	);
 }
 
+/** Dimensions, the one furthest past its own pass threshold first (then the larger drift). */
+function rankDimensions<Score extends Pick<DimensionScore, 'drift'>>(
+	dimensions: Partial<Record<DriftDimension, Score>>,
+	thresholds: Thresholds,
+): Array<[DriftDimension, Score]> {
+	const pass = (dimension: DriftDimension) => thresholdsOf(thresholds, dimension).pass;
+	return (Object.entries(dimensions) as Array<[DriftDimension, Score]>).sort(
+		([a, first], [b, second]) =>
+			second.drift - pass(b) - (first.drift - pass(a)) || second.drift - first.drift,
+	);
+}
+
+export interface RouteDecision {
+	route: DriftRoute;
+	/** The dimension that decided it, when one did. */
+	dimension?: DriftDimension;
+	why: 'defect' | 'confident failure' | 'drifted' | 'unverified' | 'within thresholds';
+}
+
+/**
+ * The routing rule on measured dimensions, the one place it lives: the report and the calibration
+ * (which replays people's decisions against other thresholds) both route through it.
+ */
+export function routeOf(
+	dimensions: Partial<Record<DriftDimension, Pick<DimensionScore, 'drift' | 'confidence'>>>,
+	defects: number,
+	thresholds: Thresholds,
+): RouteDecision {
+	if (defects) return { route: 'regenerate', why: 'defect' };
+	const limits = (dimension: DriftDimension) => thresholdsOf(thresholds, dimension);
+	const ranked = rankDimensions(dimensions, thresholds);
+	const failed = ranked.find(
+		([dimension, score]) =>
+			score.drift >= limits(dimension).fail && score.confidence >= thresholds.minConfidence,
+	);
+	if (failed) return { route: 'regenerate', dimension: failed[0], why: 'confident failure' };
+	const drifted = ranked.find(([dimension, score]) => score.drift >= limits(dimension).pass);
+	if (drifted) return { route: 'review', dimension: drifted[0], why: 'drifted' };
+	if (thresholds.reviewUnverified && !ranked.some(([dimension]) => dimension !== 'technical'))
+		return { route: 'review', why: 'unverified' };
+	return { route: 'pass', why: 'within thresholds' };
+}
+
 export function buildReport(
 	findings: Findings[],
 	thresholds: Thresholds,
@@ -131,59 +175,45 @@ export function buildReport(
 		[...scoresByDimension(findings)].map(([dimension, scores]) => [dimension, mergeScores(scores)]),
 	) as Partial<Record<DriftDimension, DimensionScore>>;
 	const limits = (dimension: DriftDimension) => thresholdsOf(thresholds, dimension);
-	// Ranked by how far past its own pass threshold each dimension is, then by drift.
-	const ranked = (Object.entries(dimensions) as Array<[DriftDimension, DimensionScore]>).sort(
-		([a, first], [b, second]) =>
-			second.drift - limits(b).pass - (first.drift - limits(a).pass) ||
-			second.drift - first.drift,
-	);
+	const ranked = rankDimensions(dimensions, thresholds);
 	const defects = findings.flatMap((finding) => finding.defects ?? []);
 	const content = ranked.filter(([dimension]) => dimension !== 'technical');
 	const drift = ranked.length ? Math.max(...ranked.map(([, score]) => score.drift)) : 0;
 	const driftWords = (dimension: DriftDimension, score: DimensionScore) =>
 		`${DIMENSION_NAMES[dimension]} drift ${fixedBeside(score.drift, [limits(dimension).pass, limits(dimension).fail])}`;
 
-	let route: DriftRoute;
+	const decision = routeOf(dimensions, defects.length, thresholds);
+	const { route } = decision;
+	const drifted = ranked.filter(([dimension, score]) => score.drift >= limits(dimension).pass);
 	let confidence: number;
 	let verdict: string;
-	const confidentFailure = ranked.find(
-		([dimension, score]) =>
-			score.drift >= limits(dimension).fail && score.confidence >= thresholds.minConfidence,
-	);
-	const drifted = ranked.filter(([dimension, score]) => score.drift >= limits(dimension).pass);
-	if (defects.length) {
-		route = 'regenerate';
+	const decided = decision.dimension && dimensions[decision.dimension];
+	if (decision.why === 'defect') {
 		confidence = dimensions.technical?.confidence ?? 1;
 		verdict = `Regenerate: ${defects.length} technical defect${defects.length > 1 ? 's' : ''}`;
-	} else if (confidentFailure) {
-		const [dimension, score] = confidentFailure;
-		route = 'regenerate';
-		confidence = score.confidence;
-		verdict = `Regenerate: ${driftWords(dimension, score)} (${sure(score.confidence, [thresholds.minConfidence])}) is at or above the fail threshold ${limits(dimension).fail}`;
-	} else if (drifted.length) {
-		const [dimension, score] = drifted[0];
-		route = 'review';
-		confidence = score.confidence;
+	} else if (decided && decision.why === 'confident failure') {
+		confidence = decided.confidence;
+		verdict = `Regenerate: ${driftWords(decision.dimension!, decided)} (${sure(decided.confidence, [thresholds.minConfidence])}) is at or above the fail threshold ${limits(decision.dimension!).fail}`;
+	} else if (decided) {
+		const { pass, fail } = limits(decision.dimension!);
+		confidence = decided.confidence;
 		verdict =
-			score.drift >= limits(dimension).fail
-				? `Review: ${driftWords(dimension, score)} is high, but only ${sure(score.confidence, [thresholds.minConfidence])}`
-				: `Review: ${driftWords(dimension, score)} is between the pass (${limits(dimension).pass}) and fail (${limits(dimension).fail}) thresholds`;
+			decided.drift >= fail
+				? `Review: ${driftWords(decision.dimension!, decided)} is high, but only ${sure(decided.confidence, [thresholds.minConfidence])}`
+				: `Review: ${driftWords(decision.dimension!, decided)} is between the pass (${pass}) and fail (${fail}) thresholds`;
 	} else {
 		// Nothing drifted. How sure that is depends on what was measured; what was not is listed apart.
 		confidence = content.length
 			? combinedConfidence(content.map(([, score]) => score))
 			: (dimensions.technical?.confidence ?? 0);
 		const names = ranked.map(([dimension]) => DIMENSION_NAMES[dimension]);
-		if (!content.length && thresholds.reviewUnverified) {
-			route = 'review';
-			verdict = `Review: nothing drifted, but no check could verify the look, characters or props (only ${names.length ? list(names) : 'nothing'} could be measured), and unverified clips go to a person`;
-		} else {
-			route = 'pass';
-			const worst = ranked[0];
-			verdict = worst
-				? `Pass: every measure taken is within its pass threshold (${list(names)}; worst ${driftWords(worst[0], worst[1])}, ${sure(confidence)})`
-				: 'Pass: nothing could be measured, and nothing drifted';
-		}
+		const worst = ranked[0];
+		verdict =
+			decision.why === 'unverified'
+				? `Review: nothing drifted, but no check could verify the look, characters or props (only ${names.length ? list(names) : 'nothing'} could be measured), and unverified clips go to a person`
+				: worst
+					? `Pass: every measure taken is within its pass threshold (${list(names)}; worst ${driftWords(worst[0], worst[1])}, ${sure(confidence)})`
+					: 'Pass: nothing could be measured, and nothing drifted';
 	}
 
 	const corrections = new Map<DriftDimension, string>();
@@ -232,6 +262,65 @@ export function buildReport(
 			(finding.skipped ?? []).map((reason) => ({ scorer: finding.scorer, reason })),
 		),
 		...(constraints.length ? { constraints } : {}),
+		thresholds,
 		scoredAt: now.toISOString(),
 	};
+}
+
+const DIMENSIONS = Object.keys(DIMENSION_NAMES) as DriftDimension[];
+
+/**
+ * Per-dimension thresholds as a person writes them (JSON text or an object), checked: known
+ * dimensions only, each threshold from 0 to 1, pass not above fail. `where` names the field in errors.
+ */
+export function parseDimensionThresholds(
+	value: unknown,
+	where: string,
+): Partial<Record<DriftDimension, DimensionThresholds>> {
+	const problems: Array<{ path: string; message: string }> = [];
+	let parsed = value;
+	if (typeof value === 'string') {
+		try {
+			parsed = value.trim() ? JSON.parse(value) : {};
+		} catch (error) {
+			throw new InvalidInputError([
+				{ path: where, message: `is not JSON (${(error as Error).message})` },
+			]);
+		}
+	}
+	if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+		throw new InvalidInputError([{ path: where, message: 'must be an object of dimensions' }]);
+	const result: Partial<Record<DriftDimension, DimensionThresholds>> = {};
+	for (const [dimension, limits] of Object.entries(parsed as Record<string, unknown>)) {
+		if (!DIMENSIONS.includes(dimension as DriftDimension)) {
+			problems.push({
+				path: `${where}.${dimension}`,
+				message: `is no dimension (dimensions: ${DIMENSIONS.join(', ')})`,
+			});
+			continue;
+		}
+		const own: DimensionThresholds = {};
+		for (const key of ['pass', 'fail'] as const) {
+			const limit = (limits as Record<string, unknown> | null)?.[key];
+			if (limit === undefined) continue;
+			if (typeof limit !== 'number' || !(limit >= 0 && limit <= 1))
+				problems.push({
+					path: `${where}.${dimension}.${key}`,
+					message: 'must be a number from 0 to 1',
+				});
+			else own[key] = limit;
+		}
+		if (own.pass !== undefined && own.fail !== undefined && own.pass > own.fail)
+			problems.push({
+				path: `${where}.${dimension}`,
+				message: `pass (${own.pass}) is above fail (${own.fail})`,
+			});
+		result[dimension as DriftDimension] = own;
+	}
+	if (problems.length)
+		throw new InvalidInputError(
+			problems,
+			'Write them as {"lighting": {"pass": 0.25, "fail": 0.7}}.',
+		);
+	return result;
 }

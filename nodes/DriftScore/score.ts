@@ -13,9 +13,14 @@ import { referenceImageProperty, CONTACT_SHEET_PROPERTY } from '../../core/binar
 import { InvalidInputError } from '../../core/failures';
 import { findVeoModel } from '../../core/models';
 import { recordDrift, takeToScore } from '../../core/scoring/recordDrift';
-import { DEFAULT_THRESHOLDS, type Thresholds } from '../../core/scoring/report';
+import {
+	DEFAULT_THRESHOLDS,
+	parseDimensionThresholds,
+	type Thresholds,
+} from '../../core/scoring/report';
 import { driftScorers, scoreDrift } from '../../core/scoring/scoreDrift';
 import type { MediaFile, ScoringSubject } from '../../core/scoring/scorer';
+import { establishedLook } from '../../core/scoring/lookReference';
 import { parseShotItem } from '../../core/shotItems';
 import type { ShotItem } from '../../core/types';
 import { ffmpegMediaReader } from '../../edges/ffmpeg/frameSampling';
@@ -132,6 +137,34 @@ export async function scoreBatch(context: IExecuteFunctions): Promise<INodeExecu
 	return outputs;
 }
 
+/** The routing thresholds an item is scored with: the node's, and its per-dimension ones. */
+export function scoringThresholds(context: IExecuteFunctions, itemIndex: number): Thresholds {
+	const options = context.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const thresholds: Thresholds = {
+		pass: context.getNodeParameter('passThreshold', itemIndex, DEFAULT_THRESHOLDS.pass) as number,
+		fail: context.getNodeParameter('failThreshold', itemIndex, DEFAULT_THRESHOLDS.fail) as number,
+		minConfidence: context.getNodeParameter(
+			'minConfidence',
+			itemIndex,
+			DEFAULT_THRESHOLDS.minConfidence,
+		) as number,
+		dimensions: parseDimensionThresholds(
+			options.dimensionThresholds ?? '{}',
+			'options.dimensionThresholds',
+		),
+		reviewUnverified: options.reviewUnverified === true,
+	};
+	if (thresholds.pass > thresholds.fail) {
+		throw new InvalidInputError([
+			{
+				path: 'passThreshold',
+				message: `(${thresholds.pass}) is above the fail threshold (${thresholds.fail})`,
+			},
+		]);
+	}
+	return thresholds;
+}
+
 /** Scoring for this run of the node: the scorers, the decoder and the files shared by every job. */
 async function jobScorer(
 	context: IExecuteFunctions,
@@ -156,6 +189,29 @@ async function jobScorer(
 	});
 	const media = ffmpegMediaReader();
 	const previousOf = previousClips(context);
+	const clipOf = (itemIndex: number, property: string) => {
+		const input = context.getInputData()[itemIndex];
+		const takes = parseShotItem(input.json).takes;
+		return (
+			input.binary?.[property] ??
+			input.binary?.[takes[takes.length - 1]?.clip?.binaryProperty ?? '']
+		);
+	};
+	// Every shot item of the input, for the first approved take of a location and lighting.
+	const batch = context.getInputData().flatMap((input, itemIndex) => {
+		try {
+			const candidate = parseShotItem(input.json);
+			return [
+				{
+					item: candidate,
+					itemIndex,
+					hasClip: Boolean(input.binary && Object.keys(input.binary).length),
+				},
+			];
+		} catch {
+			return [];
+		}
+	});
 	const files = new Map<string, Promise<string>>();
 	/** Each binary is written to the work folder once, however many clips compare with it. */
 	const fileFor = async (
@@ -185,23 +241,7 @@ async function jobScorer(
 	return async ({ itemIndex, item, binary }) => {
 		const property = context.getNodeParameter('clipProperty', itemIndex, 'clip') as string;
 		const take = takeToScore(item);
-		const thresholds: Thresholds = {
-			pass: context.getNodeParameter('passThreshold', itemIndex, DEFAULT_THRESHOLDS.pass) as number,
-			fail: context.getNodeParameter('failThreshold', itemIndex, DEFAULT_THRESHOLDS.fail) as number,
-			minConfidence: context.getNodeParameter(
-				'minConfidence',
-				itemIndex,
-				DEFAULT_THRESHOLDS.minConfidence,
-			) as number,
-		};
-		if (thresholds.pass > thresholds.fail) {
-			throw new InvalidInputError([
-				{
-					path: 'passThreshold',
-					message: `(${thresholds.pass}) is above the fail threshold (${thresholds.fail})`,
-				},
-			]);
-		}
+		const thresholds = scoringThresholds(context, itemIndex);
 		const references: ScoringSubject['references'] = [];
 		for (const character of item.bible.characters.filter(
 			(candidate) => item.shot.characters.includes(candidate.id) && candidate.referenceImage,
@@ -221,6 +261,20 @@ async function jobScorer(
 			});
 		}
 		const previous = item.shot.continuousWithPrevious ? previousOf(item, property) : undefined;
+		const look = establishedLook(item, batch);
+		let lookFile: MediaFile | undefined;
+		if (look?.kind === 'image') {
+			const image = requireBinary(
+				context,
+				itemIndex,
+				look.binaryProperty,
+				'bible look reference image',
+			);
+			lookFile = await fileFor(itemIndex, look.binaryProperty, image);
+		} else if (look) {
+			const clip = clipOf(look.itemIndex, property);
+			lookFile = clip && (await fileFor(look.itemIndex, property, clip));
+		}
 		const { report, contactSheet } = await scoreDrift(
 			{
 				bible: item.bible,
@@ -231,6 +285,10 @@ async function jobScorer(
 					Boolean(findVeoModel(take.model || item.model)?.nativeAudio),
 				previousClip: previous && (await fileFor(previous.itemIndex, property, previous.binary)),
 				references,
+				look:
+					look && lookFile
+						? { file: lookFile, kind: look.kind, description: look.description }
+						: undefined,
 			},
 			{ scorers, media, thresholds, contactSheet: options.contactSheet !== false },
 		);
