@@ -106,7 +106,7 @@ const lookScorer: Scorer = {
 				findings.corrections.continuity = correction;
 			} else {
 				findings.skipped.push(
-					`continuity: the previous shot (sequence ${subject.shot.sequence - 1}) has no clip in this batch to compare with`,
+					`continuity: no clip of the previous shot (sequence ${subject.shot.sequence - 1}) was given to compare with`,
 				);
 			}
 		}
