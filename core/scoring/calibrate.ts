@@ -101,27 +101,57 @@ const withDimension = (
 	},
 });
 
-/** The pass thresholds, raised one dimension at a time as far as the target allows. */
+/**
+ * The dimensions a rejected clip is blamed on: those its tags name (that were measured), else the
+ * one that drifted furthest past its pass threshold.
+ */
+function blamed(record: Decided, current: Thresholds): DriftDimension[] {
+	const measured = Object.keys(record.drift.dimensions) as DriftDimension[];
+	const tagged = measured.filter((dimension) =>
+		record.tags.some((tag) => TAG_DIMENSIONS[tag]?.includes(dimension)),
+	);
+	if (tagged.length) return tagged;
+	const furthest = measured.sort(
+		(a, b) =>
+			record.drift.dimensions[b]!.drift -
+			thresholdsOf(current, b).pass -
+			(record.drift.dimensions[a]!.drift - thresholdsOf(current, a).pass),
+	)[0];
+	return furthest ? [furthest] : [];
+}
+
+/**
+ * The pass thresholds: each dimension as high as it can be while still catching every rejected
+ * clip blamed on it; then, one dimension at a time, raised further while the whole routing still
+ * lets at most 2% of the rejected clips pass.
+ */
 function recommendPass(
 	records: Decided[],
 	dimensions: DriftDimension[],
 	current: Thresholds,
 ): Thresholds {
-	const rejected = records.filter((record) => record.decision === 'rejected').length;
-	// From the strictest: every dimension passes only what drifted least.
-	let thresholds: Thresholds = dimensions.reduce(
-		(sum, dimension) => withDimension(sum, dimension, { pass: GRID[0] }),
-		current,
-	);
-	for (let sweep = 0; sweep < 2; sweep++) {
-		for (const dimension of dimensions) {
-			const fail = thresholdsOf(current, dimension).fail;
-			let best = thresholdsOf(thresholds, dimension).pass;
-			for (const pass of GRID.filter((value) => value <= fail)) {
-				const tried = withDimension(thresholds, dimension, { pass });
-				if (meets(outcome(records, tried), rejected)) best = pass;
-			}
-			thresholds = withDimension(thresholds, dimension, { pass: best });
+	const rejected = records.filter((record) => record.decision === 'rejected');
+	let thresholds = current;
+	for (const dimension of dimensions) {
+		const fail = thresholdsOf(current, dimension).fail;
+		const caught = rejected
+			.filter((record) => blamed(record, current).includes(dimension))
+			.map((record) => record.drift.dimensions[dimension]!.drift);
+		const highest = GRID.filter(
+			(value) => value <= fail && caught.every((drift) => drift >= value),
+		);
+		thresholds = withDimension(thresholds, dimension, {
+			pass: highest.length ? highest[highest.length - 1] : GRID[0],
+		});
+	}
+	for (const dimension of dimensions) {
+		const fail = thresholdsOf(current, dimension).fail;
+		for (const pass of GRID.filter(
+			(value) => value > thresholdsOf(thresholds, dimension).pass && value <= fail,
+		)) {
+			const tried = withDimension(thresholds, dimension, { pass });
+			if (!meets(outcome(records, tried), rejected.length)) break;
+			thresholds = tried;
 		}
 	}
 	return thresholds;
