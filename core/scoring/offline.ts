@@ -21,11 +21,14 @@ import type { DetectionWanted, FoundFace, OfflineVision, VisionModels } from './
  */
 
 /**
- * Sampled frames for the models: four over the clip, at up to 960 pixels wide. The face model
- * compares faces decoded smaller less well (one face measured 0.84 alike to its reference at 1280,
- * 0.79 at 960, 0.71 at 640); larger frames cost more to decode and prepare (a third more per frame at 1280).
+ * Sampled frames for the models: six over the clip, at up to 960 pixels wide. The best face over
+ * more frames is more often the character's face turned to the camera; each frame costs model
+ * time (bench/offline-checks.ts prints it).
+ * The face model compares faces decoded smaller less well (one face measured 0.84 alike to its
+ * reference at 1280, 0.79 at 960, 0.71 at 640); larger frames cost more to decode and prepare (a
+ * third more per frame at 1280).
  */
-export const OFFLINE_DETAIL: DetailRequest = { count: 4, maxSide: 960 };
+export const OFFLINE_DETAIL: DetailRequest = { count: 6, maxSide: 960 };
 
 const IDENTITY = 'character identity (offline face model)';
 const PROPS = 'props (offline object model)';

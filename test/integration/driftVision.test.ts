@@ -207,7 +207,7 @@ describe('clips of the photographs', () => {
 		const report = await run('on');
 		expect(report.dimensions.character!.measures).toMatchObject({ faceFound_Eileen: true });
 		expect(report.dimensions.props!.measures).toMatchObject({
-			propFrames_mug: 4,
+			propFrames_mug: 6,
 			propColorAsked_mug: 'blue',
 		});
 

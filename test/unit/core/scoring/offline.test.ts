@@ -1,5 +1,6 @@
 import type { ClipMeasurements, DetailRequest } from '../../../../core/scoring/measurements';
 import { DEFAULT_THRESHOLDS } from '../../../../core/scoring/report';
+import { OFFLINE_DETAIL } from '../../../../core/scoring/offline';
 import { driftScorers, scoreDrift } from '../../../../core/scoring/scoreDrift';
 import type { MediaReader, ScoringSubject } from '../../../../core/scoring/scorer';
 import type { Frame } from '../../../../core/scoring/similarity';
@@ -148,7 +149,8 @@ describe('the offline character and prop scorers', () => {
 		const [reader, vision] = [media(), models()];
 		const { report } = await score(subject(), on(vision), reader);
 
-		expect(reader.detailAsked).toEqual([{ count: 4, maxSide: 960 }]);
+		expect(reader.detailAsked).toEqual([OFFLINE_DETAIL]);
+		expect(OFFLINE_DETAIL).toEqual({ count: 6, maxSide: 960 });
 		const clipFrames = vision.calls.filter((call) => call.frame !== REFERENCE);
 		expect(clipFrames.map((call) => call.frame)).toEqual(DETAIL);
 		expect(clipFrames.every((call) => call.wanted.faces && call.wanted.objects)).toBe(true);
