@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 
 import { decisionsIn, decisionsInText, type DecisionRecord } from '../../core/decisions';
 import { calibrate } from '../../core/scoring/calibrate';
-import { requireBinary } from '../shared/binary';
+import { binaryToBase64, requireBinary } from '../shared/binary';
 import { toNodeError } from '../shared/errors';
 import { scoringThresholds } from './score';
 
@@ -22,10 +22,8 @@ export async function calibrateDecisions(
 			if (from === 'binary') {
 				const property = context.getNodeParameter('decisionsProperty', itemIndex, 'data') as string;
 				const binary = requireBinary(context, itemIndex, property, 'decisionsProperty');
-				const buffer = await context.helpers.getBinaryDataBuffer(itemIndex, property);
-				records.push(
-					...decisionsInText(buffer.toString('utf8'), binary.fileName ?? `item ${itemIndex}`),
-				);
+				const text = Buffer.from(await binaryToBase64(context, binary), 'base64').toString('utf8');
+				records.push(...decisionsInText(text, binary.fileName ?? `item ${itemIndex}`));
 			} else {
 				records.push(...decisionsIn(inputs[itemIndex].json, `item ${itemIndex}`));
 			}
