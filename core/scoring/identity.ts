@@ -22,7 +22,7 @@ export const FACE_MIN_SIDE = 32;
  * stranger is clear enough to regenerate; between the lines a person looks.
  */
 export const FACE_MATCH = 0.6;
-const FACE_STRANGER = 0.45;
+export const FACE_STRANGER = 0.45;
 /**
  * No face in the sampled frames may mean the character is missing, or turned away at those moments:
  * too unsure to send a clip back without a person.
