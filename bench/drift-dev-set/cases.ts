@@ -257,11 +257,20 @@ export interface DevCase {
 }
 
 const SECONDS = 8;
-const clipOf = (scene: Scene, window: Window, extra: Partial<ClipRecipe> = {}): ClipRecipe => {
-	// A slow pan: a tenth of the photo's width over the clip, towards its middle.
-	const drift = window.x > 0.3 ? -0.1 : 0.1;
+const PAN = 0.1;
+const PERSON_PAN = 0.06;
+const clipOf = (
+	scene: Scene,
+	window: Window,
+	extra: Partial<ClipRecipe> = {},
+	pan = PAN,
+	photo: PhotoName = scene.photo,
+): ClipRecipe => {
+	// A slow pan: a tenth of the photo's width over the clip, towards the side with room for it.
+	const room = 1 - window.x - window.width;
+	const drift = room >= pan ? pan : window.x >= pan ? -pan : room > window.x ? room : -window.x;
 	return {
-		photo: photoPath(scene.photo),
+		photo: photoPath(photo),
 		from: window,
 		to: { ...window, x: Math.max(0, window.x + drift), y: window.y },
 		seconds: SECONDS,
@@ -353,6 +362,9 @@ function peopleCases(people: Person[]): DevCase[] {
 	);
 	usable.forEach((person, index) => {
 		const home = sceneOfPhoto(person.photo);
+		// A shorter pan over a person: their face stays in the frame.
+		const ofPerson = (someone: Person, window: Window): ClipRecipe =>
+			clipOf(home, window, {}, PERSON_PAN, someone.photo);
 		const character: CharacterSpec = {
 			name: `Person ${person.id}`,
 			description: 'the lead',
@@ -363,7 +375,7 @@ function peopleCases(people: Person[]): DevCase[] {
 			cases.push(
 				base(home.id, 'clean', `face-${person.id}`, {
 					character,
-					clip: { ...clipOf(home, window), to: { ...window, x: window.x + 0.02 } },
+					clip: ofPerson(person, window),
 				}),
 			);
 		} else {
@@ -374,10 +386,7 @@ function peopleCases(people: Person[]): DevCase[] {
 			cases.push(
 				base(elsewhere.id, 'wrong person', `${person.id}-as-${stranger.id}`, {
 					character,
-					clip: {
-						...clipOf(elsewhere, strangerWindow),
-						to: { ...strangerWindow, x: strangerWindow.x + 0.02 },
-					},
+					clip: ofPerson(stranger, strangerWindow),
 				}),
 			);
 		}

@@ -83,6 +83,8 @@ export function subjectOf(devCase: DevCase, lighting?: string): ScoringSubject {
 		shot: spec.shots[spec.shots.length - 1],
 		clip: { path: clip, name: path.basename(clip), mimeType: 'video/mp4' },
 		expectAudio: true,
+		// The previous shot of the set is its approved take: a break is this clip's.
+		previousSettled: true,
 		previousClip: devCase.previous && {
 			path: clipFile(devCase.previous),
 			name: 'previous shot',

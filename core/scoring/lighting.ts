@@ -22,6 +22,11 @@ export interface MeasuredLighting {
 	contrast: number;
 	/** Colour temperature of the typical pixel; undefined when the picture is too dark to tell. */
 	kelvin?: number;
+	/**
+	 * Colour temperature of the brightest tenth of the picture: the light itself (a sunset sky, a
+	 * lamp) where the typical pixel shows what it falls on (blue water under an orange sky).
+	 */
+	highlightKelvin?: number;
 	/** Mean CIELAB chroma: how colourful the picture is. */
 	chroma: number;
 	/** Median CIELAB a* (green - to magenta +) and b* (blue - to yellow +): the picture's cast. */
@@ -39,6 +44,33 @@ function medianOf(histogram: Uint32Array, count: number): number {
 	return histogram.length - 1;
 }
 
+const HIGHLIGHT_SHARE = 0.1;
+
+/** The mean colour of the brightest tenth of a picture's pixels (by luma). */
+function highlightColor(rgb: Uint8Array): [number, number, number] | undefined {
+	const histogram = new Uint32Array(256);
+	const lumas = new Uint8Array(rgb.length / 3);
+	for (let offset = 0, pixel = 0; offset < rgb.length; offset += 3, pixel++) {
+		lumas[pixel] = Math.round(luma(rgb[offset], rgb[offset + 1], rgb[offset + 2]));
+		histogram[lumas[pixel]] += 1;
+	}
+	let threshold = 255;
+	for (let seen = 0; threshold > 0; threshold--)
+		if ((seen += histogram[threshold]) >= lumas.length * HIGHLIGHT_SHARE) break;
+	const sum = [0, 0, 0];
+	let count = 0;
+	lumas.forEach((value, pixel) => {
+		if (value < threshold) return;
+		sum[0] += rgb[pixel * 3];
+		sum[1] += rgb[pixel * 3 + 1];
+		sum[2] += rgb[pixel * 3 + 2];
+		count += 1;
+	});
+	return count
+		? (sum.map((value) => Math.round(value / count)) as [number, number, number])
+		: undefined;
+}
+
 /**
  * Brightness, contrast, colour temperature and colour of frames. The temperature is that of each
  * frame's per-channel median colour (what most of the picture is lit like, whatever small bright
@@ -48,6 +80,7 @@ export function measureLighting(frames: Frame[]): MeasuredLighting {
 	const lumas: number[] = [];
 	const contrasts: number[] = [];
 	const kelvins: number[] = [];
+	const highlightKelvins: number[] = [];
 	const chromas: number[] = [];
 	const casts: Array<[number, number]> = [];
 	for (const frame of frames) {
@@ -87,11 +120,15 @@ export function measureLighting(frames: Frame[]): MeasuredLighting {
 		const [r, g, b] = histograms.map((histogram) => medianOf(histogram, pixels));
 		const kelvin = luma(r, g, b) >= MIN_LUMA_FOR_COLOR ? colorTemperature(r, g, b) : undefined;
 		if (kelvin !== undefined) kelvins.push(kelvin);
+		const highlight = highlightColor(frame.rgb);
+		if (highlight && luma(...highlight) >= MIN_LUMA_FOR_COLOR)
+			highlightKelvins.push(colorTemperature(...highlight)!);
 	}
 	return {
 		luma: mean(lumas),
 		contrast: mean(contrasts),
 		kelvin: kelvins.length ? median(kelvins) : undefined,
+		highlightKelvin: highlightKelvins.length ? median(highlightKelvins) : undefined,
 		chroma: mean(chromas),
 		a: median(casts.map(([a]) => a)),
 		b: median(casts.map(([, b]) => b)),
@@ -125,6 +162,8 @@ interface Cue {
 	brightest?: number;
 	contrast?: 'high' | 'low';
 	weight: number;
+	/** A time of day or light source: its warmth gives way to a warmth word ("cool sunset" is cool). */
+	timeOfDay?: boolean;
 }
 
 /**
@@ -134,19 +173,22 @@ interface Cue {
  * "warm" only rules out what reads plainly cool, and daylight words rule out almost nothing.
  */
 const WARM_COOLEST = 4600;
-const COOL_WARMEST = 4800;
+const COOL_WARMEST = 4000;
 const CUES: Cue[] = [
 	{ pattern: /\b(warm|warmly|amber|golden|orange)\b/i, coolest: WARM_COOLEST, weight: 0.2 },
 	{
 		pattern:
-			/\b(dusk|sunset|sundown|golden hour|evening glow|candle ?lit|candlelight|firelight|fireside|tungsten|incandescent)\b/i,
+			/\b(dusk|sunset|sundown|golden hour|evening glow|sunset glow|candle ?lit|candlelight|firelight|fireside|tungsten|incandescent)\b/i,
 		coolest: WARM_COOLEST,
 		weight: 0.2,
+		timeOfDay: true,
 	},
+	{ pattern: /\b(cool|cold|icy|bluish)\b/i, warmest: COOL_WARMEST, weight: 0.2 },
 	{
-		pattern: /\b(cool|cold|icy|bluish|blue hour|moonlit|moonlight)\b/i,
+		pattern: /\b(blue hour|moonlit|moonlight)\b/i,
 		warmest: COOL_WARMEST,
 		weight: 0.2,
+		timeOfDay: true,
 	},
 	{ pattern: /\b(night|midnight|nocturnal|after dark)\b/i, brightest: 120, weight: 0.2 },
 	{ pattern: /\b(dark|dim|low[- ]key|gloomy)\b/i, brightest: 110, weight: 0.15 },
@@ -156,7 +198,11 @@ const CUES: Cue[] = [
 		weight: 0.15,
 	},
 	{ pattern: /\b(daylight|day|morning|overcast|cloudy|natural)\b/i, darkest: 35, weight: 0.1 },
-	{ pattern: /\b(high[- ]contrast|hard light|chiaroscuro|noir)\b/i, contrast: 'high', weight: 0.1 },
+	{
+		pattern: /\b(high[- ]contrast|hard light|chiaroscuro|noir)\b/i,
+		contrast: 'high',
+		weight: 0.1,
+	},
 	{ pattern: /\b(low[- ]contrast|flat light|washed out)\b/i, contrast: 'low', weight: 0.1 },
 ];
 
@@ -184,19 +230,17 @@ export function lightingTarget(words: string): LightingTarget | undefined {
 		const given = values.filter((value): value is number => value !== undefined);
 		return given.length ? choose(...given) : undefined;
 	};
+	// A warmth word wins over the warmth of a time of day it contradicts ("cool sunset" is cool).
+	const warmthWord = cues.some((cue) => !cue.timeOfDay && (cue.coolest || cue.warmest));
+	const warmthCues = cues.filter((cue) => !(warmthWord && cue.timeOfDay));
 	const coolest = pick(
-		cues.map((cue) => cue.coolest),
+		warmthCues.map((cue) => cue.coolest),
 		Math.min,
 	);
-	let warmest = pick(
-		cues.map((cue) => cue.warmest),
+	const warmest = pick(
+		warmthCues.map((cue) => cue.warmest),
 		Math.max,
 	);
-	// Words that contradict each other ("cool sunset"): the warmth word is the stronger instruction.
-	if (coolest !== undefined && warmest !== undefined && warmest > coolest) {
-		const warmWord = /\b(warm|warmly|amber|golden|orange)\b/i.test(words);
-		warmest = warmWord ? undefined : warmest;
-	}
 	const brightest = pick(
 		cues.map((cue) => cue.brightest),
 		Math.min,
@@ -211,9 +255,7 @@ export function lightingTarget(words: string): LightingTarget | undefined {
 			coolest !== undefined || warmest !== undefined
 				? {
 						...(warmest !== undefined ? { warmest } : {}),
-						...(coolest !== undefined && (warmest === undefined || warmest <= coolest)
-							? { coolest }
-							: {}),
+						...(coolest !== undefined ? { coolest } : {}),
 					}
 				: undefined,
 		luma: brightest !== undefined || darkest !== undefined ? { darkest, brightest } : undefined,
@@ -255,22 +297,25 @@ export function lightingScore(
 			confidence = Math.min(confidence, 0.3);
 			reasons.push(`the picture is too dark to tell its colour temperature`);
 		} else {
+			// Words are vague: light is warm if its typical colour or its highlights are, cool if either is.
+			const both = [measured.kelvin, measured.highlightKelvin ?? measured.kelvin];
+			const warmest = Math.min(...both);
+			const coolest = Math.max(...both);
 			measures.kelvin = Math.round(measured.kelvin);
-			const cooler =
-				kelvin.coolest !== undefined ? mired(kelvin.coolest) - mired(measured.kelvin) : 0;
-			const warmer =
-				kelvin.warmest !== undefined ? mired(measured.kelvin) - mired(kelvin.warmest) : 0;
+			measures.highlightKelvin = Math.round(measured.highlightKelvin ?? measured.kelvin);
+			const cooler = kelvin.coolest !== undefined ? mired(kelvin.coolest) - mired(warmest) : 0;
+			const warmer = kelvin.warmest !== undefined ? mired(coolest) - mired(kelvin.warmest) : 0;
 			if (cooler > 0) {
 				drifts.push(clamp01(cooler / FULL_DRIFT_MIREDS));
 				reasons.push(
-					`the light is about ${thousands(measured.kelvin)}, cooler than the ${thousands(kelvin.coolest!)} that '${target.words}' allows at most`,
+					`the light is about ${thousands(warmest)} at its warmest, cooler than the ${thousands(kelvin.coolest!)} that '${target.words}' allows at most`,
 				);
 				fixes.push('warmer, more orange light');
 			}
 			if (warmer > 0) {
 				drifts.push(clamp01(warmer / FULL_DRIFT_MIREDS));
 				reasons.push(
-					`the light is about ${thousands(measured.kelvin)}, warmer than the ${thousands(kelvin.warmest!)} that '${target.words}' allows at least`,
+					`the light is about ${thousands(coolest)} at its coolest, warmer than the ${thousands(kelvin.warmest!)} that '${target.words}' allows at least`,
 				);
 				fixes.push('cooler, bluer light');
 			}
@@ -325,15 +370,22 @@ export function lightingScore(
 
 /**
  * How far a clip may move from its scene's established look before it reads as another look, and
- * how far is plainly another. Measured on the development set: later takes of the same scene with
- * other framings move by up to about 0.6 stops, 35 mireds, a third in colourfulness and 5 in cast;
- * a colourist's warmer or cooler grade moves 50-150 mireds, an exposure change of a stop about 1.
+ * how far is plainly another. Measured on the development set (bench/drift-dev-set): a later take
+ * of the same place, framed a fifth of the frame aside, moved by up to 0.95 stops, 86 mireds (the
+ * sky leaving a sunset's frame), a colourfulness ratio of 0.72-1.38 and a cast shift of 41 (a blue
+ * sky leaving a yellow wall's frame); a colourist's cooler or warmer grade moved 107-290 mireds,
+ * a washed-out one a colourfulness ratio of 0.3, a magenta or teal-orange one a cast of 15-37, an
+ * exposure change of a stop and more 1-3.5 stops.
  */
-const LOOK_TOLERANCE = { stops: 0.6, mireds: 35, chromaRatio: 1.45, cast: 6 };
-const LOOK_FULL = { stops: 1.3, mireds: 90, chromaRatio: 2.2, cast: 14 };
-/** Confidence of a comparison with the established look: clear when far past the tolerance, unsure near it. */
-const LOOK_CONFIDENCE_NEAR = 0.5;
-const LOOK_CONFIDENCE_FAR = 0.75;
+const LOOK_TOLERANCE = { stops: 1, mireds: 60, chromaRatio: 1.45, cast: 12 };
+const LOOK_FULL = { stops: 2, mireds: 140, chromaRatio: 2.2, cast: 25 };
+/**
+ * Framing alone moves one measure at a time; a grade or an exposure change moves several, or one
+ * very far. A comparison is clear (sure enough to send a clip back) when two measures drifted at
+ * least half way, or one drifted twice its full amount; otherwise a person looks.
+ */
+const LOOK_CONFIDENCE_UNSURE = 0.5;
+const LOOK_CONFIDENCE_CLEAR = 0.75;
 
 /** A change beyond a tolerance, as drift: 0 within it, 1 at the full amount. */
 const beyond = (change: number, tolerance: number, full: number) =>
@@ -367,6 +419,12 @@ export function lookShiftScore(
 		cast: beyond(cast, LOOK_TOLERANCE.cast, LOOK_FULL.cast),
 	};
 	const drift = Math.max(...Object.values(parts));
+	const halfWay = Object.values(parts).filter((part) => part >= 0.5).length;
+	const farOut =
+		Math.abs(stops) >= 2 * LOOK_FULL.stops ||
+		Math.abs(mireds) >= 2 * LOOK_FULL.mireds ||
+		Math.abs(Math.log(chromaRatio)) >= 2 * Math.log(LOOK_FULL.chromaRatio) ||
+		cast >= 2 * LOOK_FULL.cast;
 	const reasons: string[] = [];
 	const fixes: string[] = [];
 	if (parts.exposure > 0) {
@@ -396,10 +454,7 @@ export function lookShiftScore(
 	if (!reasons.length) reasons.push(`the light and colour match ${basis}`);
 	return {
 		drift: round(drift, 3),
-		confidence: round(
-			LOOK_CONFIDENCE_NEAR + (LOOK_CONFIDENCE_FAR - LOOK_CONFIDENCE_NEAR) * clamp01(drift),
-			3,
-		),
+		confidence: halfWay >= 2 || farOut ? LOOK_CONFIDENCE_CLEAR : LOOK_CONFIDENCE_UNSURE,
 		reasons,
 		measures: {
 			exposureStops: round(stops, 2),

@@ -93,8 +93,21 @@ const CONTINUITY_STRUCTURE_WEIGHT = 0.3;
 const CONTINUITY_CONFIDENCE_MIDDLE = 0.5;
 const CONTINUITY_CONFIDENCE_CLEAR = 0.85;
 
-/** The first frame of this shot against the last frame of the shot it continues. */
-export function continuityScore(previousLast: Frame, first: Frame): ScoreWithCorrection {
+/**
+ * A break against a previous shot that is not settled shows that one of two shots drifted, not
+ * which: below the usual confidence needed to send a clip back, so a person decides.
+ */
+const CONTINUITY_UNSETTLED_MAX_CONFIDENCE = 0.55;
+
+/**
+ * The first frame of this shot against the last frame of the shot it continues; `previousSettled`
+ * when that shot is approved, so that a break can only be this one's.
+ */
+export function continuityScore(
+	previousLast: Frame,
+	first: Frame,
+	previousSettled = false,
+): ScoreWithCorrection {
 	const distance = histogramDistance(colorHistogram(previousLast), colorHistogram(first));
 	const sameSize = previousLast.width === first.width && previousLast.height === first.height;
 	const structure = sameSize ? structuralSimilarity(previousLast, first) : undefined;
@@ -120,8 +133,11 @@ export function continuityScore(previousLast: Frame, first: Frame): ScoreWithCor
 	return {
 		drift: round(drift, 3),
 		confidence: round(
-			CONTINUITY_CONFIDENCE_MIDDLE +
-				(CONTINUITY_CONFIDENCE_CLEAR - CONTINUITY_CONFIDENCE_MIDDLE) * Math.abs(2 * drift - 1),
+			Math.min(
+				CONTINUITY_CONFIDENCE_MIDDLE +
+					(CONTINUITY_CONFIDENCE_CLEAR - CONTINUITY_CONFIDENCE_MIDDLE) * Math.abs(2 * drift - 1),
+				drift > NOTICEABLE_DRIFT && !previousSettled ? CONTINUITY_UNSETTLED_MAX_CONFIDENCE : 1,
+			),
 			3,
 		),
 		reasons,

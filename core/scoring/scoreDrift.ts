@@ -101,7 +101,11 @@ const lookScorer: Scorer = {
 		if (subject.shot.continuousWithPrevious) {
 			const previousLast = await context.previousLast();
 			if (previousLast && measured.first) {
-				const { correction, ...score } = continuityScore(previousLast, measured.first);
+				const { correction, ...score } = continuityScore(
+					previousLast,
+					measured.first,
+					subject.previousSettled,
+				);
 				findings.dimensions.continuity = score;
 				findings.corrections.continuity = correction;
 			} else {

@@ -26,6 +26,11 @@ export interface ScoringSubject {
 	expectAudio: boolean;
 	/** The newest clip of the previous shot, when this shot continues it. */
 	previousClip?: MediaFile;
+	/**
+	 * Whether the previous shot's clip is settled (approved, or given by a person as the reference):
+	 * then a break is this clip's fault. Otherwise either shot may have drifted, and a person decides.
+	 */
+	previousSettled?: boolean;
 	/** Reference images of the shot's characters that have one. */
 	references: Array<MediaFile & { characterId: string; characterName: string }>;
 	/** The look the scene has established, when there is one: light, colour and exposure are judged against it. */

@@ -28,7 +28,7 @@ describe('lighting words', () => {
 	});
 
 	it('let a warmth word win over a time of day that contradicts it', () => {
-		expect(lightingTarget('cool sunset')!.kelvin).toEqual({ warmest: 4800 });
+		expect(lightingTarget('cool sunset')!.kelvin).toEqual({ warmest: 4000 });
 		expect(lightingTarget('warm blue hour')!.kelvin).toEqual({ coolest: 4600 });
 	});
 
@@ -109,23 +109,30 @@ describe('the lighting score against the established look', () => {
 		expect(score.reasons).toEqual(["the light and colour match the scene's first approved take"]);
 	});
 
-	it('finds a stop and a half brighter, and a much cooler grade, sure of it when far past the tolerance', () => {
+	it('finds two stops brighter, for a person to judge: one measure alone may be the framing', () => {
 		const brighter = lookShiftScore(
 			established,
-			{ ...established, luma: 160 },
+			{ ...established, luma: 200 },
 			'the look reference image',
 		);
 		expect(brighter.drift).toBe(1);
-		expect(brighter.confidence).toBeGreaterThanOrEqual(0.7);
+		expect(brighter.confidence).toBeLessThan(0.6);
 		expect(brighter.reasons[0]).toMatch(
-			/^the picture is 1\.5 stops brighter than the look reference image/,
+			/^the picture is 2\.2 stops brighter than the look reference image/,
 		);
+	});
+
+	it('is sure of a cooler grade that also casts the picture blue: a grade moves several measures', () => {
 		const cooler = lookShiftScore(
 			established,
-			{ ...established, kelvin: 9000 },
+			{ ...established, kelvin: 9000, b: -12 },
 			'the look reference image',
 		);
-		expect(cooler.drift).toBeGreaterThan(0.5);
+		expect(cooler.drift).toBeGreaterThan(0.9);
+		expect(cooler.confidence).toBeGreaterThanOrEqual(0.7);
 		expect(cooler.reasons[0]).toMatch(/cooler than the 4,000 K of the look reference image/);
+		expect(cooler.correction).toMatch(
+			/^Match the look reference image: warmer light, the same colour grade\.$/,
+		);
 	});
 });

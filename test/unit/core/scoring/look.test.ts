@@ -36,10 +36,13 @@ describe('the continuity score', () => {
 	});
 
 	// Issue 14: continuity's confidence comes from the measurement, no longer a fixed 0.5.
-	it('sees a different picture as a clear break, sure of it because the frames share nothing', () => {
-		const score = continuityScore(sceneFrame(20), sceneFrame(20, [30, 60, 200], [250, 200, 0]));
+	it('sees a different picture as a clear break: sure of it after a settled shot, for a person to judge after an unsettled one', () => {
+		const [previous, first] = [sceneFrame(20), sceneFrame(20, [30, 60, 200], [250, 200, 0])];
+		const score = continuityScore(previous, first, true);
 		expect(score.drift).toBeGreaterThanOrEqual(0.9);
 		expect(score.confidence).toBeGreaterThanOrEqual(0.8);
+		expect(continuityScore(previous, first).confidence).toBeLessThan(0.6);
+		expect(continuityScore(previous, previous).confidence).toBeGreaterThanOrEqual(0.8);
 		expect(score.reasons[0]).toMatch(
 			/does not continue the previous shot's last frame: \d+% of their colours in common, shapes \d+% alike/,
 		);
