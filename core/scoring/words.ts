@@ -1,3 +1,5 @@
+import type { DriftReport } from '../types';
+
 /**
  * Numbers written next to the limits they were judged against. A figure rounded for reading must
  * land on the same side of each limit as the measured value did: a drift of 0.149 that passed
@@ -37,3 +39,14 @@ export function percentBeside(share: number, limits: number[] = []): string {
 /** A confidence as people read it: "85% sure". */
 export const sure = (confidence: number, limits: number[] = []) =>
 	`${percentBeside(confidence, limits)} sure`;
+
+/** A report's drift as a percentage, beside the pass and fail thresholds it was routed with. */
+export function driftPercent(report: Pick<DriftReport, 'drift' | 'thresholds'>): string {
+	const limits = report.thresholds ? [report.thresholds.pass, report.thresholds.fail] : [];
+	return percentBeside(report.drift, limits);
+}
+
+/** A report's confidence, beside the confidence it needed to route without a person. */
+export function reportSure(report: Pick<DriftReport, 'confidence' | 'thresholds'>): string {
+	return sure(report.confidence, report.thresholds ? [report.thresholds.minConfidence] : []);
+}

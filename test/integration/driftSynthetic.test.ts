@@ -139,7 +139,13 @@ function spec(lighting = 'warm dusk'): SceneSpec {
 
 async function score(
 	clip: string,
-	options: { shot?: Shot; lighting?: string; previous?: string; expectAudio?: boolean } = {},
+	options: {
+		shot?: Shot;
+		lighting?: string;
+		previous?: string;
+		previousSettled?: boolean;
+		expectAudio?: boolean;
+	} = {},
 ) {
 	const { bible, shots } = spec(options.lighting);
 	const subject: ScoringSubject = {
@@ -150,6 +156,7 @@ async function score(
 		previousClip: options.previous
 			? { path: options.previous, name: path.basename(options.previous) }
 			: undefined,
+		previousSettled: options.previousSettled,
 		references: [],
 	};
 	return (
@@ -250,12 +257,19 @@ describe('drift scoring of synthetic clips', () => {
 	});
 
 	it('finds a hard continuity break between consecutive shots, and passes a continuation', async () => {
-		const broken = await score(clips.elsewhere, { previous: clips.clean });
+		// Issue 14: continuity is as sure as its measurement; frames with nothing in common are a
+		// clear break, this clip's when the previous shot is settled (approved), so it goes back.
+		const broken = await score(clips.elsewhere, { previous: clips.clean, previousSettled: true });
 		expect(broken.dimensions.lighting!.drift).toBe(0);
 		expect(broken.dimensions.continuity!.drift).toBeGreaterThanOrEqual(0.9);
-		// Issue 14: continuity is as sure as its measurement; frames with nothing in common are a clear break.
 		expect(broken.dimensions.continuity!.confidence).toBeGreaterThanOrEqual(0.8);
 		expect(broken.route).toBe('regenerate');
+		// Against a previous shot that may itself have drifted, a person decides which one is wrong.
+		const unsettled = await score(clips.elsewhere, { previous: clips.clean });
+		expect(unsettled.dimensions.continuity!.confidence).toBeLessThan(
+			DEFAULT_THRESHOLDS.minConfidence,
+		);
+		expect(unsettled.route).toBe('review');
 		const continued = await score(clips.clean, { previous: clips.clean });
 		expect(continued.dimensions.continuity!.drift).toBeLessThan(DEFAULT_THRESHOLDS.pass);
 		expect(continued.route).toBe('pass');
