@@ -259,6 +259,8 @@ export interface DevCase {
 const SECONDS = 8;
 const PAN = 0.1;
 const PERSON_PAN = 0.06;
+/** A person's window leaves room to pan: a clip of a still photograph that cannot move is frozen. */
+const MAX_PERSON_WINDOW = 0.8;
 const clipOf = (
 	scene: Scene,
 	window: Window,
@@ -333,7 +335,10 @@ function referenceOf(person: Person, filters?: string, grow = 1.8): CharacterSpe
 
 /** A window of the person's photograph with their face about a third of the frame high, near the middle. */
 function windowOn(person: Person): Window {
-	const width = Math.min(1, Math.max(0.3, (person.face.height * 3 * 16) / 9 / person.photoWidth));
+	const width = Math.min(
+		MAX_PERSON_WINDOW,
+		Math.max(0.3, (person.face.height * 3 * 16) / 9 / person.photoWidth),
+	);
 	const heightShare = (width * person.photoWidth * 9) / 16 / person.photoHeight;
 	const cx = (person.face.x + person.face.width / 2) / person.photoWidth;
 	const cy = (person.face.y + person.face.height / 2) / person.photoHeight;

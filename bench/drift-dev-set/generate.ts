@@ -5,7 +5,7 @@ import path from 'path';
 import { cropStill, renderClip, type ClipRecipe } from './clips';
 import { devCases, type CharacterSpec, type DevCase } from './cases';
 import { findPeople } from './people';
-import { DEV_SET_DIR, fetchPhotos } from './sources';
+import { DEV_SET_DIR, fetchPhotos, PHOTO_NAMES, photoPath } from './sources';
 
 /**
  * Makes the development set's media into .cache/drift-dev-set/media: each clip and reference image
@@ -26,10 +26,24 @@ export const referenceFile = (reference: CharacterSpec['reference']) =>
 export async function generateDevSet(
 	log: (line: string) => void = () => undefined,
 	only?: (devCase: DevCase) => boolean,
+	options: { people?: boolean } = {},
 ): Promise<DevCase[]> {
-	await fetchPhotos(log);
+	// The people are found once in the portraits; after that only the photographs the cases use are fetched.
+	const people = options.people === false ? [] : await findPeople(log);
+	const cases = devCases(people).filter((devCase) => !only || only(devCase));
+	const photos = new Set(
+		cases.flatMap((devCase) =>
+			[devCase.clip, devCase.previous, devCase.established]
+				.flatMap((recipe) => (recipe ? [recipe.photo] : []))
+				.concat(devCase.character ? [devCase.character.reference.photo] : [])
+				.concat(devCase.clip.defect?.kind === 'cut' ? [devCase.clip.defect.photo] : []),
+		),
+	);
+	await fetchPhotos(
+		log,
+		PHOTO_NAMES.filter((name) => photos.has(photoPath(name))),
+	);
 	await fs.mkdir(MEDIA, { recursive: true });
-	const cases = devCases(await findPeople()).filter((devCase) => !only || only(devCase));
 	let made = 0;
 	const started = performance.now();
 	for (const devCase of cases) {

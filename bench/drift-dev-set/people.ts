@@ -5,7 +5,7 @@ import { usableFaces } from '../../core/scoring/identity';
 import type { Box } from '../../core/scoring/vision';
 import { readImage } from '../../edges/ffmpeg/frameSampling';
 import { loadVisionModels } from '../../edges/vision/humanModels';
-import { DEV_SET_DIR, photoPath, type PhotoName } from './sources';
+import { DEV_SET_DIR, fetchPhotos, photoPath, type PhotoName } from './sources';
 
 /**
  * The real people of the development set: every usable face the face model finds in the group
@@ -38,8 +38,9 @@ const DETECT_SIDE = 1920;
 /** Faces smaller than this in the photograph are too small to make a reference image of. */
 const MIN_FACE_SIDE = 70;
 
-export async function findPeople(): Promise<Person[]> {
+export async function findPeople(log: (line: string) => void = () => undefined): Promise<Person[]> {
 	if (existsSync(PEOPLE_FILE)) return JSON.parse(await fs.readFile(PEOPLE_FILE, 'utf8'));
+	await fetchPhotos(log, PORTRAITS);
 	const models = await loadVisionModels();
 	const people: Person[] = [];
 	for (const photo of PORTRAITS) {

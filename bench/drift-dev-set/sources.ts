@@ -105,6 +105,8 @@ export type PhotoName =
 	| 'summerNight'
 	| `group${1 | 2 | 3 | 4 | 5 | 6}`;
 
+export const PHOTO_NAMES = SOURCES.flatMap((source) => Object.keys(source.files)) as PhotoName[];
+
 const extension = (file: string) => path.extname(file);
 export const photoPath = (name: PhotoName): string => {
 	const source = SOURCES.find((entry) => name in entry.files)!;
@@ -130,12 +132,16 @@ async function unpack(source: Source, work: string): Promise<string> {
 	return into;
 }
 
-/** Every photograph, fetched the first time; fails with what went wrong. */
-export async function fetchPhotos(log: (line: string) => void = () => undefined): Promise<void> {
+/** The photographs (all, unless named), fetched the first time; fails with what went wrong. */
+export async function fetchPhotos(
+	log: (line: string) => void = () => undefined,
+	only?: PhotoName[],
+): Promise<void> {
 	await fs.mkdir(PHOTOS, { recursive: true });
 	for (const source of SOURCES) {
 		const missing = Object.keys(source.files).filter(
-			(name) => !existsSync(photoPath(name as PhotoName)),
+			(name) =>
+				(!only || only.includes(name as PhotoName)) && !existsSync(photoPath(name as PhotoName)),
 		);
 		if (!missing.length) continue;
 		const label = 'debian' in source.from ? source.from.debian : source.from.npm;

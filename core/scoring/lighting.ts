@@ -191,7 +191,7 @@ const CUES: Cue[] = [
 		timeOfDay: true,
 	},
 	{ pattern: /\b(night|midnight|nocturnal|after dark)\b/i, brightest: 120, weight: 0.2 },
-	{ pattern: /\b(dark|dim|low[- ]key|gloomy)\b/i, brightest: 110, weight: 0.15 },
+	{ pattern: /\b(dark|dim|low[- ]key|gloomy|twilight)\b/i, brightest: 110, weight: 0.15 },
 	{
 		pattern: /\b(bright|brightly|high[- ]key|airy|sunny|sunlit|noon|midday)\b/i,
 		darkest: 60,
@@ -371,14 +371,14 @@ export function lightingScore(
 /**
  * How far a clip may move from its scene's established look before it reads as another look, and
  * how far is plainly another. Measured on the development set (bench/drift-dev-set): a later take
- * of the same place, framed a fifth of the frame aside, moved by up to 0.95 stops, 86 mireds (the
- * sky leaving a sunset's frame), a colourfulness ratio of 0.72-1.38 and a cast shift of 41 (a blue
- * sky leaving a yellow wall's frame); a colourist's cooler or warmer grade moved 107-290 mireds,
+ * of the same place, framed a fifth of the frame aside, moved by up to 0.83 stops, 86 mireds (the
+ * sky leaving a sunset's frame), a colourfulness ratio of 0.72-1.38 and a cast shift of 40 (a blue
+ * sky leaving a yellow wall's frame); a colourist's cooler or warmer grade moved 115-280 mireds,
  * a washed-out one a colourfulness ratio of 0.3, a magenta or teal-orange one a cast of 15-37, an
- * exposure change of a stop and more 1-3.5 stops.
+ * exposure change of a stop and more 1.06-3.5 stops.
  */
-const LOOK_TOLERANCE = { stops: 1, mireds: 60, chromaRatio: 1.45, cast: 12 };
-const LOOK_FULL = { stops: 2, mireds: 140, chromaRatio: 2.2, cast: 25 };
+const LOOK_TOLERANCE = { stops: 0.9, mireds: 60, chromaRatio: 1.45, cast: 12 };
+const LOOK_FULL = { stops: 1.9, mireds: 140, chromaRatio: 2.2, cast: 25 };
 /**
  * Framing alone moves one measure at a time; a grade or an exposure change moves several, or one
  * very far. A comparison is clear (sure enough to send a clip back) when two measures drifted at
@@ -463,5 +463,19 @@ export function lookShiftScore(
 			castShift: round(cast, 1),
 		},
 		correction: fixes.length ? `Match ${basis}: ${fixes.join(', ')}.` : undefined,
+	};
+}
+
+/** The change of light between two measurements, for continuity at a cut. */
+export function lightChangeBetween(
+	before: MeasuredLighting,
+	after: MeasuredLighting,
+): { stops: number; mireds: number } {
+	return {
+		stops: stopsBetween(before.luma, after.luma),
+		mireds:
+			before.kelvin !== undefined && after.kelvin !== undefined
+				? mired(after.kelvin) - mired(before.kelvin)
+				: 0,
 	};
 }

@@ -1,7 +1,13 @@
 import type { DriftReport } from '../types';
 import { renderContactSheet } from './contactSheet';
 import { judgeConstraints, judgementDimensions, judgeRequest, parseJudgement } from './judge';
-import { lightingScore, lightingTarget, lookShiftScore, measureLighting } from './lighting';
+import {
+	lightChangeBetween,
+	lightingScore,
+	lightingTarget,
+	lookShiftScore,
+	measureLighting,
+} from './lighting';
 import { continuityScore, paletteScore, referenceScore, worstScore } from './look';
 import { MOTION_LAG_SECONDS, type DetailRequest } from './measurements';
 import { offlineScorers } from './offline';
@@ -105,6 +111,7 @@ const lookScorer: Scorer = {
 					previousLast,
 					measured.first,
 					subject.previousSettled,
+					lightChangeBetween(measureLighting([previousLast]), measureLighting([measured.first])),
 				);
 				findings.dimensions.continuity = score;
 				findings.corrections.continuity = correction;

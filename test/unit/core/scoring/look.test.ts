@@ -48,6 +48,17 @@ describe('the continuity score', () => {
 		);
 	});
 
+	it('sees the light change at a cut that keeps the framing, which the colours alone barely show', () => {
+		const frame = sceneFrame(20);
+		const same = continuityScore(frame, frame, true, { stops: 0.1, mireds: 5 });
+		expect(same.drift).toBe(0);
+		const warmer = continuityScore(frame, frame, true, { stops: -0.2, mireds: 75 });
+		expect(warmer.drift).toBe(1);
+		expect(warmer.reasons[0]).toBe(
+			"the light changes at the cut: 0.2 stops darker, 75 mireds warmer than the previous shot's last frame",
+		);
+	});
+
 	it('counts a changed framing of the same colours as a smaller drift than a changed picture', () => {
 		const reframed = continuityScore(
 			sceneFrame(4),
