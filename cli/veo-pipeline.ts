@@ -197,6 +197,8 @@ async function drift(args: string[]): Promise<void> {
 				values.previous && target.shot.continuousWithPrevious
 					? { path: values.previous, name: values.previous }
 					: undefined,
+			// A clip an editor names as the previous shot is the settled one to continue.
+			previousSettled: true,
 			references: referencesFor(target, values.reference ?? []),
 			look: lookReference
 				? {

@@ -284,6 +284,9 @@ async function jobScorer(
 					{ always: true, never: false }[options.expectAudio as string] ??
 					Boolean(findVeoModel(take.model || item.model)?.nativeAudio),
 				previousClip: previous && (await fileFor(previous.itemIndex, property, previous.binary)),
+				previousSettled:
+					previous &&
+					parseShotItem(context.getInputData()[previous.itemIndex].json).status === 'approved',
 				references,
 				look:
 					look && lookFile
