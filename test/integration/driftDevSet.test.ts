@@ -16,7 +16,7 @@ const SUBSET = [
 	'clean/launch-first',
 	'clean/launch-later',
 	'clean/garage-later',
-	'clean/garage-prop',
+	'clean/cafe-prop',
 	'clean/studio-later',
 	'exposure/garage-overOne',
 	'exposure/studio-underOne',
@@ -25,7 +25,7 @@ const SUBSET = [
 	'black/launch',
 	'frozen/launch',
 	'flicker/launch',
-	'prop-colour/garage-blue',
+	'prop-colour/cafe-blue',
 	'missing-prop/garage',
 ];
 
