@@ -188,30 +188,10 @@ async function jobScorer(
 		),
 	});
 	const media = ffmpegMediaReader();
-	const previousOf = previousClips(context);
-	const clipOf = (itemIndex: number, property: string) => {
-		const input = context.getInputData()[itemIndex];
-		const takes = parseShotItem(input.json).takes;
-		return (
-			input.binary?.[property] ??
-			input.binary?.[takes[takes.length - 1]?.clip?.binaryProperty ?? '']
-		);
-	};
-	// Every shot item of the input, for the first approved take of a location and lighting.
-	const batch = context.getInputData().flatMap((input, itemIndex) => {
-		try {
-			const candidate = parseShotItem(input.json);
-			return [
-				{
-					item: candidate,
-					itemIndex,
-					hasClip: Boolean(input.binary && Object.keys(input.binary).length),
-				},
-			];
-		} catch {
-			return [];
-		}
-	});
+	const batch = shotItemsOf(context);
+	const previousOf = previousClips(context, batch);
+	const clipOf = (itemIndex: number, property: string) =>
+		clipBinaryOf(context, batch.find((entry) => entry.itemIndex === itemIndex)!, property);
 	const files = new Map<string, Promise<string>>();
 	/** Each binary is written to the work folder once, however many clips compare with it. */
 	const fileFor = async (
@@ -284,9 +264,7 @@ async function jobScorer(
 					{ always: true, never: false }[options.expectAudio as string] ??
 					Boolean(findVeoModel(take.model || item.model)?.nativeAudio),
 				previousClip: previous && (await fileFor(previous.itemIndex, property, previous.binary)),
-				previousSettled:
-					previous &&
-					parseShotItem(context.getInputData()[previous.itemIndex].json).status === 'approved',
+				previousSettled: previous?.approved,
 				references,
 				look:
 					look && lookFile
@@ -310,30 +288,58 @@ async function jobScorer(
 	};
 }
 
+interface BatchEntry {
+	item: ShotItem;
+	itemIndex: number;
+	hasClip: boolean;
+}
+
+/** Every shot item of the input (an item that is not a shot fails on its own turn). */
+function shotItemsOf(context: IExecuteFunctions): BatchEntry[] {
+	return context.getInputData().flatMap((input, itemIndex) => {
+		try {
+			const item = parseShotItem(input.json);
+			return [
+				{ item, itemIndex, hasClip: Boolean(input.binary && Object.keys(input.binary).length) },
+			];
+		} catch {
+			return [];
+		}
+	});
+}
+
+/** An item's clip: in the clip property, or where its newest take says it is. */
+function clipBinaryOf(
+	context: IExecuteFunctions,
+	entry: BatchEntry,
+	property: string,
+): IBinaryData | undefined {
+	const input = context.getInputData()[entry.itemIndex];
+	const { takes } = entry.item;
+	return (
+		input.binary?.[property] ?? input.binary?.[takes[takes.length - 1]?.clip?.binaryProperty ?? '']
+	);
+}
+
 /**
  * The newest clip of the shot before each shot: the item of the same pipeline with the previous
- * sequence number in this batch, whatever its status, if it has a clip.
+ * sequence number in the input, whatever its status, if it has a clip.
  */
 function previousClips(
 	context: IExecuteFunctions,
-): (item: ShotItem, property: string) => { itemIndex: number; binary: IBinaryData } | undefined {
-	const bySequence = new Map<string, number>();
-	context.getInputData().forEach((input, itemIndex) => {
-		try {
-			const candidate = parseShotItem(input.json);
-			bySequence.set(`${candidate.pipelineId}#${candidate.shot.sequence}`, itemIndex);
-		} catch {
-			// An item that is not a shot is nobody's previous shot; it fails on its own turn.
-		}
-	});
+	batch: BatchEntry[],
+): (
+	item: ShotItem,
+	property: string,
+) => { itemIndex: number; binary: IBinaryData; approved: boolean } | undefined {
+	const bySequence = new Map(
+		batch.map((entry) => [`${entry.item.pipelineId}#${entry.item.shot.sequence}`, entry]),
+	);
 	return (item, property) => {
-		const itemIndex = bySequence.get(`${item.pipelineId}#${item.shot.sequence - 1}`);
-		if (itemIndex === undefined) return undefined;
-		const input = context.getInputData()[itemIndex];
-		const previous = parseShotItem(input.json);
-		const binary =
-			input.binary?.[property] ??
-			input.binary?.[previous.takes[previous.takes.length - 1]?.clip?.binaryProperty ?? ''];
-		return binary ? { itemIndex, binary } : undefined;
+		const entry = bySequence.get(`${item.pipelineId}#${item.shot.sequence - 1}`);
+		const binary = entry && clipBinaryOf(context, entry, property);
+		return entry && binary
+			? { itemIndex: entry.itemIndex, binary, approved: entry.item.status === 'approved' }
+			: undefined;
 	};
 }
