@@ -2,6 +2,7 @@ import {
 	buildReport,
 	DEFAULT_THRESHOLDS,
 	mergeScores,
+	parseDimensionThresholds,
 	type Findings,
 } from '../../../../core/scoring/report';
 import type { DimensionScore } from '../../../../core/types';
@@ -168,5 +169,23 @@ describe('routing a clip', () => {
 				dimensions: { lighting: score(1, 0.7) },
 			}).route,
 		).toBe('review');
+	});
+});
+
+describe('per-dimension thresholds as a person writes them', () => {
+	it('are read from JSON, and a wrong one is an error naming it', () => {
+		expect(parseDimensionThresholds('{"lighting": {"pass": 0.25, "fail": 0.7}}', 'field')).toEqual({
+			lighting: { pass: 0.25, fail: 0.7 },
+		});
+		expect(parseDimensionThresholds('', 'field')).toEqual({});
+		expect(() => parseDimensionThresholds('{"look": {"pass": 0.2}}', 'field')).toThrow(
+			/field\.look: is no dimension \(dimensions: technical, lighting/,
+		);
+		expect(() => parseDimensionThresholds({ props: { pass: 0.8, fail: 0.5 } }, 'field')).toThrow(
+			/field\.props: pass \(0\.8\) is above fail \(0\.5\)/,
+		);
+		expect(() => parseDimensionThresholds('{"props": {"pass": 2}}', 'field')).toThrow(
+			/field\.props\.pass: must be a number from 0 to 1/,
+		);
 	});
 });
