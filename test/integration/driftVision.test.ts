@@ -155,7 +155,7 @@ describe('clips of the photographs', () => {
 			faceMatchThreshold: FACE_MATCH,
 		});
 		expect(report.dimensions.character!.reasons).toContainEqual(
-			expect.stringMatching(/^Eileen found at \d\.0 s: face similarity 0\.\d+/),
+			expect.stringMatching(/^Eileen found at \d\.\d s: face similarity 0\.\d+/),
 		);
 		expect(report.dimensions.props!.drift).toBe(1);
 		expect(report.dimensions.props!.reasons[0]).toMatch(
