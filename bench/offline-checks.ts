@@ -3,7 +3,8 @@ import { availableParallelism, loadavg, tmpdir } from 'os';
 import path from 'path';
 
 import { DEFAULT_THRESHOLDS } from '../core/scoring/report';
-import { driftScorers, scoreDrift, type ScoringSubject } from '../core/scoring/scoreDrift';
+import { driftScorers, scoreDrift } from '../core/scoring/scoreDrift';
+import type { ScoringSubject } from '../core/scoring/scorer';
 import type { VisionModels } from '../core/scoring/vision';
 import { ffmpegMediaReader } from '../edges/ffmpeg/frameSampling';
 import { loadVisionModels, stopVisionModels } from '../edges/vision/humanModels';

@@ -11,8 +11,15 @@ import {
 } from '../core/failures';
 import { findVideoModel } from '../core/models';
 import { parseSceneSpec } from '../core/schema';
-import { DEFAULT_THRESHOLDS } from '../core/scoring/report';
-import { driftScorers, scoreDrift, type ScoringSubject } from '../core/scoring/scoreDrift';
+import { decisionsInText } from '../core/decisions';
+import { calibrate } from '../core/scoring/calibrate';
+import {
+	DEFAULT_THRESHOLDS,
+	parseDimensionThresholds,
+	type Thresholds,
+} from '../core/scoring/report';
+import { driftScorers, scoreDrift } from '../core/scoring/scoreDrift';
+import type { ScoringSubject } from '../core/scoring/scorer';
 import type { SceneBible, Shot } from '../core/types';
 import { ffmpegMediaReader } from '../edges/ffmpeg/frameSampling';
 import { createGoogleClient } from '../edges/google/client';
@@ -28,22 +35,32 @@ import { offlineVision, type OfflineChecks } from '../edges/vision/humanModels';
  */
 
 const USAGE = `Usage: veo-pipeline drift --spec <spec.json> <clip.mp4> [options]
+       veo-pipeline calibrate <production-report.json | decisions.jsonl>... [threshold options]
 
-Scores a clip against its shot and scene bible and prints the drift report as JSON.
+drift: scores a clip against its shot and scene bible and prints the drift report as JSON.
 
   --spec <file>            a shot item from the pipeline, {"bible", "shot"}, or {"bible", "shots"}
   --shot <id>              which shot, when the spec has several
   --previous <clip>        the previous shot's clip, for continuity (when the shot continues it)
   --reference <[id=]image> a character's reference image (the shot's first character without id=);
                            repeat for several characters
+  --look-reference <file>  an image or an approved clip with the look the scene has established
+                           (otherwise the lighting is judged by the spec's words)
   --model <veo id>         the Veo model that made the clip (whether it should have sound)
   --judge <gemini model>   also ask a Gemini model (needs GEMINI_API_KEY; --base-url for another host)
   --offline-checks <on|when-available|off>  faces against the reference images and props, with the
-                           vision models in the package (on: models that cannot load are an error)
+                           vision models in the package (default: on; on: models that cannot load
+                           are an error)
   --models-dir <folder>    the vision models, if not the installed @vladmandic/human's
   --pass, --fail, --min-confidence <0-1>   routing thresholds (${DEFAULT_THRESHOLDS.pass}, ${DEFAULT_THRESHOLDS.fail}, ${DEFAULT_THRESHOLDS.minConfidence})
+  --dimension-thresholds <json>            per-dimension thresholds, e.g. '{"lighting":{"pass":0.25}}'
+  --review-unverified      send to review a clip no check of look, characters or props could verify
   --contact-sheet <file.png>               write the contact sheet there
-  --no-technical, --no-look                skip a scorer`;
+  --no-technical, --no-look                skip a scorer
+
+calibrate: reads people's decisions (production reports from Assemble, or decision records one JSON
+object a line) and prints how automatic routing agreed with them and the thresholds per dimension
+that would have let at most 2% of the rejected clips pass with the least review, as JSON.`;
 
 class UsageError extends Error {}
 
@@ -80,6 +97,10 @@ async function readTarget(specPath: string, shotId: string | undefined): Promise
 }
 
 function referencesFor(target: Target, values: string[]): ScoringSubject['references'] {
+	if (values.length && !target.shot.characters.length)
+		throw new UsageError(
+			`--reference: shot "${target.shot.id}" has no characters, so no reference image can be compared (give the shot its characters in the spec, or leave --reference out)`,
+		);
 	return values.map((value) => {
 		const [id, file] = value.includes('=')
 			? [value.slice(0, value.indexOf('=')), value.slice(value.indexOf('=') + 1)]
@@ -113,6 +134,9 @@ async function drift(args: string[]): Promise<void> {
 		args,
 		allowPositionals: true,
 		options: {
+			'look-reference': { type: 'string' },
+			'dimension-thresholds': { type: 'string' },
+			'review-unverified': { type: 'boolean', default: false },
 			spec: { type: 'string' },
 			shot: { type: 'string' },
 			previous: { type: 'string' },
@@ -153,15 +177,12 @@ async function drift(args: string[]): Promise<void> {
 		throw new UsageError(
 			`--offline-checks must be on, when-available or off (got ${values['offline-checks']})`,
 		);
-	const thresholds = {
-		pass: threshold(values.pass, DEFAULT_THRESHOLDS.pass, '--pass'),
-		fail: threshold(values.fail, DEFAULT_THRESHOLDS.fail, '--fail'),
-		minConfidence: threshold(
-			values['min-confidence'],
-			DEFAULT_THRESHOLDS.minConfidence,
-			'--min-confidence',
-		),
-	};
+	const thresholds = thresholdsFrom(values);
+	if (values.previous && !target.shot.continuousWithPrevious)
+		process.stderr.write(
+			`veo-pipeline drift: warning: --previous is ignored: shot "${target.shot.id}" does not continue the previous shot (continuousWithPrevious is false in the spec)\n`,
+		);
+	const lookReference = values['look-reference'];
 	const { report, contactSheet } = await scoreDrift(
 		{
 			bible: target.bible,
@@ -172,8 +193,20 @@ async function drift(args: string[]): Promise<void> {
 				mimeType: VIDEO_TYPES[path.extname(clipPath).toLowerCase()],
 			},
 			expectAudio: Boolean(model && findVideoModel(model)?.nativeAudio),
-			previousClip: values.previous ? { path: values.previous, name: values.previous } : undefined,
+			previousClip:
+				values.previous && target.shot.continuousWithPrevious
+					? { path: values.previous, name: values.previous }
+					: undefined,
+			// A clip an editor names as the previous shot is the settled one to continue.
+			previousSettled: true,
 			references: referencesFor(target, values.reference ?? []),
+			look: lookReference
+				? {
+						file: { path: lookReference, name: lookReference },
+						kind: VIDEO_TYPES[path.extname(lookReference).toLowerCase()] ? 'clip' : 'image',
+						description: `the look reference ${path.basename(lookReference)}`,
+					}
+				: undefined,
 		},
 		{
 			scorers: driftScorers({
@@ -194,11 +227,70 @@ async function drift(args: string[]): Promise<void> {
 	process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
 }
 
+/** The routing thresholds from the command line. */
+function thresholdsFrom(values: {
+	pass?: string;
+	fail?: string;
+	'min-confidence'?: string;
+	'dimension-thresholds'?: string;
+	'review-unverified'?: boolean;
+}): Thresholds {
+	const thresholds: Thresholds = {
+		pass: threshold(values.pass, DEFAULT_THRESHOLDS.pass, '--pass'),
+		fail: threshold(values.fail, DEFAULT_THRESHOLDS.fail, '--fail'),
+		minConfidence: threshold(
+			values['min-confidence'],
+			DEFAULT_THRESHOLDS.minConfidence,
+			'--min-confidence',
+		),
+		reviewUnverified: Boolean(values['review-unverified']),
+	};
+	if (values['dimension-thresholds'])
+		thresholds.dimensions = parseDimensionThresholds(
+			values['dimension-thresholds'],
+			'--dimension-thresholds',
+		);
+	if (thresholds.pass > thresholds.fail)
+		throw new UsageError(`--pass (${thresholds.pass}) is above --fail (${thresholds.fail})`);
+	return thresholds;
+}
+
+async function calibrateCommand(args: string[]): Promise<void> {
+	const { values, positionals } = parseArgs({
+		args,
+		allowPositionals: true,
+		options: {
+			pass: { type: 'string' },
+			fail: { type: 'string' },
+			'min-confidence': { type: 'string' },
+			'dimension-thresholds': { type: 'string' },
+		},
+	});
+	if (!positionals.length)
+		throw new UsageError('give one or more production reports or decisions exports');
+	const records = [];
+	for (const file of positionals) {
+		let text: string;
+		try {
+			text = await fs.readFile(file, 'utf8');
+		} catch (error) {
+			throw new UsageError(`${file}: ${describeError(error)}`);
+		}
+		records.push(...decisionsInText(text, file));
+	}
+	const calibration = calibrate(records, thresholdsFrom(values));
+	process.stdout.write(`${JSON.stringify(calibration, null, 2)}\n`);
+}
+
 async function main(argv: string[]): Promise<number> {
 	const [command, ...args] = argv;
 	try {
 		if (command === 'drift') {
 			await drift(args);
+			return 0;
+		}
+		if (command === 'calibrate') {
+			await calibrateCommand(args);
 			return 0;
 		}
 		process.stderr.write(
@@ -211,7 +303,7 @@ async function main(argv: string[]): Promise<number> {
 			(error instanceof TypeError &&
 				(error as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS'))
 		) {
-			process.stderr.write(`veo-pipeline drift: ${error.message}\n\n${USAGE}\n`);
+			process.stderr.write(`veo-pipeline ${command}: ${error.message}\n\n${USAGE}\n`);
 			return 2;
 		}
 		const hint =
@@ -220,7 +312,9 @@ async function main(argv: string[]): Promise<number> {
 			error instanceof RetryableFailure
 				? error.hint
 				: undefined;
-		process.stderr.write(`veo-pipeline drift: ${describeError(error)}\n${hint ? `${hint}\n` : ''}`);
+		process.stderr.write(
+			`veo-pipeline ${command}: ${describeError(error)}\n${hint ? `${hint}\n` : ''}`,
+		);
 		return 1;
 	}
 }

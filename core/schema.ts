@@ -16,6 +16,16 @@ const idSchema = { type: 'string', pattern: ID_PATTERN } as const;
 const text = (maxLength: number) => ({ type: 'string', maxLength }) as const;
 const nonEmptyText = (maxLength: number) => ({ type: 'string', minLength: 1, maxLength }) as const;
 const textList = { type: 'array', items: text(500), default: [] } as const;
+/** An image held in a binary property of the item (a character's face, a location's look). */
+const imageReference = {
+	type: 'object',
+	required: ['binaryProperty'],
+	additionalProperties: false,
+	properties: {
+		binaryProperty: nonEmptyText(120),
+		mimeType: text(100),
+	},
+};
 
 export const sceneSpecJsonSchema = {
 	$id: 'https://n8n-nodes-veo-pipeline/scene-spec.json',
@@ -39,6 +49,7 @@ export const sceneSpecJsonSchema = {
 						look: text(1000),
 						palette: textList,
 						lighting: text(300),
+						lookReference: imageReference,
 						aspectRatio: { type: 'string', enum: ['16:9', '9:16'] },
 						resolution: { type: 'string', enum: ['360p', '720p', '1080p', '4k'] },
 					},
@@ -54,15 +65,7 @@ export const sceneSpecJsonSchema = {
 							id: idSchema,
 							name: nonEmptyText(120),
 							description: nonEmptyText(1000),
-							referenceImage: {
-								type: 'object',
-								required: ['binaryProperty'],
-								additionalProperties: false,
-								properties: {
-									binaryProperty: nonEmptyText(120),
-									mimeType: text(100),
-								},
-							},
+							referenceImage: imageReference,
 						},
 					},
 				},
@@ -73,7 +76,12 @@ export const sceneSpecJsonSchema = {
 						type: 'object',
 						required: ['id', 'name', 'description'],
 						additionalProperties: false,
-						properties: { id: idSchema, name: nonEmptyText(120), description: text(1000) },
+						properties: {
+							id: idSchema,
+							name: nonEmptyText(120),
+							description: text(1000),
+							lookReference: imageReference,
+						},
 					},
 				},
 				props: {

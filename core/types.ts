@@ -27,6 +27,8 @@ export interface Location {
 	id: string;
 	name: string;
 	description: string;
+	/** A picture of how this place looks (light, colour, exposure): its shots are judged against it. */
+	lookReference?: ReferenceImage;
 }
 
 export interface Prop {
@@ -43,6 +45,8 @@ export interface Style {
 	look: string;
 	palette: string[];
 	lighting: string;
+	/** A picture of the film's look, for shots whose location has none of its own. */
+	lookReference?: ReferenceImage;
 	aspectRatio: VeoAspectRatio;
 	resolution: Resolution;
 }
@@ -176,9 +180,20 @@ export interface DriftReport {
 	route: DriftRoute;
 	/** Defects that make a clip unusable whatever else it gets right. */
 	technicalDefects: string[];
+	/** What was measured, each dimension with what it was judged against. */
+	measured?: Array<{ dimension: DriftDimension; against: string }>;
+	/** What could not be measured, and why: never by itself a reason to send a clip to a person. */
 	skipped: Array<{ scorer: string; reason: string }>;
 	/** Per-constraint verdicts, when the semantic judge ran. */
 	constraints?: ConstraintVerdict[];
+	/** The thresholds the clip was routed with, so its route can be replayed and calibrated. */
+	thresholds?: {
+		pass: number;
+		fail: number;
+		minConfidence: number;
+		dimensions?: Partial<Record<DriftDimension, { pass?: number; fail?: number }>>;
+		reviewUnverified?: boolean;
+	};
 	scoredAt: string;
 }
 

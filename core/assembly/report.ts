@@ -1,4 +1,7 @@
 import type { DriftReport, ReviewDecision, Take, TakeOutcome } from '../types';
+import { decisionsOfReport } from '../decisions';
+import { calibrate, type Calibration } from '../scoring/calibrate';
+import { DEFAULT_THRESHOLDS } from '../scoring/report';
 import type { CutPlan } from './plan';
 import { secondsOf, timecode, type Timeline } from './timeline';
 import type {
@@ -125,6 +128,13 @@ export interface ProductionReport {
 		observedEndToEnd: RateFigure;
 		explanation: string;
 	};
+	/**
+	 * How automatic QA agreed with the people who decided, per dimension, and the thresholds that
+	 * would have let at most 2% of the rejected clips pass with the least review: paste
+	 * `thresholds` into Drift Score's "Thresholds per Dimension" (or calibrate several runs at once
+	 * with its Calibrate operation). Null when nobody decided on a scored clip.
+	 */
+	qaAgreement: Calibration | null;
 	notes: string[];
 }
 
@@ -284,6 +294,13 @@ function passRates(takes: Take[], approved: Set<string>): ProductionReport['pass
 	};
 }
 
+function qaAgreement(pipelineId: string, shots: ReportShot[]): Calibration | null {
+	const decisions = decisionsOfReport({ pipelineId, shots }).filter(
+		(record) => record.decision !== 'undecided',
+	);
+	return decisions.length ? calibrate(decisions, DEFAULT_THRESHOLDS) : null;
+}
+
 export function buildProductionReport(context: ReportContext): ProductionReport {
 	const { cut, plan, options } = context;
 	const { timeline, decision } = plan;
@@ -364,6 +381,7 @@ export function buildProductionReport(context: ReportContext): ProductionReport 
 			costPerApprovedSecondUsd: approvedSeconds ? round(costUsd / approvedSeconds, 4) : null,
 		},
 		passRates: passRates(takes, approved),
+		qaAgreement: qaAgreement(cut.pipelineId, shots),
 		notes: [...cut.notes, ...plan.notes, ...context.renderNotes],
 	};
 }

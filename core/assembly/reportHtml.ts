@@ -1,3 +1,6 @@
+import { DIMENSION_NAMES } from '../scoring/report';
+import { fixedBeside } from '../scoring/words';
+import type { DriftDimension } from '../types';
 import type { ProductionReport, RateFigure, ReportShot, ReportTake } from './report';
 
 /**
@@ -27,8 +30,11 @@ function rateRow(label: string, figure: RateFigure): string {
 }
 
 function takeBlock(take: ReportTake): string {
+	const limits = take.drift?.thresholds
+		? [take.drift.thresholds.pass, take.drift.thresholds.fail]
+		: [];
 	const drift = take.drift
-		? `<p><b>Drift</b> ${fixed(take.drift.drift, 2)} (confidence ${fixed(take.drift.confidence, 2)}), route <b>${escapeHtml(take.drift.route)}</b>${
+		? `<p><b>Drift</b> ${typeof take.drift.drift === 'number' ? fixedBeside(take.drift.drift, limits) : escapeHtml(take.drift.drift)} (confidence ${fixed(take.drift.confidence, 2)}), route <b>${escapeHtml(take.drift.route)}</b>${
 				take.drift.reasons?.length ? `: ${take.drift.reasons.map(escapeHtml).join('; ')}` : ''
 			}</p>`
 		: '<p><b>Drift</b> not scored</p>';
@@ -74,6 +80,27 @@ function shotSection(shot: ReportShot): string {
 ${shot.takes.map(takeBlock).join('\n')}</section>`;
 }
 
+function agreementSection(agreement: ProductionReport['qaAgreement']): string {
+	if (!agreement)
+		return '<h2>Automatic QA and people</h2><p>Nobody decided on a scored clip yet.</p>';
+	const rows = Object.entries(agreement.dimensions)
+		.map(
+			([dimension, figures]) =>
+				`<tr><th>${escapeHtml(DIMENSION_NAMES[dimension as DriftDimension] ?? dimension)}</th><td>${figures!.clips}</td><td>${figures!.approvedButFlagged}</td><td>${figures!.rejectedButPassed}</td><td>${figures!.current.pass} / ${figures!.current.fail}</td><td>${figures!.recommended.pass} / ${figures!.recommended.fail}</td></tr>`,
+		)
+		.join('\n');
+	const outcome = (label: string, figures: typeof agreement.current) =>
+		`<tr><th>${label}</th><td>${figures.review}</td><td>${figures.rejectedPassed}${figures.rejectedPassedShare === null ? '' : ` (${fixed(figures.rejectedPassedShare * 100, 1)}%)`}</td><td>${figures.approvedRegenerated}</td></tr>`;
+	return `<h2>Automatic QA and people</h2>
+<p>${agreement.decisions.approved} clips approved and ${agreement.decisions.rejected} rejected by people. Target: ${escapeHtml(agreement.target)}.</p>
+<table><tr><th>Dimension</th><th>Clips</th><th>Approved, QA flagged</th><th>Rejected, QA passed</th><th>Pass / fail now</th><th>Recommended</th></tr>
+${rows}</table>
+<table><tr><th>Routing</th><th>Sent to review</th><th>Rejected clips passed</th><th>Approved clips regenerated</th></tr>
+${outcome('As routed', agreement.current)}
+${outcome('With the recommended thresholds', agreement.recommended)}</table>
+${agreement.notes.map((note) => `<p>${escapeHtml(note)}</p>`).join('')}`;
+}
+
 export function renderReportHtml(report: ProductionReport): string {
 	const { cut, totals, passRates } = report;
 	return `<!DOCTYPE html>
@@ -115,6 +142,7 @@ ${rateRow('Human approval (of clips people decided)', passRates.humanApproval)}
 ${rateRow('End to end (counted)', passRates.observedEndToEnd)}
 </table>
 <p>${escapeHtml(passRates.explanation)}</p>
+${agreementSection(report.qaAgreement)}
 ${report.notes.length ? `<h2>Notes</h2><ul>${report.notes.map((note) => `<li>${escapeHtml(note)}</li>`).join('')}</ul>` : ''}
 <h2>Shots</h2>
 ${report.shots.map(shotSection).join('\n')}

@@ -86,13 +86,46 @@ const CONTINUITY_UNRELATED = 0.6;
 const CONTINUITY_STRUCTURE_FLOOR = 0.6;
 const CONTINUITY_STRUCTURE_WEIGHT = 0.3;
 /**
- * A break shows that one of two shots drifted, not which one: below the usual confidence needed
- * to send a clip back, so a person decides.
+ * Confidence from the measurement: clear when the frames are plainly alike or plainly unrelated,
+ * a coin toss half way. A clear break is still short of certain (it shows that one of two shots
+ * drifted, not which one), so it tops out below the face model's clear verdicts.
  */
-const CONTINUITY_CONFIDENCE = 0.5;
+const CONTINUITY_CONFIDENCE_MIDDLE = 0.5;
+const CONTINUITY_CONFIDENCE_CLEAR = 0.85;
 
-/** The first frame of this shot against the last frame of the shot it continues. */
-export function continuityScore(previousLast: Frame, first: Frame): ScoreWithCorrection {
+/** How the light changes from the previous shot's last frame to this one's first (measured by the caller). */
+export interface LightChange {
+	stops: number;
+	/** Positive: warmer. */
+	mireds: number;
+}
+/** Frames this alike in structure show the same framing: their light is compared directly. */
+const CONTINUITY_SAME_FRAMING = 0.5;
+/**
+ * Light changes at a continuous cut: within these it continues (a camera's auto-exposure, compression),
+ * from the larger ones it plainly does not (a colourist's warmer grade moves 60 mireds and more).
+ */
+const CUT_STOPS_SAME = 0.35;
+const CUT_STOPS_BROKEN = 1;
+const CUT_MIREDS_SAME = 20;
+const CUT_MIREDS_BROKEN = 60;
+
+/**
+ * A break against a previous shot that is not settled shows that one of two shots drifted, not
+ * which: below the usual confidence needed to send a clip back, so a person decides.
+ */
+const CONTINUITY_UNSETTLED_MAX_CONFIDENCE = 0.55;
+
+/**
+ * The first frame of this shot against the last frame of the shot it continues; `previousSettled`
+ * when that shot is approved, so that a break can only be this one's.
+ */
+export function continuityScore(
+	previousLast: Frame,
+	first: Frame,
+	previousSettled = false,
+	lightChange?: LightChange,
+): ScoreWithCorrection {
 	const distance = histogramDistance(colorHistogram(previousLast), colorHistogram(first));
 	const sameSize = previousLast.width === first.width && previousLast.height === first.height;
 	const structure = sameSize ? structuralSimilarity(previousLast, first) : undefined;
@@ -103,21 +136,46 @@ export function continuityScore(previousLast: Frame, first: Frame): ScoreWithCor
 		structure === undefined
 			? 0
 			: clamp01((CONTINUITY_STRUCTURE_FLOOR - structure) / CONTINUITY_STRUCTURE_FLOOR);
+	// Where the framing continues, the light must too: a grade or exposure change at the cut shows
+	// plainly, though it moves few histogram cells in a dark or one-coloured picture.
+	const sameFraming = structure !== undefined && structure >= CONTINUITY_SAME_FRAMING;
+	const lightDrift =
+		sameFraming && lightChange
+			? Math.max(
+					clamp01(
+						(Math.abs(lightChange.stops) - CUT_STOPS_SAME) / (CUT_STOPS_BROKEN - CUT_STOPS_SAME),
+					),
+					clamp01(
+						(Math.abs(lightChange.mireds) - CUT_MIREDS_SAME) /
+							(CUT_MIREDS_BROKEN - CUT_MIREDS_SAME),
+					),
+				)
+			: 0;
 	// Colour decides; a changed framing alone adds at most the structure's weight.
 	const drift = Math.max(
 		colorDrift,
+		lightDrift,
 		(1 - CONTINUITY_STRUCTURE_WEIGHT) * colorDrift + CONTINUITY_STRUCTURE_WEIGHT * structureDrift,
 	);
 	const colorsInCommon = Math.round((1 - distance * distance) * 100);
 	const reasons =
 		drift > NOTICEABLE_DRIFT
 			? [
-					`the first frame does not continue the previous shot's last frame: ${colorsInCommon}% of their colours in common${structure === undefined ? '' : `, shapes ${Math.round(structure * 100)}% alike`}`,
+					lightDrift >= drift && lightChange
+						? `the light changes at the cut: ${Math.abs(lightChange.stops).toFixed(1)} stops ${lightChange.stops > 0 ? 'brighter' : 'darker'}, ${Math.round(Math.abs(lightChange.mireds))} mireds ${lightChange.mireds > 0 ? 'warmer' : 'cooler'} than the previous shot's last frame`
+						: `the first frame does not continue the previous shot's last frame: ${colorsInCommon}% of their colours in common${structure === undefined ? '' : `, shapes ${Math.round(structure * 100)}% alike`}`,
 				]
 			: ['the first frame continues the previous shot'];
 	return {
 		drift: round(drift, 3),
-		confidence: CONTINUITY_CONFIDENCE,
+		confidence: round(
+			Math.min(
+				CONTINUITY_CONFIDENCE_MIDDLE +
+					(CONTINUITY_CONFIDENCE_CLEAR - CONTINUITY_CONFIDENCE_MIDDLE) * Math.abs(2 * drift - 1),
+				drift > NOTICEABLE_DRIFT && !previousSettled ? CONTINUITY_UNSETTLED_MAX_CONFIDENCE : 1,
+			),
+			3,
+		),
 		reasons,
 		measures: {
 			histogramDistance: round(distance, 3),

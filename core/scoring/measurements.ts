@@ -12,6 +12,11 @@ export interface FrameStats {
 	meanLuma: number;
 	/** Share of pixels darker than DARK_LUMA. */
 	darkShare: number;
+	/**
+	 * Mean luma difference between neighbouring pixels (0-255): how much structure the picture has.
+	 * A black frame has none; a dark night shot still has edges, lights and texture.
+	 */
+	structure: number;
 	/** Colour-histogram distance (0-1) to the previous frame, and to the one before that. */
 	changeFromPrevious: number;
 	changeFromTwoBefore: number;
@@ -123,6 +128,17 @@ export class FrameAnalyser {
 			dark += value < DARK_LUMA ? 1 : 0;
 			counts[histogramCell(r, g, b)]++;
 		}
+		// Structure: differences to the right and below neighbour, on every other row and column (cheap, enough).
+		const { width, height } = this;
+		let edges = 0;
+		let pairs = 0;
+		for (let y = 0; y + 1 < height; y += 2) {
+			for (let x = 0, index = y * width; x + 1 < width; x += 2, index += 2) {
+				edges +=
+					Math.abs(luma[index] - luma[index + 1]) + Math.abs(luma[index] - luma[index + width]);
+				pairs += 2;
+			}
+		}
 		const histogram = Float64Array.from(counts, (count) => count / pixels);
 		const before =
 			this.lumas.length >= this.lag ? this.lumas[this.lumas.length - this.lag] : undefined;
@@ -141,6 +157,7 @@ export class FrameAnalyser {
 			atSeconds,
 			meanLuma: sum / pixels,
 			darkShare: dark / pixels,
+			structure: pairs ? edges / pairs : 0,
 			changeFromPrevious: previous ? histogramDistance(previous, histogram) : 0,
 			changeFromTwoBefore: twoBefore ? histogramDistance(twoBefore, histogram) : 0,
 			motionShare: before ? moved / pixels : 1,

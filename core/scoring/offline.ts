@@ -10,7 +10,7 @@ import {
 import type { DetailRequest } from './measurements';
 import { detectorClassOf, propsScore, sightProp } from './props';
 import type { Findings } from './report';
-import type { MediaFile, Scorer, ScoringContext, ScoringSubject } from './scoreDrift';
+import type { MediaFile, Scorer, ScoringContext, ScoringSubject } from './scorer';
 import type { Frame } from './similarity';
 import type { DetectionWanted, FoundFace, OfflineVision, VisionModels } from './vision';
 
@@ -21,11 +21,14 @@ import type { DetectionWanted, FoundFace, OfflineVision, VisionModels } from './
  */
 
 /**
- * Sampled frames for the models: four over the clip, at up to 960 pixels wide. The face model
- * compares faces decoded smaller less well (one face measured 0.84 alike to its reference at 1280,
- * 0.79 at 960, 0.71 at 640); larger frames cost more to decode and prepare (a third more per frame at 1280).
+ * Sampled frames for the models: six over the clip, at up to 960 pixels wide. The best face over
+ * more frames is more often the character's face turned to the camera; each frame costs model
+ * time (bench/offline-checks.ts prints it).
+ * The face model compares faces decoded smaller less well (one face measured 0.84 alike to its
+ * reference at 1280, 0.79 at 960, 0.71 at 640); larger frames cost more to decode and prepare (a
+ * third more per frame at 1280).
  */
-export const OFFLINE_DETAIL: DetailRequest = { count: 4, maxSide: 960 };
+export const OFFLINE_DETAIL: DetailRequest = { count: 6, maxSide: 960 };
 
 const IDENTITY = 'character identity (offline face model)';
 const PROPS = 'props (offline object model)';
@@ -156,6 +159,12 @@ function visionScorers(vision: LoadableVision, judged: boolean): Scorer[] {
 				const { correction, ...score } = identityScore(likenesses);
 				findings.dimensions.character = score;
 				findings.corrections = { character: correction };
+				findings.against = {
+					character: `the face in the reference image${likenesses.length > 1 ? 's' : ''} (face model)`,
+				};
+				// A face compared is evidence about the person; the colours around it are not.
+				if (likenesses.some((likeness) => likeness.similarity !== undefined))
+					findings.decisive = ['character'];
 			}
 			return findings;
 		},

@@ -207,8 +207,13 @@ export function propScore(sighting: PropSighting): ScoreWithCorrection {
 			: '';
 	return {
 		drift: round(check.drift, 3),
+		// A middle without colour may be the chrome or the shadow of an object coloured elsewhere
+		// (a red motorcycle's engine): against a colour asked for, that is for a person to judge.
 		confidence:
-			reading.share >= CLEAR_COLOR_SHARE ? CLEAR_COLOR_CONFIDENCE : SPLIT_COLOR_CONFIDENCE,
+			reading.share >= CLEAR_COLOR_SHARE &&
+			!(reading.hue === undefined && check.askedHue !== undefined)
+				? CLEAR_COLOR_CONFIDENCE
+				: SPLIT_COLOR_CONFIDENCE,
 		reasons: [
 			check.drift > 0.5
 				? `the ${prop.name} reads ${reading.words}, the bible asks for ${prop.color}${hues}; in ${seen}`

@@ -1,6 +1,7 @@
 import { InvalidInputError } from '../failures';
 import { latestTake } from '../shotItems';
 import { transition } from '../status';
+import { sure } from './words';
 import type { DriftReport, DriftRoute, ShotItem, ShotStatus } from '../types';
 
 /**
@@ -35,7 +36,8 @@ export function recordDrift(item: ShotItem, report: DriftReport, now: Date = new
 	const scored = transition(
 		{ ...item, takes },
 		'scored',
-		`drift ${report.drift.toFixed(2)}, ${Math.round(report.confidence * 100)}% sure`,
+		// The drift as stored (three decimals), never rounded onto a threshold it did not reach.
+		`drift ${report.drift}, ${sure(report.confidence)}`,
 		now,
 	);
 	const routed = transition(scored, STATUS_FOR_ROUTE[report.route], report.reasons[0], now);

@@ -1,19 +1,19 @@
-import type { DriftReport, SceneBible, Shot } from '../types';
+import type { DriftReport } from '../types';
 import { renderContactSheet } from './contactSheet';
+import { judgeConstraints, judgementDimensions, judgeRequest, parseJudgement } from './judge';
 import {
-	judgeConstraints,
-	judgementDimensions,
-	judgeRequest,
-	parseJudgement,
-	type JudgeAnswer,
-	type JudgeRequest,
-} from './judge';
-import { lightingScore, lightingTarget, measureLighting } from './lighting';
+	lightChangeBetween,
+	lightingScore,
+	lightingTarget,
+	lookShiftScore,
+	measureLighting,
+} from './lighting';
 import { continuityScore, paletteScore, referenceScore, worstScore } from './look';
-import { MOTION_LAG_SECONDS, type ClipMeasurements, type DetailRequest } from './measurements';
+import { MOTION_LAG_SECONDS, type DetailRequest } from './measurements';
 import { offlineScorers } from './offline';
 import { buildReport, type Findings, type Thresholds } from './report';
-import { colorSpread, type ColorSpread, type Frame } from './similarity';
+import type { DriftJudge, MediaReader, Scorer, ScoringContext, ScoringSubject } from './scorer';
+import { colorSpread, type Frame } from './similarity';
 import { technicalVerdict } from './technical';
 import type { OfflineVision } from './vision';
 
@@ -23,58 +23,6 @@ import type { OfflineVision } from './vision';
  * into one report. A new scorer (an offline character or prop model, say) is one more entry in
  * `driftScorers`; the callers do not change.
  */
-
-export interface MediaFile {
-	path: string;
-	/** How the caller names it in errors: a binary property, a file name. */
-	name: string;
-	mimeType?: string;
-}
-
-export interface ScoringSubject {
-	bible: SceneBible;
-	shot: Shot;
-	clip: MediaFile;
-	/** Whether the clip should have sound (its model makes sound). */
-	expectAudio: boolean;
-	/** The newest clip of the previous shot, when this shot continues it. */
-	previousClip?: MediaFile;
-	/** Reference images of the shot's characters that have one. */
-	references: Array<MediaFile & { characterId: string; characterName: string }>;
-}
-
-/** Decoding, implemented by the ffmpeg edge. */
-export interface MediaReader {
-	/** Everything the scorers measure of a clip, in one decoding pass; larger frames too when asked. */
-	measureClip(file: MediaFile, detail?: DetailRequest): Promise<ClipMeasurements>;
-	/** The last frame of a clip, decoded at the given size. */
-	lastFrame(file: MediaFile, width: number, height: number): Promise<Frame>;
-	/** A still image, decoded small unless a longest side is given. */
-	readImage(file: MediaFile, maxSide?: number): Promise<Frame>;
-}
-
-/** Asks a Gemini model about a clip, implemented by the Google edge. */
-export interface DriftJudge {
-	model: string;
-	ask(clip: MediaFile, request: JudgeRequest): Promise<JudgeAnswer>;
-}
-
-/** What scorers share: the subject, and each measurement taken once however many scorers use it. */
-export interface ScoringContext {
-	subject: ScoringSubject;
-	measurements(): Promise<ClipMeasurements>;
-	/** The colours of the sampled frames. */
-	sampledColors(): Promise<ColorSpread[]>;
-	previousLast(): Promise<Frame | undefined>;
-	reference(file: MediaFile, maxSide?: number): Promise<Frame>;
-}
-
-export interface Scorer {
-	name: string;
-	/** Larger frames the scorer needs of this subject's clip, decoded in the same pass as the rest. */
-	detail?(subject: ScoringSubject): DetailRequest | undefined;
-	score(context: ScoringContext): Promise<Findings>;
-}
 
 const technicalScorer: Scorer = {
 	name: 'technical',
@@ -107,11 +55,12 @@ const lookScorer: Scorer = {
 	name: 'look',
 	async score(context) {
 		const { subject } = context;
-		const findings: Findings & Required<Pick<Findings, 'corrections' | 'skipped'>> = {
+		const findings: Findings & Required<Pick<Findings, 'corrections' | 'skipped' | 'against'>> = {
 			scorer: 'look',
 			dimensions: {},
 			corrections: {},
 			skipped: [],
+			against: {},
 		};
 		const measured = await context.measurements();
 		if (!measured.readable || !measured.samples.length) {
@@ -119,15 +68,29 @@ const lookScorer: Scorer = {
 			return findings;
 		}
 		const lightingWords = subject.shot.lighting ?? subject.bible.style.lighting;
-		const target = lightingTarget(lightingWords);
-		if (target) {
-			const { correction, ...score } = lightingScore(target, measureLighting(measured.samples));
+		const lookFrames = await context.lookFrames();
+		const clipLight = measureLighting(measured.samples);
+		if (lookFrames?.length && subject.look) {
+			const { correction, ...score } = lookShiftScore(
+				measureLighting(lookFrames),
+				clipLight,
+				subject.look.description,
+			);
 			findings.dimensions.lighting = score;
 			findings.corrections.lighting = correction;
+			findings.against.lighting = subject.look.description;
 		} else {
-			findings.skipped.push(
-				`lighting: '${lightingWords}' names no time of day, light source or warmth that can be measured`,
-			);
+			const target = lightingTarget(lightingWords);
+			if (target) {
+				const { correction, ...score } = lightingScore(target, clipLight);
+				findings.dimensions.lighting = score;
+				findings.corrections.lighting = correction;
+				findings.against.lighting = `the words '${target.words}' (no look established yet: ${Math.round(target.specificity * 100)}% specific)`;
+			} else {
+				findings.skipped.push(
+					`lighting: no look is established for this location yet, and '${lightingWords}' names no warmth, time of day or brightness that can be measured`,
+				);
+			}
 		}
 
 		const palette = paletteScore(subject.bible.style.palette, await context.sampledColors());
@@ -144,12 +107,17 @@ const lookScorer: Scorer = {
 		if (subject.shot.continuousWithPrevious) {
 			const previousLast = await context.previousLast();
 			if (previousLast && measured.first) {
-				const { correction, ...score } = continuityScore(previousLast, measured.first);
+				const { correction, ...score } = continuityScore(
+					previousLast,
+					measured.first,
+					subject.previousSettled,
+					lightChangeBetween(measureLighting([previousLast]), measureLighting([measured.first])),
+				);
 				findings.dimensions.continuity = score;
 				findings.corrections.continuity = correction;
 			} else {
 				findings.skipped.push(
-					`continuity: the previous shot (sequence ${subject.shot.sequence - 1}) has no clip in this batch to compare with`,
+					`continuity: no clip of the previous shot (sequence ${subject.shot.sequence - 1}) was given to compare with`,
 				);
 			}
 		}
@@ -274,6 +242,13 @@ export async function scoreDrift(
 			return subject.previousClip && first
 				? media.lastFrame(subject.previousClip, first.width, first.height)
 				: undefined;
+		}),
+		lookFrames: once(async () => {
+			const { look } = subject;
+			if (!look) return undefined;
+			return look.kind === 'image'
+				? [await media.readImage(look.file)]
+				: (await media.measureClip(look.file)).samples;
 		}),
 		reference(file, maxSide) {
 			const key = `${file.path}@${maxSide ?? ''}`;

@@ -40,9 +40,15 @@ export interface TechnicalExpectations {
 const TECHNICAL_CONFIDENCE = 0.95;
 /** Veo delivers the asked length to the frame; more than this off is a wrong or cut-short clip. */
 const DURATION_TOLERANCE_SECONDS = 0.5;
-/** A frame this dark on average, with nearly all pixels dark, is black. */
+/**
+ * A frame this dark on average, with nearly all pixels dark and next to no structure, is black. A
+ * night shot can be as dark on average, but its pixels differ from their neighbours (edges, lights,
+ * texture): a black frame, even encoded, measures under 0.5 between neighbours; the night clips of
+ * the development set 1.5-6.
+ */
 const BLACK_MEAN_LUMA = 20;
 const BLACK_DARK_SHARE = 0.97;
+const BLACK_MAX_STRUCTURE = 1;
 /** Shorter black stretches are fades; longer ones are holes in the picture. */
 const BLACK_MIN_SECONDS = 0.5;
 /** Fewer pixels than this moving means the picture stands still; for this long, it froze. */
@@ -101,7 +107,11 @@ function stretches(
 const seconds = (value: number) => `${value.toFixed(1)} s`;
 
 function isBlack(frame: FrameStats): boolean {
-	return frame.meanLuma < BLACK_MEAN_LUMA && frame.darkShare >= BLACK_DARK_SHARE;
+	return (
+		frame.meanLuma < BLACK_MEAN_LUMA &&
+		frame.darkShare >= BLACK_DARK_SHARE &&
+		frame.structure < BLACK_MAX_STRUCTURE
+	);
 }
 
 function blackDefects(frames: FrameStats[], frameSeconds: number): TechnicalDefect[] {

@@ -10,7 +10,7 @@ import {
 	type ClipMeasurements,
 	type DetailRequest,
 } from '../../core/scoring/measurements';
-import type { MediaFile, MediaReader } from '../../core/scoring/scoreDrift';
+import type { MediaFile, MediaReader } from '../../core/scoring/scorer';
 import type { Frame } from '../../core/scoring/similarity';
 import {
 	debugLog,

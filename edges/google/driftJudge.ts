@@ -1,5 +1,5 @@
 import { DEFAULT_RETRY_POLICY, withRetries, type Sleep } from '../../core/retry';
-import type { DriftJudge } from '../../core/scoring/scoreDrift';
+import type { DriftJudge } from '../../core/scoring/scorer';
 import type { GoogleClient } from './client';
 import { deleteFile, generateJson, videoPart } from './gemini';
 

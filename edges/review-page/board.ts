@@ -21,7 +21,10 @@ export interface BoardClipView {
 	/** Why there is no clip (e.g. Google's safety filter withheld it). */
 	missingClipReason?: string;
 	drift?: {
-		percent: number;
+		/** The drift as a percentage, written so that it reads on the side of the thresholds it was routed on. */
+		percent: string;
+		/** The confidence, written likewise ("59.8% sure" under a 60% minimum). */
+		sure: string;
 		confidence: number;
 		route: string;
 		reasons: string[];
@@ -50,7 +53,7 @@ function driftBlock(drift: NonNullable<BoardClipView['drift']>): string {
 	const fix = drift.correctivePrompt
 		? `<div class="muted">Suggested fix: ${escapeHtml(drift.correctivePrompt)}</div>`
 		: '';
-	return `<div class="drift ${escapeHtml(drift.route)}"><strong>Drift ${drift.percent}%</strong> <span class="muted">(confidence ${Math.round(drift.confidence * 100)}%, automatic QA says: ${escapeHtml(drift.route)})</span>${reasons}${fix}</div>`;
+	return `<div class="drift ${escapeHtml(drift.route)}"><strong>Drift ${escapeHtml(drift.percent)}</strong> <span class="muted">(${escapeHtml(drift.sure)}, automatic QA says: ${escapeHtml(drift.route)})</span>${reasons}${fix}</div>`;
 }
 
 function clipCard(clip: BoardClipView): string {

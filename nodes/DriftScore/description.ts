@@ -21,7 +21,7 @@ const threshold = (
 	description,
 });
 
-export const properties: INodeProperties[] = [
+const scoringProperties: INodeProperties[] = [
 	{
 		displayName: 'Outputs',
 		name: 'routing',
@@ -133,20 +133,20 @@ export const properties: INodeProperties[] = [
 		default: {},
 		options: [
 			{
-				displayName: 'Contact Sheet',
-				name: 'contactSheet',
-				type: 'boolean',
-				default: true,
-				description:
-					'Whether to attach a PNG strip of frames with the failing measures marked, as binary "contactSheet"',
-			},
-			{
 				displayName: 'Clips Scored at Once',
 				name: 'concurrency',
 				type: 'number',
 				typeOptions: { minValue: 0 },
 				default: 0,
 				description: "How many clips to decode at once; 0 for the machine's number of cores",
+			},
+			{
+				displayName: 'Contact Sheet',
+				name: 'contactSheet',
+				type: 'boolean',
+				default: true,
+				description:
+					'Whether to attach a PNG strip of frames with the failing measures marked, as binary "contactSheet"',
 			},
 			{
 				displayName: 'Expect Sound',
@@ -156,7 +156,7 @@ export const properties: INodeProperties[] = [
 					{
 						name: 'When the Model Makes Sound',
 						value: 'fromModel',
-						description: 'Veo 3 and 3.1 clips must have sound; Veo 2 clips are silent',
+						description: 'Gemini Omni and Veo 3.1 clips must have sound',
 					},
 					{ name: 'Always', value: 'always' },
 					{
@@ -167,6 +167,96 @@ export const properties: INodeProperties[] = [
 				],
 				default: 'fromModel',
 			},
+			{
+				displayName: 'Review Clips No Check Could Verify',
+				name: 'reviewUnverified',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether a clip on which no check of look, characters or props could run goes to a person although nothing drifted. Off: such a clip passes when its technical checks do, and its report lists what was not measured and why.',
+			},
+			{
+				displayName: 'Thresholds per Dimension',
+				name: 'dimensionThresholds',
+				type: 'json',
+				default: '{}',
+				description:
+					'Pass and fail thresholds for single dimensions (technical, lighting, palette, continuity, character, props, semantic) where they should differ from the ones above, e.g. {"lighting": {"pass": 0.25, "fail": 0.7}}. The Calibrate operation recommends them from your editors\' decisions.',
+			},
 		],
 	},
+];
+
+const calibrateOn = { show: { operation: ['calibrate'] } };
+
+const calibrationProperties: INodeProperties[] = [
+	{
+		displayName:
+			"Reads people's decisions on earlier clips (production reports from Assemble, or decision records exported by the review board) and recommends the thresholds per dimension that would have let at most 2% of the rejected clips pass with the least review",
+		name: 'calibrateNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: calibrateOn,
+	},
+	{
+		displayName: 'Decisions From',
+		name: 'decisionsFrom',
+		type: 'options',
+		options: [
+			{
+				name: 'Item JSON',
+				value: 'json',
+				description:
+					'Each item is a production report or one decision record (clip ID, drift report, decision, tags, note)',
+			},
+			{
+				name: 'Binary File',
+				value: 'binary',
+				description: 'Each item holds a production report (a JSON file) or a decisions export (a JSON Lines file)',
+			},
+		],
+		default: 'json',
+		displayOptions: calibrateOn,
+	},
+	{
+		displayName: 'Input Binary Field',
+		name: 'decisionsProperty',
+		type: 'string',
+		default: 'data',
+		description: 'The binary property holding the report or the export',
+		displayOptions: { show: { operation: ['calibrate'], decisionsFrom: ['binary'] } },
+	},
+];
+
+export const properties: INodeProperties[] = [
+	{
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		options: [
+			{
+				name: 'Score',
+				value: 'score',
+				action: 'Score clips for drift',
+				description: 'Measure each new clip against the scene bible and route it',
+			},
+			{
+				name: 'Calibrate',
+				value: 'calibrate',
+				action: 'Calibrate thresholds from decisions',
+				description: "Recommend thresholds per dimension from people's decisions on earlier clips",
+			},
+		],
+		default: 'score',
+	},
+	// Score's properties show for Score alone; their own conditions (the judge's) still apply.
+	...scoringProperties.map((property) => ({
+		...property,
+		displayOptions: {
+			...property.displayOptions,
+			show: { ...property.displayOptions?.show, operation: ['score'] },
+		},
+	})),
+	...calibrationProperties,
 ];

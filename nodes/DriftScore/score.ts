@@ -11,12 +11,9 @@ import { referenceImageProperty, CONTACT_SHEET_PROPERTY } from '../../core/binar
 import { InvalidInputError } from '../../core/failures';
 import { findVideoModel } from '../../core/models';
 import { recordDrift, takeToScore } from '../../core/scoring/recordDrift';
-import {
-	driftScorers,
-	scoreDrift,
-	type MediaFile,
-	type ScoringSubject,
-} from '../../core/scoring/scoreDrift';
+import { establishedLook } from '../../core/scoring/lookReference';
+import { driftScorers, scoreDrift } from '../../core/scoring/scoreDrift';
+import type { MediaFile, ScoringSubject } from '../../core/scoring/scorer';
 import { newestClip, requireTakeClip } from '../../core/shotItems';
 import type { ShotItem, Take } from '../../core/types';
 import { ffmpegMediaReader } from '../../edges/ffmpeg/frameSampling';
@@ -169,6 +166,22 @@ async function jobScorer(
 	});
 	const media = ffmpegMediaReader();
 	const previousOf = previousClips(context, items);
+	// The shots of the input with a clip, for the look the pipeline has established.
+	const batch = items.flatMap((item, itemIndex) =>
+		item
+			? [
+					{
+						item,
+						itemIndex,
+						hasClip: Boolean(
+							clipOfItem(context, items, itemIndex, settings.item(itemIndex).clipProperty),
+						),
+					},
+				]
+			: [],
+	);
+	const clipOf = (itemIndex: number, clipProperty: string) =>
+		clipOfItem(context, items, itemIndex, clipProperty);
 	const files = new Map<string, Promise<string>>();
 	/**
 	 * Each binary is written to the work folder once, however many clips compare with it. `name`
@@ -223,6 +236,32 @@ async function jobScorer(
 		const previous = item.shot.continuousWithPrevious
 			? previousOf(item, itemSettings.clipProperty)
 			: undefined;
+		const look = establishedLook(item, batch);
+		let lookFile: MediaFile | undefined;
+		if (look?.kind === 'image') {
+			const image = requireBinary(
+				context,
+				itemIndex,
+				look.binaryProperty,
+				'bible look reference image',
+			);
+			lookFile = await fileFor(
+				itemIndex,
+				look.binaryProperty,
+				image,
+				`${look.description} (binary "${look.binaryProperty}")`,
+			);
+		} else if (look) {
+			const clip = clipOf(look.itemIndex, itemSettings.clipProperty);
+			lookFile =
+				clip &&
+				(await fileFor(
+					look.itemIndex,
+					clip.property,
+					clip.binary,
+					`the clip of ${look.description}`,
+				));
+		}
 		const { report, contactSheet } = await scoreDrift(
 			{
 				bible: item.bible,
@@ -243,6 +282,11 @@ async function jobScorer(
 						previous.binary,
 						`the clip of the previous shot (item ${previous.itemIndex}, binary "${previous.property}")`,
 					)),
+				previousSettled: previous?.approved,
+				look:
+					look && lookFile
+						? { file: lookFile, kind: look.kind, description: look.description }
+						: undefined,
 				references,
 			},
 			{
@@ -267,9 +311,24 @@ async function jobScorer(
 	};
 }
 
+/** An item's newest clip by the one clip rule, with the property it is under; undefined when none. */
+function clipOfItem(
+	context: IExecuteFunctions,
+	items: Array<ShotItem | undefined>,
+	itemIndex: number,
+	clipProperty: string,
+): { property: string; binary: IBinaryData } | undefined {
+	const item = items[itemIndex];
+	if (!item) return undefined;
+	const binaries = context.getInputData()[itemIndex].binary ?? {};
+	const clip = newestClip(item, Object.keys(binaries), clipProperty);
+	return clip && { property: clip.binaryProperty, binary: binaries[clip.binaryProperty] };
+}
+
 /**
  * The newest clip of the shot before each shot: the item of the same pipeline with the previous
- * sequence number in this batch, whatever its status, if it has a clip.
+ * sequence number in the input, whatever its status, if it has a clip; and whether that shot is
+ * approved (settled), so a break after an unsettled shot is not blamed on this one alone.
  */
 function previousClips(
 	context: IExecuteFunctions,
@@ -277,7 +336,7 @@ function previousClips(
 ): (
 	item: ShotItem,
 	clipProperty: string,
-) => { itemIndex: number; property: string; binary: IBinaryData } | undefined {
+) => { itemIndex: number; property: string; binary: IBinaryData; approved: boolean } | undefined {
 	const bySequence = new Map<string, number>();
 	// An item that is not a shot is nobody's previous shot; it failed on its own turn.
 	items.forEach((candidate, itemIndex) => {
@@ -286,10 +345,7 @@ function previousClips(
 	return (item, clipProperty) => {
 		const itemIndex = bySequence.get(`${item.pipelineId}#${item.shot.sequence - 1}`);
 		if (itemIndex === undefined) return undefined;
-		const binaries = context.getInputData()[itemIndex].binary ?? {};
-		const clip = newestClip(items[itemIndex]!, Object.keys(binaries), clipProperty);
-		return (
-			clip && { itemIndex, property: clip.binaryProperty, binary: binaries[clip.binaryProperty] }
-		);
+		const clip = clipOfItem(context, items, itemIndex, clipProperty);
+		return clip && { itemIndex, ...clip, approved: items[itemIndex]!.status === 'approved' };
 	};
 }

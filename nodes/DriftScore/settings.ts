@@ -2,7 +2,11 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { availableParallelism } from 'os';
 
 import { DEFAULT_CLIP_PROPERTY } from '../../core/binaryNames';
-import { DEFAULT_THRESHOLDS, type Thresholds } from '../../core/scoring/report';
+import {
+	DEFAULT_THRESHOLDS,
+	parseDimensionThresholds,
+	type Thresholds,
+} from '../../core/scoring/report';
 import type { OfflineChecks } from '../../edges/vision/humanModels';
 import { SettingsCheck } from '../shared/settings';
 import { properties } from './description';
@@ -62,7 +66,7 @@ function readItemSettings(context: IExecuteFunctions, itemIndex: number): DriftI
 	const check = new SettingsCheck(context.getNode(), properties);
 	const parameter = (name: string, fallback: unknown) =>
 		context.getNodeParameter(name, itemIndex, fallback);
-	const threshold = (name: keyof Thresholds, parameterName: string) =>
+	const threshold = (name: 'pass' | 'fail' | 'minConfidence', parameterName: string) =>
 		check.number(
 			parameterName,
 			parameter(parameterName, DEFAULT_THRESHOLDS[name]),
@@ -72,10 +76,16 @@ function readItemSettings(context: IExecuteFunctions, itemIndex: number): DriftI
 				max: 1,
 			},
 		);
+	const options = parameter('options', {}) as IDataObject;
 	const thresholds: Thresholds = {
 		pass: threshold('pass', 'passThreshold'),
 		fail: threshold('fail', 'failThreshold'),
 		minConfidence: threshold('minConfidence', 'minConfidence'),
+		dimensions: parseDimensionThresholds(
+			options.dimensionThresholds ?? '{}',
+			'options.dimensionThresholds',
+		),
+		reviewUnverified: options.reviewUnverified === true,
 	};
 	if (thresholds.pass > thresholds.fail) {
 		check.refuse(

@@ -1,3 +1,4 @@
+import { driftPercent, reportSure } from '../../core/scoring/words';
 import type { INodeExecutionData } from 'n8n-workflow';
 
 import { CONTACT_SHEET_PROPERTY } from '../../core/binaryNames';
@@ -23,9 +24,7 @@ function takeNotes(take: Take): string[] {
 		);
 	}
 	if (take.drift)
-		notes.push(
-			`Drift ${Math.round(take.drift.drift * 100)}%: ${take.drift.reasons.slice(0, 2).join('; ')}`,
-		);
+		notes.push(`Drift ${driftPercent(take.drift)}: ${take.drift.reasons.slice(0, 2).join('; ')}`);
 	if (take.reason) notes.push(take.reason);
 	return notes;
 }
@@ -72,7 +71,8 @@ export function buildBoardView(
 				: (take?.reason ?? item.statusReason ?? 'no clip on this item'),
 			drift: drift
 				? {
-						percent: Math.round(drift.drift * 100),
+						percent: driftPercent(drift),
+						sure: reportSure(drift),
 						confidence: drift.confidence,
 						route: drift.route,
 						reasons: drift.reasons,

@@ -159,27 +159,36 @@ describe('Drift Score on stand-in clips', () => {
 		);
 	});
 
-	it('sends a lighting drift back with a corrective note, and the shot that continues it to a person', async () => {
-		const { outputs } = await driftScore(
-			await generate(3, [{ on: 'predict', effect: 'drift_lighting', match: 'Shot 2 of' }]),
-		);
-		expect(outputs.map(shotIds)).toEqual([['shot-01'], ['shot-03'], ['shot-02']]);
-		const sent = itemOf(outputs[2][0]);
-		expect(sent.status).toBe('needs_regeneration');
-		expect(reportOf(outputs[2][0]).reasons.join(' ')).toMatch(
-			/K cooler than the [\d,]+ K that 'warm dusk' asks for/,
-		);
-		expect(sent.correctiveNotes).toEqual([
-			expect.objectContaining({
-				source: 'drift',
-				takeId: 'shot-02-take-1',
-				text: expect.stringMatching(/^Light the shot as 'warm dusk': warmer/),
-			}),
+	// Issue 14: with no look established yet the words alone judge the light, and they never send a
+	// clip back without a person; once shot 1 is approved, shot 2's light is judged against it.
+	it('shows a lighting drift judged by the words to a person, with the shot that continues it; against an approved take of the place it goes back', async () => {
+		const generated = await generate(3, [
+			{ on: 'predict', effect: 'drift_lighting', match: 'Shot 2 of' },
 		]);
-		expect(itemOf(outputs[1][0]).status).toBe('needs_review');
-		expect(reportOf(outputs[1][0]).reasons[0]).toBe(
-			'Review: continuity drift 1.00 is high, but only 50% sure',
+		const { outputs } = await driftScore(generated);
+		expect(outputs.map(shotIds)).toEqual([['shot-01'], ['shot-02', 'shot-03'], []]);
+		expect(reportOf(outputs[1][0]).reasons.join(' ')).toMatch(
+			/cooler than the 4,600 K that 'warm dusk' allows at most/,
 		);
+		expect(reportOf(outputs[1][1]).reasons[0]).toMatch(
+			/^Review: continuity drift 1\.00 is high, but only 55% sure$/,
+		);
+
+		// Shot 1 approved (as the first run left it), shot 2 scored again: against shot 1's take.
+		const { outputs: again } = await driftScore({
+			...generated,
+			items: [{ ...outputs[0][0], pairedItem: undefined }, generated.items[1]],
+		});
+		expect(again.map(shotIds)).toEqual([['shot-01'], [], ['shot-02']]);
+		const sent = itemOf(again[2][0]);
+		expect(sent.status).toBe('needs_regeneration');
+		expect(reportOf(again[2][0]).measured).toContainEqual({
+			dimension: 'lighting',
+			against: expect.stringMatching(/^take \S+ of shot shot-01 \(the first approved take of/),
+		});
+		expect(sent.correctiveNotes).toEqual([
+			expect.objectContaining({ source: 'drift', takeId: 'shot-02-take-1' }),
+		]);
 	});
 
 	it('has the judge find a prop in the wrong colour (Gemini API), with its verdicts and corrective sentence', async () => {

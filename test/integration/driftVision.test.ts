@@ -155,7 +155,7 @@ describe('clips of the photographs', () => {
 			faceMatchThreshold: FACE_MATCH,
 		});
 		expect(report.dimensions.character!.reasons).toContainEqual(
-			expect.stringMatching(/^Eileen found at \d\.0 s: face similarity 0\.\d+/),
+			expect.stringMatching(/^Eileen found at \d\.\d s: face similarity 0\.\d+/),
 		);
 		expect(report.dimensions.props!.drift).toBe(1);
 		expect(report.dimensions.props!.reasons[0]).toMatch(
@@ -207,7 +207,7 @@ describe('clips of the photographs', () => {
 		const report = await run('on');
 		expect(report.dimensions.character!.measures).toMatchObject({ faceFound_Eileen: true });
 		expect(report.dimensions.props!.measures).toMatchObject({
-			propFrames_mug: 4,
+			propFrames_mug: 6,
 			propColorAsked_mug: 'blue',
 		});
 

@@ -199,3 +199,33 @@ describe('the review page', () => {
 		expect(notice).toContain(`<style nonce="${NONCE}">`);
 	});
 });
+
+describe('the numbers on the board', () => {
+	it('read on the side of the thresholds the clip was routed on', () => {
+		const [item] = reviewBatch([{ status: 'needs_review', route: 'review' }]);
+		const take = item.takes[item.takes.length - 1];
+		take.drift = {
+			...take.drift!,
+			drift: 0.149,
+			confidence: 0.598,
+			thresholds: { pass: 0.15, fail: 0.5, minConfidence: 0.6 },
+		};
+		const inputs = [
+			{
+				json: {},
+				binary: { [take.clip!.binaryProperty]: { data: '', mimeType: 'video/mp4' } },
+			},
+		];
+		const view = buildBoardView(
+			boardEntries([item], 'needsReview'),
+			inputs,
+			'clip',
+			'r',
+			'keep',
+			sign,
+		);
+		const html = renderBoard(view, NONCE);
+		expect(html).toContain('<strong>Drift 14.9%</strong>');
+		expect(html).toContain('(59.8% sure, automatic QA says: review)');
+	});
+});

@@ -197,6 +197,33 @@ describe('the production report', () => {
 		expect(passRates.observedEndToEnd).toEqual({ passed: 3, of: 7, rate: 0.4286 });
 	});
 
+	it('shows how automatic QA agreed with the people who decided, per dimension, in JSON and HTML', () => {
+		const decided = pipelineItems([
+			[{ route: 'review', review: 'approved' }],
+			[{ route: 'review', review: 'rejected' }],
+		]);
+		// The approved clip drifted a little on lighting; the rejected one a lot on props.
+		decided[0].takes[0].drift!.dimensions = {
+			lighting: { drift: 0.3, confidence: 0.7, reasons: [] },
+		};
+		decided[1].takes[0].drift!.dimensions = { props: { drift: 0.6, confidence: 0.5, reasons: [] } };
+		const report = reportFor(decided);
+		expect(report.qaAgreement).toMatchObject({
+			decisions: { approved: 1, rejected: 1, undecided: 0 },
+			dimensions: {
+				lighting: { clips: 1, approvedButFlagged: 1, rejectedButPassed: 0 },
+				props: { clips: 1, approvedButFlagged: 0, rejectedButPassed: 0 },
+			},
+			current: { review: 2, rejectedPassed: 0 },
+			recommended: { review: 1, rejectedPassed: 0 },
+		});
+		expect(report.qaAgreement!.thresholds.lighting!.pass).toBeGreaterThan(0.3);
+		const html = renderReportHtml(report);
+		expect(html).toContain('<h2>Automatic QA and people</h2>');
+		expect(html).toMatch(/<tr><th>lighting<\/th><td>1<\/td><td>1<\/td><td>0<\/td>/);
+		expect(reportFor(pipelineItems([[{ route: 'pass' }]])).qaAgreement).toBeNull();
+	});
+
 	it('leaves a step unmeasured, not passed, when nothing reached it', () => {
 		const { passRates } = reportFor(pipelineItems([[{}], [{}]]));
 		expect(passRates.automaticQa).toEqual({ passed: 0, of: 0, rate: null });

@@ -2,6 +2,7 @@ import {
 	characterLikeness,
 	FACE_MATCH,
 	FACE_MIN_SIDE,
+	FACE_STRANGER,
 	identityScore,
 	referenceFace,
 	type SampledDetections,
@@ -86,7 +87,10 @@ describe('character likeness', () => {
 	});
 
 	it('is unsure half way between a match and a stranger', () => {
-		const score = identityScore([characterLikeness('Mya', mya, frames([face(1)]), similarity)]);
+		const halfWay = (FACE_MATCH + FACE_STRANGER) / 2;
+		const score = identityScore([
+			characterLikeness('Mya', mya, frames([face(mya.embedding[0] + 1 - halfWay)]), similarity),
+		]);
 		expect(score.drift).toBe(0.5);
 		expect(score.confidence).toBe(0.5);
 	});

@@ -35,12 +35,27 @@ describe('the continuity score', () => {
 		expect(score.correction).toBeUndefined();
 	});
 
-	it('sees a different picture as a break, and leaves which shot is wrong to a person', () => {
-		const score = continuityScore(sceneFrame(20), sceneFrame(20, [30, 60, 200], [250, 200, 0]));
+	// Issue 14: continuity's confidence comes from the measurement, no longer a fixed 0.5.
+	it('sees a different picture as a clear break: sure of it after a settled shot, for a person to judge after an unsettled one', () => {
+		const [previous, first] = [sceneFrame(20), sceneFrame(20, [30, 60, 200], [250, 200, 0])];
+		const score = continuityScore(previous, first, true);
 		expect(score.drift).toBeGreaterThanOrEqual(0.9);
-		expect(score.confidence).toBeLessThan(0.6);
+		expect(score.confidence).toBeGreaterThanOrEqual(0.8);
+		expect(continuityScore(previous, first).confidence).toBeLessThan(0.6);
+		expect(continuityScore(previous, previous).confidence).toBeGreaterThanOrEqual(0.8);
 		expect(score.reasons[0]).toMatch(
 			/does not continue the previous shot's last frame: \d+% of their colours in common, shapes \d+% alike/,
+		);
+	});
+
+	it('sees the light change at a cut that keeps the framing, which the colours alone barely show', () => {
+		const frame = sceneFrame(20);
+		const same = continuityScore(frame, frame, true, { stops: 0.1, mireds: 5 });
+		expect(same.drift).toBe(0);
+		const warmer = continuityScore(frame, frame, true, { stops: -0.2, mireds: 75 });
+		expect(warmer.drift).toBe(1);
+		expect(warmer.reasons[0]).toBe(
+			"the light changes at the cut: 0.2 stops darker, 75 mireds warmer than the previous shot's last frame",
 		);
 	});
 

@@ -1,11 +1,8 @@
 import type { ClipMeasurements, DetailRequest } from '../../../../core/scoring/measurements';
 import { DEFAULT_THRESHOLDS } from '../../../../core/scoring/report';
-import {
-	driftScorers,
-	scoreDrift,
-	type MediaReader,
-	type ScoringSubject,
-} from '../../../../core/scoring/scoreDrift';
+import { OFFLINE_DETAIL } from '../../../../core/scoring/offline';
+import { driftScorers, scoreDrift } from '../../../../core/scoring/scoreDrift';
+import type { MediaReader, ScoringSubject } from '../../../../core/scoring/scorer';
 import type { Frame } from '../../../../core/scoring/similarity';
 import type {
 	DetectionWanted,
@@ -152,7 +149,8 @@ describe('the offline character and prop scorers', () => {
 		const [reader, vision] = [media(), models()];
 		const { report } = await score(subject(), on(vision), reader);
 
-		expect(reader.detailAsked).toEqual([{ count: 4, maxSide: 960 }]);
+		expect(reader.detailAsked).toEqual([OFFLINE_DETAIL]);
+		expect(OFFLINE_DETAIL).toEqual({ count: 6, maxSide: 960 });
 		const clipFrames = vision.calls.filter((call) => call.frame !== REFERENCE);
 		expect(clipFrames.map((call) => call.frame)).toEqual(DETAIL);
 		expect(clipFrames.every((call) => call.wanted.faces && call.wanted.objects)).toBe(true);
@@ -227,7 +225,8 @@ describe('the offline character and prop scorers', () => {
 		expect(report.skipped).toHaveLength(2);
 	});
 
-	it('report why they did not run when they are off, never a pass of their own', async () => {
+	// Issue 14: the checks that did not run are listed; their absence alone no longer sends the clip to a person.
+	it('report why they did not run when they are off, and leave the route to what was measured', async () => {
 		const reader = media();
 		const { report } = await score(
 			subject(),
@@ -243,7 +242,7 @@ describe('the offline character and prop scorers', () => {
 					'character identity and props not checked offline: switched off (--offline-checks off)',
 			},
 		]);
-		expect(report.route).toBe('review');
+		expect(report.route).toBe('pass');
 	});
 
 	it('fail the clip when the models cannot load, or skip with the reason when told to', async () => {

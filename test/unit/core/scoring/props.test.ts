@@ -136,6 +136,15 @@ describe('the props score', () => {
 		expect(score.correction).toBe('The mug must be blue, not orange.');
 	});
 
+	it('leaves a prop whose middle reads without colour to a person when a colour is asked (chrome, shadow)', () => {
+		const score = propsScore([
+			sightProp(mug, 'cup', [sampled(objectFrame([128, 128, 130]), [cup(0.5)])]),
+		]);
+		expect(score.drift).toBe(1);
+		expect(score.confidence).toBeLessThan(0.6);
+		expect(score.reasons[0]).toMatch(/^the mug reads grey, the bible asks for blue/);
+	});
+
 	it('passes a prop of the asked colour', () => {
 		const score = propsScore([
 			sightProp(mug, 'cup', [sampled(objectFrame([30, 70, 200]), [cup(0.5)])]),

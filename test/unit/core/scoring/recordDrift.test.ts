@@ -56,7 +56,7 @@ describe('recording a drift report', () => {
 			expect(
 				recorded.statusHistory.map((change) => [change.from, change.to, change.reason]),
 			).toEqual([
-				['generated', 'scored', 'drift 0.70, 90% sure'],
+				['generated', 'scored', 'drift 0.7, 90% sure'],
 				['scored', status, `${route}: because`],
 			]);
 		},

@@ -2,6 +2,7 @@ import {
 	buildReport,
 	DEFAULT_THRESHOLDS,
 	mergeScores,
+	parseDimensionThresholds,
 	type Findings,
 } from '../../../../core/scoring/report';
 import type { DimensionScore } from '../../../../core/types';
@@ -27,7 +28,12 @@ describe('routing a clip', () => {
 		// Two agreeing measures, 70% and 60% sure: 1 - 0.3 x 0.4.
 		expect(result.confidence).toBe(0.88);
 		expect(result.reasons).toEqual([
-			'Pass: every measure is within the bible (drift 0.05, 88% sure)',
+			'Pass: every measure taken is within its pass threshold (lighting, technical quality and palette; worst lighting drift 0.05, 88% sure)',
+		]);
+		expect(result.measured?.map((entry) => entry.dimension)).toEqual([
+			'lighting',
+			'technical',
+			'palette',
 		]);
 		expect(result.correctivePrompt).toBeUndefined();
 	});
@@ -72,10 +78,62 @@ describe('routing a clip', () => {
 		);
 	});
 
-	it('sends a clip to a person when only technical checks could run', () => {
-		const result = report(clean);
+	// Issue 14 changes this: what could not be measured is listed, not a reason for review.
+	it('passes a clip when only technical checks could run, and lists what was not measured', () => {
+		const result = report(clean, {
+			scorer: 'look',
+			dimensions: {},
+			skipped: ["lighting: 'studio light' names nothing measurable"],
+		});
+		expect(result.route).toBe('pass');
+		expect(result.skipped).toEqual([
+			{ scorer: 'look', reason: "lighting: 'studio light' names nothing measurable" },
+		]);
+	});
+
+	it('sends such a clip to a person when the team asks to review unverified clips', () => {
+		const result = buildReport([clean], { ...DEFAULT_THRESHOLDS, reviewUnverified: true });
 		expect(result.route).toBe('review');
-		expect(result.reasons[0]).toMatch(/only technical checks could run/);
+		expect(result.reasons[0]).toMatch(/^Review: nothing drifted, but no check could verify/);
+	});
+
+	it('writes a drift just under the pass threshold so that it reads under it', () => {
+		const result = report(clean, look({ lighting: score(0.149, 0.7) }));
+		expect(result.route).toBe('pass');
+		expect(result.reasons[0]).toMatch(/worst lighting drift 0\.149,/);
+		const over = report(clean, look({ lighting: score(0.4999, 0.7) }));
+		expect(over.reasons[0]).toBe(
+			'Review: lighting drift 0.4999 is between the pass (0.15) and fail (0.5) thresholds',
+		);
+	});
+
+	it('routes each dimension by its own thresholds when given', () => {
+		const thresholds = {
+			...DEFAULT_THRESHOLDS,
+			dimensions: { lighting: { pass: 0.3, fail: 0.8 } },
+		};
+		expect(buildReport([clean, look({ lighting: score(0.25, 0.7) })], thresholds).route).toBe(
+			'pass',
+		);
+		expect(buildReport([clean, look({ lighting: score(0.6, 0.7) })], thresholds).route).toBe(
+			'review',
+		);
+		expect(buildReport([clean, look({ palette: score(0.25, 0.7) })], thresholds).route).toBe(
+			'review',
+		);
+		expect(buildReport([clean], thresholds).thresholds).toEqual(thresholds);
+	});
+
+	it("lets a scorer's decisive evidence outweigh another's hint on the same dimension", () => {
+		const face: Findings = {
+			scorer: 'identity',
+			dimensions: { character: score(1, 0.85, 'a stranger') },
+			decisive: ['character'],
+		};
+		const colours = look({ character: score(0, 0.4, 'colouring appears') });
+		const result = report(clean, colours, face);
+		expect(result.dimensions.character).toMatchObject({ drift: 1, confidence: 0.85 });
+		expect(result.route).toBe('regenerate');
 	});
 
 	it('records what was skipped, and the judge verdicts', () => {
@@ -111,5 +169,23 @@ describe('routing a clip', () => {
 				dimensions: { lighting: score(1, 0.7) },
 			}).route,
 		).toBe('review');
+	});
+});
+
+describe('per-dimension thresholds as a person writes them', () => {
+	it('are read from JSON, and a wrong one is an error naming it', () => {
+		expect(parseDimensionThresholds('{"lighting": {"pass": 0.25, "fail": 0.7}}', 'field')).toEqual({
+			lighting: { pass: 0.25, fail: 0.7 },
+		});
+		expect(parseDimensionThresholds('', 'field')).toEqual({});
+		expect(() => parseDimensionThresholds('{"look": {"pass": 0.2}}', 'field')).toThrow(
+			/field\.look: is no dimension \(dimensions: technical, lighting/,
+		);
+		expect(() => parseDimensionThresholds({ props: { pass: 0.8, fail: 0.5 } }, 'field')).toThrow(
+			/field\.props: pass \(0\.8\) is above fail \(0\.5\)/,
+		);
+		expect(() => parseDimensionThresholds('{"props": {"pass": 2}}', 'field')).toThrow(
+			/field\.props\.pass: must be a number from 0 to 1/,
+		);
 	});
 });

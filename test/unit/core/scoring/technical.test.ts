@@ -11,7 +11,7 @@ import {
 	technicalVerdict,
 	type TechnicalExpectations,
 } from '../../../../core/scoring/technical';
-import { sceneFrame, solidFrame } from '../../../helpers/frames';
+import { paintFrame, sceneFrame, solidFrame } from '../../../helpers/frames';
 
 const FPS = 24;
 const EXPECTED: TechnicalExpectations = {
@@ -74,6 +74,21 @@ describe('technical QA', () => {
 		expect(black.fromSeconds).toBeCloseTo(1, 1);
 		expect(black.toSeconds).toBeCloseTo(2, 1);
 		expect(black.text).toBe('the picture is black from 1.0 s to 2.0 s');
+	});
+
+	it('tells a dark night shot with structure from black: dark but lit edges are not black', () => {
+		// A night street: nearly all of it under the black level, with a lit window and a moving lamp.
+		const night = (index: number) =>
+			paintFrame(64, 36, (x, y) => {
+				if (x === 10 + (index % 40) && y > 28) return [200, 190, 150];
+				if (x > 40 && x < 44 && y > 8 && y < 12) return [120, 110, 80];
+				return (x + y) % 4 === 0 ? [24, 24, 30] : [6, 6, 9];
+			});
+		const measured = measure(Array.from({ length: 4 * FPS }, (_, index) => night(index)));
+		expect(measured.frames[0].meanLuma).toBeLessThan(20);
+		expect(measured.frames[0].darkShare).toBeGreaterThan(0.97);
+		expect(measured.frames[0].structure).toBeGreaterThan(1);
+		expect(kinds(measured)).toEqual([]);
 	});
 
 	it('lets a short fade from black pass', () => {
