@@ -212,7 +212,8 @@ const calibrationProperties: INodeProperties[] = [
 			{
 				name: 'Binary File',
 				value: 'binary',
-				description: 'Each item holds a production report (a JSON file) or a decisions export (a JSON Lines file)',
+				description:
+					'Each item holds a production report (a JSON file) or a decisions export (a JSON Lines file)',
 			},
 		],
 		default: 'json',
