@@ -1,4 +1,5 @@
 import { probeMedia, runFfmpeg } from '../../edges/ffmpeg/ffmpeg';
+import { inputFormat } from '../../edges/ffmpeg/inputs';
 
 /**
  * Clips made of one photograph the way a camera would film it: a slow pan across a window of the
@@ -61,7 +62,9 @@ function panFilter(
 }
 
 async function photoSize(photo: string): Promise<{ width: number; height: number }> {
-	const { video } = await probeMedia(photo);
+	const format = await inputFormat(photo, 'picture');
+	if (!format.ok) throw new Error(`${photo} ${format.reason}`);
+	const { video } = await probeMedia(photo, undefined, format.demuxer);
 	return { width: video!.width, height: video!.height };
 }
 

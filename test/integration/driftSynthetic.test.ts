@@ -239,7 +239,7 @@ describe('drift scoring of synthetic clips', () => {
 		expect(report.technicalDefects).toEqual([]);
 		expect(report.dimensions.lighting!.drift).toBeGreaterThanOrEqual(0.9);
 		expect(report.reasons.join(' ')).toMatch(
-			/about [\d,]+ K, cooler than the 4,600 K that 'warm dusk' allows at most/,
+			/about [\d,]+ K(?: at its warmest)?, cooler than the 4,600 K that 'warm dusk' allows at most/,
 		);
 		expect(report.route).toBe('review');
 		expect(report.correctivePrompt).toMatch(
