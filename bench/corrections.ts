@@ -7,7 +7,7 @@ import { createShotItems, latestTake, parseShotItem } from '../core/shotItems';
 import { transition } from '../core/status';
 import type { ShotItem, Take } from '../core/types';
 import { startStandIn } from '../google-api-standin/server';
-import { DriftScore } from '../nodes/DriftScore/DriftScore.node';
+import { scoreBatch } from '../nodes/DriftScore/score';
 import { generateBatch } from '../nodes/VeoGenerate/generate';
 import { locator, mockNodeContext } from '../test/helpers/mockNodeContext';
 import { DRIFT_SCORE } from '../test/helpers/nodeParameters';
@@ -97,7 +97,8 @@ async function runMode(mode: Mode): Promise<ModeFigures> {
 				nodeType: 'n8n-nodes-veo-pipeline.driftScore',
 				parameters: { ...DRIFT_SCORE, routing: 'oneOutput' },
 			});
-			[batch] = (await new DriftScore().execute.call(score.context)) as INodeExecutionData[][];
+			// The node's execute body (tsx would resolve `DriftScore.node` to the codex JSON beside it).
+			[batch] = await scoreBatch(score.context);
 			batch = batch.map((entry) => ({ ...entry, json: editorDecides(json(entry)) as never }));
 		}
 		const items = batch.map((entry) => parseShotItem(entry.json));
