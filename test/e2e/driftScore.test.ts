@@ -218,7 +218,9 @@ describe('Drift Score in n8n', () => {
 		const report = scored.json.takes.at(-1)!.drift as DriftReport;
 		expect(report.dimensions.character!.measures).toMatchObject({ faceFound_Eileen: true });
 		expect(report.dimensions.character!.reasons).toContainEqual(
-			expect.stringMatching(/^Eileen found at \d\.0 s: face similarity/),
+			expect.stringMatching(
+				/^Eileen found at \d+\.\d s: face similarity 0\.\d\d to the reference image/,
+			),
 		);
 		expect(report.dimensions.props!.reasons[0]).toMatch(
 			/^the mug reads (orange|red)\S*, the bible asks for blue/,
