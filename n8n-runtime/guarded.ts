@@ -1,0 +1,153 @@
+import { spawn, type ChildProcess } from 'child_process';
+import { closeSync, openSync, readFileSync, readdirSync } from 'fs';
+import path from 'path';
+
+import { lastLines } from './run';
+
+/**
+ * A long-running program the runtime starts (n8n, Postgres, Redis) in its own process group under
+ * the guardian (guardian.js), its output appended to a log file. A signal to the group reaches the
+ * program and everything it spawned (n8n's task runner, Postgres's backends); the guardian ends
+ * the group if the process that started it dies without stopping it.
+ */
+
+const STOP_TIMEOUT_MS = 30_000;
+
+/** Ends the program when the test process is gone, however it went (see the script). */
+const GUARDIAN = path.join(__dirname, 'guardian.js');
+
+function signalGroup(pid: number, signal: NodeJS.Signals): void {
+	try {
+		process.kill(-pid, signal);
+	} catch {
+		// The group has already gone.
+	}
+}
+
+export interface TreeMemory {
+	/** Proportional set size: pages shared between the processes are split among them, not counted twice. */
+	pssBytes: number;
+	/** Sum of each process's peak resident set size (VmHWM) so far. */
+	peakRssBytes: number;
+	processes: number;
+}
+
+function readProc(pid: string, file: string): string | undefined {
+	try {
+		return readFileSync(`/proc/${pid}/${file}`, 'utf8');
+	} catch {
+		return undefined; // The process ended while it was being read.
+	}
+}
+
+/**
+ * Memory of every process descended from `rootPid` (not the root itself: the guardian), read from
+ * /proc (Linux). Descendants rather than the process group: Postgres puts each backend in its own.
+ */
+export function treeMemory(rootPid: number): TreeMemory {
+	const parents = new Map<string, string>();
+	for (const pid of readdirSync('/proc').filter((entry) => /^\d+$/.test(entry))) {
+		const stat = readProc(pid, 'stat');
+		// The fields after the command name (which may hold spaces) start with state, then ppid.
+		if (stat) parents.set(pid, stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+	}
+	const inTree = new Set([String(rootPid)]);
+	for (let grew = true; grew; ) {
+		grew = false;
+		for (const [pid, parent] of parents)
+			if (!inTree.has(pid) && inTree.has(parent)) {
+				inTree.add(pid);
+				grew = true;
+			}
+	}
+	inTree.delete(String(rootPid));
+	const kilobytes = (text: string | undefined, field: string) =>
+		Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(text ?? '')?.[1] ?? 0) * 1024;
+	const memory: TreeMemory = { pssBytes: 0, peakRssBytes: 0, processes: 0 };
+	for (const pid of inTree) {
+		memory.pssBytes += kilobytes(readProc(pid, 'smaps_rollup'), 'Pss');
+		memory.peakRssBytes += kilobytes(readProc(pid, 'status'), 'VmHWM');
+		memory.processes += 1;
+	}
+	return memory;
+}
+
+export class GuardedProcess {
+	private child?: ChildProcess;
+	private exited?: Promise<void>;
+	/** Why the program last ended ("n8n was ended by SIGKILL"), until it is started again. */
+	exitReason?: string;
+
+	constructor(
+		/** What it is, in messages: "n8n", "Postgres". */
+		readonly name: string,
+		readonly logFile: string,
+	) {}
+
+	get isRunning(): boolean {
+		return this.child !== undefined;
+	}
+
+	/** The process group (the guardian's pid), while it runs. */
+	get groupId(): number | undefined {
+		return this.child?.pid;
+	}
+
+	spawn(command: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv }): void {
+		if (this.child) throw new Error(`${this.name} is already running`);
+		const logFd = openSync(this.logFile, 'a');
+		const child = spawn(process.execPath, [GUARDIAN, String(process.pid), command, ...args], {
+			...options,
+			detached: true,
+			stdio: ['ignore', logFd, logFd],
+		});
+		closeSync(logFd);
+		// A test process that forgets to stop it may still exit: the guardian then ends the group.
+		child.unref();
+		this.child = child;
+		this.exitReason = undefined;
+		this.exited = new Promise<void>((resolve) => {
+			child.once('exit', (code, signal) => {
+				this.exitReason = signal
+					? `${this.name} was ended by ${signal}`
+					: `${this.name} exited with code ${code}`;
+				// Children (n8n's task runner) may outlive the program: clear the whole group.
+				signalGroup(child.pid!, 'SIGKILL');
+				if (this.child === child) this.child = undefined;
+				resolve();
+			});
+		});
+	}
+
+	/** `signal` to the group (SIGTERM: a clean shutdown), SIGKILL if it is still there after a while. */
+	async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+		const child = this.child;
+		if (!child) return;
+		signalGroup(child.pid!, signal);
+		const timer = setTimeout(() => signalGroup(child.pid!, 'SIGKILL'), STOP_TIMEOUT_MS);
+		await this.exited;
+		clearTimeout(timer);
+	}
+
+	/** Ends the group at once, as a crash or an out-of-memory kill would. */
+	async kill(): Promise<void> {
+		await this.stop('SIGKILL');
+	}
+
+	/** Memory of the program and everything it spawned (not the guardian). */
+	memory(): TreeMemory | undefined {
+		return this.child ? treeMemory(this.child.pid!) : undefined;
+	}
+
+	log(): string {
+		try {
+			return readFileSync(this.logFile, 'utf8');
+		} catch {
+			return '';
+		}
+	}
+
+	logTail(lines = 40): string {
+		return lastLines(this.log().trimEnd(), lines);
+	}
+}
