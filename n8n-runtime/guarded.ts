@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'child_process';
+import { execFileSync, spawn, type ChildProcess } from 'child_process';
 import { closeSync, openSync, readFileSync, readdirSync } from 'fs';
 import path from 'path';
 
@@ -24,12 +24,22 @@ function signalGroup(pid: number, signal: NodeJS.Signals): void {
 	}
 }
 
-export interface TreeMemory {
+export interface TreeUsage {
 	/** Proportional set size: pages shared between the processes are split among them, not counted twice. */
 	pssBytes: number;
 	/** Sum of each process's peak resident set size (VmHWM) so far. */
 	peakRssBytes: number;
+	/** CPU time used so far, with that of children already ended (ffmpeg runs a node started). */
+	cpuSeconds: number;
 	processes: number;
+}
+
+let clockTicks: number | undefined;
+
+/** Clock ticks per second, the unit of /proc/<pid>/stat's CPU times. */
+function ticksPerSecond(): number {
+	clockTicks ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' })) || 100;
+	return clockTicks;
 }
 
 function readProc(pid: string, file: string): string | undefined {
@@ -41,15 +51,24 @@ function readProc(pid: string, file: string): string | undefined {
 }
 
 /**
- * Memory of every process descended from `rootPid` (not the root itself: the guardian), read from
- * /proc (Linux). Descendants rather than the process group: Postgres puts each backend in its own.
+ * Memory and CPU time of every process descended from `rootPid` (not the root itself: the
+ * guardian), read from /proc (Linux). Descendants rather than the process group: Postgres puts
+ * each backend in a group of its own.
  */
-export function treeMemory(rootPid: number): TreeMemory {
+export function treeUsage(rootPid: number): TreeUsage {
 	const parents = new Map<string, string>();
+	const cpuTicks = new Map<string, number>();
 	for (const pid of readdirSync('/proc').filter((entry) => /^\d+$/.test(entry))) {
 		const stat = readProc(pid, 'stat');
-		// The fields after the command name (which may hold spaces) start with state, then ppid.
-		if (stat) parents.set(pid, stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+		if (!stat) continue;
+		// The fields after the command name (which may hold spaces): state, ppid, ... utime, stime,
+		// cutime, cstime are the 12th to 15th of them.
+		const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+		parents.set(pid, fields[1]);
+		cpuTicks.set(
+			pid,
+			fields.slice(11, 15).reduce((sum, field) => sum + Number(field), 0),
+		);
 	}
 	const inTree = new Set([String(rootPid)]);
 	for (let grew = true; grew; ) {
@@ -63,13 +82,14 @@ export function treeMemory(rootPid: number): TreeMemory {
 	inTree.delete(String(rootPid));
 	const kilobytes = (text: string | undefined, field: string) =>
 		Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(text ?? '')?.[1] ?? 0) * 1024;
-	const memory: TreeMemory = { pssBytes: 0, peakRssBytes: 0, processes: 0 };
+	const usage: TreeUsage = { pssBytes: 0, peakRssBytes: 0, cpuSeconds: 0, processes: 0 };
 	for (const pid of inTree) {
-		memory.pssBytes += kilobytes(readProc(pid, 'smaps_rollup'), 'Pss');
-		memory.peakRssBytes += kilobytes(readProc(pid, 'status'), 'VmHWM');
-		memory.processes += 1;
+		usage.pssBytes += kilobytes(readProc(pid, 'smaps_rollup'), 'Pss');
+		usage.peakRssBytes += kilobytes(readProc(pid, 'status'), 'VmHWM');
+		usage.cpuSeconds += (cpuTicks.get(pid) ?? 0) / ticksPerSecond();
+		usage.processes += 1;
 	}
-	return memory;
+	return usage;
 }
 
 export class GuardedProcess {
@@ -134,9 +154,9 @@ export class GuardedProcess {
 		await this.stop('SIGKILL');
 	}
 
-	/** Memory of the program and everything it spawned (not the guardian). */
-	memory(): TreeMemory | undefined {
-		return this.child ? treeMemory(this.child.pid!) : undefined;
+	/** Memory and CPU time of the program and everything it spawned (not the guardian). */
+	usage(): TreeUsage | undefined {
+		return this.child ? treeUsage(this.child.pid!) : undefined;
 	}
 
 	log(): string {

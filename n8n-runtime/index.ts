@@ -28,6 +28,7 @@ export * from './client';
 export * from './templates';
 export * from './chat';
 export * from './queue';
+export type { TreeUsage } from './guarded';
 export { RuntimeStepError } from './run';
 export { abandonStarts, StartAbandonedError, stopEverything } from './lifecycle';
 export { n8nStartsSoFar, type StartRecord, type StartupTimings } from './starts';

@@ -2,7 +2,7 @@ import { promises as fs, readFileSync } from 'fs';
 import path from 'path';
 import { setTimeout as sleep } from 'timers/promises';
 
-import { GuardedProcess, type TreeMemory } from './guarded';
+import { GuardedProcess, type TreeUsage } from './guarded';
 import { RuntimeStepError, runStep } from './run';
 
 /**
@@ -263,7 +263,7 @@ export class PostgresServer {
 		await this.process.stop('SIGINT');
 	}
 
-	memory(): TreeMemory | undefined {
-		return this.process.memory();
+	usage(): TreeUsage | undefined {
+		return this.process.usage();
 	}
 }

@@ -4,7 +4,7 @@ import net from 'net';
 import path from 'path';
 import { setTimeout as sleep } from 'timers/promises';
 
-import { GuardedProcess, type TreeMemory } from './guarded';
+import { GuardedProcess, type TreeUsage } from './guarded';
 import { envWithNode, type Runtime } from './provision';
 import { RuntimeStepError } from './run';
 
@@ -188,9 +188,9 @@ export class N8nProcess {
 		await this.process.kill();
 	}
 
-	/** n8n's memory with its task runner's; undefined when it is not running. */
-	memory(): TreeMemory | undefined {
-		return this.process.memory();
+	/** n8n's memory and CPU time with its task runner's (and ended ffmpeg runs'); undefined when it is not running. */
+	usage(): TreeUsage | undefined {
+		return this.process.usage();
 	}
 
 	log(): string {

@@ -8,7 +8,7 @@ import {
 	type StandInSettings,
 } from '../google-api-standin/server';
 import { N8nApi, type OwnerAccount } from './client';
-import type { TreeMemory } from './guarded';
+import type { TreeUsage } from './guarded';
 import { trackStart, untrack, type Stoppable } from './lifecycle';
 import { installPackageInto } from './package';
 import { copyCluster, PostgresServer } from './postgres';
@@ -48,11 +48,12 @@ export interface QueueStartOptions {
 	readyTimeoutMs?: number;
 }
 
-export interface ClusterMemory {
-	main?: TreeMemory;
-	workers: Array<TreeMemory | undefined>;
-	postgres?: TreeMemory;
-	redis?: TreeMemory;
+/** Memory and CPU time of each part of the cluster (undefined for a part that is not running). */
+export interface ClusterUsage {
+	main?: TreeUsage;
+	workers: Array<TreeUsage | undefined>;
+	postgres?: TreeUsage;
+	redis?: TreeUsage;
 }
 
 /** Binary data n8n holds in Postgres (its `binary_data` table). */
@@ -75,7 +76,8 @@ export class QueueCluster implements Stoppable {
 		private readonly runtime: Runtime,
 		/** Environment every n8n process of this cluster gets. */
 		private readonly n8nEnv: Record<string, string>,
-		readonly main: N8nProcess,
+		/** Replaced when it is restarted with other settings. */
+		public main: N8nProcess,
 		readonly workers: N8nProcess[],
 		readonly postgres: PostgresServer,
 		readonly redis: RedisServer,
@@ -113,8 +115,13 @@ export class QueueCluster implements Stoppable {
 		return [...worker.log().matchAll(WORKER_STARTED)].map((match) => match[1]);
 	}
 
-	/** Stops the main process and starts it again on the same ports (links handed out must keep working). */
-	async restartMain(readyTimeoutMs?: number): Promise<number> {
+	/**
+	 * Stops the main process and starts it again on the same ports (links handed out must keep
+	 * working), with `env` added to its environment if given (e.g. pruning settings).
+	 */
+	async restartMain(
+		options: { env?: Record<string, string>; readyTimeoutMs?: number } = {},
+	): Promise<number> {
 		await this.main.stop();
 		const { port, brokerPort } = this.main.ports;
 		if (!(await isPortFree(port)) || !(await isPortFree(brokerPort)))
@@ -122,7 +129,15 @@ export class QueueCluster implements Stoppable {
 				`restarting n8n's main process on port ${port}`,
 				'the port was taken while it was stopped; links handed out would no longer reach it',
 			);
-		return await this.timedStart(this.main, readyTimeoutMs);
+		if (options.env)
+			this.main = new N8nProcess(
+				this.runtime,
+				this.main.userFolder,
+				this.main.ports,
+				{ ...this.n8nEnv, ...options.env },
+				'start',
+			);
+		return await this.timedStart(this.main, options.readyTimeoutMs);
 	}
 
 	/** Ends a worker at once (SIGKILL to it and its task runner), as a crash would. */
@@ -150,6 +165,16 @@ export class QueueCluster implements Stoppable {
 		await this.redis.start();
 	}
 
+	/**
+	 * Starts again whatever of the cluster is not running (Redis, then the n8n processes, together),
+	 * so a test that stopped or killed a part leaves the next one a whole cluster.
+	 */
+	async ensureRunning(readyTimeoutMs?: number): Promise<void> {
+		if (!this.redis.isRunning) await this.redis.start();
+		const stopped = [this.main, ...this.workers].filter((n8n) => !n8n.isRunning);
+		await Promise.all(stopped.map((n8n) => this.timedStart(n8n, readyTimeoutMs)));
+	}
+
 	private async timedStart(n8n: N8nProcess, readyTimeoutMs?: number): Promise<number> {
 		const startedAt = Date.now();
 		await n8n.start(readyTimeoutMs);
@@ -169,12 +194,12 @@ export class QueueCluster implements Stoppable {
 		return { files, bytes, tableBytes };
 	}
 
-	memory(): ClusterMemory {
+	usage(): ClusterUsage {
 		return {
-			main: this.main.memory(),
-			workers: this.workers.map((worker) => worker.memory()),
-			postgres: this.postgres.memory(),
-			redis: this.redis.memory(),
+			main: this.main.usage(),
+			workers: this.workers.map((worker) => worker.usage()),
+			postgres: this.postgres.usage(),
+			redis: this.redis.usage(),
 		};
 	}
 

@@ -3,13 +3,13 @@ import net from 'net';
 import path from 'path';
 import { setTimeout as sleep } from 'timers/promises';
 
-import { GuardedProcess, type TreeMemory } from './guarded';
+import { GuardedProcess, type TreeUsage } from './guarded';
 import { RuntimeStepError } from './run';
 
 /**
  * Redis for n8n's queue mode (Bull's queue and n8n's pub/sub), from the machine's own install
- * (Debian's `redis-server`, which scripts/setup installs when it is absent): loopback only, no
- * persistence (the queue is rebuilt from Postgres by n8n's recovery), in a folder of ours.
+ * (Debian's `redis-server`, which scripts/setup installs when it is absent): loopback only, its
+ * snapshot in a folder of ours.
  */
 
 const READY_TIMEOUT_MS = 30_000;
@@ -92,12 +92,10 @@ export class RedisServer {
 				String(this.port),
 				'--bind',
 				'127.0.0.1',
+				// Redis's own default persistence (a snapshot on shutdown, as Debian's redis.conf has it):
+				// a restarted Redis comes back with the queue it had.
 				'--dir',
 				this.folder,
-				'--save',
-				'',
-				'--appendonly',
-				'no',
 				'--daemonize',
 				'no',
 			],
@@ -131,7 +129,7 @@ export class RedisServer {
 		await this.process.stop();
 	}
 
-	memory(): TreeMemory | undefined {
-		return this.process.memory();
+	usage(): TreeUsage | undefined {
+		return this.process.usage();
 	}
 }

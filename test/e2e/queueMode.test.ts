@@ -51,6 +51,9 @@ const ASSEMBLE = 'n8n-nodes-veo-pipeline.assemble';
 const AGGREGATE = 'n8n-nodes-base.aggregate';
 /** n8n 2.40 (scaling/job-processor) logs this when a worker takes an execution from the queue. */
 const WORKER_STARTED = 'Worker started execution';
+/** n8n's Wait node keeps shorter waits in the worker's memory, and saves longer ones to Postgres. */
+const IN_MEMORY_WAIT_SECONDS = 2;
+const PERSISTED_WAIT_SECONDS = 66;
 
 let cluster: QueueCluster;
 let chat: TeamChat;
@@ -81,9 +84,7 @@ afterAll(async () => {
 
 /** Every part of the cluster is up before each test, whatever the test before it did to it. */
 beforeEach(async () => {
-	if (!cluster.redis.isRunning) await cluster.redis.start();
-	const stopped = [cluster.main, ...cluster.workers].filter((n8n) => !n8n.isRunning);
-	await Promise.all(stopped.map((n8n) => n8n.start()));
+	await cluster.ensureRunning();
 	cluster.standIn!.configure({ faults: [], latencyMs: 400, maxConcurrentOperations: 10 });
 });
 
@@ -322,9 +323,18 @@ describe('the social ads batch across two workers', () => {
 	});
 });
 
-/** Webhook -> Scene Spec -> Submit Only -> Wait -> Check and Fetch, looping until every shot has its clip; then Drift Score (passing every clip) and Assemble. */
-function crashSafeWorkflow(webhookPath: string, credential: string): WorkflowJson {
-	const workflow = chainWorkflow('Crash-safe generation', [
+/**
+ * Webhook -> Scene Spec -> Submit Only -> Wait -> Check and Fetch, looping until every shot has
+ * its clip; then Drift Score (passing every clip) and Assemble: the templates' crash-safe
+ * generation. n8n keeps a wait shorter than 65 s in the worker's memory; a longer one is saved to
+ * Postgres and the worker lets the execution go until it is due.
+ */
+function crashSafeWorkflow(
+	webhookPath: string,
+	credential: string,
+	waitSeconds: number,
+): WorkflowJson {
+	const workflow = chainWorkflow(`Crash-safe generation (${waitSeconds} s wait)`, [
 		webhookNode(webhookPath, { responseMode: 'onReceived' }),
 		sceneSpecFromBodyNode(),
 		veoGenerateNode(credential, { name: 'Submit', operation: 'submitOnly' }),
@@ -332,7 +342,7 @@ function crashSafeWorkflow(webhookPath: string, credential: string): WorkflowJso
 			name: 'Wait',
 			type: 'n8n-nodes-base.wait',
 			typeVersion: 1.1,
-			parameters: { resume: 'timeInterval', amount: 2, unit: 'seconds' },
+			parameters: { resume: 'timeInterval', amount: waitSeconds, unit: 'seconds' },
 		},
 		veoGenerateNode(credential, { name: 'Check', operation: 'checkAndFetch' }),
 		{
@@ -428,61 +438,46 @@ describe('faults of the cluster', () => {
 			});
 	});
 
-	it('a worker killed while it waits on Veo: n8n marks the execution crashed and does not hand it on; retried from its last saved node, it submits nothing Google accepted, and the report counts each take once', async () => {
+	/** Starts the crash-safe workflow on two shots; resolves once Google (the stand-in) accepted both. */
+	async function startGenerating(waitSeconds: number) {
 		const standIn = cluster.standIn!;
 		standIn.configure({ latencyMs: 25_000 });
 		const webhookPath = `crash-safe-${randomUUID().slice(0, 8)}`;
-		const workflow = await cluster.api.importWorkflow(crashSafeWorkflow(webhookPath, credential), {
-			activate: true,
-		});
+		const workflow = await cluster.api.importWorkflow(
+			crashSafeWorkflow(webhookPath, credential, waitSeconds),
+			{ activate: true },
+		);
 		const acceptedBefore = standIn.operations.size;
 		await cluster.api.callWebhook(webhookPath, { body: sceneSpec(2) });
+		const [execution] = await executionsOf(workflow.id, 1);
+		const deadline = Date.now() + 60_000;
+		while (standIn.operations.size - acceptedBefore < 2 && Date.now() < deadline) await sleep(250);
+		return { execution, accepted: () => standIn.operations.size - acceptedBefore };
+	}
 
-		// Wait until the submissions are saved with the execution: Submit has finished.
-		let running: Execution | undefined;
-		for (let attempt = 0; attempt < 120 && !running; attempt++) {
-			await sleep(500);
-			const [listed] = await cluster.api.listExecutions({
-				workflowId: workflow.id,
-				status: 'running',
-			});
-			const full = listed && (await cluster.api.getExecution(listed.id));
-			if (full?.data?.resultData.runData.Submit) running = full;
-		}
-		expect(running).toBeDefined();
-		expect(standIn.operations.size - acceptedBefore).toBe(2);
-		const [worker] = cluster.workersThatRan(running!.id);
-		expect(worker).toBeDefined();
+	it('a worker killed while the execution waits on Veo (a wait n8n saves): the other worker picks it up when due, nothing Google accepted is submitted again, and the report counts each take once', async () => {
+		const { execution, accepted } = await startGenerating(PERSISTED_WAIT_SECONDS);
+		const waiting = await cluster.api.waitForExecution(
+			{ executionId: execution.id },
+			'waiting',
+			60_000,
+		);
+		expect(accepted()).toBe(2);
+		const [worker] = cluster.workersThatRan(waiting.id);
 		const killedAt = Date.now();
 		await cluster.killWorker(worker);
-		console.log(`Killed worker ${worker} while execution ${running!.id} waited on Veo`);
 
-		// n8n 2.40 does not hand a stalled job to another worker (Bull's maxStalledCount is 0): the
-		// job fails when its lock runs out, and the main process's queue recovery marks it crashed.
-		const crashed = await cluster.api.waitForExecution(
-			{ executionId: running!.id },
-			'crashed',
-			3 * 60_000,
-		);
-		const crashSeenAt = Date.now();
-		console.log(`n8n marked execution ${crashed.id} crashed after ${crashSeenAt - killedAt} ms`);
-		expect(cluster.workersThatRan(crashed.id)).toEqual([worker]);
-		expect(standIn.operations.size - acceptedBefore).toBe(2);
-
-		// Retried from its last saved node, on the worker still running.
-		const retried = await cluster.api.retryExecution(crashed.id);
 		const finished = await cluster.api.waitForExecution(
-			{ executionId: retried.id },
+			{ executionId: waiting.id },
 			'success',
 			5 * 60_000,
 		);
-		expect((finished as Execution & { retryOf?: string }).retryOf).toBe(crashed.id);
-		expect(cluster.workersThatRan(finished.id)).toEqual([1 - worker]);
-		// Nothing Google had accepted was submitted again.
-		expect(standIn.operations.size - acceptedBefore).toBe(2);
+		// The survivor took it from the queue when the wait was over; nothing was submitted again.
+		expect(cluster.workersThatRan(finished.id)).toEqual([0, 1]);
+		expect(accepted()).toBe(2);
 
 		// The production report: each shot has the one take submitted before the kill and fetched
-		// after the crash (its generation time spans it), paid for once.
+		// after it (its generation time spans it), paid for once.
 		const { report } = nodeOutput(finished, 'Assemble')[0] as {
 			report: {
 				shots: Array<{
@@ -504,11 +499,47 @@ describe('faults of the cluster', () => {
 			expect(take.outcome).toBe('generated');
 			const submittedAt = Date.parse(take.submittedAt);
 			expect(submittedAt).toBeLessThan(killedAt);
-			expect(submittedAt + take.generationSeconds * 1000).toBeGreaterThan(crashSeenAt - 1000);
+			expect(submittedAt + take.generationSeconds * 1000).toBeGreaterThan(killedAt);
 		}
 		expect(report.totals.takesTried).toBe(2);
-		const perTake = report.shots.map((shot) => shot.takes[0].costUsd);
-		expect(report.totals.costUsd).toBeCloseTo(perTake[0] + perTake[1], 6);
+		expect(report.totals.costUsd).toBeCloseTo(
+			report.shots.reduce((sum, shot) => sum + shot.takes[0].costUsd, 0),
+			6,
+		);
+	});
+
+	it('a worker killed while the execution runs on it: n8n 2.40 ends it as an error, not handed on, its saved progress replaced; retrying has nothing to resume', async () => {
+		const { execution, accepted } = await startGenerating(IN_MEMORY_WAIT_SECONDS);
+		// Submit Only has finished and its output (the operations Google accepted) is saved.
+		let saved: Execution | undefined;
+		for (let waited = 0; !saved && waited < 60_000; waited += 500) {
+			const full = await cluster.api.getExecution(execution.id);
+			if (full.data?.resultData.runData.Submit) saved = full;
+			else await sleep(500);
+		}
+		expect(saved?.status).toBe('running');
+		expect(accepted()).toBe(2);
+		const [worker] = cluster.workersThatRan(execution.id);
+		const killedAt = Date.now();
+		await cluster.killWorker(worker);
+
+		// Bull gives up on the job when its lock runs out (maxStalledCount 0); the main process then
+		// records the execution as failed, with an empty run in place of what had been saved.
+		const ended = await cluster.api.waitForExecution(
+			{ executionId: execution.id },
+			'error',
+			3 * 60_000,
+		);
+		console.log(
+			`Execution ${ended.id} ended ${ended.status} ${Date.now() - killedAt} ms after its worker was killed`,
+		);
+		expect(ended.data?.resultData.error?.message).toMatch(/failed to be processed too many times/);
+		expect(ended.data?.resultData.runData).toEqual({});
+		expect(cluster.workersThatRan(ended.id)).toEqual([worker]);
+
+		const retried = await cluster.api.retryExecution(ended.id);
+		expect(retried.status).toBe('error');
+		expect(accepted()).toBe(2);
 	});
 
 	it('Redis restarted while an execution runs: n8n reconnects, that execution and the next finish', async () => {
