@@ -37,12 +37,12 @@ import {
  *    and Redis, sampled every second through all of the above.
  * 4. Binary data Postgres holds per 8 s clip, and what n8n's execution pruning frees.
  *
- *   npx tsx bench/queue-mode.ts [--products 6] [--latency 10] [--quota 2] [--quota-shots 8] [--quota-latency 15]
+ *   npx tsx bench/queue-mode.ts [--products 8] [--latency 10] [--quota 2] [--quota-shots 8] [--quota-latency 15]
  */
 
 const { values } = parseArgs({
 	options: {
-		products: { type: 'string', default: '6' },
+		products: { type: 'string', default: '8' },
 		latency: { type: 'string', default: '10' },
 		quota: { type: 'string', default: '2' },
 		'quota-shots': { type: 'string', default: '8' },
@@ -75,7 +75,10 @@ const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 /** Samples every part of the cluster each second and keeps each part's peak. */
 class UsageSampler {
+	/** Peak of the whole tree: the program, its task runner and the ffmpeg runs of that moment. */
 	readonly peakPss = new Map<string, number>();
+	/** The program's own peak resident set (n8n, postgres, redis-server), last read. */
+	readonly programPeakRss = new Map<string, number>();
 	private readonly timer: NodeJS.Timeout;
 
 	constructor(private readonly cluster: QueueCluster) {
@@ -89,8 +92,10 @@ class UsageSampler {
 		usage.workers.forEach((worker, index) => worker && parts.set(`worker ${index + 1}`, worker));
 		if (usage.postgres) parts.set('postgres', usage.postgres);
 		if (usage.redis) parts.set('redis', usage.redis);
-		for (const [name, part] of parts)
+		for (const [name, part] of parts) {
 			this.peakPss.set(name, Math.max(this.peakPss.get(name) ?? 0, part.pssBytes));
+			this.programPeakRss.set(name, part.programPeakRssBytes);
+		}
 		return parts;
 	}
 
@@ -134,6 +139,7 @@ interface BatchFigures {
 	executions: Execution[];
 	clips: number;
 	cpuSecondsPerProduct: number;
+	mainCpuSecondsPerProduct: number;
 	byWorker: number[];
 }
 
@@ -152,6 +158,8 @@ async function runBatch(
 	const cpu = () =>
 		cluster.usage().workers.reduce((sum, worker) => sum + (worker?.cpuSeconds ?? 0), 0);
 	const cpuBefore = cpu();
+	const mainCpu = () => cluster.usage().main?.cpuSeconds ?? 0;
+	const mainCpuBefore = mainCpu();
 	const startedAt = Date.now();
 	await Promise.all(
 		Array.from({ length: PRODUCTS }, (_, index) =>
@@ -181,6 +189,7 @@ async function runBatch(
 		executions: batch,
 		clips: standIn.operations.size - clipsBefore,
 		cpuSecondsPerProduct: cpuSeconds / PRODUCTS,
+		mainCpuSecondsPerProduct: (mainCpu() - mainCpuBefore) / PRODUCTS,
 		byWorker: cluster.workers.map(
 			(worker) =>
 				new Set(cluster.executionsRunBy(worker).filter((id) => batch.some((e) => e.id === id)))
@@ -192,7 +201,7 @@ async function runBatch(
 function printBatch(figures: BatchFigures): void {
 	const minutes = figures.elapsedMs / 60_000;
 	console.log(
-		`  ${figures.workers} worker${figures.workers > 1 ? 's' : ' '}  ${seconds(figures.elapsedMs).padStart(8)}  ${(PRODUCTS / minutes).toFixed(2).padStart(6)} executions/min  ${(figures.clips / minutes).toFixed(2).padStart(6)} clips/min (${figures.clips} clips)  ${figures.cpuSecondsPerProduct.toFixed(1)} worker CPU s per product  executions per worker: ${figures.byWorker.join(' / ')}`,
+		`  ${figures.workers} worker${figures.workers > 1 ? 's' : ' '}  ${seconds(figures.elapsedMs).padStart(8)}  ${(PRODUCTS / minutes).toFixed(2).padStart(6)} executions/min  ${(figures.clips / minutes).toFixed(2).padStart(6)} clips/min (${figures.clips} clips)  CPU s per product: ${figures.cpuSecondsPerProduct.toFixed(1)} on workers, ${figures.mainCpuSecondsPerProduct.toFixed(1)} on main;  executions per worker: ${figures.byWorker.join(' / ')}`,
 	);
 }
 
@@ -250,6 +259,22 @@ async function measureQuota(cluster: QueueCluster): Promise<void> {
 		cluster.workersThatRan(execution.id).map((i) => i + 1),
 	);
 	const within = totalMs <= idealMs * QUOTA_TARGET;
+	// Where the time went, from the stand-in's own record of each operation it accepted.
+	const operations = [...standIn.operations.values()].filter((op) => op.createdAt >= startedAt);
+	const firstAccepted = Math.min(...operations.map((op) => op.createdAt));
+	const lastDue = Math.max(...operations.map((op) => op.dueAt));
+	const events = operations
+		.flatMap((op) => [
+			{ at: op.createdAt, change: 1 },
+			{ at: op.dueAt, change: -1 },
+		])
+		.sort((a, b) => a.at - b.at || a.change - b.change);
+	let running = 0;
+	let idleSlotMs = 0;
+	for (let index = 0; index < events.length - 1; index++) {
+		running += events[index].change;
+		idleSlotMs += Math.max(0, QUOTA - running) * (events[index + 1].at - events[index].at);
+	}
 	console.log(
 		`\nQuota across workers: ${QUOTA_SHOTS} shots in two executions, quota ${QUOTA} at once, ${QUOTA_LATENCY_S} s each`,
 	);
@@ -258,6 +283,9 @@ async function measureQuota(cluster: QueueCluster): Promise<void> {
 	);
 	console.log(
 		`  429s: ${standIn.stats.quotaRejections - rejectionsBefore}; shots: ${statuses.length}, generated: ${statuses.filter((s) => s === 'generated').length}, failed: ${statuses.filter((s) => s === 'failed').length}`,
+	);
+	console.log(
+		`  trigger -> first accepted submission ${seconds(firstAccepted - startedAt)}; generation ${seconds(lastDue - firstAccepted)} (a freed slot stayed empty ${seconds(idleSlotMs / Math.max(1, operations.length - QUOTA))} on average); last clip due -> both executions done ${seconds(totalMs - (lastDue - startedAt))}`,
 	);
 	console.log(
 		`  total ${seconds(totalMs)} vs ceil(N/Q) x L = ${seconds(idealMs)}: ${(totalMs / idealMs).toFixed(2)}x (target <= ${QUOTA_TARGET}x: ${within ? 'met' : 'MISSED'})`,
@@ -325,6 +353,21 @@ async function measurePruning(cluster: QueueCluster): Promise<void> {
 	);
 }
 
+function printMemory(sampler: UsageSampler): void {
+	sampler.sample();
+	console.log(
+		'\nMemory: peak of each part with everything it runs (proportional set size, sampled every second:',
+	);
+	console.log(
+		"  a worker's n8n with Drift Score's model threads, its task runner and its ffmpeg runs of that moment),",
+	);
+	console.log("  and the program's own peak resident set (VmHWM of n8n, postgres, redis-server):");
+	for (const [name, pss] of sampler.peakPss)
+		console.log(
+			`  ${name.padEnd(9)} ${mb(pss).padStart(10)} with everything  ${mb(sampler.programPeakRss.get(name) ?? 0).padStart(10)} the program alone`,
+		);
+}
+
 async function main(): Promise<void> {
 	console.log(
 		`Queue mode on ${loadavg()
@@ -367,23 +410,7 @@ async function main(): Promise<void> {
 		await measureBinaryData(cluster, two.executions);
 		await measureQuota(cluster);
 
-		sampler.sample();
-		const usage = cluster.usage();
-		console.log(
-			'\nMemory (proportional set size, peak of 1 s samples; peak resident set size from the kernel):',
-		);
-		const peakRss = new Map<string, number>([
-			['main', usage.main?.peakRssBytes ?? 0],
-			...usage.workers.map(
-				(worker, index) => [`worker ${index + 1}`, worker?.peakRssBytes ?? 0] as [string, number],
-			),
-			['postgres', usage.postgres?.peakRssBytes ?? 0],
-			['redis', usage.redis?.peakRssBytes ?? 0],
-		]);
-		for (const [name, pss] of sampler.peakPss)
-			console.log(
-				`  ${name.padEnd(9)} ${mb(pss).padStart(10)} PSS  ${mb(peakRss.get(name) ?? 0).padStart(10)} peak RSS (sum over its processes)`,
-			);
+		printMemory(sampler);
 
 		sampler.stop();
 		await measurePruning(cluster);

@@ -19,7 +19,10 @@ import type {
  *   finished clip is downloaded and checked beside the running ones.
  * - A 429 throttles the whole batch for the server's advertised delay and lowers the number of
  *   operations in flight to what the server accepted; it never fails a shot. Each finished
- *   operation then lets one more run, up to `concurrency`.
+ *   operation then lets one more run, up to `concurrency`. Veo's quota is the Google project's,
+ *   shared with every other batch (other executions, other n8n workers): while shots wait, each
+ *   advertised delay ends with one submission more than the batch runs, so quota another batch
+ *   frees is used within a delay rather than when this batch's own clips finish.
  * - Polling learns how long the batch's clips take (PollTiming) and checks just before a clip is due.
  * - A failed, timed-out or truncated attempt is tried again while the shot has attempts left;
  *   then it is reported failed with the reason. Safety-filtered results are reported as such.
@@ -211,7 +214,7 @@ class GenerationBatch {
 				if (entry.nextCheckAtMs <= this.now()) this.spawn(this.check(entry));
 			const wakeAt = Math.min(
 				...waiting.filter((entry) => !entry.checking).map((entry) => entry.nextCheckAtMs),
-				this.queue.length && this.running.length < this.allowedInFlight
+				this.queue.length && this.running.length < this.options.concurrency
 					? this.throttledUntil
 					: Infinity,
 			);
@@ -278,6 +281,10 @@ class GenerationBatch {
 
 	/** Submits queued jobs, together, while slots are free and the server has not asked to slow down. */
 	private async fillSlots(): Promise<void> {
+		// After a 429's delay, ask whether the project has room again: another batch may have freed it.
+		const inFlight = this.running.length + this.submitting;
+		if (this.queue.length && this.now() >= this.throttledUntil && inFlight >= this.allowedInFlight)
+			this.allowedInFlight = Math.min(this.options.concurrency, inFlight + 1);
 		const submissions: Array<Promise<void>> = [];
 		while (
 			this.queue.length &&

@@ -27,8 +27,8 @@ function signalGroup(pid: number, signal: NodeJS.Signals): void {
 export interface TreeUsage {
 	/** Proportional set size: pages shared between the processes are split among them, not counted twice. */
 	pssBytes: number;
-	/** Sum of each process's peak resident set size (VmHWM) so far. */
-	peakRssBytes: number;
+	/** The program's own peak resident set size so far (VmHWM: n8n, postgres, redis-server), without its children. */
+	programPeakRssBytes: number;
 	/** CPU time used so far, with that of children already ended (ffmpeg runs a node started). */
 	cpuSeconds: number;
 	processes: number;
@@ -82,10 +82,11 @@ export function treeUsage(rootPid: number): TreeUsage {
 	inTree.delete(String(rootPid));
 	const kilobytes = (text: string | undefined, field: string) =>
 		Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(text ?? '')?.[1] ?? 0) * 1024;
-	const usage: TreeUsage = { pssBytes: 0, peakRssBytes: 0, cpuSeconds: 0, processes: 0 };
+	const usage: TreeUsage = { pssBytes: 0, programPeakRssBytes: 0, cpuSeconds: 0, processes: 0 };
 	for (const pid of inTree) {
 		usage.pssBytes += kilobytes(readProc(pid, 'smaps_rollup'), 'Pss');
-		usage.peakRssBytes += kilobytes(readProc(pid, 'status'), 'VmHWM');
+		if (parents.get(pid) === String(rootPid))
+			usage.programPeakRssBytes = kilobytes(readProc(pid, 'status'), 'VmHWM');
 		usage.cpuSeconds += (cpuTicks.get(pid) ?? 0) / ticksPerSecond();
 		usage.processes += 1;
 	}
