@@ -68,9 +68,24 @@ const COLOURS = [
 	'white',
 	'brown',
 ];
+/** Products of kinds Drift Score's object detector knows, so its vision models load and run. */
+const PRODUCT_NAMES = [
+	'Aqua Bottle',
+	'Travel Mug',
+	'Desk Chair',
+	'Work Laptop',
+	'Pocket Phone',
+	'Wall Clock',
+	'Flower Vase',
+	'Kitchen Toaster',
+	'Tennis Racket',
+	'Reading Book',
+];
+const DRIFT_SCORE = 'n8n-nodes-veo-pipeline.driftScore';
 const CREDENTIAL = 'Gemini API';
 
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+const kb = (bytes: number) => `${Math.round(bytes / 1024)} KB`;
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 /** Samples every part of the cluster each second and keeps each part's peak. */
@@ -141,6 +156,8 @@ interface BatchFigures {
 	cpuSecondsPerProduct: number;
 	mainCpuSecondsPerProduct: number;
 	byWorker: number[];
+	/** Clips whose drift report has the offline object check's verdict: the vision models ran. */
+	objectChecked: number;
 }
 
 /** One product per execution, all triggered at once; the bench approves any clip sent to review. */
@@ -167,7 +184,7 @@ async function runBatch(
 				body: {
 					products: [
 						{
-							name: `${label} product ${index + 1}`,
+							name: `${label} ${PRODUCT_NAMES[index % PRODUCT_NAMES.length]}`,
 							message: 'Made to last',
 							imageUrl: `${imagesUrl}/product-${index}.png`,
 						},
@@ -182,12 +199,24 @@ async function runBatch(
 		timeoutMs: 60 * 60_000,
 	});
 	const batch = executions.filter((execution) => !known.has(execution.id));
+	const [driftScore] = ads.nodesOfType(DRIFT_SCORE);
+	const objectChecked = batch.filter((execution) =>
+		(execution.data?.resultData.runData[driftScore] ?? []).some((run) =>
+			(run.data?.main?.[0] ?? []).some(
+				(item) =>
+					(
+						item.json as { takes?: Array<{ drift?: { dimensions?: { props?: unknown } } }> }
+					).takes?.at(-1)?.drift?.dimensions?.props !== undefined,
+			),
+		),
+	).length;
 	const cpuSeconds = cpu() - cpuBefore;
 	return {
 		workers: cluster.workers.length,
 		elapsedMs: stoppedAt(batch) - startedAt,
 		executions: batch,
 		clips: standIn.operations.size - clipsBefore,
+		objectChecked,
 		cpuSecondsPerProduct: cpuSeconds / PRODUCTS,
 		mainCpuSecondsPerProduct: (mainCpu() - mainCpuBefore) / PRODUCTS,
 		byWorker: cluster.workers.map(
@@ -201,7 +230,7 @@ async function runBatch(
 function printBatch(figures: BatchFigures): void {
 	const minutes = figures.elapsedMs / 60_000;
 	console.log(
-		`  ${figures.workers} worker${figures.workers > 1 ? 's' : ' '}  ${seconds(figures.elapsedMs).padStart(8)}  ${(PRODUCTS / minutes).toFixed(2).padStart(6)} executions/min  ${(figures.clips / minutes).toFixed(2).padStart(6)} clips/min (${figures.clips} clips)  CPU s per product: ${figures.cpuSecondsPerProduct.toFixed(1)} on workers, ${figures.mainCpuSecondsPerProduct.toFixed(1)} on main;  executions per worker: ${figures.byWorker.join(' / ')}`,
+		`  ${figures.workers} worker${figures.workers > 1 ? 's' : ' '}  ${seconds(figures.elapsedMs).padStart(8)}  ${(PRODUCTS / minutes).toFixed(2).padStart(6)} executions/min  ${(figures.clips / minutes).toFixed(2).padStart(6)} clips/min (${figures.clips} clips)  CPU s per product: ${figures.cpuSecondsPerProduct.toFixed(1)} on workers, ${figures.mainCpuSecondsPerProduct.toFixed(1)} on main;  executions each worker took part in: ${figures.byWorker.join(' / ')}; the object detector ran on ${figures.objectChecked} of ${PRODUCTS}`,
 	);
 }
 
@@ -302,17 +331,19 @@ async function measureBinaryData(cluster: QueueCluster, batch: Execution[]): Pro
 	)
 		.split('\n')
 		.map((line) => line.split('|'));
-	const clips = Number(rows.find(([kind]) => kind === 'Veo clip')?.[1] ?? 0);
+	const [clips, clipBytes] = (rows.find(([kind]) => kind === 'Veo clip') ?? ['', '0', '0'])
+		.slice(1)
+		.map(Number);
 	const total = rows.reduce((sum, [, , bytes]) => sum + Number(bytes), 0);
 	console.log(
 		`\nBinary data in Postgres for the ${batch.length} executions of the last batch (8 s 9:16 720p clips from the stand-in):`,
 	);
 	for (const [kind, count, bytes] of rows)
 		console.log(
-			`  ${kind.padEnd(10)} ${count.padStart(4)} files  ${mb(Number(bytes)).padStart(9)}  (${mb(Number(bytes) / Number(count))} each)`,
+			`  ${kind.padEnd(10)} ${count.padStart(4)} files  ${kb(Number(bytes)).padStart(10)}  (${kb(Number(bytes) / Number(count))} each)`,
 		);
 	console.log(
-		`  per 8 s clip: ${mb(total / clips)} held in all (the clip and what the execution made from it)`,
+		`  per 8 s clip: ${kb(total / clips)} held in all, ${(total / clipBytes).toFixed(1)}x the clip's own ${kb(clipBytes / clips)}`,
 	);
 }
 
