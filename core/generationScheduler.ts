@@ -20,7 +20,10 @@ import type {
  *   finished clip is downloaded and checked beside the running ones.
  * - A 429 throttles the whole batch for the server's advertised delay and lowers the number of
  *   operations in flight to what the server accepted; it never uses a shot's attempts. Each
- *   finished operation then lets one more run, up to `concurrency`.
+ *   finished operation then lets one more run, up to `concurrency`. Veo's quota is the Google
+ *   project's, shared with every other batch (other executions, other n8n workers): while shots
+ *   wait, each advertised delay ends with one submission more than the batch runs, so quota
+ *   another batch frees is used within a delay rather than when this batch's own clips finish.
  * - Another passing refusal of a submission (500, 503, a connection reset) throttles the batch the
  *   same way and uses one of the shot's attempts (a take that cost nothing, with the reason).
  * - When Google has refused every submission for longer than the clip timeout, the shots still
@@ -264,7 +267,7 @@ class GenerationBatch {
 				if (entry.nextCheckAtMs <= this.now()) this.spawn(this.check(entry));
 			const wakeAt = Math.min(
 				...waiting.filter((entry) => !entry.checking).map((entry) => entry.nextCheckAtMs),
-				this.queue.length && this.running.length < this.allowedInFlight
+				this.queue.length && this.running.length < this.options.concurrency
 					? this.throttledUntil
 					: Infinity,
 			);
@@ -340,6 +343,10 @@ class GenerationBatch {
 
 	/** Submits queued jobs, together, while slots are free and the server has not asked to slow down. */
 	private async fillSlots(): Promise<void> {
+		// After a 429's delay, ask whether the project has room again: another batch may have freed it.
+		const inFlight = this.running.length + this.submitting;
+		if (this.queue.length && this.now() >= this.throttledUntil && inFlight >= this.allowedInFlight)
+			this.allowedInFlight = Math.min(this.options.concurrency, inFlight + 1);
 		const submissions: Array<Promise<void>> = [];
 		while (
 			this.queue.length &&

@@ -280,13 +280,18 @@ export class N8nApi {
 
 	/**
 	 * Submits an n8n Form Trigger (`/form/<path>`) as a browser would: multipart/form-data, which
-	 * the trigger insists on, with fields named `field-<index>` in the order the form defines them.
+	 * the trigger insists on, with fields named `field-<index>` in the order the form defines them,
+	 * and `headers` such as the login of a form behind Basic Auth.
 	 */
-	async submitForm(formPath: string, values: string[]): Promise<AxiosResponse> {
+	async submitForm(
+		formPath: string,
+		values: string[],
+		headers: Record<string, string> = {},
+	): Promise<AxiosResponse> {
 		return await this.untilRegistered(() => {
 			const form = new FormData();
 			values.forEach((value, index) => form.append(`field-${index}`, value));
-			return this.http.post(`/form/${formPath}`, form, { validateStatus: () => true });
+			return this.http.post(`/form/${formPath}`, form, { headers, validateStatus: () => true });
 		});
 	}
 
@@ -328,6 +333,18 @@ export class N8nApi {
 	async getExecution(id: string): Promise<Execution> {
 		const { data } = await this.publicApi.get<Execution>(`/executions/${id}`, {
 			params: { includeData: true, ignoreDataSizeLimit: true },
+		});
+		return data;
+	}
+
+	/**
+	 * Retries a failed or crashed execution from the last state n8n saved of it (with
+	 * EXECUTIONS_DATA_SAVE_ON_PROGRESS, after its last finished node). n8n answers once the new
+	 * execution has finished or waits, so this takes as long as that run: no client timeout.
+	 */
+	async retryExecution(id: string, options: { loadWorkflow?: boolean } = {}): Promise<Execution> {
+		const { data } = await this.publicApi.post<Execution>(`/executions/${id}/retry`, options, {
+			timeout: 0,
 		});
 		return data;
 	}

@@ -12,6 +12,7 @@ import { trackStart, untrack, type Stoppable } from './lifecycle';
 import { installPackageInto } from './package';
 import { freePort, isPortFree, N8nProcess, type N8nPorts } from './process';
 import { provisionedRuntime } from './provision';
+import { recordStart, type StartupTimings } from './starts';
 import { OWNER_FILE, provisionedTemplate } from './template';
 
 /**
@@ -26,8 +27,11 @@ import { OWNER_FILE, provisionedTemplate } from './template';
 export * from './client';
 export * from './templates';
 export * from './chat';
+export * from './queue';
+export type { TreeUsage } from './guarded';
 export { RuntimeStepError } from './run';
 export { abandonStarts, StartAbandonedError, stopEverything } from './lifecycle';
+export { n8nStartsSoFar, type StartRecord, type StartupTimings } from './starts';
 
 export interface StartOptions {
 	/** Also start the Google API stand-in on its own port (with these settings, if an object). */
@@ -39,26 +43,6 @@ export interface StartOptions {
 	/** Ports to use instead of free ones. */
 	ports?: Partial<N8nPorts>;
 	readyTimeoutMs?: number;
-}
-
-export interface StartupTimings {
-	/** Finding the provisioned runtime and copying the template user folder. */
-	userFolderMs: number;
-	/** Build, pack and install of this package (0 when not installed). */
-	packageMs: number;
-	/** From `n8n start` until n8n reported ready. */
-	n8nStartMs: number;
-}
-
-export interface StartRecord extends StartupTimings {
-	kind: 'start' | 'restart';
-}
-
-const startsSoFar: StartRecord[] = [];
-
-/** Every start and restart of n8n in this process (in jest: this test file), with its timings. */
-export function n8nStartsSoFar(): readonly StartRecord[] {
-	return startsSoFar;
 }
 
 /** Lines of n8n's log that mean a community package, or one of its nodes, did not load. */
@@ -119,7 +103,7 @@ export class RunningN8n implements Stoppable {
 		const startedAt = Date.now();
 		await this.process.start(readyTimeoutMs);
 		const n8nStartMs = Date.now() - startedAt;
-		startsSoFar.push({ kind: 'restart', userFolderMs: 0, packageMs: 0, n8nStartMs });
+		recordStart({ kind: 'restart', userFolderMs: 0, packageMs: 0, n8nStartMs });
 		return n8nStartMs;
 	}
 
@@ -204,7 +188,7 @@ async function launch(
 		startedAt = Date.now();
 		await n8n.start(options.readyTimeoutMs, signal);
 		const timings = { userFolderMs, packageMs, n8nStartMs: Date.now() - startedAt };
-		startsSoFar.push({ kind: 'start', ...timings });
+		recordStart({ kind: 'start', ...timings });
 		return new RunningN8n(n8n, new N8nApi(n8n.baseUrl, owner), owner, standIn, timings);
 	} catch (error) {
 		await underWay.n8n?.stop();

@@ -1,24 +1,28 @@
 import axios from 'axios';
-import { spawn, type ChildProcess } from 'child_process';
-import { promises as fs, openSync, closeSync, readFileSync } from 'fs';
+import { promises as fs } from 'fs';
 import net from 'net';
 import path from 'path';
 import { setTimeout as sleep } from 'timers/promises';
 
+import { GuardedProcess, type TreeUsage } from './guarded';
 import { envWithNode, type Runtime } from './provision';
-import { RuntimeStepError, lastLines } from './run';
+import { RuntimeStepError } from './run';
 
 /**
- * One `n8n start` process on loopback ports, its output kept in a log file in the user folder.
- * n8n runs in its own process group, under a guardian: stopping the group also ends the task
- * runner n8n spawns, and the guardian ends n8n if the test process dies before stopping it.
+ * One n8n process (`n8n start`, or in queue mode `n8n worker`) on loopback ports, its output kept
+ * in a log file in the user folder. n8n runs in its own process group, under a guardian
+ * (guarded.ts): stopping the group also ends the task runner n8n spawns, and the guardian ends
+ * n8n if the test process dies before stopping it.
  */
 
 const READY_TIMEOUT_MS = 180_000;
-const STOP_TIMEOUT_MS = 30_000;
 const READY_POLL_MS = 250;
 
+/** `start` serves the editor, API and webhooks (queue mode's main); `worker` runs queued executions. */
+export type N8nCommand = 'start' | 'worker';
+
 export interface N8nPorts {
+	/** Where n8n listens: the editor, API and webhooks, or a worker's health endpoints. */
 	port: number;
 	brokerPort: number;
 }
@@ -43,20 +47,8 @@ export async function isPortFree(port: number): Promise<boolean> {
 	});
 }
 
-function killGroup(pid: number, signal: NodeJS.Signals): void {
-	try {
-		process.kill(-pid, signal);
-	} catch {
-		// The group has already gone.
-	}
-}
-
-/** Ends n8n when the test process is gone, however it went (see the script). */
-const GUARDIAN = path.join(__dirname, 'guardian.js');
-
 export class N8nProcess {
-	private child?: ChildProcess;
-	private exited?: Promise<void>;
+	private readonly process: GuardedProcess;
 	readonly logFile: string;
 
 	constructor(
@@ -64,8 +56,10 @@ export class N8nProcess {
 		readonly userFolder: string,
 		public ports: N8nPorts,
 		private readonly extraEnv: Record<string, string> = {},
+		readonly command: N8nCommand = 'start',
 	) {
 		this.logFile = path.join(userFolder, 'n8n.log');
+		this.process = new GuardedProcess('n8n', this.logFile);
 	}
 
 	get baseUrl(): string {
@@ -73,13 +67,20 @@ export class N8nProcess {
 	}
 
 	get isRunning(): boolean {
-		return this.child !== undefined;
+		return this.process.isRunning;
 	}
 
-	/** "n8n on port 5678 (process group 4242)": the group is the guardian's, and n8n's task runner is in it too. */
+	/**
+	 * "n8n on port 5678 (process group 4242)", "n8n worker on port 5690 (...)": the group is the
+	 * guardian's, and n8n's task runner is in it too.
+	 */
 	describe(): string {
-		const group = this.child ? ` (process group ${this.child.pid})` : '';
-		return `n8n on port ${this.ports.port}${group}`;
+		const group = this.process.groupId ? ` (process group ${this.process.groupId})` : '';
+		return `${this.label()} on port ${this.ports.port}${group}`;
+	}
+
+	private label(): string {
+		return this.command === 'start' ? 'n8n' : `n8n ${this.command}`;
 	}
 
 	private environment(): NodeJS.ProcessEnv {
@@ -112,6 +113,14 @@ export class N8nProcess {
 			N8N_HIRING_BANNER_ENABLED: 'false',
 			// Successful executions keep their data so tests can read what each node output.
 			EXECUTIONS_DATA_SAVE_ON_SUCCESS: 'all',
+			// A worker serves no editor: its port is its health server, which readiness is read from.
+			...(this.command === 'worker'
+				? {
+						QUEUE_HEALTH_CHECK_ACTIVE: 'true',
+						QUEUE_HEALTH_CHECK_PORT: String(port),
+						N8N_WORKER_SERVER_ADDRESS: '127.0.0.1',
+					}
+				: {}),
 			...this.extraEnv,
 		});
 	}
@@ -123,41 +132,18 @@ export class N8nProcess {
 	 */
 	async start(timeoutMs = READY_TIMEOUT_MS, signal?: AbortSignal): Promise<void> {
 		signal?.throwIfAborted();
-		if (this.child) throw new Error('n8n is already running');
-		const logFd = openSync(this.logFile, 'a');
 		const { nodeBinary, n8nScript } = this.runtime;
-		const child = spawn(
-			nodeBinary,
-			[GUARDIAN, String(process.pid), nodeBinary, n8nScript, 'start'],
-			{
-				cwd: this.userFolder,
-				env: this.environment(),
-				detached: true,
-				stdio: ['ignore', logFd, logFd],
-			},
-		);
-		closeSync(logFd);
-		// A test process that forgets to stop n8n may still exit: the guardian then ends n8n.
-		child.unref();
-		this.child = child;
-		let exitReason: string | undefined;
-		this.exited = new Promise<void>((resolve) => {
-			child.once('exit', (code, exitSignal) => {
-				exitReason = exitSignal ? `n8n was ended by ${exitSignal}` : `n8n exited with code ${code}`;
-				// n8n's task runner may outlive its parent: clear the whole group.
-				killGroup(child.pid!, 'SIGKILL');
-				if (this.child === child) this.child = undefined;
-				resolve();
-			});
+		this.process.spawn(nodeBinary, [n8nScript, this.command], {
+			cwd: this.userFolder,
+			env: this.environment(),
 		});
-
 		const deadline = Date.now() + timeoutMs;
 		for (;;) {
 			if (signal?.aborted) {
 				await this.stop();
 				throw signal.reason;
 			}
-			if (exitReason) throw this.startFailure(exitReason);
+			if (!this.process.isRunning) throw this.startFailure(this.process.exitReason!);
 			if (Date.now() > deadline) {
 				await this.stop();
 				throw this.startFailure(`n8n was not ready after ${timeoutMs / 1000} s`);
@@ -167,7 +153,10 @@ export class N8nProcess {
 		}
 	}
 
-	/** `/healthz` answers as soon as n8n listens; `/healthz/readiness` only once it is migrated and fully started. */
+	/**
+	 * `/healthz` answers as soon as n8n listens; `/healthz/readiness` only once it is migrated and
+	 * fully started (on a worker, also connected to Redis: QUEUE_HEALTH_CHECK_ACTIVE serves it).
+	 */
 	private async isReady(signal?: AbortSignal): Promise<boolean> {
 		try {
 			const response = await axios.get(`${this.baseUrl}/healthz/readiness`, {
@@ -184,31 +173,32 @@ export class N8nProcess {
 
 	private startFailure(reason: string): RuntimeStepError {
 		return new RuntimeStepError(
-			`starting n8n on port ${this.ports.port} (waiting for GET /healthz/readiness)`,
+			`starting ${this.label()} on port ${this.ports.port} (waiting for GET /healthz/readiness)`,
 			`${reason}. Last lines of n8n's log:\n${this.logTail()}`,
 		);
 	}
 
 	/** SIGTERM (n8n shuts down cleanly), SIGKILL if it is still there after a while. */
 	async stop(): Promise<void> {
-		const child = this.child;
-		if (!child) return;
-		killGroup(child.pid!, 'SIGTERM');
-		const timer = setTimeout(() => killGroup(child.pid!, 'SIGKILL'), STOP_TIMEOUT_MS);
-		await this.exited;
-		clearTimeout(timer);
+		await this.process.stop();
+	}
+
+	/** SIGKILL to n8n and its task runner, as a crash or the out-of-memory killer would. */
+	async kill(): Promise<void> {
+		await this.process.kill();
+	}
+
+	/** n8n's memory and CPU time with its task runner's (and ended ffmpeg runs'); undefined when it is not running. */
+	usage(): TreeUsage | undefined {
+		return this.process.usage();
 	}
 
 	log(): string {
-		try {
-			return readFileSync(this.logFile, 'utf8');
-		} catch {
-			return '';
-		}
+		return this.process.log();
 	}
 
 	logTail(lines = 40): string {
-		return lastLines(this.log().trimEnd(), lines);
+		return this.process.logTail(lines);
 	}
 
 	async removeUserFolder(): Promise<void> {

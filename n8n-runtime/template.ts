@@ -57,13 +57,16 @@ export const API_KEY_SCOPES = [
 	'credential:list',
 ];
 
-function templateFolder(): string {
-	// The owner and the API key's scopes are baked in: a change to either makes a new template.
-	const setup = createHash('sha256')
+/** The owner and the API key's scopes are baked into a template: a change to either makes a new one. */
+export function ownerSetupDigest(): string {
+	return createHash('sha256')
 		.update(JSON.stringify({ OWNER, API_KEY_SCOPES }))
 		.digest('hex')
 		.slice(0, 8);
-	return path.join(cacheDir(), `user-folder-template-n8n-${N8N_VERSION}-${setup}`);
+}
+
+function templateFolder(): string {
+	return path.join(cacheDir(), `user-folder-template-n8n-${N8N_VERSION}-${ownerSetupDigest()}`);
 }
 
 /** The template setup made; an error saying to run scripts/setup if it is not there. */
@@ -114,7 +117,8 @@ async function makeTemplate(runtime: Runtime, folder: string, signal?: AbortSign
 	await markReady(folder, { n8n: N8N_VERSION });
 }
 
-async function setUpOwner(baseUrl: string): Promise<OwnerAccount> {
+/** Sets up n8n's owner and an API key through its REST API, as the setup screen would. */
+export async function setUpOwner(baseUrl: string): Promise<OwnerAccount> {
 	const http = httpClient(baseUrl);
 	const browserId = { 'browser-id': BROWSER_ID };
 	try {
@@ -128,7 +132,7 @@ async function setUpOwner(baseUrl: string): Promise<OwnerAccount> {
 		return { email: OWNER.email, password: OWNER.password, apiKey: data.data.rawApiKey };
 	} catch (error) {
 		throw new RuntimeStepError(
-			'setting up the owner and API key of the template user folder',
+			'setting up the owner and API key of a template',
 			(error as Error).message,
 		);
 	}

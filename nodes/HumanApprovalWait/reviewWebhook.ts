@@ -6,7 +6,7 @@ import type {
 	IWebhookFunctions,
 	IWebhookResponseData,
 } from 'n8n-workflow';
-import type { Readable } from 'stream';
+import { Readable } from 'stream';
 import { pipeline } from 'stream/promises';
 
 import { InvalidInputError } from '../../core/failures';
@@ -69,7 +69,23 @@ async function streamTo(
 	return { noWebhookResponse: true };
 }
 
-/** Streams a binary, honouring a Range request so the video element can seek. */
+/**
+ * Bytes `start` to `end` (inclusive) of a stream: for binary stores that cannot read from an
+ * offset, such as n8n's `database` mode (queue mode's default), which hands out the whole file.
+ */
+async function* byteRange(source: Readable, start: number, end: number): AsyncGenerator<Buffer> {
+	let position = 0;
+	for await (const chunk of source as AsyncIterable<Buffer>) {
+		const from = Math.max(start - position, 0);
+		const to = Math.min(end + 1 - position, chunk.length);
+		if (to > from) yield chunk.subarray(from, to);
+		position += chunk.length;
+		// Leaving the loop destroys the source: the rest is never read.
+		if (position > end) break;
+	}
+}
+
+/** Streams a binary, honouring a Range request so the video element can seek, from any binary store. */
 async function sendMedia(
 	context: IWebhookFunctions,
 	binary: IBinaryData,
@@ -86,36 +102,41 @@ async function sendMedia(
 		response.status(200).end(bytes as unknown as string);
 		return { noWebhookResponse: true };
 	}
+	const id = binary.id;
 	const path = (() => {
 		try {
-			return context.helpers.getBinaryPath(binary.id!);
+			return context.helpers.getBinaryPath(id);
 		} catch {
-			return undefined; // Not filesystem mode: stream it whole.
+			return undefined; // Not filesystem mode.
 		}
 	})();
-	if (path && existsSync(path)) {
-		const { fileSize } = await context.helpers.getBinaryMetadata(binary.id);
-		const size = Number(fileSize);
-		const match = range ? /^bytes=(\d*)-(\d*)$/.exec(range) : null;
-		if (match && size > 0) {
-			const start = match[1] ? Number(match[1]) : Math.max(0, size - Number(match[2]));
-			const end = match[1] && match[2] ? Math.min(Number(match[2]), size - 1) : size - 1;
-			if (start > end || start >= size) {
-				response.setHeader('Content-Range', `bytes */${size}`);
-				response.status(416).end();
-				return { noWebhookResponse: true };
-			}
-			response.setHeader('Content-Range', `bytes ${start}-${end}/${size}`);
-			response.setHeader('Content-Length', String(end - start + 1));
-			response.status(206);
-			return streamTo(response, createReadStream(path, { start, end }));
-		}
-		response.setHeader('Content-Length', String(size));
+	const onDisk = path !== undefined && existsSync(path);
+	const open = async (start: number, end: number): Promise<Readable> =>
+		onDisk
+			? createReadStream(path, { start, end })
+			: Readable.from(byteRange(await context.helpers.getBinaryStream(id), start, end));
+	const size = Number((await context.helpers.getBinaryMetadata(id)).fileSize);
+	if (!(size > 0)) {
 		response.status(200);
-		return streamTo(response, createReadStream(path));
+		return streamTo(response, await context.helpers.getBinaryStream(id));
 	}
+	const match = range ? /^bytes=(\d*)-(\d*)$/.exec(range) : null;
+	if (match) {
+		const start = match[1] ? Number(match[1]) : Math.max(0, size - Number(match[2]));
+		const end = match[1] && match[2] ? Math.min(Number(match[2]), size - 1) : size - 1;
+		if (start > end || start >= size) {
+			response.setHeader('Content-Range', `bytes */${size}`);
+			response.status(416).end();
+			return { noWebhookResponse: true };
+		}
+		response.setHeader('Content-Range', `bytes ${start}-${end}/${size}`);
+		response.setHeader('Content-Length', String(end - start + 1));
+		response.status(206);
+		return streamTo(response, await open(start, end));
+	}
+	response.setHeader('Content-Length', String(size));
 	response.status(200);
-	return streamTo(response, await context.helpers.getBinaryStream(binary.id));
+	return streamTo(response, await open(0, size - 1));
 }
 
 /** One clip or contact sheet of the board: only its own item is read, however large the batch. */

@@ -72,7 +72,12 @@ function setUp(
 	};
 	const run = (batch: GenerationJob[], overrides: Partial<SchedulerOptions> = {}) =>
 		clock.run(runGenerationBatch(batch, veo, { ...schedulerOptions, ...overrides }));
-	return { clock, veo, run };
+	/** Several batches at once against the one Veo: executions of one Google project. */
+	const runTogether = (batches: GenerationJob[][]) =>
+		clock.run(
+			Promise.all(batches.map((batch) => runGenerationBatch(batch, veo, schedulerOptions))),
+		);
+	return { clock, veo, run, runTogether };
 }
 
 /** When the check that first found each operation done was made. */
@@ -151,7 +156,7 @@ describe('runGenerationBatch: waiting for every clip', () => {
 		expect(first.at).toBe(0);
 	});
 
-	it('throttles the whole batch for the advertised delay after a 429 and holds in flight at what the server accepted', async () => {
+	it('throttles the whole batch for the advertised delay after a 429 and holds in flight at what the server accepted, asking for one more after each delay', async () => {
 		const { veo, run } = setUp({ quota: 2, retryDelayMs: 7000 }, { concurrency: 4 });
 		const report = await run(jobs(6));
 
@@ -163,10 +168,32 @@ describe('runGenerationBatch: waiting for every clip', () => {
 			// Submissions sent together with the refused one are answered together; the next ones wait.
 			const next = veo.submissions.find((submission) => submission.at > rejection.at)!;
 			expect(next.at).toBeGreaterThanOrEqual(rejection.at + 7000);
-			// Not a blind retry: something finished first, so the server runs fewer than it refused at.
-			expect(next.runningAtServer).toBeLessThan(rejection.runningAtServer);
+			// One at a time: a probe, not the whole queue, while the server runs what it refused at.
+			const sentTogether = veo.submissions.filter((submission) => submission.at === next.at);
+			if (next.runningAtServer >= rejection.runningAtServer) expect(sentTogether).toHaveLength(1);
 		}
-		expect(veo.maxUnsettled).toBe(2);
+		// The server never runs more than its quota (a submission over it is refused); the batch
+		// never has more than its concurrency submitted and not yet fetched.
+		expect(Math.max(...veo.accepted.map((submission) => submission.runningAtServer))).toBe(1);
+		expect(veo.maxUnsettled).toBeLessThanOrEqual(4);
+	});
+
+	it('uses quota another batch frees within one advertised delay: two batches on one project quota', async () => {
+		const { veo, runTogether, clock } = setUp({ quota: 2, retryDelayMs: 1000 }, { concurrency: 4 });
+		const reports = await runTogether([jobs(4), jobs(4).map((item) => job(item.key + 4))]);
+
+		expect(reports.flatMap((report) => report.results.map((result) => result.end))).toEqual(
+			Array(8).fill('generated'),
+		);
+		expect(reports.every((report) => report.rateLimited > 0)).toBe(true);
+		// Each slot the server frees is taken again within one advertised delay, whichever batch
+		// held it: no batch waits for its own clips to learn that the project has room.
+		const freedAt = [...veo.operations.values()]
+			.map((operation) => operation.dueAt)
+			.sort((a, b) => a - b);
+		for (const [index, submission] of veo.accepted.slice(2).entries())
+			expect(submission.at - freedAt[index]).toBeLessThanOrEqual(1000);
+		expect(clock.now).toBeLessThanOrEqual(4 * LATENCY_MS + 4 * 1000 + LATENCY_MS * 0.05);
 	});
 
 	it('waits the advertised delay when a 429 comes with nothing running (a requests-per-minute quota)', async () => {
