@@ -167,6 +167,21 @@ export interface ConstraintVerdict {
 	atSeconds?: number;
 }
 
+/**
+ * A small picture Drift Score made beside a finding (the previous shot's last frame, a face crop,
+ * a swatch of the asked colour), held in a binary property of the item and shown on the board.
+ */
+export interface DriftEvidence {
+	/** The dimension whose finding it shows. */
+	dimension: DriftDimension;
+	/** The binary property on the item that holds the picture (JPEG or PNG). */
+	binaryProperty: string;
+	/** What it shows, in words: its caption and its text alternative. */
+	caption: string;
+	/** The moment of the clip it shows, when it is a frame of the clip. */
+	atSeconds?: number;
+}
+
 export interface DriftReport {
 	drift: number;
 	confidence: number;
@@ -179,6 +194,10 @@ export interface DriftReport {
 	skipped: Array<{ scorer: string; reason: string }>;
 	/** Per-constraint verdicts, when the semantic judge ran. */
 	constraints?: ConstraintVerdict[];
+	/** The frame the report points at, shown on the board before the clip plays. */
+	poster?: { binaryProperty: string; atSeconds: number };
+	/** Pictures beside the findings, in the order of the findings they show. */
+	evidence?: DriftEvidence[];
 	scoredAt: string;
 }
 

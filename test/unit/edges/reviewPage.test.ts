@@ -1,4 +1,4 @@
-import { boardEntries } from '../../../core/review';
+import { boardEntries, noteLimitOf } from '../../../core/review';
 import type { ShotItem } from '../../../core/types';
 import { renderBoard } from '../../../edges/review-page/board';
 import { escapeHtml, renderNotice, reviewPageCsp } from '../../../edges/review-page/html';
@@ -12,7 +12,7 @@ const NONCE = 'bm9uY2UtZm9yLXRlc3Q=';
 
 /** Every tag the page may contain; anything else came from text that escaped escaping. */
 const PAGE_TAGS = new Set(
-	'html head meta title style body form header h1 span input main section h2 div video img details summary pre fieldset legend label textarea ul li strong footer button p'.split(
+	'html head meta title style body nav form header h1 h2 h3 span input main section article div video img figure figcaption details summary pre fieldset legend label textarea table thead tbody tr th td ul li strong footer button p'.split(
 		' ',
 	),
 );
@@ -92,8 +92,8 @@ describe('the review page', () => {
 			'Camera: Camera',
 			'Title',
 			'Drift reason',
-			'Suggested fix: Fix',
-			'No clip: withheld',
+			'Suggested fix for the next take: Fix',
+			'No clip to play: withheld',
 		]) {
 			expect(html).toContain(label);
 		}
@@ -109,6 +109,7 @@ describe('the review page', () => {
 			expect(html).toContain(text);
 		}
 		expect(html).toContain(`<title>Review: Title ${escaped}</title>`);
+		expect(html).toContain(`<h2 id="scene-0-title">The café - shots 1 to 2</h2>`);
 	});
 
 	it('plays each clip and its earlier takes from signed, relative links, and shows the contact sheet', () => {
@@ -118,26 +119,25 @@ describe('the review page', () => {
 				`/webhook-waiting/7/node?round=round-1&view=media&item=${item}&property=${property}&signature=sig`,
 			);
 		expect(html).toContain(
-			`<video controls preload="metadata" playsinline src="${media(0, 'clip_take2')}"></video>`,
+			`<video controls playsinline preload="metadata" src="${media(0, 'clip_take2')}" aria-label="Clip of Shot 1 of 2, take 2"></video>`,
 		);
 		expect(html).toContain(
-			`<video controls preload="none" src="${media(0, 'clip_take1')}"></video>`,
+			`<video controls preload="none" src="${media(0, 'clip_take1')}" aria-label="Take 1 (generated), Shot 1 of 2, take 2"></video>`,
 		);
-		expect(html).toContain(
-			`<img class="sheet" alt="Contact sheet of sampled frames" src="${media(0, 'contactSheet')}">`,
-		);
+		expect(html).toContain(`src="${media(0, 'contactSheet')}" loading="lazy">`);
 		expect(html.match(/<video/g)).toHaveLength(2);
 		expect(html).toContain(
 			`<form method="post" action="${escapeHtml('/webhook-waiting/7/node?round=round-1&view=submit&signature=sig')}">`,
 		);
-		expect(html).toContain(`Shot 1 of 2 - Title ${escapeHtml(HOSTILE)} (take 2)`);
+		expect(html).toContain('<input type="hidden" name="round" value="round-1">');
+		expect(html).toContain('<h3 id="clip-0-title">Shot 1 of 2, take 2</h3>');
 		expect(html).toContain(
 			`<input type="hidden" name="clip-1" value="${items[1].pipelineId}.shot-02-take-1">`,
 		);
 	});
 
-	it('asks for a decision, a note and tags per clip, with nothing decided in advance', () => {
-		const { html } = hostileBoard();
+	it('asks for a decision, a note sized to the prompt and tags per clip, with nothing decided in advance', () => {
+		const { items, html } = hostileBoard();
 		for (const position of [0, 1]) {
 			expect(html).toContain(
 				`<input type="radio" name="decision-${position}" value="approve"> Approve`,
@@ -148,20 +148,26 @@ describe('the review page', () => {
 			expect(html).toContain(
 				`<input type="radio" name="decision-${position}" value="undecided" checked> Leave undecided`,
 			);
-			expect(html).toContain(`<textarea id="note-${position}" name="note-${position}"`);
+			const limit = noteLimitOf(items[position]);
+			expect(html).toContain(
+				`<textarea id="note-${position}" name="note-${position}" rows="2" maxlength="${limit}"`,
+			);
+			expect(html).toContain(`(up to ${limit} characters)</label>`);
 			for (const tag of ['character', 'lighting', 'props', 'motion', 'other']) {
 				expect(html).toContain(
-					`<input type="checkbox" name="tags-${position}" value="${tag}"> ${tag}`,
+					`<input type="checkbox" name="tags-${position}" value="${tag}"> ${tag}</label>`,
 				);
 			}
 		}
-		expect(html).toContain('<input type="text" name="reviewer"');
-		expect(html).toContain('Clips left undecided come back in the next review round.');
-		// Enter in the name field submits with the first button: that must be the plain submit.
-		const buttons = [...html.matchAll(/<button type="submit" name="action" value="(\w+)"/g)].map(
-			(match) => match[1],
+		expect(html).toContain(
+			'<label for="reviewer" class="who">Your name</label><input type="text" id="reviewer" name="reviewer"',
 		);
-		expect(buttons).toEqual(['submit', 'approvePassed']);
+		expect(html).toContain('Clips left undecided come back in the next review round.');
+		// Enter in a field submits a form with its first button: that one is disabled, so only a
+		// button the editor presses sends the board.
+		const buttons = [...html.matchAll(/<button type="submit"([^>]*)>/g)].map((match) => match[1]);
+		expect(buttons[0]).toBe(' disabled hidden aria-hidden="true" tabindex="-1"');
+		expect(buttons.slice(1)).toEqual([' name="action" value="submit"']);
 	});
 
 	it('styles itself only through the nonce the policy names, and allows no script at all', () => {
