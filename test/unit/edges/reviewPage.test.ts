@@ -205,3 +205,154 @@ describe('the review page', () => {
 		expect(notice).toContain(`<style nonce="${NONCE}">`);
 	});
 });
+
+describe('a board an editor decides forty clips on', () => {
+	/** Shots 1-5: 1-2 in the kitchen, 3 in the garden, 4-5 in the kitchen again. */
+	function sceneBoard() {
+		const items = reviewBatch([
+			{ status: 'needs_review', route: 'pass' },
+			{ status: 'needs_review', route: 'review' },
+			{ status: 'needs_review', route: 'pass' },
+			{ status: 'needs_review', route: 'regenerate' },
+			{ status: 'needs_review', route: 'pass' },
+		]).map((item, index) => ({
+			...item,
+			bible: {
+				...item.bible,
+				locations: [
+					{ id: 'kitchen', name: 'Kitchen', description: '' },
+					{ id: 'garden', name: 'Garden', description: '' },
+				],
+			},
+			shot: { ...item.shot, location: index === 2 ? 'garden' : 'kitchen' },
+		}));
+		const second = items[1].takes[0];
+		second.drift = {
+			...second.drift!,
+			drift: 0.9,
+			confidence: 0.75,
+			dimensions: {
+				props: {
+					drift: 0.9,
+					confidence: 0.75,
+					reasons: ['the mug reads orange-brown, the bible asks for blue'],
+					measures: { propColor_mug: 'orange-brown', propColorAsked_mug: 'blue' },
+				},
+			},
+			poster: { binaryProperty: 'drift_take1_poster', atSeconds: 2.5 },
+			evidence: [
+				{ dimension: 'props', binaryProperty: 'drift_take1_1', caption: 'The mug at 2.5 s' },
+				{ dimension: 'props', binaryProperty: 'drift_take1_2', caption: 'Blue, as the bible asks' },
+				{ dimension: 'props', binaryProperty: 'drift_take1_3', caption: 'Typed as a web page' },
+			],
+		};
+		const inputs = items.map((item, index) => ({
+			json: {},
+			binary: {
+				clip_take1: { data: '', mimeType: 'video/mp4' },
+				...(index === 1
+					? {
+							drift_take1_poster: { data: '', mimeType: 'image/jpeg' },
+							drift_take1_1: { data: '', mimeType: 'image/jpeg' },
+							drift_take1_2: { data: '', mimeType: 'image/png' },
+							drift_take1_3: { data: '', mimeType: 'text/html' },
+						}
+					: {}),
+			},
+		}));
+		const view = buildBoardView(
+			boardEntries(items, 'needsReview'),
+			inputs,
+			'clip',
+			'r',
+			'keep',
+			sign,
+		);
+		return renderBoard(view, NONCE);
+	}
+
+	it('groups the clips by scene in shot order, with "approve all that passed" per scene', () => {
+		const html = sceneBoard();
+		expect([...html.matchAll(/<h2 id="scene-\d+-title">([^<]+)<\/h2>/g)].map((m) => m[1])).toEqual([
+			'Kitchen - shots 1 to 2',
+			'Garden - shot 3',
+			'Kitchen - shots 4 to 5',
+		]);
+		expect([...html.matchAll(/<h3 id="clip-\d+-title">([^<]+)<\/h3>/g)].map((m) => m[1])).toEqual(
+			[1, 2, 3, 4, 5].map((shot) => `Shot ${shot} of 5, take 1`),
+		);
+		expect(
+			[...html.matchAll(/<button type="submit" name="action" value="([\w-]+)"[^>]*>([^<]+)</g)].map(
+				(m) => [m[1], m[2]],
+			),
+		).toEqual([
+			['approvePassed-0', 'Approve the 1 that passed QA in this scene'],
+			['approvePassed-1', 'Approve the 1 that passed QA in this scene'],
+			['approvePassed-2', 'Approve the 1 that passed QA in this scene'],
+			['submit', 'Submit decisions'],
+			['approvePassed', 'Approve all 3 that passed QA'],
+		]);
+		expect(html).toContain('5 clips in 3 scenes; 3 passed automatic QA.');
+	});
+
+	it('leads each flagged clip with its verdict in plain words, then its pictures, then the numbers', () => {
+		const html = sceneBoard();
+		expect(html).toContain(
+			'<p class="verdict"><strong>Check this.</strong> The mug looks orange-brown; the bible says blue. Fairly sure.</p>',
+		);
+		expect(html).not.toMatch(/Drift \d+%/);
+		const link = (property: string) =>
+			escapeHtml(
+				`/webhook-waiting/7/node?round=r&view=media&item=1&property=${property}&signature=sig`,
+			);
+		expect(html).toContain(
+			`<img src="${link('drift_take1_1')}" alt="The mug at 2.5 s" loading="lazy">`,
+		);
+		expect(html).toContain(
+			`<img src="${link('drift_take1_2')}" alt="Blue, as the bible asks" loading="lazy">`,
+		);
+		// A picture the media link would refuse is not linked.
+		expect(html).not.toContain('Typed as a web page');
+		expect(html).toContain(`preload="none" poster="${link('drift_take1_poster')}"`);
+		const verdictAt = html.indexOf('class="verdict"');
+		expect(html.indexOf('The numbers', verdictAt)).toBeGreaterThan(
+			html.indexOf('alt="The mug at 2.5 s"'),
+		);
+		expect(html).toContain('<tr><th scope="row">Props</th><td>0.90</td><td>75%</td></tr>');
+	});
+
+	it('filters by what is flagged and counts what is decided with CSS alone, outside the form', () => {
+		const html = sceneBoard();
+		const [beforeForm] = html.split('<form');
+		for (const [id, label] of [
+			['all', 'Every clip (5)'],
+			['undecided', 'Not decided yet'],
+			['character', 'Character (0)'],
+			['lighting', 'Lighting and colour (0)'],
+			['props', 'Props (1)'],
+			['continuity', 'Continuity (0)'],
+			['technical', 'Technical (0)'],
+		])
+			expect(beforeForm).toMatch(
+				new RegExp(
+					`<input type="radio" name="show" id="show-${id}"( checked)?> ${label.replace(/[()]/g, '\\$&')}</label>`,
+				),
+			);
+		expect(beforeForm).toContain('Props (1)</label>');
+		expect(html).toContain('<article class="card flag-props" id="clip-1"');
+		expect(html).toContain('body:has(#show-props:checked) .card:not(.flag-props)');
+		expect(html).toContain(
+			'body:has(#show-undecided:checked) .card:not(:has(.decision input[value=undecided]:checked))',
+		);
+		expect(html).toContain('.tally .decided::before{content:counter(decided)}');
+		expect(html).toContain(
+			'<p class="tally"><span class="decided"></span> decided, <span class="undecided"></span> to decide</p>',
+		);
+		expect(
+			html.match(
+				/<p class="scene-tally"><span class="count"><\/span> of \d decided in this scene<\/p>/g,
+			),
+		).toHaveLength(3);
+		expect(html).not.toContain('<script');
+	});
+});
