@@ -20,6 +20,7 @@ import {
 import { newestClip, requireTakeClip } from '../../core/shotItems';
 import type { ShotItem, Take } from '../../core/types';
 import { ffmpegMediaReader } from '../../edges/ffmpeg/frameSampling';
+import { ffmpegEvidenceMedia } from '../../edges/ffmpeg/stills';
 import { geminiDriftJudge } from '../../edges/google/driftJudge';
 import { offlineVision } from '../../edges/vision/humanModels';
 import { requireBinary, writeBinaryToFile } from '../shared/binary';
@@ -32,6 +33,7 @@ import {
 	type DriftScoreSettings,
 } from './settings';
 import { makeWorkFolder } from '../shared/workFolders';
+import { withEvidence } from './evidence';
 
 /** Outputs in the three-output layout; the one-output layout sends everything to the first. */
 const OUTPUT = { pass: 0, review: 1, regenerate: 2 } as const;
@@ -155,6 +157,10 @@ async function jobScorer(
 	items: Array<ShotItem | undefined>,
 	workDir: string,
 ): Promise<(job: Job) => Promise<{ output: number; data: INodeExecutionData }>> {
+	const vision = offlineVision(
+		settings.offlineChecks,
+		'switched off (Offline Character and Prop Checks: Off)',
+	);
 	const scorers = driftScorers({
 		technical: settings.technical,
 		look: settings.look,
@@ -162,12 +168,10 @@ async function jobScorer(
 			settings.judgeModel !== undefined
 				? geminiDriftJudge(await googleClientFor(context), settings.judgeModel, sleep)
 				: undefined,
-		offline: offlineVision(
-			settings.offlineChecks,
-			'switched off (Offline Character and Prop Checks: Off)',
-		),
+		offline: vision,
 	});
 	const media = ffmpegMediaReader();
+	const evidenceMedia = ffmpegEvidenceMedia();
 	const previousOf = previousClips(context, items);
 	const files = new Map<string, Promise<string>>();
 	/**
@@ -223,36 +227,41 @@ async function jobScorer(
 		const previous = item.shot.continuousWithPrevious
 			? previousOf(item, itemSettings.clipProperty)
 			: undefined;
-		const { report, contactSheet } = await scoreDrift(
-			{
-				bible: item.bible,
-				shot: item.shot,
-				clip: await fileFor(
-					itemIndex,
-					property,
-					binary,
-					`the clip of ${item.shot.id} take ${take.attempt} (binary "${property}")`,
-				),
-				expectAudio:
-					settings.expectAudio ?? Boolean(findVideoModel(take.model || item.model)?.nativeAudio),
-				previousClip:
-					previous &&
-					(await fileFor(
-						previous.itemIndex,
-						previous.property,
-						previous.binary,
-						`the clip of the previous shot (item ${previous.itemIndex}, binary "${previous.property}")`,
-					)),
-				references,
-			},
-			{
-				scorers,
-				media,
-				thresholds: itemSettings.thresholds,
-				contactSheet: settings.contactSheet,
-			},
-		);
+		const subject: ScoringSubject = {
+			bible: item.bible,
+			shot: item.shot,
+			clip: await fileFor(
+				itemIndex,
+				property,
+				binary,
+				`the clip of ${item.shot.id} take ${take.attempt} (binary "${property}")`,
+			),
+			expectAudio:
+				settings.expectAudio ?? Boolean(findVideoModel(take.model || item.model)?.nativeAudio),
+			previousClip:
+				previous &&
+				(await fileFor(
+					previous.itemIndex,
+					previous.property,
+					previous.binary,
+					`the clip of the previous shot (item ${previous.itemIndex}, binary "${previous.property}")`,
+				)),
+			references,
+		};
+		const { report: scored, contactSheet } = await scoreDrift(subject, {
+			scorers,
+			media,
+			thresholds: itemSettings.thresholds,
+			contactSheet: settings.contactSheet,
+		});
 		const outputBinary = { ...(context.getInputData()[itemIndex].binary ?? {}) };
+		// Review board pictures (issue 18): the poster frame and the pictures beside the findings,
+		// stored on the item and named in the report (nodes/DriftScore/evidence.ts).
+		const report = await withEvidence(context, subject, scored, take, outputBinary, {
+			media: evidenceMedia,
+			passThreshold: itemSettings.thresholds.pass,
+			vision: 'models' in vision ? () => vision.models().catch(() => undefined) : undefined,
+		});
 		if (contactSheet) {
 			outputBinary[CONTACT_SHEET_PROPERTY] = await context.helpers.prepareBinaryData(
 				contactSheet,

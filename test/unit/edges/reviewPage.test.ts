@@ -246,7 +246,7 @@ describe('a board an editor decides forty clips on', () => {
 				{ dimension: 'props', binaryProperty: 'drift_take1_3', caption: 'Typed as a web page' },
 			],
 		};
-		const inputs = items.map((item, index) => ({
+		const inputs = items.map((_, index) => ({
 			json: {},
 			binary: {
 				clip_take1: { data: '', mimeType: 'video/mp4' },
