@@ -1,9 +1,16 @@
+import type { DecisionRecord } from './decisions';
 import { InvalidInputError, type Problem } from './failures';
 import { shortHash } from './ids';
 import { noteLimitFor } from './prompt';
 import { latestTake } from './shotItems';
 import { transition } from './status';
-import { REVIEW_TAGS, type ReviewDecision, type ReviewTag, type ShotItem } from './types';
+import {
+	REVIEW_TAGS,
+	type ReviewDecision,
+	type ReviewTag,
+	type ShotItem,
+	type Take,
+} from './types';
 
 /**
  * The human checkpoint, without n8n: which shots go on the review board, what a submitted board
@@ -392,6 +399,31 @@ export function applyReview(
 	return routed;
 }
 
+/** Who decides the clips whose review ran out of time: the wait limit, not a person. */
+export const WAIT_LIMIT_REVIEWER = 'wait limit';
+
+/**
+ * A take's review as a record of the decisions export (core/decisions.ts): a person's decision on
+ * a clip Drift Score scored, with the report it had, the label Drift Score's calibration learns
+ * from. Takes nobody scored or decided, and clips the wait limit decided, give none.
+ */
+export function decisionRecordOf(item: ShotItem, take: Take): DecisionRecord | undefined {
+	const { review, drift } = take;
+	if (!review || !drift || review.reviewer === WAIT_LIMIT_REVIEWER) return undefined;
+	return {
+		pipelineId: item.pipelineId,
+		shotId: item.shot.id,
+		takeId: take.id,
+		...(take.clip ? { clipId: take.clip.binaryProperty } : {}),
+		drift,
+		decision: review.decision,
+		tags: review.tags,
+		...(review.note ? { note: review.note } : {}),
+		...(review.reviewer ? { reviewer: review.reviewer } : {}),
+		decidedAt: review.decidedAt,
+	};
+}
+
 export type TimeoutPolicy = 'approvePassed' | 'rejectAll';
 
 /**
@@ -421,7 +453,7 @@ export function decideTimedOut(
 	return applyReview(
 		items,
 		entries,
-		{ reviewer: 'wait limit', decisions },
+		{ reviewer: WAIT_LIMIT_REVIEWER, decisions },
 		{ undecided: 'keep', now },
 	);
 }

@@ -1,4 +1,5 @@
 import type { DriftReport, ReviewDecision, Take, TakeOutcome } from '../types';
+import { decisionsFileName, decisionsOfCut } from './decisionsExport';
 import type { CutPlan } from './plan';
 import { secondsOf, timecode, type Timeline } from './timeline';
 import type {
@@ -115,6 +116,11 @@ export interface ProductionReport {
 		observedEndToEnd: RateFigure;
 		explanation: string;
 	};
+	/**
+	 * The decisions export written beside this report: people's decisions on scored clips, one
+	 * JSON object per line, for Drift Score's calibration (core/assembly/decisionsExport.ts).
+	 */
+	decisions: { fileName: string; records: number };
 	notes: string[];
 }
 
@@ -348,6 +354,10 @@ export function buildProductionReport(context: ReportContext): ProductionReport 
 			costPerApprovedSecondUsd: approvedSeconds ? round(costUsd / approvedSeconds, 4) : null,
 		},
 		passRates: passRates(takes, approved),
+		decisions: {
+			fileName: decisionsFileName(cut.bible.title),
+			records: decisionsOfCut(cut).length,
+		},
 		notes: [...cut.notes, ...plan.notes, ...context.renderNotes],
 	};
 }

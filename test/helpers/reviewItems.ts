@@ -164,3 +164,57 @@ export function webhookCall(
 	} as unknown as IWebhookFunctions;
 	return { answer: new HumanApprovalWait().webhook.call(context), sent };
 }
+
+const ENTITIES: Record<string, string> = {
+	'&amp;': '&',
+	'&quot;': '"',
+	'&lt;': '<',
+	'&gt;': '>',
+	'&#39;': "'",
+};
+const unescapeHtml = (text: string) =>
+	text.replace(/&(amp|quot|lt|gt|#39);/g, (entity) => ENTITIES[entity]);
+
+/**
+ * The fields a browser submits from a review board's form as served, before anyone touches it:
+ * hidden inputs, checked radios and checkboxes, text fields and textareas (the pressed button's
+ * `action` is added by whoever submits). Controls outside the form (the filter) are not sent.
+ */
+export function boardFormFields(html: string): Array<[string, string]> {
+	const form = /<form [^>]*>([\s\S]*?)<\/form>/.exec(html)?.[1] ?? '';
+	const attribute = (tag: string, name: string) =>
+		new RegExp(`\\s${name}="([^"]*)"`).exec(tag)?.[1];
+	const fields: Array<[string, string]> = [];
+	for (const [tag, textareaBody] of [
+		...form.matchAll(/<input [^>]*>|<textarea [^>]*>([\s\S]*?)<\/textarea>/g),
+	].map((match) => [match[0], match[1]] as const)) {
+		const name = attribute(tag, 'name');
+		if (!name) continue;
+		if (tag.startsWith('<textarea')) {
+			fields.push([name, unescapeHtml(textareaBody ?? '')]);
+			continue;
+		}
+		const type = attribute(tag, 'type') ?? 'text';
+		if ((type === 'radio' || type === 'checkbox') && !/\schecked[\s>]/.test(tag)) continue;
+		fields.push([name, unescapeHtml(attribute(tag, 'value') ?? '')]);
+	}
+	return fields;
+}
+
+/**
+ * The board's form as a browser submits it after an editor's changes: `set` replaces a field's
+ * value (`decision-0`, `note-1`, `reviewer`), `tags` checks quick tags, `action` is the button.
+ */
+export function editedBoardForm(
+	html: string,
+	set: Record<string, string>,
+	{ tags = {}, action = 'submit' }: { tags?: Record<string, string[]>; action?: string } = {},
+): Array<[string, string]> {
+	const fields = boardFormFields(html).map(([name, value]): [string, string] => [
+		name,
+		set[name] ?? value,
+	]);
+	for (const [name, values] of Object.entries(tags))
+		for (const value of values) fields.push([name, value]);
+	return [...fields, ['action', action]];
+}
