@@ -1,6 +1,6 @@
 import { InvalidInputError } from './failures';
-import { estimatePromptTokens } from './models';
-import type { CorrectiveNote, SceneBible, Shot } from './types';
+import { estimatePromptTokens, findVideoModel } from './models';
+import { REVIEW_TAGS, type CorrectiveNote, type SceneBible, type Shot } from './types';
 
 /**
  * The prompt compiler: shot + scene bible + corrective notes -> the Veo prompt.
@@ -19,9 +19,18 @@ export interface CompiledPrompt {
 	tokens: number;
 	/** The corrections from earlier takes as the prompt states them (its last line), if any. */
 	corrections?: string;
+	/** Corrections cut short, and corrections left out, to keep the prompt within the model's limit. */
+	correctionsShortened?: number;
+	correctionsLeftOut?: number;
 }
 
-const CORRECTIONS_FIELD = 'correctiveNotes';
+const CORRECTIONS_HEADER = 'Corrections from earlier takes: ';
+/** Characters per estimated token (`estimatePromptTokens`). */
+const CHARS_PER_TOKEN = 4;
+/** An older correction that does not fit whole keeps its start, up to this many characters. */
+const SHORTENED_CORRECTION_CHARS = 100;
+/** Veo's limit, the smallest of the model table: what a model the table does not know gets. */
+const SMALLEST_PROMPT_TOKENS = 1024;
 
 interface Section {
 	/** The field of the spec this text comes from, named when the prompt is too long. */
@@ -31,7 +40,61 @@ interface Section {
 
 function sentence(text: string): string {
 	const trimmed = text.trim();
-	return /[.!?]$/.test(trimmed) ? trimmed : `${trimmed}.`;
+	return /[.!?\u2026]$/.test(trimmed) ? trimmed : `${trimmed}.`;
+}
+
+/** The start of a text, at most `maxChars` long, cut after a word and marked with an ellipsis. */
+function shortened(text: string, maxChars: number): string {
+	if (text.length <= maxChars) return text;
+	const cut = text.slice(0, Math.max(0, maxChars - 1));
+	const atWord = cut.lastIndexOf(' ');
+	return `${(atWord > maxChars / 2 ? cut.slice(0, atWord) : cut).replace(/[\s,;:.]+$/, '')}\u2026`;
+}
+
+export interface FittedCorrections {
+	/** The corrections line, or undefined when there are none or no room for any. */
+	text?: string;
+	shortened: number;
+	leftOut: number;
+}
+
+/**
+ * The corrections line in at most `roomChars` characters. Corrections are given oldest first; the
+ * newest matter most (they answer the latest take), so they are kept whole from the newest back
+ * while they fit; the older ones keep their first words; whatever still does not fit is left out.
+ * A newest correction longer than the whole room keeps its start. The prompt never outgrows the
+ * model's limit because editors wrote a lot: the generation goes ahead with what fits.
+ */
+export function fitCorrections(texts: string[], roomChars: number): FittedCorrections {
+	const sentences = uniqueInOrder(texts).map(sentence);
+	const kept: string[] = [];
+	let room = roomChars - CORRECTIONS_HEADER.length;
+	let shortenedCount = 0;
+	/** Keeps `text` before those kept so far if it fits (with a space, unless it is the first). */
+	const keep = (text: string): boolean => {
+		const cost = text.length + (kept.length ? 1 : 0);
+		if (cost > room) return false;
+		room -= cost;
+		kept.unshift(text);
+		return true;
+	};
+	let next = sentences.length - 1;
+	while (next >= 0 && keep(sentences[next])) next--;
+	if (next === sentences.length - 1 && next >= 0 && room > SHORTENED_CORRECTION_CHARS / 4) {
+		keep(shortened(sentences[next], room));
+		shortenedCount++;
+		next--;
+	}
+	for (; next >= 0; next--) {
+		const start = shortened(sentences[next], SHORTENED_CORRECTION_CHARS);
+		if (!keep(start)) break;
+		if (start !== sentences[next]) shortenedCount++;
+	}
+	return {
+		text: kept.length ? `${CORRECTIONS_HEADER}${kept.join(' ')}` : undefined,
+		shortened: shortenedCount,
+		leftOut: sentences.length - kept.length,
+	};
 }
 
 function uniqueInOrder(texts: string[]): string[] {
@@ -44,12 +107,7 @@ function uniqueInOrder(texts: string[]): string[] {
 	});
 }
 
-function buildSections(
-	shot: Shot,
-	bible: SceneBible,
-	notes: CorrectiveNote[],
-	shotCount?: number,
-): Section[] {
+function buildSections(shot: Shot, bible: SceneBible, shotCount?: number): Section[] {
 	const sections: Section[] = [];
 	const of = shotCount ? ` of ${shotCount}` : '';
 	sections.push({
@@ -136,47 +194,106 @@ function buildSections(
 	if (constraintTexts.length) {
 		sections.push({ field: 'shot.constraints', text: `Must show: ${constraintTexts.join(' ')}` });
 	}
-	const corrections = uniqueInOrder(notes.map((note) => note.text));
-	if (corrections.length) {
-		sections.push({
-			field: CORRECTIONS_FIELD,
-			text: `Corrections from earlier takes: ${corrections.map(sentence).join(' ')}`,
-		});
-	}
 	return sections;
 }
 
+export interface PromptOptions {
+	/** The model's limit (`maxPromptTokens` in core/models.ts): corrections are fitted within it. */
+	maxPromptTokens?: number;
+	shotCount?: number;
+	extraNegativePrompt?: string;
+	/** The user's own prompt, used instead of the compiled sections; the corrections follow it. */
+	customPrompt?: string;
+}
+
+function tooLong(
+	shot: Shot,
+	sections: Section[],
+	tokens: number,
+	maxPromptTokens: number,
+): InvalidInputError {
+	const longest = sections.reduce((a, b) => (b.text.length > a.text.length ? b : a));
+	return new InvalidInputError(
+		[
+			{
+				path: longest.field,
+				message: `makes the prompt for shot "${shot.id}" about ${tokens} tokens, over the model's limit of ${maxPromptTokens}; shorten it (it is the longest part, ${longest.text.length} characters)`,
+			},
+		],
+		'Veo reads about 1,024 tokens of prompt; move detail that every shot shares into short bible rules.',
+	);
+}
+
+/**
+ * The prompt of one take: the shot and the bible spelled out (or the user's own prompt), then the
+ * corrections from earlier takes, fitted into what the model's limit leaves (`fitCorrections`).
+ * Only the spec itself can make a prompt too long; that is an error naming its longest field.
+ */
 export function compilePrompt(
 	shot: Shot,
 	bible: SceneBible,
 	notes: CorrectiveNote[] = [],
-	options: { maxPromptTokens?: number; shotCount?: number; extraNegativePrompt?: string } = {},
+	options: PromptOptions = {},
 ): CompiledPrompt {
-	const sections = buildSections(shot, bible, notes, options.shotCount);
-	const prompt = sections.map((section) => section.text).join('\n');
+	const sections =
+		options.customPrompt === undefined
+			? buildSections(shot, bible, options.shotCount)
+			: [{ field: 'customPrompt', text: options.customPrompt.trim() }];
+	const body = sections.map((section) => section.text).join('\n');
 	const negativePrompt = uniqueInOrder(
 		[bible.negativePrompt, options.extraNegativePrompt ?? '']
 			.flatMap((text) => text.split(','))
 			.map((part) => part.trim()),
 	).join(', ');
-	const tokens = estimatePromptTokens(prompt);
-	if (options.maxPromptTokens && tokens > options.maxPromptTokens) {
-		const longest = sections.reduce((a, b) => (b.text.length > a.text.length ? b : a));
-		throw new InvalidInputError(
-			[
-				{
-					path: longest.field,
-					message: `makes the prompt for shot "${shot.id}" about ${tokens} tokens, over the model's limit of ${options.maxPromptTokens}; shorten it (it is the longest part, ${longest.text.length} characters)`,
-				},
-			],
-			'Veo reads about 1,024 tokens of prompt; move detail that every shot shares into short bible rules.',
-		);
-	}
-	const corrections = sections.find((section) => section.field === CORRECTIONS_FIELD)?.text;
-	return { prompt, negativePrompt, tokens, ...(corrections ? { corrections } : {}) };
+	const bodyTokens = estimatePromptTokens(body);
+	if (options.maxPromptTokens && bodyTokens > options.maxPromptTokens)
+		throw tooLong(shot, sections, bodyTokens, options.maxPromptTokens);
+	const room = options.maxPromptTokens
+		? options.maxPromptTokens * CHARS_PER_TOKEN - body.length - 1
+		: Infinity;
+	const fitted = fitCorrections(
+		notes.map((note) => note.text),
+		room,
+	);
+	const prompt = [body, fitted.text].filter(Boolean).join('\n');
+	return {
+		prompt,
+		negativePrompt,
+		tokens: estimatePromptTokens(prompt),
+		...(fitted.text ? { corrections: fitted.text } : {}),
+		...(fitted.shortened ? { correctionsShortened: fitted.shortened } : {}),
+		...(fitted.leftOut ? { correctionsLeftOut: fitted.leftOut } : {}),
+	};
 }
 
-/** A prompt the user wrote, with the corrections from earlier takes appended: none is lost. */
-export function withCorrections(custom: string, compiled: CompiledPrompt): string {
-	return [custom.trim(), compiled.corrections].filter(Boolean).join('\n');
+/** The longest editor note the board takes, and the fewest characters it always takes. */
+export const MAX_NOTE_CHARS = 1000;
+export const MIN_NOTE_CHARS = 200;
+/** What a rejection adds to the editor's note in the correction (`core/review.ts` correctionText). */
+const TAGS_SUFFIX_CHARS = ` (editor flagged: ${REVIEW_TAGS.join(', ')})`.length;
+
+/**
+ * The longest note an editor can write for a shot on the review board: what the shot's prompt
+ * leaves for corrections under its model's limit, at most MAX_NOTE_CHARS (a note tells one take
+ * what to change; a thousand characters is a long paragraph and a quarter of Veo's prompt), and at
+ * least MIN_NOTE_CHARS, so an editor can always say what is wrong (older corrections then shorten).
+ */
+export function noteLimitFor(
+	shot: Shot,
+	bible: SceneBible,
+	model: string,
+	shotCount?: number,
+): number {
+	const maxPromptTokens = findVideoModel(model)?.maxPromptTokens ?? SMALLEST_PROMPT_TOKENS;
+	const body = buildSections(shot, bible, shotCount)
+		.map((section) => section.text)
+		.join('\n');
+	const room =
+		maxPromptTokens * CHARS_PER_TOKEN -
+		body.length -
+		1 -
+		CORRECTIONS_HEADER.length -
+		TAGS_SUFFIX_CHARS -
+		1;
+	return Math.max(MIN_NOTE_CHARS, Math.min(MAX_NOTE_CHARS, room));
 }

@@ -1,8 +1,16 @@
+import type { DecisionRecord } from './decisions';
 import { InvalidInputError, type Problem } from './failures';
 import { shortHash } from './ids';
+import { noteLimitFor } from './prompt';
 import { latestTake } from './shotItems';
 import { transition } from './status';
-import { REVIEW_TAGS, type ReviewDecision, type ReviewTag, type ShotItem } from './types';
+import {
+	REVIEW_TAGS,
+	type ReviewDecision,
+	type ReviewTag,
+	type ShotItem,
+	type Take,
+} from './types';
 
 /**
  * The human checkpoint, without n8n: which shots go on the review board, what a submitted board
@@ -106,86 +114,190 @@ export interface ReviewSubmission {
 	decisions: Map<string, ClipDecision>;
 }
 
-type FormBody = Record<string, unknown>;
+/**
+ * A scene of the board: consecutive clips of one film in one location, in shot order. An editor
+ * decides a scene at a time, and "approve all that passed" works per scene.
+ */
+export interface BoardScene {
+	/** Board positions of its clips. */
+	positions: number[];
+	pipelineId: string;
+	/** The location's id, when the shots name one. */
+	locationId?: string;
+}
 
-const asList = (value: unknown): string[] =>
-	value === undefined || value === null
-		? []
-		: (Array.isArray(value) ? value : [value]).map((entry) => String(entry));
+export function boardScenes(entries: BoardEntry[]): BoardScene[] {
+	const scenes: BoardScene[] = [];
+	entries.forEach(({ item }, position) => {
+		const last = scenes[scenes.length - 1];
+		if (last && last.pipelineId === item.pipelineId && last.locationId === item.shot.location)
+			last.positions.push(position);
+		else
+			scenes.push({
+				positions: [position],
+				pipelineId: item.pipelineId,
+				...(item.shot.location ? { locationId: item.shot.location } : {}),
+			});
+	});
+	return scenes;
+}
+
+/** The longest note the board takes for a clip: what its shot's next prompt can hold. */
+export function noteLimitOf(item: ShotItem): number {
+	return noteLimitFor(item.shot, item.bible, latestTake(item)?.model || item.model, item.shotCount);
+}
+
+/** The board's form: the names of its fields, and what its buttons send as `action`. */
+export const REVIEW_FORM = {
+	round: 'round',
+	reviewer: 'reviewer',
+	action: 'action',
+	submit: 'submit',
+	approvePassed: 'approvePassed',
+	/** The button that approves the clips that passed QA in one scene. */
+	approvePassedIn: (scene: number) => `approvePassed-${scene}`,
+	field: (name: 'clip' | 'decision' | 'note' | 'tags', position: number) => `${name}-${position}`,
+} as const;
+export const MAX_REVIEWER_CHARS = 120;
+
+/** A submitted form as its fields arrive, in order, a name once per value. */
+export type FormFields = ReadonlyArray<readonly [string, string]>;
+
+/** What a submission must match: this round's board, as it was served. */
+export interface BoardForm {
+	round: string;
+	entries: BoardEntry[];
+}
+
+/** Text from a request, cut to a length a refusal can quote. */
+function quoted(text: string, maxChars = 60): string {
+	const flat = text.replace(/[\r\n\t]+/g, ' ');
+	return JSON.stringify(flat.length > maxChars ? `${flat.slice(0, maxChars - 1)}\u2026` : flat);
+}
+
+const DECISIONS: Record<string, ClipDecision['decision']> = {
+	approve: 'approved',
+	reject: 'rejected',
+	undecided: 'undecided',
+};
+
+const REFUSAL_HINT = 'Reload the review page and submit again.';
 
 /**
- * Reads the board's form: for board position n, `clip-n` names the clip, `decision-n` is
- * approve / reject / undecided, `note-n` and `tags-n` annotate it; `action` = `approvePassed`
- * approves every clip whose automatic QA passed and which was left undecided.
+ * Reads a submitted board. Only a whole, well-formed submission of this round's form is read:
+ * the round, the reviewer field and the button pressed once each; for board position n, `clip-n`
+ * naming the clip shown there, `decision-n` (approve / reject / undecided) and `note-n` once each
+ * (a browser always sends them: the radio starts on "undecided", the note may be empty) and
+ * `tags-n` any of the quick tags; nothing else. Anything else (an empty or foreign body, a
+ * repeated or shuffled clip, a note longer than the shot's prompt can hold) is refused as a
+ * whole, so no stray request can decide a clip. `action` = `approvePassed` (or
+ * `approvePassed-<scene>` for one scene) also approves the undecided clips whose QA passed.
  */
-export function parseReviewSubmission(body: FormBody, entries: BoardEntry[]): ReviewSubmission {
+export function parseReviewSubmission(fields: FormFields, form: BoardForm): ReviewSubmission {
+	const { entries } = form;
+	const values = new Map<string, string[]>();
+	const foreign: string[] = [];
+	for (const [name, value] of fields) {
+		const position = /^(?:clip|decision|note|tags)-(0|[1-9]\d{0,5})$/.exec(name)?.[1];
+		const known =
+			name === REVIEW_FORM.round ||
+			name === REVIEW_FORM.reviewer ||
+			name === REVIEW_FORM.action ||
+			(position !== undefined && Number(position) < entries.length);
+		if (!known) foreign.push(name);
+		else values.set(name, [...(values.get(name) ?? []), value]);
+	}
+	if (!values.size) {
+		throw new InvalidInputError(
+			[{ path: 'the request', message: "carries none of the review board's fields" }],
+			REFUSAL_HINT,
+		);
+	}
 	const problems: Problem[] = [];
-	const byKey = new Map(entries.map((entry) => [entry.key, entry]));
-	const decisions = new Map<string, ClipDecision>();
-	const positions = new Set<string>();
-	for (const field of Object.keys(body)) {
-		const match = /^(clip|decision|note|tags)-(\d+)$/.exec(field);
-		if (match) positions.add(match[2]);
-	}
-	for (const position of [...positions].sort((a, b) => Number(a) - Number(b))) {
-		const key = asList(body[`clip-${position}`])[0];
-		if (!key || !byKey.has(key)) {
-			problems.push({
-				path: `clip-${position}`,
-				message: `names a clip that is not on this board (${key ?? 'none'})`,
-			});
-			continue;
-		}
-		const rawDecision = asList(body[`decision-${position}`])[0] ?? 'undecided';
-		const decision =
-			rawDecision === 'approve'
-				? 'approved'
-				: rawDecision === 'reject'
-					? 'rejected'
-					: rawDecision === 'undecided'
-						? 'undecided'
-						: undefined;
-		if (!decision) {
-			problems.push({
-				path: `decision-${position}`,
-				message: `"${rawDecision}" is not approve, reject or undecided`,
-			});
-			continue;
-		}
-		const tags = asList(body[`tags-${position}`]);
-		const unknownTag = tags.find((tag) => !REVIEW_TAGS.includes(tag as ReviewTag));
-		if (unknownTag) {
-			problems.push({
-				path: `tags-${position}`,
-				message: `"${unknownTag}" is not one of ${REVIEW_TAGS.join(', ')}`,
-			});
-			continue;
-		}
-		decisions.set(key, {
-			decision,
-			note: asList(body[`note-${position}`])[0]?.trim().slice(0, 2000) ?? '',
-			tags: tags as ReviewTag[],
+	if (foreign.length)
+		problems.push({
+			path: quoted(foreign[0], 40),
+			message: `is not a field of this board${foreign.length > 1 ? ` (nor are ${foreign.length - 1} more)` : ''}`,
 		});
+	const once = (name: string): string | undefined => {
+		const given = values.get(name) ?? [];
+		if (given.length === 1) return given[0];
+		problems.push({
+			path: name,
+			message: given.length
+				? `is sent ${given.length} times; the board sends it once`
+				: 'is missing',
+		});
+		return undefined;
+	};
+
+	const round = once(REVIEW_FORM.round);
+	if (round !== undefined && round !== form.round)
+		problems.push({ path: REVIEW_FORM.round, message: 'belongs to another review round' });
+	const reviewer = once(REVIEW_FORM.reviewer);
+	if (reviewer !== undefined && reviewer.length > MAX_REVIEWER_CHARS)
+		problems.push({
+			path: REVIEW_FORM.reviewer,
+			message: `is ${reviewer.length} characters; the board takes ${MAX_REVIEWER_CHARS}`,
+		});
+	const action = once(REVIEW_FORM.action);
+	const scenes = boardScenes(entries);
+	const approveScope =
+		action === REVIEW_FORM.approvePassed
+			? entries.map((_, position) => position)
+			: scenes.find((_, scene) => action === REVIEW_FORM.approvePassedIn(scene))?.positions;
+	if (action !== undefined && action !== REVIEW_FORM.submit && !approveScope)
+		problems.push({
+			path: REVIEW_FORM.action,
+			message: `${quoted(action)} is no button of this board`,
+		});
+
+	const decisions = new Map<string, ClipDecision>();
+	entries.forEach((entry, position) => {
+		const field = (name: 'clip' | 'decision' | 'note' | 'tags') =>
+			REVIEW_FORM.field(name, position);
+		const clip = once(field('clip'));
+		if (clip !== undefined && clip !== entry.key)
+			problems.push({
+				path: field('clip'),
+				message: `names ${quoted(clip)}, not the clip shown at this place on the board`,
+			});
+		const rawDecision = once(field('decision'));
+		const decision = rawDecision === undefined ? undefined : DECISIONS[rawDecision];
+		if (rawDecision !== undefined && !decision)
+			problems.push({
+				path: field('decision'),
+				message: `${quoted(rawDecision)} is not approve, reject or undecided`,
+			});
+		// Browsers send a textarea's line breaks as CR LF; the limit counts them as the page does.
+		const note = once(field('note'))?.replace(/\r\n?/g, '\n').trim();
+		const limit = noteLimitOf(entry.item);
+		if (note !== undefined && note.length > limit)
+			problems.push({
+				path: field('note'),
+				message: `is ${note.length} characters; this shot's prompt has room for ${limit}`,
+			});
+		const tags = values.get(field('tags')) ?? [];
+		const unknownTag = tags.find((tag) => !REVIEW_TAGS.includes(tag as ReviewTag));
+		if (unknownTag !== undefined)
+			problems.push({
+				path: field('tags'),
+				message: `${quoted(unknownTag)} is not one of ${REVIEW_TAGS.join(', ')}`,
+			});
+		else if (new Set(tags).size !== tags.length)
+			problems.push({ path: field('tags'), message: 'names a tag twice' });
+		if (decision && note !== undefined)
+			decisions.set(entry.key, { decision, note, tags: tags as ReviewTag[] });
+	});
+	if (problems.length) throw new InvalidInputError(problems, REFUSAL_HINT);
+
+	for (const position of approveScope ?? []) {
+		const { key, item } = entries[position];
+		const chosen = decisions.get(key)!;
+		if (chosen.decision === 'undecided' && latestTake(item)?.drift?.route === 'pass')
+			decisions.set(key, { ...chosen, decision: 'approved' });
 	}
-	if (problems.length)
-		throw new InvalidInputError(problems, 'Reload the review page and submit again.');
-	if (asList(body.action)[0] === 'approvePassed') {
-		for (const entry of entries) {
-			const current = decisions.get(entry.key);
-			if (
-				(!current || current.decision === 'undecided') &&
-				latestTake(entry.item)?.drift?.route === 'pass'
-			) {
-				decisions.set(entry.key, {
-					decision: 'approved',
-					note: current?.note ?? '',
-					tags: current?.tags ?? [],
-				});
-			}
-		}
-	}
-	const reviewer = asList(body.reviewer)[0]?.trim().slice(0, 120) || undefined;
-	return { reviewer, decisions };
+	return { reviewer: reviewer?.trim() || undefined, decisions };
 }
 
 /** The corrective prompt a rejection sends back to generation: the editor's words first. */
@@ -287,6 +399,31 @@ export function applyReview(
 	return routed;
 }
 
+/** Who decides the clips whose review ran out of time: the wait limit, not a person. */
+export const WAIT_LIMIT_REVIEWER = 'wait limit';
+
+/**
+ * A take's review as a record of the decisions export (core/decisions.ts): a person's decision on
+ * a clip Drift Score scored, with the report it had, the label Drift Score's calibration learns
+ * from. Takes nobody scored or decided, and clips the wait limit decided, give none.
+ */
+export function decisionRecordOf(item: ShotItem, take: Take): DecisionRecord | undefined {
+	const { review, drift } = take;
+	if (!review || !drift || review.reviewer === WAIT_LIMIT_REVIEWER) return undefined;
+	return {
+		pipelineId: item.pipelineId,
+		shotId: item.shot.id,
+		takeId: take.id,
+		...(take.clip ? { clipId: take.clip.binaryProperty } : {}),
+		drift,
+		decision: review.decision,
+		tags: review.tags,
+		...(review.note ? { note: review.note } : {}),
+		...(review.reviewer ? { reviewer: review.reviewer } : {}),
+		decidedAt: review.decidedAt,
+	};
+}
+
 export type TimeoutPolicy = 'approvePassed' | 'rejectAll';
 
 /**
@@ -316,7 +453,7 @@ export function decideTimedOut(
 	return applyReview(
 		items,
 		entries,
-		{ reviewer: 'wait limit', decisions },
+		{ reviewer: WAIT_LIMIT_REVIEWER, decisions },
 		{ undecided: 'keep', now },
 	);
 }

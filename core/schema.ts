@@ -186,6 +186,15 @@ const dimensionScoreSchema = {
 	},
 } as const;
 const constraintDimensions = ['character', 'props', 'lighting', 'palette', 'camera', 'other'];
+const DRIFT_DIMENSIONS = [
+	'technical',
+	'lighting',
+	'palette',
+	'continuity',
+	'character',
+	'props',
+	'semantic',
+];
 const driftReportSchema = {
 	type: 'object',
 	required: [
@@ -227,6 +236,27 @@ const driftReportSchema = {
 					confidence: { type: 'number' },
 					evidence: { type: 'string' },
 					atSeconds: { type: 'number' },
+				},
+			},
+		},
+		poster: {
+			type: 'object',
+			required: ['binaryProperty', 'atSeconds'],
+			properties: {
+				binaryProperty: { type: 'string', minLength: 1 },
+				atSeconds: { type: 'number', minimum: 0 },
+			},
+		},
+		evidence: {
+			type: 'array',
+			items: {
+				type: 'object',
+				required: ['dimension', 'binaryProperty', 'caption'],
+				properties: {
+					dimension: { type: 'string', enum: DRIFT_DIMENSIONS },
+					binaryProperty: { type: 'string', minLength: 1 },
+					caption: { type: 'string' },
+					atSeconds: { type: 'number', minimum: 0 },
 				},
 			},
 		},

@@ -171,6 +171,21 @@ export interface ConstraintVerdict {
 	atSeconds?: number;
 }
 
+/**
+ * A small picture Drift Score made beside a finding (the previous shot's last frame, a face crop,
+ * a swatch of the asked colour), held in a binary property of the item and shown on the board.
+ */
+export interface DriftEvidence {
+	/** The dimension whose finding it shows. */
+	dimension: DriftDimension;
+	/** The binary property on the item that holds the picture (JPEG or PNG). */
+	binaryProperty: string;
+	/** What it shows, in words: its caption and its text alternative. */
+	caption: string;
+	/** The moment of the clip it shows, when it is a frame of the clip. */
+	atSeconds?: number;
+}
+
 export interface DriftReport {
 	drift: number;
 	confidence: number;
@@ -194,6 +209,10 @@ export interface DriftReport {
 		dimensions?: Partial<Record<DriftDimension, { pass?: number; fail?: number }>>;
 		reviewUnverified?: boolean;
 	};
+	/** The frame the report points at, shown on the board before the clip plays. */
+	poster?: { binaryProperty: string; atSeconds: number };
+	/** Pictures beside the findings, in the order of the findings they show. */
+	evidence?: DriftEvidence[];
 	scoredAt: string;
 }
 

@@ -2,6 +2,7 @@ import type { DriftReport, ReviewDecision, Take, TakeOutcome } from '../types';
 import { decisionsOfReport } from '../decisions';
 import { calibrate, type Calibration } from '../scoring/calibrate';
 import { DEFAULT_THRESHOLDS } from '../scoring/report';
+import { decisionsFileName, decisionsOfCut } from './decisionsExport';
 import type { CutPlan } from './plan';
 import { secondsOf, timecode, type Timeline } from './timeline';
 import type {
@@ -135,6 +136,11 @@ export interface ProductionReport {
 	 * with its Calibrate operation). Null when nobody decided on a scored clip.
 	 */
 	qaAgreement: Calibration | null;
+	/**
+	 * The decisions export written beside this report: people's decisions on scored clips, one
+	 * JSON object per line, for Drift Score's calibration (core/assembly/decisionsExport.ts).
+	 */
+	decisions: { fileName: string; records: number };
 	notes: string[];
 }
 
@@ -382,6 +388,10 @@ export function buildProductionReport(context: ReportContext): ProductionReport 
 		},
 		passRates: passRates(takes, approved),
 		qaAgreement: qaAgreement(cut.pipelineId, shots),
+		decisions: {
+			fileName: decisionsFileName(cut.bible.title),
+			records: decisionsOfCut(cut).length,
+		},
 		notes: [...cut.notes, ...plan.notes, ...context.renderNotes],
 	};
 }

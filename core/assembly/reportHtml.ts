@@ -129,6 +129,7 @@ section{border-top:1px solid #ccc;margin-top:1rem}pre{white-space:pre-wrap;backg
 <tr><th>Approved on the first try</th><td>${totals.clipsApprovedOnFirstTry}</td></tr>
 <tr><th>Regenerations</th><td>${totals.regenerations}</td></tr>
 <tr><th>Human review load</th><td>${totals.humanReviews} decisions (${percent(totals.humanReviewShareOfClips)} of clips), ${totals.annotations} annotations</td></tr>
+<tr><th>Decisions export</th><td><a href="${escapeHtml(encodeURIComponent(report.decisions.fileName))}">${escapeHtml(report.decisions.fileName)}</a>: ${report.decisions.records} decision${report.decisions.records === 1 ? '' : 's'} of people on scored clips, one JSON line each, for Drift Score's calibration</td></tr>
 <tr><th>Cost</th><td>${usd(totals.costUsd)} in all, ${totals.costPerApprovedSecondUsd === null ? '-' : `$${fixed(totals.costPerApprovedSecondUsd, 4)}`} per approved second (${totals.approvedSeconds} s)</td></tr>
 </table>
 <h2>Reliability, measured</h2>

@@ -5,6 +5,7 @@ import { parseCubeLut } from '../../core/assembly/cube';
 import { buildCmx3600, buildOtio } from '../../core/assembly/editLists';
 import type { PathDecision } from '../../core/assembly/path';
 import { planCut, slateText, type CutPlan } from '../../core/assembly/plan';
+import { decisionsOfCut, decisionsText } from '../../core/assembly/decisionsExport';
 import { buildProductionReport, type ProductionReport } from '../../core/assembly/report';
 import { renderReportHtml } from '../../core/assembly/reportHtml';
 import { formatSrt, parseSrt } from '../../core/assembly/srt';
@@ -569,6 +570,8 @@ export interface AssembledCut {
 		otio: string;
 		reportJson: string;
 		reportHtml: string;
+		/** The decisions export (JSON Lines), named in the report. */
+		decisions: string;
 	};
 }
 
@@ -688,6 +691,7 @@ export async function assembleCut(request: AssembleRequest): Promise<AssembledCu
 		otio: 'cut.otio',
 		reportJson: 'report.json',
 		reportHtml: 'report.html',
+		decisions: 'decisions.jsonl',
 	};
 	const result = await renderCut(
 		{
@@ -741,5 +745,6 @@ export async function assembleCut(request: AssembleRequest): Promise<AssembledCu
 	);
 	await write(files.reportJson, JSON.stringify(report, null, 2));
 	await write(files.reportHtml, renderReportHtml(report));
+	await write(files.decisions, decisionsText(decisionsOfCut(cut)));
 	return { report, plan, files };
 }

@@ -467,3 +467,35 @@ export function ffmpegMediaReader(options: SamplingOptions = {}): MediaReader {
 		readImage: (file, maxSide) => readImage(file, paths, maxSide ?? options.maxSide),
 	};
 }
+
+/**
+ * One frame of a clip, at a moment or its last, its longest side at most `maxSide`: for the
+ * pictures beside a drift report's findings. Opened as every clip is (see inputs.ts); a seek
+ * before the input decodes from the keyframe before the moment only.
+ */
+export async function frameAt(
+	file: MediaFile,
+	at: number | 'last',
+	maxSide: number,
+	paths: FfmpegPaths = ffmpegPaths(),
+): Promise<Frame> {
+	const probed = await probeFile(file, paths, 'clip');
+	if (!probed.info) refuse(file, probed.problem ?? 'ffprobe cannot read it', HINTS.clip);
+	const video = requireVideoStream(file, probed.info);
+	const size = reducedSize(video.width, video.height, maxSide);
+	const seek = at === 'last' ? ['-sseof', '-1'] : ['-ss', at.toFixed(3)];
+	const frame = await lastDecodedFrame(
+		file,
+		[
+			...seek,
+			...inputArgs(probed.demuxer, file.path),
+			'-map',
+			'0:v:0',
+			...(at === 'last' ? [] : ['-frames:v', '1']),
+		],
+		size.width,
+		size.height,
+		paths,
+	);
+	return { ...frame, atSeconds: at === 'last' ? probed.info.durationSeconds : at };
+}

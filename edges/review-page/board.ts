@@ -1,102 +1,213 @@
+import { REVIEW_FORM } from '../../core/review';
+import type { BoardFlag } from '../../core/reviewWords';
 import { REVIEW_TAGS } from '../../core/types';
 import { escapeHtml, page } from './html';
 
-/** The review board: every clip that needs eyes, beside its shot, its prompt and its drift report. */
+/**
+ * The review board: every clip that needs eyes, grouped by scene in shot order, each with its poster
+ * frame, what automatic QA found in plain words with the pictures that show it, its prompt and its
+ * earlier takes. No scripts: the filter, the counts of decided clips and the highlighted decisions
+ * are CSS (`:has()`, `:checked`, counters) over ordinary form controls, so the page works with the
+ * keyboard alone and under a policy that runs nothing.
+ */
+
+export interface BoardPicture {
+	url: string;
+	caption: string;
+}
 
 export interface EarlierTakeView {
 	label: string;
 	clipUrl?: string;
+	posterUrl?: string;
 	notes: string[];
+}
+
+export interface QaView {
+	route: string;
+	/** "Passed", "Check this", "Make again". */
+	verdict: string;
+	/** The most important reason and how sure, in plain words. */
+	headline: string;
+	findings: Array<{
+		flag: BoardFlag;
+		flagName: string;
+		text: string;
+		sureness: string;
+		pictures: BoardPicture[];
+	}>;
+	/** Per measured dimension: how far from the bible (0-1) and how sure, after the words. */
+	numbers: Array<{ label: string; distance: string; sure: string }>;
+	/** What the checks said, in their own words, and what they could not check. */
+	details: string[];
+	correctivePrompt?: string;
 }
 
 export interface BoardClipView {
 	position: number;
 	key: string;
+	/** "Shot 3 of 12, take 2". */
 	heading: string;
 	description: string;
 	camera?: string;
 	prompt: string;
 	clipUrl?: string;
+	/** The frame the drift report points at. */
+	posterUrl?: string;
 	contactSheetUrl?: string;
-	/** Why there is no clip (e.g. Google's safety filter withheld it). */
+	/** Why there is no clip to play (Google's safety filter withheld it, say). */
 	missingClipReason?: string;
-	drift?: {
-		/** The drift as a percentage, written so that it reads on the side of the thresholds it was routed on. */
-		percent: string;
-		/** The confidence, written likewise ("59.8% sure" under a 60% minimum). */
-		sure: string;
-		confidence: number;
-		route: string;
-		reasons: string[];
-		correctivePrompt?: string;
-	};
+	/** The longest note the shot's next prompt can hold. */
+	noteLimit: number;
+	qa?: QaView;
+	flags: BoardFlag[];
+	/** Whether automatic QA passed it: "approve all that passed" approves it when undecided. */
+	passedQa: boolean;
 	earlierTakes: EarlierTakeView[];
+}
+
+export interface BoardSceneView {
+	index: number;
+	heading: string;
+	clips: BoardClipView[];
 }
 
 export interface BoardView {
 	title: string;
 	subtitle: string;
-	/** What becomes of the clips the editor leaves undecided, shown beside the buttons. */
+	/** What becomes of the clips the editor leaves undecided. */
 	undecidedNote: string;
 	submitUrl: string;
-	clips: BoardClipView[];
+	round: string;
+	filters: Array<{ flag: BoardFlag; name: string; count: number }>;
+	scenes: BoardSceneView[];
+	clipCount: number;
+	passedCount: number;
 }
 
-function choice(position: number, value: string, label: string, checked = false): string {
-	return `<label><input type="radio" name="decision-${position}" value="${value}"${checked ? ' checked' : ''}> ${label}</label>`;
+const field = REVIEW_FORM.field;
+
+function radio(position: number, value: string, label: string, checked = false): string {
+	return `<label><input type="radio" name="${field('decision', position)}" value="${value}"${checked ? ' checked' : ''}> ${label}</label>`;
 }
 
-function driftBlock(drift: NonNullable<BoardClipView['drift']>): string {
-	const reasons = drift.reasons.length
-		? `<ul>${drift.reasons.map((reason) => `<li>${escapeHtml(reason)}</li>`).join('')}</ul>`
+function pictures(list: BoardPicture[]): string {
+	if (!list.length) return '';
+	// The caption is the picture's text alternative; shown once more below it for sighted readers.
+	return `<div class="pictures">${list
+		.map(
+			(picture) =>
+				`<figure><img src="${escapeHtml(picture.url)}" alt="${escapeHtml(picture.caption)}" loading="lazy"><figcaption aria-hidden="true">${escapeHtml(picture.caption)}</figcaption></figure>`,
+		)
+		.join('')}</div>`;
+}
+
+function qaBlock(qa: QaView): string {
+	// The headline says the first finding; the others follow it, each with its pictures.
+	const [first, ...others] = qa.findings;
+	const more = others.length
+		? `<ul class="findings">${others
+				.map(
+					(finding) =>
+						`<li><span class="flag">${escapeHtml(finding.flagName)}:</span> ${escapeHtml(finding.text)} <span class="sure">${escapeHtml(finding.sureness)}</span>${pictures(finding.pictures)}</li>`,
+				)
+				.join('')}</ul>`
 		: '';
-	const fix = drift.correctivePrompt
-		? `<div class="muted">Suggested fix: ${escapeHtml(drift.correctivePrompt)}</div>`
+	const table = qa.numbers.length
+		? `<table><thead><tr><th scope="col">Check</th><th scope="col">Distance from the bible</th><th scope="col">How sure</th></tr></thead><tbody>${qa.numbers
+				.map(
+					(row) =>
+						`<tr><th scope="row">${escapeHtml(row.label)}</th><td>${escapeHtml(row.distance)}</td><td>${escapeHtml(row.sure)}</td></tr>`,
+				)
+				.join(
+					'',
+				)}</tbody></table><p class="muted">A distance of 0 is exactly what the bible asks for, 1 nothing like it.</p>`
 		: '';
-	return `<div class="drift ${escapeHtml(drift.route)}"><strong>Drift ${escapeHtml(drift.percent)}</strong> <span class="muted">(${escapeHtml(drift.sure)}, automatic QA says: ${escapeHtml(drift.route)})</span>${reasons}${fix}</div>`;
+	const said = qa.details.length
+		? `<ul>${qa.details.map((line) => `<li>${escapeHtml(line)}</li>`).join('')}</ul>`
+		: '';
+	const numbers =
+		table || said
+			? `<details><summary>The numbers and the checks' own words</summary>${table}${said}</details>`
+			: '';
+	const fix = qa.correctivePrompt
+		? `<p class="muted">Suggested fix for the next take: ${escapeHtml(qa.correctivePrompt)}</p>`
+		: '';
+	return `<div class="qa ${escapeHtml(qa.route)}"><p class="verdict"><strong>${escapeHtml(qa.verdict)}.</strong> ${escapeHtml(qa.headline)}</p>${first ? pictures(first.pictures) : ''}${more}${numbers}${fix}</div>`;
+}
+
+function earlierTakes(clip: BoardClipView): string {
+	if (!clip.earlierTakes.length) return '';
+	return `<details><summary>Earlier takes (${clip.earlierTakes.length})</summary><div class="takes">${clip.earlierTakes
+		.map(
+			(take) =>
+				`<div>${take.clipUrl ? `<video controls preload="none"${take.posterUrl ? ` poster="${escapeHtml(take.posterUrl)}"` : ''} src="${escapeHtml(take.clipUrl)}" aria-label="${escapeHtml(`${take.label}, ${clip.heading}`)}"></video>` : ''}<p class="muted">${escapeHtml(take.label)}</p>${take.notes.map((note) => `<p>${escapeHtml(note)}</p>`).join('')}</div>`,
+		)
+		.join('')}</div></details>`;
 }
 
 function clipCard(clip: BoardClipView): string {
+	const { position } = clip;
+	const titleId = `clip-${position}-title`;
 	const media = clip.clipUrl
-		? `<video controls preload="metadata" playsinline src="${escapeHtml(clip.clipUrl)}"></video>`
-		: `<p class="drift regenerate">No clip: ${escapeHtml(clip.missingClipReason ?? 'the take has no video')}</p>`;
+		? `<video controls playsinline preload="${clip.posterUrl ? 'none' : 'metadata'}"${clip.posterUrl ? ` poster="${escapeHtml(clip.posterUrl)}"` : ''} src="${escapeHtml(clip.clipUrl)}" aria-label="Clip of ${escapeHtml(clip.heading)}"></video>`
+		: `<p class="qa regenerate">No clip to play: ${escapeHtml(clip.missingClipReason ?? 'the take has no video')}</p>`;
 	const sheet = clip.contactSheetUrl
-		? `<img class="sheet" alt="Contact sheet of sampled frames" src="${escapeHtml(clip.contactSheetUrl)}">`
-		: '';
-	const takes = clip.earlierTakes.length
-		? `<details><summary>Earlier takes (${clip.earlierTakes.length})</summary><div class="takes">${clip.earlierTakes
-				.map(
-					(take) =>
-						`<div>${take.clipUrl ? `<video controls preload="none" src="${escapeHtml(take.clipUrl)}"></video>` : ''}<div class="muted">${escapeHtml(take.label)}</div>${take.notes.map((note) => `<div>${escapeHtml(note)}</div>`).join('')}</div>`,
-				)
-				.join('')}</div></details>`
+		? `<details><summary>Every sampled frame (contact sheet)</summary><img class="sheet" alt="Frames sampled across the clip, with each check's verdict" src="${escapeHtml(clip.contactSheetUrl)}" loading="lazy"></details>`
 		: '';
 	const tags = REVIEW_TAGS.map(
 		(tag) =>
-			`<label><input type="checkbox" name="tags-${clip.position}" value="${tag}"> ${tag}</label>`,
+			`<label><input type="checkbox" name="${field('tags', position)}" value="${tag}"> ${tag}</label>`,
 	).join('');
-	return `<section class="card" id="clip-${clip.position}">
-<h2>${escapeHtml(clip.heading)}</h2>
-<div>${escapeHtml(clip.description)}</div>${clip.camera ? `<div class="muted">Camera: ${escapeHtml(clip.camera)}</div>` : ''}
-${media}${clip.drift ? driftBlock(clip.drift) : ''}${sheet}
-<details><summary>Prompt sent to Veo</summary><pre>${escapeHtml(clip.prompt)}</pre></details>${takes}
-<input type="hidden" name="clip-${clip.position}" value="${escapeHtml(clip.key)}">
-<fieldset><legend>Decision</legend><div class="choices">${choice(clip.position, 'approve', 'Approve')}${choice(clip.position, 'reject', 'Reject')}${choice(clip.position, 'undecided', 'Leave undecided', true)}</div></fieldset>
-<label class="muted" for="note-${clip.position}">Note (sent back to generation when you reject)</label>
-<textarea id="note-${clip.position}" name="note-${clip.position}" rows="2" maxlength="2000" placeholder="e.g. the mug must be blue, not green"></textarea>
+	const classes = ['card', ...clip.flags.map((flag) => `flag-${flag}`)].join(' ');
+	return `<article class="${classes}" id="clip-${position}" aria-labelledby="${titleId}">
+<h3 id="${titleId}">${escapeHtml(clip.heading)}</h3>
+<p>${escapeHtml(clip.description)}</p>${clip.camera ? `<p class="muted">Camera: ${escapeHtml(clip.camera)}</p>` : ''}
+${media}${clip.qa ? qaBlock(clip.qa) : ''}${sheet}
+<details><summary>Prompt sent to the model</summary><pre>${escapeHtml(clip.prompt)}</pre></details>${earlierTakes(clip)}
+<input type="hidden" name="${field('clip', position)}" value="${escapeHtml(clip.key)}">
+<fieldset class="decision"><legend>Decision on ${escapeHtml(clip.heading)}</legend><div class="choices">${radio(position, 'approve', 'Approve')}${radio(position, 'reject', 'Reject')}${radio(position, 'undecided', 'Leave undecided', true)}</div></fieldset>
+<label for="note-${position}">Note for the next take, sent when you reject (up to ${clip.noteLimit} characters)</label>
+<textarea id="note-${position}" name="${field('note', position)}" rows="2" maxlength="${clip.noteLimit}" placeholder="e.g. the mug must be blue, not green"></textarea>
 <fieldset><legend>What is wrong</legend><div class="choices">${tags}</div></fieldset>
+</article>`;
+}
+
+function scene(view: BoardSceneView): string {
+	const titleId = `scene-${view.index}-title`;
+	const passed = view.clips.filter((clip) => clip.passedQa).length;
+	const approve = passed
+		? `<button type="submit" name="${REVIEW_FORM.action}" value="${REVIEW_FORM.approvePassedIn(view.index)}" class="secondary">Approve the ${passed} that passed QA in this scene</button>`
+		: '';
+	return `<section class="scene" aria-labelledby="${titleId}">
+<h2 id="${titleId}">${escapeHtml(view.heading)}</h2>
+<div class="cards">${view.clips.map(clipCard).join('\n')}</div>
+<div class="scene-end"><p class="scene-tally"><span class="count"></span> of ${view.clips.length} decided in this scene</p>${approve}</div>
 </section>`;
 }
 
+function filter(view: BoardView): string {
+	const option = (id: string, label: string, checked = false) =>
+		`<label><input type="radio" name="show" id="show-${id}"${checked ? ' checked' : ''}> ${escapeHtml(label)}</label>`;
+	return `<nav aria-label="Filter the board"><fieldset class="filter"><legend>Show</legend><div class="choices">${option('all', `Every clip (${view.clipCount})`, true)}${option('undecided', 'Not decided yet')}${view.filters
+		.map((entry) => option(entry.flag, `${entry.name} (${entry.count})`))
+		.join('')}</div></fieldset></nav>`;
+}
+
 /**
- * The buttons stay in reach at the bottom of the screen. "Submit decisions" comes first because
- * pressing Enter in the name field submits with the form's first button.
+ * The page. The filter sits outside the form, so it is never submitted. The form's first submit
+ * button is a disabled one: pressing Enter in a field (or on a radio button) submits a form with
+ * its first button, and a half-decided board should only go when the editor presses a button.
  */
 export function renderBoard(view: BoardView, nonce: string): string {
-	const body = `<form method="post" action="${escapeHtml(view.submitUrl)}">
-<header><h1>${escapeHtml(view.title)}</h1><span class="meta">${escapeHtml(view.subtitle)}. ${escapeHtml(view.undecidedNote)}</span>
-<input type="text" name="reviewer" placeholder="Your name" aria-label="Your name" maxlength="120" autocomplete="name" class="reviewer"></header>
-<main>${view.clips.map(clipCard).join('\n')}</main>
-<footer><button type="submit" name="action" value="submit">Submit decisions</button><button type="submit" name="action" value="approvePassed" class="secondary">Approve all that passed QA</button></footer></form>`;
+	const body = `<header><h1>${escapeHtml(view.title)}</h1><p class="meta">${escapeHtml(view.subtitle)}. ${escapeHtml(view.undecidedNote)}</p></header>
+${filter(view)}
+<form method="post" action="${escapeHtml(view.submitUrl)}">
+<button type="submit" disabled hidden aria-hidden="true" tabindex="-1">Nothing</button>
+<input type="hidden" name="${REVIEW_FORM.round}" value="${escapeHtml(view.round)}">
+<main>${view.scenes.map(scene).join('\n')}</main>
+<footer><p class="tally"><span class="decided"></span> decided, <span class="undecided"></span> to decide</p>
+<label for="reviewer" class="who">Your name</label><input type="text" id="reviewer" name="${REVIEW_FORM.reviewer}" maxlength="120" autocomplete="name" class="reviewer">
+<button type="submit" name="${REVIEW_FORM.action}" value="${REVIEW_FORM.submit}">Submit decisions</button>${view.passedCount ? `<button type="submit" name="${REVIEW_FORM.action}" value="${REVIEW_FORM.approvePassed}" class="secondary">Approve all ${view.passedCount} that passed QA</button>` : ''}</footer></form>`;
 	return page(view.title, nonce, body);
 }

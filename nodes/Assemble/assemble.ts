@@ -2,6 +2,7 @@ import { promises as fs } from 'fs';
 import type { IBinaryData, IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import path from 'path';
 
+import { cutFileBase } from '../../core/assembly/decisionsExport';
 import { groupPipelines, selectTakes, unknownOverrides } from '../../core/assembly/selection';
 import {
 	AssemblyInputError,
@@ -9,7 +10,6 @@ import {
 	type PipelineCut,
 } from '../../core/assembly/types';
 import { InvalidInputError } from '../../core/failures';
-import { slugify } from '../../core/ids';
 import { parseShotItem } from '../../core/shotItems';
 import { assembleCut, type AssembledCut } from '../../edges/ffmpeg/assembly';
 import { fileToBinary, writeBinaryToFile } from '../shared/binary';
@@ -72,7 +72,7 @@ async function outputBinaries(
 	title: string,
 	workDir: string,
 ) {
-	const base = slugify(title, 'cut');
+	const base = cutFileBase(title);
 	const { files } = assembled;
 	const fromFile = (file: string, name: string, mimeType: string) =>
 		fileToBinary(context, path.join(workDir, file), name, mimeType);
@@ -96,6 +96,7 @@ async function outputBinaries(
 		['otio', files.otio, `${base}.otio`, 'application/json'],
 		['report', files.reportJson, `${base}-report.json`, 'application/json'],
 		['reportHtml', files.reportHtml, `${base}-report.html`, 'text/html'],
+		['decisions', files.decisions, assembled.report.decisions.fileName, 'application/x-ndjson'],
 	];
 	for (const [property, file, name, mimeType] of documents) {
 		binary[property] = await fromFile(file, name, mimeType);

@@ -17,6 +17,7 @@ import type { MediaFile, ScoringSubject } from '../../core/scoring/scorer';
 import { newestClip, requireTakeClip } from '../../core/shotItems';
 import type { ShotItem, Take } from '../../core/types';
 import { ffmpegMediaReader } from '../../edges/ffmpeg/frameSampling';
+import { ffmpegEvidenceMedia } from '../../edges/ffmpeg/stills';
 import { geminiDriftJudge } from '../../edges/google/driftJudge';
 import { offlineVision } from '../../edges/vision/humanModels';
 import { requireBinary, writeBinaryToFile } from '../shared/binary';
@@ -29,6 +30,7 @@ import {
 	type DriftScoreSettings,
 } from './settings';
 import { makeWorkFolder } from '../shared/workFolders';
+import { withEvidence } from './evidence';
 
 /** Outputs in the three-output layout; the one-output layout sends everything to the first. */
 const OUTPUT = { pass: 0, review: 1, regenerate: 2 } as const;
@@ -152,6 +154,10 @@ async function jobScorer(
 	items: Array<ShotItem | undefined>,
 	workDir: string,
 ): Promise<(job: Job) => Promise<{ output: number; data: INodeExecutionData }>> {
+	const vision = offlineVision(
+		settings.offlineChecks,
+		'switched off (Offline Character and Prop Checks: Off)',
+	);
 	const scorers = driftScorers({
 		technical: settings.technical,
 		look: settings.look,
@@ -159,12 +165,10 @@ async function jobScorer(
 			settings.judgeModel !== undefined
 				? geminiDriftJudge(await googleClientFor(context), settings.judgeModel, sleep)
 				: undefined,
-		offline: offlineVision(
-			settings.offlineChecks,
-			'switched off (Offline Character and Prop Checks: Off)',
-		),
+		offline: vision,
 	});
 	const media = ffmpegMediaReader();
+	const evidenceMedia = ffmpegEvidenceMedia();
 	const previousOf = previousClips(context, items);
 	// The shots of the input with a clip, for the look the pipeline has established.
 	const batch = items.flatMap((item, itemIndex) =>
@@ -262,41 +266,46 @@ async function jobScorer(
 					`the clip of ${look.description}`,
 				));
 		}
-		const { report, contactSheet } = await scoreDrift(
-			{
-				bible: item.bible,
-				shot: item.shot,
-				clip: await fileFor(
-					itemIndex,
-					property,
-					binary,
-					`the clip of ${item.shot.id} take ${take.attempt} (binary "${property}")`,
-				),
-				expectAudio:
-					settings.expectAudio ?? Boolean(findVideoModel(take.model || item.model)?.nativeAudio),
-				previousClip:
-					previous &&
-					(await fileFor(
-						previous.itemIndex,
-						previous.property,
-						previous.binary,
-						`the clip of the previous shot (item ${previous.itemIndex}, binary "${previous.property}")`,
-					)),
-				previousSettled: previous?.approved,
-				look:
-					look && lookFile
-						? { file: lookFile, kind: look.kind, description: look.description }
-						: undefined,
-				references,
-			},
-			{
-				scorers,
-				media,
-				thresholds: itemSettings.thresholds,
-				contactSheet: settings.contactSheet,
-			},
-		);
+		const subject: ScoringSubject = {
+			bible: item.bible,
+			shot: item.shot,
+			clip: await fileFor(
+				itemIndex,
+				property,
+				binary,
+				`the clip of ${item.shot.id} take ${take.attempt} (binary "${property}")`,
+			),
+			expectAudio:
+				settings.expectAudio ?? Boolean(findVideoModel(take.model || item.model)?.nativeAudio),
+			previousClip:
+				previous &&
+				(await fileFor(
+					previous.itemIndex,
+					previous.property,
+					previous.binary,
+					`the clip of the previous shot (item ${previous.itemIndex}, binary "${previous.property}")`,
+				)),
+			previousSettled: previous?.approved,
+			look:
+				look && lookFile
+					? { file: lookFile, kind: look.kind, description: look.description }
+					: undefined,
+			references,
+		};
+		const { report: scored, contactSheet } = await scoreDrift(subject, {
+			scorers,
+			media,
+			thresholds: itemSettings.thresholds,
+			contactSheet: settings.contactSheet,
+		});
 		const outputBinary = { ...(context.getInputData()[itemIndex].binary ?? {}) };
+		// Review board pictures (issue 18): the poster frame and the pictures beside the findings,
+		// stored on the item and named in the report (nodes/DriftScore/evidence.ts).
+		const report = await withEvidence(context, subject, scored, take, outputBinary, {
+			media: evidenceMedia,
+			passThreshold: itemSettings.thresholds.pass,
+			vision: 'models' in vision ? () => vision.models().catch(() => undefined) : undefined,
+		});
 		if (contactSheet) {
 			outputBinary[CONTACT_SHEET_PROPERTY] = await context.helpers.prepareBinaryData(
 				contactSheet,

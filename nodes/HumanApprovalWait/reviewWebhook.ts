@@ -9,19 +9,21 @@ import type {
 import { Readable } from 'stream';
 import { pipeline } from 'stream/promises';
 
-import { InvalidInputError } from '../../core/failures';
+import { describeError, InvalidInputError } from '../../core/failures';
 import {
 	applyReview,
 	boardEntries,
 	needsReview,
 	parseReviewSubmission,
 	reviewRoundOf,
+	type FormFields,
 	type ReviewScope,
 } from '../../core/review';
 import { parseShotItem } from '../../core/shotItems';
 import type { ShotItem } from '../../core/types';
 import { renderBoard } from '../../edges/review-page/board';
-import { renderNotice, reviewPageCsp } from '../../edges/review-page/html';
+import { renderNotice, renderRefusal, reviewPageCsp } from '../../edges/review-page/html';
+import { mediaHeaders, servedMediaType } from '../../edges/review-page/media';
 import { toNodeError } from '../shared/errors';
 import { readBatch } from './batch';
 import { buildBoardView } from './boardView';
@@ -29,10 +31,11 @@ import { routeToOutputs } from './routing';
 import { readHumanApprovalWaitSettings } from './settings';
 
 /**
- * Everything the signed review link serves. GET requests (the board, clips, contact sheets) never
- * resume the execution; only a valid POST of the board's form does. Nothing is written anywhere
- * before `webhook()` returns: n8n guards against two simultaneous submissions, and a refused
- * submission leaves the execution waiting.
+ * Everything the signed review link serves. GET requests (the board, clips, pictures) never
+ * resume the execution; only a well-formed POST of this round's board form does, once. Anything
+ * else is answered with a short page and leaves the execution waiting: `webhook()` never throws,
+ * since n8n resumes an execution whose waiting webhook threw, with the error, and the review
+ * would be over. Nothing is written anywhere before `webhook()` returns.
  */
 
 interface HttpResponse {
@@ -89,13 +92,12 @@ async function* byteRange(source: Readable, start: number, end: number): AsyncGe
 async function sendMedia(
 	context: IWebhookFunctions,
 	binary: IBinaryData,
+	type: NonNullable<ReturnType<typeof servedMediaType>>,
 	range: string | undefined,
 ): Promise<IWebhookResponseData> {
 	const response = context.getResponseObject() as unknown as HttpResponse & NodeJS.WritableStream;
-	response.setHeader('Content-Type', binary.mimeType);
+	for (const [name, value] of Object.entries(mediaHeaders(type))) response.setHeader(name, value);
 	response.setHeader('Accept-Ranges', 'bytes');
-	response.setHeader('Cache-Control', 'private, max-age=3600');
-	response.setHeader('X-Content-Type-Options', 'nosniff');
 	if (!binary.id) {
 		const bytes = Buffer.from(binary.data, 'base64');
 		response.setHeader('Content-Length', String(bytes.length));
@@ -139,7 +141,7 @@ async function sendMedia(
 	return streamTo(response, await open(0, size - 1));
 }
 
-/** One clip or contact sheet of the board: only its own item is read, however large the batch. */
+/** One clip or picture of the board: only its own item is read, however large the batch. */
 async function serveMedia(
 	context: IWebhookFunctions,
 	inputs: INodeExecutionData[],
@@ -151,15 +153,70 @@ async function serveMedia(
 	const input = inputs[Number(query.item)];
 	const binary = input?.binary?.[query.property];
 	const item = binary ? readItem(input.json) : undefined;
+	const response = context.getResponseObject() as unknown as HttpResponse;
 	if (!binary || !item || !needsReview(item, scope)) {
 		return sendHtml(
-			context.getResponseObject() as unknown as HttpResponse,
+			response,
 			404,
 			renderNotice('Not found', 'This clip is not on the board.', nonce),
 			nonce,
 		);
 	}
-	return sendMedia(context, binary, range);
+	const type = servedMediaType(binary.mimeType);
+	if (!type) {
+		return sendHtml(
+			response,
+			415,
+			renderNotice(
+				'Not shown',
+				'This file is not a clip or a picture the review board shows (MP4 video, PNG, JPEG or WebP).',
+				nonce,
+			),
+			nonce,
+		);
+	}
+	return sendMedia(context, binary, type, range);
+}
+
+/**
+ * Submissions this process has let resume, by execution and round. n8n runs `webhook()` for every
+ * request that arrives while the execution waits, and when two of them resume it, the second
+ * gets a raw 500 ("already being resumed"): the first valid submission claims the round, the
+ * others get a calm "already decided". After the resume n8n answers for itself (409 while the
+ * execution runs, "No action required" once it has finished). A claim is kept a minute, long
+ * enough to cover the moment before n8n marks the execution running.
+ */
+const claimedRounds = new Map<string, number>();
+const CLAIM_MS = 60_000;
+
+function claimRound(key: string, now = Date.now()): boolean {
+	for (const [claimed, at] of claimedRounds) if (now - at > CLAIM_MS) claimedRounds.delete(claimed);
+	if (claimedRounds.has(key)) return false;
+	claimedRounds.set(key, now);
+	return true;
+}
+
+const FORM_TYPE = 'application/x-www-form-urlencoded';
+
+/**
+ * The fields of a submitted form, in order, a name once per value; undefined when the request is
+ * not a form. The raw body is read where n8n kept it: its parsed body keeps at most 1,000 fields,
+ * which would cut a large board short.
+ */
+function formFieldsOf(
+	context: IWebhookFunctions,
+	request: { headers: Record<string, string | undefined>; rawBody?: unknown },
+): FormFields | undefined {
+	const contentType = (request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+	if (contentType !== FORM_TYPE) return undefined;
+	if (Buffer.isBuffer(request.rawBody))
+		return [...new URLSearchParams(request.rawBody.toString('utf8'))];
+	return Object.entries(context.getBodyData()).flatMap(([name, value]) =>
+		(Array.isArray(value) ? value : [value]).map((entry): [string, string] => [
+			name,
+			String(entry),
+		]),
+	);
 }
 
 /** An item as a shot item, or undefined when it cannot be read (Continue On Fail let it through). */
@@ -172,13 +229,40 @@ function readItem(json: unknown): ShotItem | undefined {
 }
 
 export async function reviewWebhook(context: IWebhookFunctions): Promise<IWebhookResponseData> {
+	const nonce = randomBytes(12).toString('base64');
+	const response = context.getResponseObject() as unknown as HttpResponse;
+	try {
+		return await answerRequest(context, response, nonce);
+	} catch (error) {
+		context.logger.error(`Review link: ${describeError(error)}`, { error });
+		if (response.headersSent) {
+			response.end();
+			return { noWebhookResponse: true };
+		}
+		return sendHtml(
+			response,
+			500,
+			renderNotice(
+				'Something went wrong',
+				'Nothing was decided and the review is still open: reload the page and try again. The n8n log says what went wrong.',
+				nonce,
+			),
+			nonce,
+		);
+	}
+}
+
+async function answerRequest(
+	context: IWebhookFunctions,
+	response: HttpResponse,
+	nonce: string,
+): Promise<IWebhookResponseData> {
 	const request = context.getRequestObject() as unknown as {
 		method: string;
 		query: Record<string, string>;
 		headers: Record<string, string | undefined>;
+		rawBody?: unknown;
 	};
-	const response = context.getResponseObject() as unknown as HttpResponse;
-	const nonce = randomBytes(12).toString('base64');
 	const settings = readHumanApprovalWaitSettings(context);
 	const inputs = context.evaluateExpression(
 		'{{ $input.all() }}',
@@ -222,19 +306,43 @@ export async function reviewWebhook(context: IWebhookFunctions): Promise<IWebhoo
 		return sendHtml(response, 200, renderBoard(view, nonce), nonce);
 	}
 
+	if (query.view !== 'submit') {
+		return sendHtml(
+			response,
+			400,
+			renderNotice(
+				'Not a submission',
+				"This link does not take decisions; they are sent with the board's own buttons.",
+				nonce,
+			),
+			nonce,
+		);
+	}
+	const fields = formFieldsOf(context, request);
 	let submission;
 	try {
-		submission = parseReviewSubmission(context.getBodyData(), entries);
-	} catch (error) {
-		if (error instanceof InvalidInputError) {
-			return sendHtml(
-				response,
-				400,
-				renderNotice('Submission refused', `${error.message}. ${error.hint ?? ''}`, nonce),
-				nonce,
+		if (!fields) {
+			throw new InvalidInputError(
+				[{ path: 'the request', message: "is not the review board's form" }],
+				'Open the review link and decide the clips on the board.',
 			);
 		}
-		throw toNodeError(context.getNode(), error);
+		submission = parseReviewSubmission(fields, { round: query.round, entries });
+	} catch (error) {
+		if (!(error instanceof InvalidInputError)) throw toNodeError(context.getNode(), error);
+		return sendHtml(response, 400, renderRefusal(error.problems, error.hint ?? '', nonce), nonce);
+	}
+	if (!claimRound(`${context.getExecutionId()}:${query.round}`)) {
+		return sendHtml(
+			response,
+			200,
+			renderNotice(
+				'Already decided',
+				'These clips were decided a moment ago, from this page or another: the decisions that arrived first count. You can close this page.',
+				nonce,
+			),
+			nonce,
+		);
 	}
 	const routed = applyReview(items, entries, submission, { undecided: settings.undecided });
 	const approvedCount = routed.approved.filter((entry) =>

@@ -5,7 +5,7 @@ import { InvalidInputError } from '../../core/failures';
 import { planCorrection, type CorrectionMode } from '../../core/corrections';
 import type { NewAttempt, TakeOrigin } from '../../core/generationScheduler';
 import { checkVideoRequest, estimateCostUsd, getVideoModel, type Backend } from '../../core/models';
-import { compilePrompt, withCorrections } from '../../core/prompt';
+import { compilePrompt } from '../../core/prompt';
 import type { ShotItem } from '../../core/types';
 import type { InlineMedia, ReferenceImage, VideoRequest } from '../../core/videoJobs';
 import { binaryToBase64, requireBinary } from '../shared/binary';
@@ -75,16 +75,16 @@ export async function planRequest(
 	const durationSeconds = settings.durationSeconds ?? item.shot.durationSeconds;
 	const resolution = settings.resolution ?? item.bible.style.resolution;
 
+	if (settings.customPrompt === '')
+		throw new InvalidInputError([{ path: 'customPrompt', message: 'is empty' }]);
+	// Corrections are fitted into the model's limit: editors' notes never stop a generation.
 	const compiled = compilePrompt(item.shot, item.bible, item.correctiveNotes, {
+		maxPromptTokens: model.maxPromptTokens,
 		shotCount: item.shotCount,
 		extraNegativePrompt: settings.extraNegativePrompt,
+		customPrompt: settings.customPrompt,
 	});
-	let prompt = compiled.prompt;
-	if (settings.customPrompt !== undefined) {
-		if (!settings.customPrompt)
-			throw new InvalidInputError([{ path: 'customPrompt', message: 'is empty' }]);
-		prompt = withCorrections(settings.customPrompt, compiled);
-	}
+	const { prompt } = compiled;
 
 	const correction = planCorrection(item, model.id, shotContext.correctionMode);
 	const referenceImages: ReferenceImage[] = [];

@@ -8,6 +8,7 @@ import { chromium } from 'playwright-core';
 import type { ShotItem } from '../../core/types';
 import { probeMedia, runFfmpeg } from '../../edges/ffmpeg/ffmpeg';
 import { skimagePhotos } from '../../google-api-standin/samplePhotos';
+import { editedBoardForm } from '../helpers/reviewItems';
 import { submissionsTo } from '../integration/helpers';
 import {
 	nodeOutput,
@@ -164,6 +165,7 @@ async function submitFilmForm(formPath: string, values: string[]) {
 interface Board {
 	link: string;
 	action: string;
+	html: string;
 	clips: Array<{ position: string; key: string; video?: string }>;
 }
 
@@ -173,26 +175,32 @@ async function openBoard(link: string): Promise<Board> {
 	const html = String(page.data);
 	const unescape = (text: string) => text.replace(/&amp;/g, '&');
 	const clips = [
-		...html.matchAll(/<section class="card[^"]*" id="clip-(\d+)">[\s\S]*?<\/section>/g),
+		...html.matchAll(/<article class="card[^"]*" id="clip-(\d+)"[\s\S]*?<\/article>/g),
 	].map((section) => ({
 		position: section[1],
 		key: unescape(/name="clip-\d+" value="([^"]+)"/.exec(section[0])![1]),
 		video: /<video[^>]*src="([^"]+)"/.exec(section[0])?.[1],
 	}));
-	return { link, action: unescape(/<form method="post" action="([^"]+)"/.exec(html)![1]), clips };
+	return {
+		link,
+		action: unescape(/<form method="post" action="([^"]+)"/.exec(html)![1]),
+		html,
+		clips,
+	};
 }
 
 async function submit(
 	board: Board,
 	decide: (key: string) => { decision: 'approve' | 'reject'; note?: string },
 ): Promise<void> {
-	const form = new URLSearchParams({ reviewer: 'Test Editor', action: 'submit' });
+	// The whole form, as the browser sends it: the board takes nothing less.
+	const changes: Record<string, string> = { reviewer: 'Test Editor' };
 	for (const clip of board.clips) {
 		const { decision, note } = decide(clip.key);
-		form.set(`clip-${clip.position}`, clip.key);
-		form.set(`decision-${clip.position}`, decision);
-		if (note) form.set(`note-${clip.position}`, note);
+		changes[`decision-${clip.position}`] = decision;
+		if (note) changes[`note-${clip.position}`] = note;
 	}
+	const form = new URLSearchParams(editedBoardForm(board.html, changes));
 	const response = await n8n.api.followUrl(`${n8n.baseUrl}${board.action}`, {
 		method: 'POST',
 		body: form.toString(),

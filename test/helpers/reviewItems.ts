@@ -1,6 +1,10 @@
+import type { INodeExecutionData, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+
 import { takeIdFor } from '../../core/ids';
 import { createShotItems } from '../../core/shotItems';
 import type { DriftRoute, ShotItem, ShotStatus, Take } from '../../core/types';
+import { HumanApprovalWait } from '../../nodes/HumanApprovalWait/HumanApprovalWait.node';
+import { mockSignedResumeUrl } from './mockNodeContext';
 import { cafeSpec } from './specs';
 
 /**
@@ -65,4 +69,152 @@ export function reviewBatch(setups: ShotSetup[]): ShotItem[] {
 		);
 		return { ...item, status: setup.status, takes };
 	});
+}
+
+/** What a browser posts for one clip of the board; fields left out keep the page's defaults. */
+export interface ClipFields {
+	decision?: string;
+	note?: string;
+	tags?: string[];
+}
+
+/**
+ * The board's form as a browser submits it: the round, every clip's hidden id, its radio (starting
+ * on "undecided"), its note (empty unless typed) and checked tags, the name field and the button.
+ */
+export function boardSubmission(
+	entries: ReadonlyArray<{ key: string }>,
+	round: string,
+	perClip: ClipFields[] = [],
+	{ reviewer = 'Ana', action = 'submit' }: { reviewer?: string; action?: string } = {},
+): Array<[string, string]> {
+	return [
+		['round', round],
+		['reviewer', reviewer],
+		...entries.flatMap((entry, position): Array<[string, string]> => {
+			const clip = perClip[position] ?? {};
+			return [
+				[`clip-${position}`, entry.key],
+				[`decision-${position}`, clip.decision ?? 'undecided'],
+				[`note-${position}`, clip.note ?? ''],
+				...(clip.tags ?? []).map((tag): [string, string] => [`tags-${position}`, tag]),
+			];
+		}),
+		['action', action],
+	];
+}
+
+export interface WebhookRequest {
+	method: 'GET' | 'POST';
+	query: Record<string, string>;
+	/** A form as a browser posts it (URL-encoded). */
+	form?: Array<[string, string]>;
+	/** Any other body, with its content type. */
+	body?: { type: string; text: string };
+	headers?: Record<string, string>;
+	executionId?: string;
+}
+
+export interface SentResponse {
+	status: number;
+	headers: Record<string, string>;
+	body: string;
+}
+
+/**
+ * One request on a waiting Human Approval Wait's link, through the node's `webhook()` with n8n's
+ * webhook context as the waiting webhook gives it: the body read raw (as n8n keeps it) and parsed
+ * as n8n parses a form. `sent` is what the node wrote to the response itself.
+ */
+export function webhookCall(
+	inputs: INodeExecutionData[],
+	parameters: Record<string, unknown>,
+	request: WebhookRequest,
+): { answer: Promise<IWebhookResponseData>; sent: SentResponse } {
+	const sent: SentResponse = { status: 0, headers: {}, body: '' };
+	const response = {
+		status: (code: number) => ((sent.status = code), response),
+		setHeader: (name: string, value: string) => {
+			// Node's http refuses header values with line breaks; so does this mock.
+			if (/[\r\n]/.test(value)) throw new TypeError(`Invalid character in header "${name}"`);
+			sent.headers[name.toLowerCase()] = value;
+		},
+		end: (body: unknown = '') => (sent.body = String(body)),
+	};
+	const text = request.form
+		? new URLSearchParams(request.form).toString()
+		: (request.body?.text ?? '');
+	const type = request.form ? 'application/x-www-form-urlencoded' : request.body?.type;
+	const raw = Buffer.from(text);
+	const context = {
+		getRequestObject: () => ({
+			method: request.method,
+			query: request.query,
+			headers: { ...(type ? { 'content-type': type } : {}), ...request.headers },
+			...(raw.length ? { rawBody: raw } : {}),
+		}),
+		getResponseObject: () => response,
+		evaluateExpression: () => inputs,
+		getNodeParameter: (name: string, fallback: unknown) => parameters[name] ?? fallback,
+		getSignedResumeUrl: mockSignedResumeUrl,
+		getBodyData: () => Object.fromEntries(new URLSearchParams(text)),
+		getExecutionId: () => request.executionId ?? 'execution-1',
+		getNode: () => ({ name: 'Human Approval Wait' }),
+		logger: { error: () => undefined },
+	} as unknown as IWebhookFunctions;
+	return { answer: new HumanApprovalWait().webhook.call(context), sent };
+}
+
+const ENTITIES: Record<string, string> = {
+	'&amp;': '&',
+	'&quot;': '"',
+	'&lt;': '<',
+	'&gt;': '>',
+	'&#39;': "'",
+};
+const unescapeHtml = (text: string) =>
+	text.replace(/&(amp|quot|lt|gt|#39);/g, (entity) => ENTITIES[entity]);
+
+/**
+ * The fields a browser submits from a review board's form as served, before anyone touches it:
+ * hidden inputs, checked radios and checkboxes, text fields and textareas (the pressed button's
+ * `action` is added by whoever submits). Controls outside the form (the filter) are not sent.
+ */
+export function boardFormFields(html: string): Array<[string, string]> {
+	const form = /<form [^>]*>([\s\S]*?)<\/form>/.exec(html)?.[1] ?? '';
+	const attribute = (tag: string, name: string) =>
+		new RegExp(`\\s${name}="([^"]*)"`).exec(tag)?.[1];
+	const fields: Array<[string, string]> = [];
+	for (const [tag, textareaBody] of [
+		...form.matchAll(/<input [^>]*>|<textarea [^>]*>([\s\S]*?)<\/textarea>/g),
+	].map((match) => [match[0], match[1]] as const)) {
+		const name = attribute(tag, 'name');
+		if (!name) continue;
+		if (tag.startsWith('<textarea')) {
+			fields.push([name, unescapeHtml(textareaBody ?? '')]);
+			continue;
+		}
+		const type = attribute(tag, 'type') ?? 'text';
+		if ((type === 'radio' || type === 'checkbox') && !/\schecked[\s>]/.test(tag)) continue;
+		fields.push([name, unescapeHtml(attribute(tag, 'value') ?? '')]);
+	}
+	return fields;
+}
+
+/**
+ * The board's form as a browser submits it after an editor's changes: `set` replaces a field's
+ * value (`decision-0`, `note-1`, `reviewer`), `tags` checks quick tags, `action` is the button.
+ */
+export function editedBoardForm(
+	html: string,
+	set: Record<string, string>,
+	{ tags = {}, action = 'submit' }: { tags?: Record<string, string[]>; action?: string } = {},
+): Array<[string, string]> {
+	const fields = boardFormFields(html).map(([name, value]): [string, string] => [
+		name,
+		set[name] ?? value,
+	]);
+	for (const [name, values] of Object.entries(tags))
+		for (const value of values) fields.push([name, value]);
+	return [...fields, ['action', action]];
 }

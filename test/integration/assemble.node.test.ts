@@ -3,6 +3,7 @@ import type { IBinaryData, IDataObject, INodeExecutionData } from 'n8n-workflow'
 import { tmpdir } from 'os';
 import path from 'path';
 
+import { parseDecisionLines } from '../../core/decisions';
 import type { ProductionReport } from '../../core/assembly/report';
 import type { ShotItem } from '../../core/types';
 import { probeMedia } from '../../edges/ffmpeg/ffmpeg';
@@ -200,6 +201,7 @@ describe('Assemble with real ffmpeg', () => {
 			otio: 'otio',
 			report: 'report',
 			reportHtml: 'reportHtml',
+			decisions: 'decisions',
 		});
 
 		const poster = await run.mock.readBinary(cut.binary!.poster);
@@ -238,6 +240,11 @@ describe('Assemble with real ffmpeg', () => {
 		});
 		expect(report.cut).toMatchObject({ video: 'copy', audio: 'copy', reencodeReasons: [] });
 		expect(await textOf(run, cut.binary!.reportHtml)).toContain('<h1>Morning Ritual</h1>');
+		// The decisions export the report names, as the calibration reads it.
+		expect(cut.binary!.decisions.fileName).toBe(report.decisions.fileName);
+		expect(parseDecisionLines(await textOf(run, cut.binary!.decisions), 'decisions').length).toBe(
+			report.decisions.records,
+		);
 	});
 
 	it('finishes with crossfades, a LUT, captions from dialogue, music and social loudness, in every rendition', async () => {

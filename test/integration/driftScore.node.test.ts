@@ -148,7 +148,12 @@ describe('Drift Score on stand-in clips', () => {
 					.map((change) => change.to),
 			).toEqual(['scored', 'approved']);
 			expect(reportOf(entry).route).toBe('pass');
-			expect(Object.keys(entry.binary!).sort()).toEqual(['clip', 'clip_take1', 'contactSheet']);
+			expect(Object.keys(entry.binary!).sort()).toEqual([
+				'clip',
+				'clip_take1',
+				'contactSheet',
+				'drift_take1_poster',
+			]);
 		});
 		expect(reportOf(outputs[0][1]).dimensions.continuity!.drift).toBeLessThan(0.15);
 		const sheet = await mock.readBinary(outputs[0][0].binary!.contactSheet);

@@ -1,6 +1,12 @@
 import { InvalidInputError } from '../../../core/failures';
 import { estimatePromptTokens } from '../../../core/models';
-import { compilePrompt, withCorrections } from '../../../core/prompt';
+import {
+	compilePrompt,
+	fitCorrections,
+	MAX_NOTE_CHARS,
+	MIN_NOTE_CHARS,
+	noteLimitFor,
+} from '../../../core/prompt';
 import { parseSceneSpec } from '../../../core/schema';
 import type { CorrectiveNote, SceneSpec, Shot } from '../../../core/types';
 import { rawSpec } from '../../fixtures/sceneSpec';
@@ -177,13 +183,18 @@ describe('compilePrompt', () => {
 			'Corrections from earlier takes: The mug must be blue, not green. Keep the camera still.',
 		);
 		expect(compiled.prompt.endsWith(`\n${compiled.corrections}`)).toBe(true);
-		expect(withCorrections('  A close-up of the mug ', compiled)).toBe(
-			`A close-up of the mug\n${compiled.corrections}`,
-		);
+		const custom = compilePrompt(shotById(source, 'pour'), source.bible, notes, {
+			customPrompt: '  A close-up of the mug ',
+		});
+		expect(custom.prompt).toBe(`A close-up of the mug\n${compiled.corrections}`);
 
 		const uncorrected = compilePrompt(shotById(source, 'pour'), source.bible);
 		expect(uncorrected.corrections).toBeUndefined();
-		expect(withCorrections('A close-up of the mug', uncorrected)).toBe('A close-up of the mug');
+		expect(
+			compilePrompt(shotById(source, 'pour'), source.bible, [], {
+				customPrompt: 'A close-up of the mug',
+			}).prompt,
+		).toBe('A close-up of the mug');
 	});
 
 	it('merges the negative prompt of the bible with the extra one, without duplicates', () => {
@@ -239,5 +250,89 @@ describe('compilePrompt', () => {
 		expect(() =>
 			compilePrompt(shotById(source, 'pour'), source.bible, [], { maxPromptTokens: 300 }),
 		).toThrow(expect.objectContaining({ firstPath: 'bible.characters' }));
+	});
+});
+
+describe('corrections within the prompt budget', () => {
+	const twoThousand = (word: string) =>
+		`${word} `.repeat(Math.ceil(2000 / (word.length + 1))).slice(0, 2000);
+
+	it('keeps two 2,000-character notes from stopping the next take: the newest first, within the limit', () => {
+		const source = spec();
+		const shot = shotById(source, 'pour');
+		const older = note(`Older: ${twoThousand('the mug must be blue')}`);
+		const newer = note(`Newer: ${twoThousand('keep the camera still')}`);
+		// Without a budget the prompt would be about 1,300 tokens, over Veo's 1,024.
+		const unbounded = compilePrompt(shot, source.bible, [older, newer]);
+		expect(unbounded.tokens).toBeGreaterThan(1024);
+
+		const fitted = compilePrompt(shot, source.bible, [older, newer], { maxPromptTokens: 1024 });
+		expect(fitted.tokens).toBeLessThanOrEqual(1024);
+		expect(estimatePromptTokens(fitted.prompt)).toBe(fitted.tokens);
+		const corrections = line(fitted.prompt, 'Corrections from earlier takes')!;
+		// The newest is kept from its start; the older one is shortened or left out.
+		expect(corrections).toContain('Newer: keep the camera still');
+		expect((fitted.correctionsShortened ?? 0) + (fitted.correctionsLeftOut ?? 0)).toBeGreaterThan(
+			0,
+		);
+		// Everything before the corrections is the spec, untouched.
+		expect(fitted.prompt.startsWith(compilePrompt(shot, source.bible).prompt)).toBe(true);
+	});
+
+	it('keeps the newest whole, shortens the older to their first words, then leaves the oldest out', () => {
+		const texts = ['first '.repeat(40), 'second '.repeat(40), 'third note', 'fourth note'];
+		const header = 'Corrections from earlier takes: ';
+		const whole = fitCorrections(texts, 10_000);
+		expect(whole).toEqual({
+			text: `${header}${texts.map((text) => `${text.trim()}.`).join(' ')}`,
+			shortened: 0,
+			leftOut: 0,
+		});
+
+		const tight = fitCorrections(texts, header.length + 130);
+		expect(tight.text!.length).toBeLessThanOrEqual(header.length + 130);
+		expect(tight.text).toMatch(/second second .*\u2026 Third note\. Fourth note\.$/i);
+		expect(tight).toMatchObject({ shortened: 1, leftOut: 1 });
+
+		// No room even for the newest whole: its start is kept.
+		const tiny = fitCorrections(['a very long note '.repeat(20)], header.length + 40);
+		expect(tiny.text!.length).toBeLessThanOrEqual(header.length + 40);
+		expect(tiny.text).toMatch(
+			/^Corrections from earlier takes: a very long note a very long note a\u2026$/,
+		);
+		expect(fitCorrections(['x'], header.length)).toEqual({ shortened: 0, leftOut: 1 });
+	});
+
+	it('names the spec, not the notes, when the spec alone is over the limit', () => {
+		const source = spec();
+		const shot = { ...shotById(source, 'pour'), description: 'Mya pours. '.repeat(200) };
+		expect(() =>
+			compilePrompt(shot, source.bible, [note('bluer mug')], { maxPromptTokens: 300 }),
+		).toThrow(expect.objectContaining({ firstPath: 'shot.description' }));
+		expect(() =>
+			compilePrompt(shotById(source, 'pour'), source.bible, [], {
+				maxPromptTokens: 100,
+				customPrompt: 'A long custom prompt. '.repeat(40),
+			}),
+		).toThrow(expect.objectContaining({ firstPath: 'customPrompt' }));
+	});
+
+	it("sizes the board's note to what the shot's prompt can hold under its model's limit", () => {
+		const source = spec();
+		const shot = shotById(source, 'pour');
+		expect(noteLimitFor(shot, source.bible, 'veo-3.1-fast-generate-001')).toBe(MAX_NOTE_CHARS);
+		const crowded = { ...shot, description: 'Mya pours coffee into the blue mug. '.repeat(90) };
+		const veoLimit = noteLimitFor(crowded, source.bible, 'veo-3.1-fast-generate-001');
+		expect(veoLimit).toBeLessThan(MAX_NOTE_CHARS);
+		expect(veoLimit).toBeGreaterThanOrEqual(MIN_NOTE_CHARS);
+		// A note of that length, flagged with every tag, fits the prompt whole.
+		const flagged = `${'n'.repeat(veoLimit)} (editor flagged: character, lighting, props, motion, other)`;
+		const compiled = compilePrompt(crowded, source.bible, [note(flagged)], {
+			maxPromptTokens: 1024,
+		});
+		expect(compiled.correctionsShortened).toBeUndefined();
+		expect(compiled.tokens).toBeLessThanOrEqual(1024);
+		// Gemini Omni takes longer prompts: the same shot leaves the whole note.
+		expect(noteLimitFor(crowded, source.bible, 'gemini-omni-1.2-flash')).toBe(MAX_NOTE_CHARS);
 	});
 });

@@ -3,18 +3,19 @@ import {
 	applyReview,
 	boardEntries,
 	boardPlaceOf,
+	boardScenes,
 	decideTimedOut,
 	needsReview,
+	noteLimitOf,
 	parseReviewSubmission,
 	reviewRoundId,
 	reviewRoundOf,
-	type BoardEntry,
 	type ClipDecision,
 	type ReviewSubmission,
 } from '../../../core/review';
 import { latestTake } from '../../../core/shotItems';
 import type { ShotItem } from '../../../core/types';
-import { reviewBatch, takeFor } from '../../helpers/reviewItems';
+import { boardSubmission, reviewBatch, takeFor, type ClipFields } from '../../helpers/reviewItems';
 
 const NOW = new Date('2026-03-01T12:00:00.000Z');
 
@@ -41,22 +42,6 @@ function submission(
 			]),
 		),
 	};
-}
-
-/** Board position n's form fields, as the page posts them. */
-function fields(
-	entries: BoardEntry[],
-	perClip: Array<Record<string, string | string[]>>,
-): Record<string, unknown> {
-	return Object.assign(
-		{},
-		...perClip.map((values, position) => ({
-			[`clip-${position}`]: entries[position].key,
-			...Object.fromEntries(
-				Object.entries(values).map(([name, value]) => [`${name}-${position}`, value]),
-			),
-		})),
-	);
 }
 
 describe('which clips go on the review board', () => {
@@ -146,84 +131,100 @@ describe('parseReviewSubmission', () => {
 		{ status: 'needs_review', route: 'pass' },
 	]);
 	const entries = boardEntries(items, 'needsReview');
+	const form = { round: 'round-1', entries };
+	const submit = (perClip: ClipFields[] = [], extra: { reviewer?: string; action?: string } = {}) =>
+		boardSubmission(entries, 'round-1', perClip, extra);
 
 	it("reads each clip's decision, trimmed note and tags, and the reviewer", () => {
 		const parsed = parseReviewSubmission(
-			{
-				...fields(entries, [
+			submit(
+				[
 					{ decision: 'approve' },
-					{ decision: 'reject', note: '  the mug must be blue  ', tags: ['props', 'lighting'] },
-					{ decision: 'undecided', tags: 'motion' },
-					{},
-				]),
-				reviewer: '  Ana  ',
-			},
-			entries,
+					{
+						decision: 'reject',
+						note: '  the mug must be blue\r\nand full  ',
+						tags: ['props', 'lighting'],
+					},
+					{ decision: 'undecided', tags: ['motion'] },
+				],
+				{ reviewer: '  Ana  ' },
+			),
+			form,
 		);
 		expect(parsed.reviewer).toBe('Ana');
-		expect(parsed.decisions.get(entries[0].key)).toEqual({
-			decision: 'approved',
-			note: '',
-			tags: [],
-		});
-		expect(parsed.decisions.get(entries[1].key)).toEqual({
-			decision: 'rejected',
-			note: 'the mug must be blue',
-			tags: ['props', 'lighting'],
-		});
-		expect(parsed.decisions.get(entries[2].key)).toEqual({
-			decision: 'undecided',
-			note: '',
-			tags: ['motion'],
-		});
-		// A clip whose radio was never posted is undecided.
-		expect(parsed.decisions.get(entries[3].key)).toEqual({
-			decision: 'undecided',
-			note: '',
-			tags: [],
-		});
+		expect([...parsed.decisions]).toEqual([
+			[entries[0].key, { decision: 'approved', note: '', tags: [] }],
+			[
+				entries[1].key,
+				{
+					decision: 'rejected',
+					note: 'the mug must be blue\nand full',
+					tags: ['props', 'lighting'],
+				},
+			],
+			[entries[2].key, { decision: 'undecided', note: '', tags: ['motion'] }],
+			[entries[3].key, { decision: 'undecided', note: '', tags: [] }],
+		]);
+		expect(parseReviewSubmission(submit([], { reviewer: '   ' }), form).reviewer).toBeUndefined();
 	});
 
-	it('caps what a person can type: notes at 2,000 characters, names at 120', () => {
-		const parsed = parseReviewSubmission(
-			{
-				...fields(entries.slice(0, 1), [{ decision: 'reject', note: 'x'.repeat(5000) }]),
-				reviewer: 'y'.repeat(500),
-			},
-			entries,
-		);
-		expect(parsed.decisions.get(entries[0].key)?.note).toHaveLength(2000);
-		expect(parsed.reviewer).toHaveLength(120);
-		expect(parseReviewSubmission({ reviewer: '   ' }, entries).reviewer).toBeUndefined();
-	});
-
-	it('refuses a decision for a clip that is not on this board, naming the field', () => {
+	it("takes notes as long as the shot's prompt has room for, counting a line break once", () => {
+		const limit = noteLimitOf(items[0]);
+		const lines = `${'x'.repeat(limit / 2 - 1)}\r\n${'y'.repeat(limit / 2)}`;
+		expect(
+			parseReviewSubmission(submit([{ note: lines }]), form).decisions.get(entries[0].key)?.note,
+		).toHaveLength(limit);
 		const error = refusalOf(() =>
-			parseReviewSubmission(
-				{ 'clip-0': 'other-pipeline.shot-09-take-1', 'decision-0': 'approve' },
-				entries,
-			),
+			parseReviewSubmission(submit([{ note: 'x'.repeat(limit + 1) }]), form),
 		);
 		expect(error.problems).toEqual([
 			{
+				path: 'note-0',
+				message: `is ${limit + 1} characters; this shot's prompt has room for ${limit}`,
+			},
+		]);
+		expect(
+			refusalOf(() => parseReviewSubmission(submit([], { reviewer: 'y'.repeat(121) }), form))
+				.problems,
+		).toEqual([{ path: 'reviewer', message: 'is 121 characters; the board takes 120' }]);
+	});
+
+	it('refuses a clip id that is not the one shown at its place, naming the field', () => {
+		const foreign = submit().map(([name, value]): [string, string] =>
+			name === 'clip-0' ? [name, 'other-pipeline.shot-09-take-1'] : [name, value],
+		);
+		const error = refusalOf(() => parseReviewSubmission(foreign, form));
+		expect(error.problems).toEqual([
+			{
 				path: 'clip-0',
-				message: 'names a clip that is not on this board (other-pipeline.shot-09-take-1)',
+				message:
+					'names "other-pipeline.shot-09-take-1", not the clip shown at this place on the board',
 			},
 		]);
 		expect(error.hint).toMatch(/Reload the review page/);
+
+		// Two clips swapped: each decision would land on the other clip.
+		const swapped = submit().map(([name, value]): [string, string] =>
+			name === 'clip-0'
+				? [name, entries[1].key]
+				: name === 'clip-1'
+					? [name, entries[0].key]
+					: [name, value],
+		);
 		expect(
-			refusalOf(() => parseReviewSubmission({ 'decision-5': 'approve' }, entries)).firstPath,
-		).toBe('clip-5');
+			refusalOf(() => parseReviewSubmission(swapped, form)).problems.map((p) => p.path),
+		).toEqual(['clip-0', 'clip-1']);
 	});
 
 	it('refuses a decision that is not approve, reject or undecided, and a tag that is not on the list', () => {
 		const error = refusalOf(() =>
 			parseReviewSubmission(
-				fields(entries.slice(0, 2), [
+				submit([
 					{ decision: 'approved' },
 					{ decision: 'reject', tags: ['props', 'colour'] },
+					{ tags: ['props', 'props'] },
 				]),
-				entries,
+				form,
 			),
 		);
 		expect(error.problems).toEqual([
@@ -232,21 +233,21 @@ describe('parseReviewSubmission', () => {
 				path: 'tags-1',
 				message: '"colour" is not one of character, lighting, props, motion, other',
 			},
+			{ path: 'tags-2', message: 'names a tag twice' },
 		]);
 	});
 
 	it('"approve all that passed" approves only undecided clips whose automatic QA passed', () => {
 		const parsed = parseReviewSubmission(
-			{
-				...fields(entries, [
-					{ decision: 'undecided', note: 'nice light', tags: 'other' },
+			submit(
+				[
+					{ decision: 'undecided', note: 'nice light', tags: ['other'] },
 					{ decision: 'undecided' },
 					{ decision: 'reject', note: 'wrong mug' },
-					{},
-				]),
-				action: 'approvePassed',
-			},
-			entries,
+				],
+				{ action: 'approvePassed' },
+			),
+			form,
 		);
 		expect(parsed.decisions.get(entries[0].key)).toEqual({
 			decision: 'approved',
@@ -263,15 +264,76 @@ describe('parseReviewSubmission', () => {
 		});
 		expect(parsed.decisions.get(entries[3].key)?.decision).toBe('approved');
 
-		const plainSubmit = parseReviewSubmission(
-			{ ...fields(entries, [{}, {}, {}, {}]), action: 'submit' },
-			entries,
-		);
+		const plainSubmit = parseReviewSubmission(submit(), form);
 		expect([...plainSubmit.decisions.values()].map((decision) => decision.decision)).toEqual([
 			'undecided',
 			'undecided',
 			'undecided',
 			'undecided',
+		]);
+	});
+
+	it('"approve all that passed" in one scene approves only that scene\'s clips', () => {
+		const located = reviewBatch([
+			{ status: 'needs_review', route: 'pass' },
+			{ status: 'needs_review', route: 'pass' },
+			{ status: 'needs_review', route: 'pass' },
+		]).map((item, index) => ({
+			...item,
+			shot: { ...item.shot, location: index < 2 ? 'kitchen' : 'garden' },
+		}));
+		const sceneEntries = boardEntries(located, 'needsReview');
+		expect(boardScenes(sceneEntries).map((scene) => scene.positions)).toEqual([[0, 1], [2]]);
+		const parsed = parseReviewSubmission(
+			boardSubmission(sceneEntries, 'r', [], { action: 'approvePassed-1' }),
+			{ round: 'r', entries: sceneEntries },
+		);
+		expect([...parsed.decisions.values()].map((decision) => decision.decision)).toEqual([
+			'undecided',
+			'undecided',
+			'approved',
+		]);
+		expect(
+			refusalOf(() =>
+				parseReviewSubmission(
+					boardSubmission(sceneEntries, 'r', [], { action: 'approvePassed-2' }),
+					{
+						round: 'r',
+						entries: sceneEntries,
+					},
+				),
+			).problems,
+		).toEqual([{ path: 'action', message: '"approvePassed-2" is no button of this board' }]);
+	});
+
+	it('refuses anything but the whole form of this round: empty, foreign, repeated, missing or stale fields', () => {
+		expect(refusalOf(() => parseReviewSubmission([], form)).problems).toEqual([
+			{ path: 'the request', message: "carries none of the review board's fields" },
+		]);
+		expect(refusalOf(() => parseReviewSubmission([['hello', 'world']], form)).problems).toEqual([
+			{ path: 'the request', message: "carries none of the review board's fields" },
+		]);
+		const withDuplicate: Array<[string, string]> = [...submit(), ['clip-0', entries[0].key]];
+		expect(refusalOf(() => parseReviewSubmission(withDuplicate, form)).problems).toEqual([
+			{ path: 'clip-0', message: 'is sent 2 times; the board sends it once' },
+		]);
+		const withoutNote = submit().filter(([name]) => name !== 'note-3');
+		expect(refusalOf(() => parseReviewSubmission(withoutNote, form)).problems).toEqual([
+			{ path: 'note-3', message: 'is missing' },
+		]);
+		const stale = submit().map(([name, value]): [string, string] =>
+			name === 'round' ? [name, 'round-0'] : [name, value],
+		);
+		expect(refusalOf(() => parseReviewSubmission(stale, form)).problems).toEqual([
+			{ path: 'round', message: 'belongs to another review round' },
+		]);
+		const extra: Array<[string, string]> = [
+			...submit(),
+			['clip-4', 'x'],
+			['<script>'.repeat(50), 'x'],
+		];
+		expect(refusalOf(() => parseReviewSubmission(extra, form)).problems).toEqual([
+			{ path: '"clip-4"', message: 'is not a field of this board (nor are 1 more)' },
 		]);
 	});
 });

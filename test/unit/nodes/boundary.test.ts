@@ -77,20 +77,29 @@ describe('every node leaves through one error boundary', () => {
 		expect((error as Error).message).toMatch(/credentials/);
 	});
 
-	it("Human Approval Wait: the review link's webhook fails as an n8n error too", async () => {
+	it("Human Approval Wait: the review link's webhook never throws; a failure is a 500 page and the review stays open", async () => {
+		// n8n resumes an execution whose waiting webhook threw: the review would be over, undecided.
+		const sent: { status?: number; body?: string } = {};
+		const logged: string[] = [];
+		const response = {
+			status: (code: number) => ((sent.status = code), response),
+			setHeader: () => undefined,
+			end: (body?: string) => (sent.body = body),
+		};
 		const context = {
 			getRequestObject: () => ({ method: 'GET', query: {}, headers: {} }),
-			getResponseObject: () => ({}),
+			getResponseObject: () => response,
 			getNodeParameter: (_name: string, fallback: unknown) => fallback,
 			evaluateExpression: () => {
 				throw new Error('the waiting items could not be loaded');
 			},
 			getNode: () => ({ name: 'Human Approval Wait' }),
+			logger: { error: (message: string) => logged.push(message) },
 		} as unknown as IWebhookFunctions;
-		const error = await new HumanApprovalWait().webhook
-			.call(context)
-			.catch((thrown: unknown) => thrown);
-		expect(error).toBeInstanceOf(NodeOperationError);
-		expect((error as Error).message).toBe('the waiting items could not be loaded');
+		const answer = await new HumanApprovalWait().webhook.call(context);
+		expect(answer).toEqual({ noWebhookResponse: true });
+		expect(sent.status).toBe(500);
+		expect(sent.body).toContain('the review is still open');
+		expect(logged).toEqual([expect.stringContaining('the waiting items could not be loaded')]);
 	});
 });

@@ -3,7 +3,6 @@ import {
 	WAIT_INDEFINITELY,
 	type IDataObject,
 	type INodeExecutionData,
-	type IWebhookFunctions,
 } from 'n8n-workflow';
 
 import { applyReview, boardEntries, reviewRoundId } from '../../../core/review';
@@ -11,12 +10,13 @@ import * as shotItems from '../../../core/shotItems';
 import type { ShotItem, ShotStatus } from '../../../core/types';
 import { HumanApprovalWait } from '../../../nodes/HumanApprovalWait/HumanApprovalWait.node';
 import { outputsFor, routeToOutputs } from '../../../nodes/HumanApprovalWait/routing';
+import { MOCK_RESUME_URL, mockNodeContext } from '../../helpers/mockNodeContext';
 import {
-	MOCK_RESUME_URL,
-	mockNodeContext,
-	mockSignedResumeUrl,
-} from '../../helpers/mockNodeContext';
-import { reviewBatch, type ShotSetup } from '../../helpers/reviewItems';
+	boardSubmission,
+	reviewBatch,
+	webhookCall,
+	type ShotSetup,
+} from '../../helpers/reviewItems';
 
 const WAITING = {
 	operation: 'sendAndWait',
@@ -327,26 +327,12 @@ function webhookRequest(
 	request: {
 		method: 'GET' | 'POST';
 		query: Record<string, string>;
-		body?: Record<string, unknown>;
+		/** A form as the browser posts it (URL-encoded), or any other body with its type. */
+		form?: Array<[string, string]>;
+		body?: { type: string; text: string };
 	},
 ) {
-	const sent = { status: 0, headers: {} as Record<string, string>, body: '' };
-	const response = {
-		status: (code: number) => ((sent.status = code), response),
-		setHeader: (name: string, value: string) => (sent.headers[name.toLowerCase()] = value),
-		end: (body = '') => (sent.body = body),
-	};
-	const context = {
-		getRequestObject: () => ({ method: request.method, query: request.query, headers: {} }),
-		getResponseObject: () => response,
-		evaluateExpression: () => inputs,
-		getNodeParameter: (name: string, fallback: unknown) =>
-			(WAITING as Record<string, unknown>)[name] ?? fallback,
-		getSignedResumeUrl: mockSignedResumeUrl,
-		getBodyData: () => request.body ?? {},
-		getNode: () => ({ name: 'Human Approval Wait' }),
-	} as unknown as IWebhookFunctions;
-	return { answer: new HumanApprovalWait().webhook.call(context), sent };
+	return webhookCall(inputs, WAITING, request);
 }
 
 describe('Human Approval Wait: malformed items', () => {
@@ -374,7 +360,7 @@ describe('Human Approval Wait: malformed items', () => {
 		const { sent, answer } = webhookRequest(items, { method: 'GET', query: { round } });
 		expect(await answer).toEqual({ noWebhookResponse: true });
 		expect(sent.status).toBe(200);
-		expect(sent.body.match(/<section class="card"/g)).toHaveLength(1);
+		expect(sent.body.match(/<article class="card/g)).toHaveLength(1);
 	});
 });
 
@@ -428,12 +414,12 @@ describe("Human Approval Wait: the review link's webhook", () => {
 		expect(page.sent.headers['content-security-policy']).toMatch(
 			/^default-src 'none'; style-src 'nonce-[^']+'/,
 		);
-		expect(page.sent.body.match(/<section class="card"/g)).toHaveLength(2);
+		expect(page.sent.body.match(/<article class="card/g)).toHaveLength(2);
 
 		const stale = webhookRequest(inputs, {
 			method: 'POST',
-			query: { round: 'an-earlier-round' },
-			body: { 'clip-0': entries[0].key, 'decision-0': 'approve' },
+			query: { round: 'an-earlier-round', view: 'submit' },
+			form: boardSubmission(entries, 'an-earlier-round', [{ decision: 'approve' }]),
 		});
 		expect(await stale.answer).toEqual({ noWebhookResponse: true });
 		expect(stale.sent.body).toContain('Already decided');
@@ -490,31 +476,31 @@ describe("Human Approval Wait: the review link's webhook", () => {
 	});
 
 	it('refuses a foreign clip with a 400 page and does not resume', async () => {
+		const form = boardSubmission(entries, round, [{ decision: 'approve' }]).map(
+			([name, value]): [string, string] =>
+				name === 'clip-0' ? [name, 'someone-else.shot-01-take-1'] : [name, value],
+		);
 		const refused = webhookRequest(inputs, {
 			method: 'POST',
-			query: { round },
-			body: { 'clip-0': 'someone-else.shot-01-take-1', 'decision-0': 'approve' },
+			query: { round, view: 'submit' },
+			form,
 		});
 		expect(await refused.answer).toEqual({ noWebhookResponse: true });
 		expect(refused.sent.status).toBe(400);
 		expect(refused.sent.body).toContain(
-			'names a clip that is not on this board (someone-else.shot-01-take-1)',
+			'clip-0: names &quot;someone-else.shot-01-take-1&quot;, not the clip shown at this place on the board',
 		);
 	});
 
 	it('resumes with each item on its output, and the unreadable item as an error on the last', async () => {
-		const body = {
-			'clip-0': entries[0].key,
-			'decision-0': 'approve',
-			'clip-1': entries[1].key,
-			'decision-1': 'reject',
-			'note-1': 'bluer mug',
-			reviewer: 'Ana',
-		};
+		const form = boardSubmission(entries, round, [
+			{ decision: 'approve' },
+			{ decision: 'reject', note: 'bluer mug' },
+		]);
 		const resumed = await webhookRequest(inputs, {
 			method: 'POST',
 			query: { round, view: 'submit' },
-			body,
+			form,
 		}).answer;
 		expect(resumed.webhookResponse).toContain('1 of 2 clips approved');
 		const [approved, rejected] = resumed.workflowData!;

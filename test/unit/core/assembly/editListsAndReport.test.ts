@@ -1,3 +1,4 @@
+import { decisionsOfCut, decisionsText } from '../../../../core/assembly/decisionsExport';
 import { buildCmx3600, buildOtio, type EditSource } from '../../../../core/assembly/editLists';
 import { planCut } from '../../../../core/assembly/plan';
 import { buildProductionReport } from '../../../../core/assembly/report';
@@ -5,6 +6,8 @@ import { renderReportHtml } from '../../../../core/assembly/reportHtml';
 import { selectTakes } from '../../../../core/assembly/selection';
 import { buildTimeline } from '../../../../core/assembly/timeline';
 import type { AssemblyOptions, ClipFacts } from '../../../../core/assembly/types';
+import { parseDecisionLines } from '../../../../core/decisions';
+import { decisionRecordOf, WAIT_LIMIT_REVIEWER } from '../../../../core/review';
 import type { ShotItem } from '../../../../core/types';
 import { assemblyOptions, pipelineItems } from '../../../helpers/assembly';
 import { edlShots, parseCmx3600, readOtioVideoTrack } from '../../../helpers/editLists';
@@ -274,5 +277,58 @@ describe('the production report', () => {
 		expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
 		expect(html).toContain('A mug &lt;img src=x onerror=alert(2)&gt; &amp; &quot;quotes&quot;');
 		expect(html).toContain('&lt;/details&gt;&lt;script&gt;alert(3)&lt;/script&gt;');
+	});
+});
+
+describe('the decisions export', () => {
+	it("holds every person's decision on a scored clip, once, as JSON lines the calibration reads; the report links it", () => {
+		const items = pipelineItems([
+			[{ route: 'pass' }],
+			[{ route: 'regenerate' }, { route: 'review', review: 'approved' }],
+			[{ route: 'review', review: 'rejected' }, { route: 'pass' }],
+			// Decided, but never scored: nothing to calibrate against.
+			[{ review: 'approved' }],
+		]);
+		// The same shot twice in the batch (a loop's duplicate) is one record per take.
+		const cut = selectTakes(
+			[...items, items[1]].map((item, itemIndex) => ({
+				itemIndex,
+				item,
+				binaryProperties: ['clip'],
+			})),
+			OPTIONS,
+		);
+		const records = decisionsOfCut(cut);
+		expect(records.map((record) => [record.shotId, record.takeId, record.decision])).toEqual([
+			['shot-02', 'shot-02-take-2', 'approved'],
+			['shot-03', 'shot-03-take-1', 'rejected'],
+		]);
+		expect(records[1]).toEqual({
+			pipelineId: items[2].pipelineId,
+			shotId: 'shot-03',
+			takeId: 'shot-03-take-1',
+			clipId: 'clip_take1',
+			drift: items[2].takes[0].drift,
+			decision: 'rejected',
+			tags: ['props'],
+			note: 'the mug is green',
+			reviewer: 'editor@example.com',
+			decidedAt: items[2].takes[0].review!.decidedAt,
+		});
+		const text = decisionsText(records);
+		expect(text.split('\n')).toHaveLength(3);
+		expect(parseDecisionLines(text, 'decisions.jsonl')).toEqual(records);
+
+		const report = reportFor(items);
+		expect(report.decisions).toEqual({ fileName: 'morning-ritual-decisions.jsonl', records: 2 });
+		expect(renderReportHtml(report)).toContain(
+			'<a href="morning-ritual-decisions.jsonl">morning-ritual-decisions.jsonl</a>: 2 decisions of people on scored clips',
+		);
+	});
+
+	it("leaves out the clips the wait limit decided: they are nobody's judgement", () => {
+		const [item] = pipelineItems([[{ route: 'review', review: 'approved' }]]);
+		item.takes[0].review!.reviewer = WAIT_LIMIT_REVIEWER;
+		expect(decisionRecordOf(item, item.takes[0])).toBeUndefined();
 	});
 });
