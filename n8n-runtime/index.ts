@@ -29,6 +29,7 @@ export * from './templates';
 export * from './chat';
 export * from './queue';
 export type { TreeUsage } from './guarded';
+export { launchChromium } from './browser';
 export { RuntimeStepError } from './run';
 export { abandonStarts, StartAbandonedError, stopEverything } from './lifecycle';
 export { n8nStartsSoFar, type StartRecord, type StartupTimings } from './starts';

@@ -1,8 +1,7 @@
 import { promises as fs } from 'fs';
 import path from 'path';
-import { chromium } from 'playwright-core';
 
-import { REPOSITORY_ROOT, startN8n, type WorkflowJson } from '../n8n-runtime';
+import { launchChromium, REPOSITORY_ROOT, startN8n, type WorkflowJson } from '../n8n-runtime';
 
 /**
  * `npx tsx scripts/template-pictures.ts`: imports every template into real n8n and photographs it
@@ -13,19 +12,7 @@ const PICTURES_DIR = path.join(REPOSITORY_ROOT, 'docs', 'templates');
 
 async function main(): Promise<void> {
 	const n8n = await startN8n({ standIn: true });
-	const browser = await chromium.launch({
-		executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-		args: [
-			'--headless',
-			'--no-sandbox',
-			'--disable-gpu',
-			'--disable-quic',
-			'--no-first-run',
-			'--disable-background-networking',
-			'--disable-component-update',
-			'--disable-sync',
-		],
-	});
+	const browser = await launchChromium();
 	try {
 		await n8n.api.createCredential({
 			name: 'Gemini API',

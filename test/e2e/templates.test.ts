@@ -3,14 +3,15 @@ import { createServer, type Server } from 'http';
 import type { AddressInfo } from 'net';
 import os from 'os';
 import path from 'path';
-import { chromium } from 'playwright-core';
 
 import type { ShotItem } from '../../core/types';
 import { probeMedia, runFfmpeg } from '../../edges/ffmpeg/ffmpeg';
 import { skimagePhotos } from '../../google-api-standin/samplePhotos';
 import { editedBoardForm } from '../helpers/reviewItems';
 import { submissionsTo } from '../integration/helpers';
+import { accessibilityViolations } from '../harness/accessibility';
 import {
+	launchChromium,
 	nodeOutput,
 	REPOSITORY_ROOT,
 	sleep,
@@ -34,16 +35,6 @@ import {
 jest.setTimeout(25 * 60_000);
 
 const OUTPUT_DIR = path.join(REPOSITORY_ROOT, 'test-output');
-const CHROMIUM_ARGS = [
-	'--headless',
-	'--no-sandbox',
-	'--disable-gpu',
-	'--disable-quic',
-	'--no-first-run',
-	'--disable-background-networking',
-	'--disable-component-update',
-	'--disable-sync',
-];
 const BRIEF =
 	'At dusk, Mya pours coffee into the blue mug and hands it to an old regular. She smiles as the street lights come on.';
 
@@ -390,10 +381,7 @@ describe('Coordinated film pipeline', () => {
 			async (board) => {
 				rejectedKey = board.clips[0].key;
 				mkdirSync(OUTPUT_DIR, { recursive: true });
-				const browser = await chromium.launch({
-					executablePath: '/usr/bin/chromium',
-					args: CHROMIUM_ARGS,
-				});
+				const browser = await launchChromium();
 				try {
 					const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
 					await page.goto(board.link);
@@ -420,6 +408,26 @@ describe('Coordinated film pipeline', () => {
 						path: path.join(OUTPUT_DIR, 'film-template-review.png'),
 						fullPage: true,
 					});
+					// A board with Drift Score's findings and pictures: accessible on a laptop in light
+					// mode and on a phone in dark mode, without scrolling sideways.
+					expect(await accessibilityViolations(page)).toEqual([]);
+					const phone = await browser.newPage({
+						viewport: { width: 390, height: 844 },
+						isMobile: true,
+						colorScheme: 'dark',
+					});
+					await phone.goto(board.link);
+					expect(await accessibilityViolations(phone)).toEqual([]);
+					expect(
+						await phone
+							.locator('html')
+							.evaluate((root: { scrollWidth: number }) => root.scrollWidth),
+					).toBeLessThanOrEqual(390);
+					await phone.screenshot({
+						path: path.join(OUTPUT_DIR, 'film-template-review-phone.png'),
+						fullPage: true,
+					});
+					await phone.close();
 					await Promise.all([
 						page.waitForURL(/view=submit/),
 						page.click('footer button[value=submit]'),
