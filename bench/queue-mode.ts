@@ -1,13 +1,12 @@
 import { promises as fs } from 'fs';
-import { createServer, type Server } from 'http';
 import { loadavg, tmpdir } from 'os';
-import type { AddressInfo } from 'net';
 import path from 'path';
 import { parseArgs } from 'util';
 
-import { runFfmpeg } from '../edges/ffmpeg/ffmpeg';
 import {
 	importTemplate,
+	PRODUCT_COLOURS,
+	ProductImages,
 	runToEnd,
 	sleep,
 	startQueueCluster,
@@ -56,18 +55,6 @@ const QUOTA_SHOTS = Number(values['quota-shots']);
 const QUOTA_LATENCY_S = Number(values['quota-latency']);
 const QUOTA_TARGET = 1.25;
 const SAMPLE_MS = 1000;
-const COLOURS = [
-	'blue',
-	'red',
-	'green',
-	'yellow',
-	'purple',
-	'orange',
-	'cyan',
-	'magenta',
-	'white',
-	'brown',
-];
 /** Products of kinds Drift Score's object detector knows, so its vision models load and run. */
 const PRODUCT_NAMES = [
 	'Aqua Bottle',
@@ -119,32 +106,6 @@ class UsageSampler {
 	}
 }
 
-async function productImages(
-	count: number,
-): Promise<{ server: Server; url: string; folder: string }> {
-	const folder = await fs.mkdtemp(path.join(tmpdir(), 'bench-products-'));
-	for (let index = 0; index < count; index++) {
-		await runFfmpeg([
-			'-y',
-			'-f',
-			'lavfi',
-			'-i',
-			`color=c=${COLOURS[index % COLOURS.length]}:s=512x512`,
-			'-frames:v',
-			'1',
-			path.join(folder, `product-${index}.png`),
-		]);
-	}
-	const server = createServer((request, response) => {
-		fs.readFile(path.join(folder, path.basename(request.url ?? ''))).then(
-			(bytes) => response.writeHead(200, { 'content-type': 'image/png' }).end(bytes),
-			() => response.writeHead(404).end(),
-		);
-	});
-	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-	return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, folder };
-}
-
 const stoppedAt = (executions: Execution[]) =>
 	Math.max(...executions.map((execution) => Date.parse(execution.stoppedAt ?? '')));
 
@@ -164,7 +125,7 @@ interface BatchFigures {
 async function runBatch(
 	cluster: QueueCluster,
 	ads: ImportedTemplate,
-	imagesUrl: string,
+	images: ProductImages,
 	label: string,
 ): Promise<BatchFigures> {
 	const standIn = cluster.standIn!;
@@ -186,7 +147,7 @@ async function runBatch(
 						{
 							name: `${label} ${PRODUCT_NAMES[index % PRODUCT_NAMES.length]}`,
 							message: 'Made to last',
-							imageUrl: `${imagesUrl}/product-${index}.png`,
+							imageUrl: images.imageUrl(`product-${index}`),
 						},
 					],
 				},
@@ -406,7 +367,14 @@ async function main(): Promise<void> {
 			.join(' ')} load (1/5/15 min); ${PRODUCTS} products per batch, Veo latency ${LATENCY_S} s`,
 	);
 	const outputFolder = await fs.mkdtemp(path.join(tmpdir(), 'bench-queue-'));
-	const images = await productImages(PRODUCTS);
+	const images = await ProductImages.start(
+		Object.fromEntries(
+			Array.from({ length: PRODUCTS }, (_, index) => [
+				`product-${index}`,
+				PRODUCT_COLOURS[index % PRODUCT_COLOURS.length],
+			]),
+		),
+	);
 	const chat = await TeamChat.start();
 	const cluster = await startQueueCluster({
 		workers: 1,
@@ -422,17 +390,17 @@ async function main(): Promise<void> {
 				chatWebhookUrl: chat.url,
 				outputFolder,
 				checkEverySeconds: 2,
-				trustedImageHosts: new URL(images.url).host,
+				trustedImageHosts: images.host,
 			},
 			geminiBaseUrl: cluster.standIn!.url,
 		});
 		console.log('\nSocial ads, one product per execution, all at once:');
-		const one = await runBatch(cluster, ads, images.url, 'A');
+		const one = await runBatch(cluster, ads, images, 'A');
 		printBatch(one);
 		const addMs = Date.now();
 		await cluster.addWorker();
 		console.log(`  (second worker started in ${seconds(Date.now() - addMs)})`);
-		const two = await runBatch(cluster, ads, images.url, 'B');
+		const two = await runBatch(cluster, ads, images, 'B');
 		printBatch(two);
 		console.log(
 			`  two workers vs one: ${(one.elapsedMs / two.elapsedMs).toFixed(2)}x the executions per minute`,
@@ -449,8 +417,7 @@ async function main(): Promise<void> {
 		sampler.stop();
 		await cluster.stop();
 		await chat.stop();
-		images.server.close();
-		await fs.rm(images.folder, { recursive: true, force: true });
+		await images.stop();
 		await fs.rm(outputFolder, { recursive: true, force: true });
 	}
 }

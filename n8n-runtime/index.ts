@@ -27,6 +27,7 @@ import { OWNER_FILE, provisionedTemplate } from './template';
 export * from './client';
 export * from './templates';
 export * from './chat';
+export * from './productImages';
 export * from './queue';
 export type { TreeUsage } from './guarded';
 export { launchChromium } from './browser';

@@ -79,8 +79,11 @@ function credentialData(type: string, geminiBaseUrl: string): Record<string, unk
 	}
 }
 
-/** Creates each credential the nodes name (by type and name) that this n8n does not have yet. */
-async function ensureCredentials(
+/**
+ * Creates each credential the nodes name (by type and name) that this n8n does not have yet, with
+ * the stand-in as Google and the known trigger logins above.
+ */
+export async function ensureTemplateCredentials(
 	api: N8nApi,
 	nodes: WorkflowNode[],
 	geminiBaseUrl: string,
@@ -122,7 +125,7 @@ export async function importTemplate(
 	}
 	if (!trigger) throw new Error(`${file} has no form or webhook trigger`);
 	workflow.name = `${workflow.name} (${options.suffix})`;
-	await ensureCredentials(api, workflow.nodes, options.geminiBaseUrl);
+	await ensureTemplateCredentials(api, workflow.nodes, options.geminiBaseUrl);
 	const created = await api.importWorkflow(workflow, { activate: true });
 	return {
 		id: created.id,
@@ -160,6 +163,8 @@ export async function startTemplate(
 
 export interface ReviewBoard {
 	link: string;
+	/** The page, whose form a submission sends whole, as a browser does. */
+	html: string;
 	/** Where the board's form posts. */
 	action: string;
 	clips: Array<{ position: string; key: string }>;
@@ -169,7 +174,59 @@ export interface ReviewBoard {
 
 export type Decision = { decision: 'approve' | 'reject'; note?: string };
 
-const unescapeHtml = (text: string) => text.replace(/&amp;/g, '&');
+const ENTITIES: Record<string, string> = {
+	'&amp;': '&',
+	'&quot;': '"',
+	'&lt;': '<',
+	'&gt;': '>',
+	'&#39;': "'",
+};
+const unescapeHtml = (text: string) =>
+	text.replace(/&(amp|quot|lt|gt|#39);/g, (entity) => ENTITIES[entity]);
+
+/**
+ * The fields a browser submits from a review board's form as served, before anyone touches it:
+ * hidden inputs, checked radios and checkboxes, text fields and textareas (the pressed button's
+ * `action` is added by whoever submits). Controls outside the form (the filter) are not sent.
+ */
+export function boardFormFields(html: string): Array<[string, string]> {
+	const form = /<form [^>]*>([\s\S]*?)<\/form>/.exec(html)?.[1] ?? '';
+	const attribute = (tag: string, name: string) =>
+		new RegExp(`\\s${name}="([^"]*)"`).exec(tag)?.[1];
+	const fields: Array<[string, string]> = [];
+	for (const [tag, textareaBody] of [
+		...form.matchAll(/<input [^>]*>|<textarea [^>]*>([\s\S]*?)<\/textarea>/g),
+	].map((match) => [match[0], match[1]] as const)) {
+		const name = attribute(tag, 'name');
+		if (!name) continue;
+		if (tag.startsWith('<textarea')) {
+			fields.push([name, unescapeHtml(textareaBody ?? '')]);
+			continue;
+		}
+		const type = attribute(tag, 'type') ?? 'text';
+		if ((type === 'radio' || type === 'checkbox') && !/\schecked[\s>]/.test(tag)) continue;
+		fields.push([name, unescapeHtml(attribute(tag, 'value') ?? '')]);
+	}
+	return fields;
+}
+
+/**
+ * The board's form as a browser submits it after an editor's changes: `set` replaces a field's
+ * value (`decision-0`, `note-1`, `reviewer`), `tags` checks quick tags, `action` is the button.
+ */
+export function editedBoardForm(
+	html: string,
+	set: Record<string, string>,
+	{ tags = {}, action = 'submit' }: { tags?: Record<string, string[]>; action?: string } = {},
+): Array<[string, string]> {
+	const fields = boardFormFields(html).map(([name, value]): [string, string] => [
+		name,
+		set[name] ?? value,
+	]);
+	for (const [name, values] of Object.entries(tags))
+		for (const value of values) fields.push([name, value]);
+	return [...fields, ['action', action]];
+}
 
 /** The review link Human Approval Wait publishes on its waiting execution. */
 export function reviewUrlOf(execution: Execution): string | undefined {
@@ -189,22 +246,26 @@ export async function openBoard(api: N8nApi, link: string): Promise<ReviewBoard>
 	const videos = [...html.matchAll(/<video[^>]*src="([^"]+)"/g)].map(([, src]) =>
 		new URL(unescapeHtml(src), link).toString(),
 	);
-	return { link, action: new URL(unescapeHtml(action), link).toString(), clips, videos };
+	return { link, html, action: new URL(unescapeHtml(action), link).toString(), clips, videos };
 }
 
-/** Submits a decision for every clip on the board, as the editor pressing "Submit decisions". */
+/**
+ * Submits a decision for every clip on the board, as an editor pressing "Submit decisions": the
+ * whole form, as the browser sends it (the board takes nothing less).
+ */
 export async function decideBoard(
 	api: N8nApi,
 	board: ReviewBoard,
 	decide: (key: string) => Decision,
+	reviewer = 'Template Runner',
 ): Promise<void> {
-	const form = new URLSearchParams({ reviewer: 'Template Runner', action: 'submit' });
+	const changes: Record<string, string> = { reviewer };
 	for (const clip of board.clips) {
 		const { decision, note } = decide(clip.key);
-		form.set(`clip-${clip.position}`, clip.key);
-		form.set(`decision-${clip.position}`, decision);
-		if (note) form.set(`note-${clip.position}`, note);
+		changes[`decision-${clip.position}`] = decision;
+		if (note) changes[`note-${clip.position}`] = note;
 	}
+	const form = new URLSearchParams(editedBoardForm(board.html, changes));
 	const response = await api.followUrl(board.action, {
 		method: 'POST',
 		body: form.toString(),

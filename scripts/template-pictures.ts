@@ -1,7 +1,13 @@
 import { promises as fs } from 'fs';
 import path from 'path';
 
-import { launchChromium, REPOSITORY_ROOT, startN8n, type WorkflowJson } from '../n8n-runtime';
+import {
+	ensureTemplateCredentials,
+	launchChromium,
+	REPOSITORY_ROOT,
+	startN8n,
+	type WorkflowJson,
+} from '../n8n-runtime';
 
 /**
  * `npx tsx scripts/template-pictures.ts`: imports every template into real n8n and photographs it
@@ -14,22 +20,6 @@ async function main(): Promise<void> {
 	const n8n = await startN8n({ standIn: true });
 	const browser = await launchChromium();
 	try {
-		await n8n.api.createCredential({
-			name: 'Gemini API',
-			type: 'veoPipelineGeminiApi',
-			data: { apiKey: 'stand-in', baseUrl: n8n.standIn!.url },
-		});
-		// The templates' triggers ask for a login; placeholders do for a picture.
-		await n8n.api.createCredential({
-			name: 'Veo Pipeline Trigger Key',
-			type: 'httpHeaderAuth',
-			data: { name: 'X-Veo-Pipeline-Key', value: 'picture' },
-		});
-		await n8n.api.createCredential({
-			name: 'Veo Pipeline Form Login',
-			type: 'httpBasicAuth',
-			data: { user: 'producer', password: 'picture' },
-		});
 		const page = await browser.newPage({
 			viewport: { width: 1800, height: 900 },
 			deviceScaleFactor: 1,
@@ -47,6 +37,7 @@ async function main(): Promise<void> {
 			const template = JSON.parse(
 				await fs.readFile(path.join(REPOSITORY_ROOT, 'workflows', file), 'utf8'),
 			) as WorkflowJson;
+			await ensureTemplateCredentials(n8n.api, template.nodes, n8n.standIn!.url);
 			const workflow = await n8n.api.importWorkflow(template);
 			await page.goto(`${n8n.baseUrl}/workflow/${workflow.id}`);
 			await page.waitForSelector('[data-test-id="canvas-node"]', { timeout: 60_000 });

@@ -6,6 +6,7 @@ import path from 'path';
 
 import type { ShotItem } from '../../core/types';
 import {
+	editedBoardForm,
 	launchChromium,
 	nodeOutput,
 	REPOSITORY_ROOT,
@@ -22,7 +23,6 @@ import {
 	webhookNode,
 	type NodeSpec,
 } from '../harness/workflows';
-import { editedBoardForm } from '../helpers/reviewItems';
 import { accessibilityViolations, tabTo } from '../harness/accessibility';
 
 /**

@@ -1,13 +1,12 @@
 import { createHash, randomUUID } from 'crypto';
 import { promises as fs } from 'fs';
-import { createServer, type Server } from 'http';
-import type { AddressInfo } from 'net';
 import os from 'os';
 import path from 'path';
 
-import { probeMedia, runFfmpeg } from '../../edges/ffmpeg/ffmpeg';
+import { probeMedia } from '../../edges/ffmpeg/ffmpeg';
 import { skimagePhotos } from '../../google-api-standin/samplePhotos';
 import {
+	ProductImages,
 	decideBoard,
 	importTemplate,
 	nodeOutput,
@@ -24,9 +23,10 @@ import {
 } from '../../n8n-runtime';
 import {
 	chainWorkflow,
+	generationLoopNodes,
+	loopBackToSubmit,
 	sceneSpecFromBodyNode,
 	setNode,
-	veoGenerateNode,
 	webhookNode,
 } from '../harness/workflows';
 
@@ -231,39 +231,18 @@ describe('the film template in queue mode', () => {
 });
 
 describe('the social ads batch across two workers', () => {
-	let images: Server;
-	let imagesUrl = '';
+	let images: ProductImages;
 
 	beforeAll(async () => {
-		const folder = await fs.mkdtemp(path.join(os.tmpdir(), 'product-images-'));
-		for (const [name, colour] of [
-			['bottle', 'blue'],
-			['sneaker', 'red'],
-			['watch', 'green'],
-			['lamp', 'yellow'],
-		]) {
-			await runFfmpeg([
-				'-y',
-				'-f',
-				'lavfi',
-				'-i',
-				`color=c=${colour}:s=512x512`,
-				'-frames:v',
-				'1',
-				path.join(folder, `${name}.png`),
-			]);
-		}
-		images = createServer((request, response) => {
-			fs.readFile(path.join(folder, path.basename(request.url ?? ''))).then(
-				(bytes) => response.writeHead(200, { 'content-type': 'image/png' }).end(bytes),
-				() => response.writeHead(404).end(),
-			);
+		images = await ProductImages.start({
+			bottle: 'blue',
+			sneaker: 'red',
+			watch: 'green',
+			lamp: 'yellow',
 		});
-		await new Promise<void>((resolve) => images.listen(0, '127.0.0.1', () => resolve()));
-		imagesUrl = `http://127.0.0.1:${(images.address() as AddressInfo).port}`;
 	});
 
-	afterAll(() => images?.close());
+	afterAll(() => images?.stop());
 
 	it('runs two batches at once, one on each worker, sharing one Veo quota: 429s slow them, no shot fails', async () => {
 		// One project's quota, below what the two batches ask for at once.
@@ -271,13 +250,13 @@ describe('the social ads batch across two workers', () => {
 		const ads = await importTemplate(cluster.api, 'social-ads-batch.json', {
 			suffix: 'queue',
 			// The image server is on this machine: a template that checks image hosts must trust it.
-			settings: { ...settings(), trustedImageHosts: new URL(imagesUrl).host },
+			settings: { ...settings(), trustedImageHosts: images.host },
 			geminiBaseUrl: geminiBaseUrl(),
 		});
 		const product = (name: string, file: string) => ({
 			name,
 			message: `${name}, made to last`,
-			imageUrl: `${imagesUrl}/${file}.png`,
+			imageUrl: images.imageUrl(file),
 		});
 		const batches = [
 			[product('Aqua Bottle', 'bottle'), product('Dash Sneaker', 'sneaker')],
@@ -337,34 +316,7 @@ function crashSafeWorkflow(
 	const workflow = chainWorkflow(`Crash-safe generation (${waitSeconds} s wait)`, [
 		webhookNode(webhookPath, { responseMode: 'onReceived' }),
 		sceneSpecFromBodyNode(),
-		veoGenerateNode(credential, { name: 'Submit', operation: 'submitOnly' }),
-		{
-			name: 'Wait',
-			type: 'n8n-nodes-base.wait',
-			typeVersion: 1.1,
-			parameters: { resume: 'timeInterval', amount: waitSeconds, unit: 'seconds' },
-		},
-		veoGenerateNode(credential, { name: 'Check', operation: 'checkAndFetch' }),
-		{
-			name: 'Clips Ready?',
-			type: 'n8n-nodes-base.if',
-			typeVersion: 2.2,
-			parameters: {
-				conditions: {
-					options: { caseSensitive: true, leftValue: '', typeValidation: 'strict', version: 2 },
-					combinator: 'and',
-					conditions: [
-						{
-							id: randomUUID(),
-							leftValue: "={{ $input.all().every((item) => item.json.status !== 'pending') }}",
-							rightValue: '',
-							operator: { type: 'boolean', operation: 'true', singleValue: true },
-						},
-					],
-				},
-				options: {},
-			},
-		},
+		...generationLoopNodes(credential, { waitSeconds }),
 		{
 			name: 'Drift Score',
 			type: 'n8n-nodes-veo-pipeline.driftScore',
@@ -385,12 +337,7 @@ function crashSafeWorkflow(
 			parameters: { missingShots: 'slate' },
 		},
 	]);
-	workflow.connections['Clips Ready?'] = {
-		main: [
-			[{ node: 'Drift Score', type: 'main', index: 0 }],
-			[{ node: 'Submit', type: 'main', index: 0 }],
-		],
-	};
+	loopBackToSubmit(workflow, 'Drift Score');
 	return workflow;
 }
 

@@ -1,23 +1,27 @@
 import { promises as fs, mkdirSync } from 'fs';
-import { createServer, type Server } from 'http';
-import type { AddressInfo } from 'net';
 import os from 'os';
 import path from 'path';
 
 import type { ShotItem } from '../../core/types';
-import { probeMedia, runFfmpeg } from '../../edges/ffmpeg/ffmpeg';
+import { probeMedia } from '../../edges/ffmpeg/ffmpeg';
 import { skimagePhotos } from '../../google-api-standin/samplePhotos';
-import { editedBoardForm } from '../helpers/reviewItems';
 import { submissionsTo } from '../integration/helpers';
 import { accessibilityViolations } from '../harness/accessibility';
 import {
+	ProductImages,
+	decideBoard,
+	importTemplate as importRuntimeTemplate,
+	TEMPLATE_FORM_LOGIN,
+	TEMPLATE_TRIGGER_KEY,
 	launchChromium,
 	nodeOutput,
+	openBoard,
+	reviewUrlOf,
+	type ReviewBoard,
 	REPOSITORY_ROOT,
 	sleep,
 	startN8n,
 	TeamChat,
-	withSettings,
 	type Execution,
 	type RunningN8n,
 	type WorkflowJson,
@@ -70,10 +74,10 @@ let chat: TeamChat;
 let outputFolder: string;
 
 /** The header the webhooks' Header Auth credential expects, and the form's Basic Auth login. */
-const TRIGGER_KEY = { name: 'X-Veo-Pipeline-Key', value: 'templates-test-trigger-key' };
-const FORM_LOGIN = { user: 'producer', password: 'templates-test-form-password' };
-const FORM_AUTHORIZATION = `Basic ${Buffer.from(`${FORM_LOGIN.user}:${FORM_LOGIN.password}`).toString('base64')}`;
-const withKey = { [TRIGGER_KEY.name]: TRIGGER_KEY.value };
+const FORM_AUTHORIZATION = `Basic ${Buffer.from(
+	`${TEMPLATE_FORM_LOGIN.user}:${TEMPLATE_FORM_LOGIN.password}`,
+).toString('base64')}`;
+const withKey = { [TEMPLATE_TRIGGER_KEY.name]: TEMPLATE_TRIGGER_KEY.value };
 
 beforeAll(async () => {
 	outputFolder = await fs.mkdtemp(path.join(os.tmpdir(), 'veo-templates-'));
@@ -84,21 +88,6 @@ beforeAll(async () => {
 	n8n = await startN8n({
 		standIn: { latencyMs: 400, photosDir: path.dirname(photo('coffee')) },
 		env: { N8N_RESTRICT_FILE_ACCESS_TO: outputFolder },
-	});
-	await n8n.api.createCredential({
-		name: 'Gemini API',
-		type: 'veoPipelineGeminiApi',
-		data: { apiKey: 'stand-in', baseUrl: n8n.standIn!.url },
-	});
-	await n8n.api.createCredential({
-		name: 'Veo Pipeline Trigger Key',
-		type: 'httpHeaderAuth',
-		data: TRIGGER_KEY,
-	});
-	await n8n.api.createCredential({
-		name: 'Veo Pipeline Form Login',
-		type: 'httpBasicAuth',
-		data: FORM_LOGIN,
 	});
 });
 
@@ -116,26 +105,12 @@ async function importTemplate(
 	suffix: string,
 	settings: Record<string, unknown> = {},
 ): Promise<{ id: string; triggerPath: string }> {
-	const template = JSON.parse(
-		await fs.readFile(path.join(REPOSITORY_ROOT, 'workflows', file), 'utf8'),
-	) as WorkflowJson;
-	const workflow = withSettings(template, {
-		chatWebhookUrl: chat.url,
-		outputFolder,
-		checkEverySeconds: 2,
-		...settings,
+	const { id, trigger } = await importRuntimeTemplate(n8n.api, file, {
+		suffix,
+		settings: { chatWebhookUrl: chat.url, outputFolder, checkEverySeconds: 2, ...settings },
+		geminiBaseUrl: n8n.standIn!.url,
 	});
-	let triggerPath = '';
-	for (const node of workflow.nodes) {
-		const parameters = node.parameters as { path?: string; options?: { path?: string } };
-		if (node.type === 'n8n-nodes-base.formTrigger')
-			triggerPath = parameters.options!.path = `${parameters.options!.path}-${suffix}`;
-		if (node.type === 'n8n-nodes-base.webhook')
-			triggerPath = parameters.path = `${parameters.path}-${suffix}`;
-	}
-	workflow.name = `${workflow.name} (${suffix})`;
-	const created = await n8n.api.importWorkflow(workflow, { activate: true });
-	return { id: created.id, triggerPath };
+	return { id, triggerPath: trigger.path };
 }
 
 /** Submits the film's form as a browser would, with the form's login; waits while a fresh form registers. */
@@ -153,56 +128,6 @@ async function submitFilmForm(formPath: string, values: string[]) {
 	}
 }
 
-interface Board {
-	link: string;
-	action: string;
-	html: string;
-	clips: Array<{ position: string; key: string; video?: string }>;
-}
-
-async function openBoard(link: string): Promise<Board> {
-	const page = await n8n.api.followUrl(link);
-	expect(page.status).toBe(200);
-	const html = String(page.data);
-	const unescape = (text: string) => text.replace(/&amp;/g, '&');
-	const clips = [
-		...html.matchAll(/<article class="card[^"]*" id="clip-(\d+)"[\s\S]*?<\/article>/g),
-	].map((section) => ({
-		position: section[1],
-		key: unescape(/name="clip-\d+" value="([^"]+)"/.exec(section[0])![1]),
-		video: /<video[^>]*src="([^"]+)"/.exec(section[0])?.[1],
-	}));
-	return {
-		link,
-		action: unescape(/<form method="post" action="([^"]+)"/.exec(html)![1]),
-		html,
-		clips,
-	};
-}
-
-async function submit(
-	board: Board,
-	decide: (key: string) => { decision: 'approve' | 'reject'; note?: string },
-): Promise<void> {
-	// The whole form, as the browser sends it: the board takes nothing less.
-	const changes: Record<string, string> = { reviewer: 'Test Editor' };
-	for (const clip of board.clips) {
-		const { decision, note } = decide(clip.key);
-		changes[`decision-${clip.position}`] = decision;
-		if (note) changes[`note-${clip.position}`] = note;
-	}
-	const form = new URLSearchParams(editedBoardForm(board.html, changes));
-	const response = await n8n.api.followUrl(`${n8n.baseUrl}${board.action}`, {
-		method: 'POST',
-		body: form.toString(),
-		headers: { 'content-type': 'application/x-www-form-urlencoded' },
-	});
-	expect(response.status).toBe(200);
-}
-
-const reviewUrlOf = (execution: Execution) =>
-	(execution as Execution & { customData?: Record<string, string> }).customData?.reviewUrl;
-
 /**
  * Acts as the editor until the execution finishes: every time it waits for review, the board
  * behind its link is decided with `decide` (by `editor` when given, for the first board).
@@ -211,9 +136,9 @@ const reviewUrlOf = (execution: Execution) =>
 async function reviewUntilFinished(
 	workflowId: string,
 	decide: (key: string, round: number) => { decision: 'approve' | 'reject'; note?: string },
-	editor?: (board: Board) => Promise<void>,
-): Promise<{ execution: Execution; boards: Board[] }> {
-	const boards: Board[] = [];
+	editor?: (board: ReviewBoard) => Promise<void>,
+): Promise<{ execution: Execution; boards: ReviewBoard[] }> {
+	const boards: ReviewBoard[] = [];
 	const deadline = Date.now() + 20 * 60_000;
 	let executionId: string | undefined;
 	while (Date.now() < deadline) {
@@ -232,10 +157,10 @@ async function reviewUntilFinished(
 		}
 		const link = current?.status === 'waiting' ? reviewUrlOf(current) : undefined;
 		if (link && !boards.some((board) => board.link === link)) {
-			const board = await openBoard(link);
+			const board = await openBoard(n8n.api, link);
 			boards.push(board);
 			if (editor && boards.length === 1) await editor(board);
-			else await submit(board, (key) => decide(key, boards.length));
+			else await decideBoard(n8n.api, board, (key) => decide(key, boards.length), 'Test Editor');
 		}
 		await sleep(1000);
 	}
@@ -306,7 +231,7 @@ describe('who can start paid work', () => {
 
 		const body = { title: 'Too Long', brief: BRIEF, seconds: 1600 };
 		expect((await n8n.api.callWebhook(draft.triggerPath, { body })).status).toBe(403);
-		const guessed = { [TRIGGER_KEY.name]: 'a-guess' };
+		const guessed = { [TEMPLATE_TRIGGER_KEY.name]: 'a-guess' };
 		expect((await n8n.api.callWebhook(draft.triggerPath, { body, headers: guessed })).status).toBe(
 			403,
 		);
@@ -512,9 +437,9 @@ describe('Coordinated film pipeline', () => {
 			async (board) => {
 				console.log(`n8n restarted in ${await n8n.restart()} ms`);
 				restarted = true;
-				const reopened = await openBoard(board.link);
+				const reopened = await openBoard(n8n.api, board.link);
 				expect(reopened.clips.map((clip) => clip.key)).toEqual(board.clips.map((clip) => clip.key));
-				await submit(reopened, () => ({ decision: 'approve' }));
+				await decideBoard(n8n.api, reopened, () => ({ decision: 'approve' }), 'Test Editor');
 			},
 		);
 		expect(restarted).toBe(true);
@@ -552,60 +477,35 @@ describe('Coordinated film pipeline', () => {
 });
 
 describe('Social ads batch', () => {
-	let images: Server;
-	let imagesUrl = '';
+	let images: ProductImages;
 
 	beforeAll(async () => {
-		const folder = await fs.mkdtemp(path.join(os.tmpdir(), 'product-images-'));
-		for (const [name, colour] of [
-			['bottle', 'blue'],
-			['sneaker', 'red'],
-			['watch', 'green'],
-		]) {
-			await runFfmpeg([
-				'-y',
-				'-f',
-				'lavfi',
-				'-i',
-				`color=c=${colour}:s=512x512`,
-				'-frames:v',
-				'1',
-				path.join(folder, `${name}.png`),
-			]);
-		}
-		images = createServer((request, response) => {
-			fs.readFile(path.join(folder, path.basename(request.url ?? ''))).then(
-				(bytes) => response.writeHead(200, { 'content-type': 'image/png' }).end(bytes),
-				() => response.writeHead(404).end(),
-			);
-		});
-		await new Promise<void>((resolve) => images.listen(0, '127.0.0.1', () => resolve()));
-		imagesUrl = `http://127.0.0.1:${(images.address() as AddressInfo).port}`;
+		images = await ProductImages.start({ bottle: 'blue', sneaker: 'red', watch: 'green' });
 	});
 
-	afterAll(() => images.close());
+	afterAll(() => images?.stop());
 
 	it('gives every product a 9:16 and a 1:1 ad with the product image as a reference, and a delivery list', async () => {
 		n8n.standIn!.configure({ faults: [] });
 		// The test's image server is on this machine: Settings must trust it by name and port.
 		const { id, triggerPath } = await importTemplate('social-ads-batch.json', 'three', {
-			trustedImageHosts: new URL(imagesUrl).host,
+			trustedImageHosts: images.host,
 		});
 		const products = [
 			{
 				name: 'Aqua Bottle',
 				message: 'Stay cold for 24 hours',
-				imageUrl: `${imagesUrl}/bottle.png`,
+				imageUrl: images.imageUrl('bottle'),
 			},
 			{
 				name: 'Dash Sneaker',
 				message: 'Light on every step',
-				imageUrl: `${imagesUrl}/sneaker.png`,
+				imageUrl: images.imageUrl('sneaker'),
 			},
 			{
 				name: 'Tide Watch',
 				message: 'Waterproof to 100 metres',
-				imageUrl: `${imagesUrl}/watch.png`,
+				imageUrl: images.imageUrl('watch'),
 			},
 		];
 		const referenceRequestsBefore = n8n.standIn!.stats.interactionsWithReferenceImages;

@@ -1,5 +1,3 @@
-import { randomUUID } from 'crypto';
-
 import type { ShotItem } from '../../core/types';
 import { probeMedia } from '../../edges/ffmpeg/ffmpeg';
 import {
@@ -11,6 +9,8 @@ import {
 } from '../../n8n-runtime';
 import {
 	chainWorkflow,
+	generationLoopNodes,
+	loopBackToSubmit,
 	sceneSpecFromBodyNode,
 	veoGenerateNode,
 	webhookNode,
@@ -167,47 +167,13 @@ describe('Veo Generate in n8n', () => {
 			webhookNode('veo-long-job', { responseMode: 'onReceived' }),
 			sceneSpecFromBodyNode(),
 			// Two at once, so the third shot waits for the second round of the loop.
-			veoGenerateNode(CREDENTIAL, {
-				name: 'Submit',
-				operation: 'submitOnly',
-				options: { concurrency: 2 },
+			...generationLoopNodes(CREDENTIAL, {
+				waitSeconds: PERSISTED_WAIT_SECONDS,
+				submitOptions: { concurrency: 2 },
 			}),
-			{
-				name: 'Wait',
-				type: 'n8n-nodes-base.wait',
-				typeVersion: 1.1,
-				parameters: { resume: 'timeInterval', amount: PERSISTED_WAIT_SECONDS, unit: 'seconds' },
-			},
-			veoGenerateNode(CREDENTIAL, { name: 'Check', operation: 'checkAndFetch' }),
-			{
-				name: 'Unfinished?',
-				type: 'n8n-nodes-base.if',
-				typeVersion: 2.2,
-				parameters: {
-					conditions: {
-						options: { caseSensitive: true, leftValue: '', typeValidation: 'strict', version: 2 },
-						combinator: 'and',
-						conditions: [
-							{
-								id: randomUUID(),
-								leftValue: "={{ $input.all().some((item) => item.json.status === 'pending') }}",
-								rightValue: '',
-								operator: { type: 'boolean', operation: 'true', singleValue: true },
-							},
-						],
-					},
-					options: {},
-				},
-			},
 			{ name: 'Done', type: 'n8n-nodes-base.noOp', typeVersion: 1, parameters: {} },
 		]);
-		// "Unfinished?" goes back to Submit when true, on to Done when false.
-		workflow.connections['Unfinished?'] = {
-			main: [
-				[{ node: 'Submit', type: 'main', index: 0 }],
-				[{ node: 'Done', type: 'main', index: 0 }],
-			],
-		};
+		loopBackToSubmit(workflow, 'Done');
 		const imported = await n8n.api.importWorkflow(workflow, { activate: true });
 
 		await n8n.api.callWebhook('veo-long-job', { body: sceneSpec(3) });

@@ -98,3 +98,58 @@ export function veoGenerateNode(
 		credentials: { veoPipelineGeminiApi: { name: credentialName } },
 	};
 }
+
+/** The If node that sends a batch with a shot still pending back to Submit. */
+export const ANY_PENDING = 'Any Shot Pending?';
+
+/**
+ * The crash-safe generation the templates use: Submit (Submit Only) -> Wait (n8n saves waits of
+ * 65 s or more) -> Check (Check and Fetch) -> "Any Shot Pending?". Place the nodes in a chain and
+ * close the loop with `loopBackToSubmit`.
+ */
+export function generationLoopNodes(
+	credentialName: string,
+	{ waitSeconds, submitOptions }: { waitSeconds: number; submitOptions?: Record<string, unknown> },
+): NodeSpec[] {
+	return [
+		veoGenerateNode(credentialName, {
+			name: 'Submit',
+			operation: 'submitOnly',
+			options: submitOptions,
+		}),
+		{
+			name: 'Wait',
+			type: 'n8n-nodes-base.wait',
+			typeVersion: 1.1,
+			parameters: { resume: 'timeInterval', amount: waitSeconds, unit: 'seconds' },
+		},
+		veoGenerateNode(credentialName, { name: 'Check', operation: 'checkAndFetch' }),
+		{
+			name: ANY_PENDING,
+			type: 'n8n-nodes-base.if',
+			typeVersion: 2.2,
+			parameters: {
+				conditions: {
+					options: { caseSensitive: true, leftValue: '', typeValidation: 'strict', version: 2 },
+					combinator: 'and',
+					conditions: [
+						{
+							id: randomUUID(),
+							leftValue: "={{ $input.all().some((item) => item.json.status === 'pending') }}",
+							rightValue: '',
+							operator: { type: 'boolean', operation: 'true', singleValue: true },
+						},
+					],
+				},
+				options: {},
+			},
+		},
+	];
+}
+
+/** "Any Shot Pending?" goes back to Submit when true, on to `next` when every shot is done. */
+export function loopBackToSubmit(workflow: WorkflowJson, next: string): void {
+	workflow.connections[ANY_PENDING] = {
+		main: [[{ node: 'Submit', type: 'main', index: 0 }], [{ node: next, type: 'main', index: 0 }]],
+	};
+}
