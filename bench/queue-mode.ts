@@ -132,7 +132,7 @@ async function runBatch(
 	const known = new Set(
 		(await cluster.api.listExecutions({ workflowId: ads.id })).map((e) => e.id),
 	);
-	const clipsBefore = standIn.operations.size;
+	const clipsBefore = standIn.acceptedGenerations().length;
 	const cpu = () =>
 		cluster.usage().workers.reduce((sum, worker) => sum + (worker?.cpuSeconds ?? 0), 0);
 	const cpuBefore = cpu();
@@ -176,7 +176,7 @@ async function runBatch(
 		workers: cluster.workers.length,
 		elapsedMs: stoppedAt(batch) - startedAt,
 		executions: batch,
-		clips: standIn.operations.size - clipsBefore,
+		clips: standIn.acceptedGenerations().length - clipsBefore,
 		objectChecked,
 		cpuSecondsPerProduct: cpuSeconds / PRODUCTS,
 		mainCpuSecondsPerProduct: (mainCpu() - mainCpuBefore) / PRODUCTS,
@@ -250,7 +250,7 @@ async function measureQuota(cluster: QueueCluster): Promise<void> {
 	);
 	const within = totalMs <= idealMs * QUOTA_TARGET;
 	// Where the time went, from the stand-in's own record of each operation it accepted.
-	const operations = [...standIn.operations.values()].filter((op) => op.createdAt >= startedAt);
+	const operations = standIn.acceptedGenerations().filter((op) => op.createdAt >= startedAt);
 	const firstAccepted = Math.min(...operations.map((op) => op.createdAt));
 	const lastDue = Math.max(...operations.map((op) => op.dueAt));
 	const events = operations

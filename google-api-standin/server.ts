@@ -71,6 +71,16 @@ export class GoogleApiStandIn {
 		return this.state.interactions;
 	}
 
+	/**
+	 * Every generation accepted so far, whichever API it came through: Veo's long-running
+	 * operations and Omni's background interactions, with when each was accepted and was due.
+	 */
+	acceptedGenerations(): Array<{ id: string; createdAt: number; dueAt: number }> {
+		return [...this.state.operations.values(), ...this.state.interactions.values()].map(
+			({ id, createdAt, dueAt }) => ({ id, createdAt, dueAt }),
+		);
+	}
+
 	/** Generated clips and uploads, by file id. */
 	get files(): ReadonlyMap<string, unknown> {
 		return this.state.files;

@@ -394,12 +394,13 @@ describe('faults of the cluster', () => {
 			crashSafeWorkflow(webhookPath, credential, waitSeconds),
 			{ activate: true },
 		);
-		const acceptedBefore = standIn.operations.size;
+		const acceptedBefore = standIn.acceptedGenerations().length;
+		const accepted = () => standIn.acceptedGenerations().length - acceptedBefore;
 		await cluster.api.callWebhook(webhookPath, { body: sceneSpec(2) });
 		const [execution] = await executionsOf(workflow.id, 1);
 		const deadline = Date.now() + 60_000;
-		while (standIn.operations.size - acceptedBefore < 2 && Date.now() < deadline) await sleep(250);
-		return { execution, accepted: () => standIn.operations.size - acceptedBefore };
+		while (accepted() < 2 && Date.now() < deadline) await sleep(250);
+		return { execution, accepted };
 	}
 
 	it('a worker killed while the execution waits on Veo (a wait n8n saves): the other worker picks it up when due, nothing Google accepted is submitted again, and the report counts each take once', async () => {
