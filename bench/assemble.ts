@@ -237,7 +237,8 @@ async function main(): Promise<void> {
 		await fs.mkdir(fastDir);
 		const bytes = await stageClips(fastDir, sources, SHOTS);
 		console.log(
-			`fast path: ${SHOTS} clips of ${CLIP_SECONDS} s (${((SHOTS * CLIP_SECONDS) / 60).toFixed(0)} min), ${mb(bytes)}, 4 distinct sources copied round-robin`,
+			`fast path: ${SHOTS} clips of ${CLIP_SECONDS} s (${((SHOTS * CLIP_SECONDS) / 60).toFixed(0)} min), ` +
+				`${mb(bytes)}, 4 distinct sources copied round-robin`,
 		);
 
 		const filmInputs = approvedInputs(SHOTS);
@@ -258,7 +259,10 @@ async function main(): Promise<void> {
 			if (report.cut.video !== 'copy' || report.cut.audio !== 'copy')
 				throw new Error(`the fast path was not taken: ${report.cut.reencodeReasons.join('; ')}`);
 			console.log(
-				`  run ${run}: plain copy ${copy.seconds.toFixed(2)} s (${mb(bytes / copy.seconds)}/s, ${copy.cpuSeconds.toFixed(1)} CPU s); assemble ${fast.seconds.toFixed(2)} s (${fast.cpuSeconds.toFixed(1)} CPU s), cut ${report.cut.durationSeconds.toFixed(0)} s / ${mb(outputBytes)}, peak ${mb(fast.peakBytes)} (process tree)`,
+				`  run ${run}: plain copy ${copy.seconds.toFixed(2)} s ` +
+					`(${mb(bytes / copy.seconds)}/s, ${copy.cpuSeconds.toFixed(1)} CPU s); ` +
+					`assemble ${fast.seconds.toFixed(2)} s (${fast.cpuSeconds.toFixed(1)} CPU s), ` +
+					`cut ${report.cut.durationSeconds.toFixed(0)} s / ${mb(outputBytes)}, peak ${mb(fast.peakBytes)} (process tree)`,
 			);
 			copies.push(copy.seconds);
 			fasts.push(fast.seconds);
@@ -294,11 +298,16 @@ async function main(): Promise<void> {
 		);
 		const cutSeconds = finishing.result.report.cut.durationSeconds;
 		console.log(
-			`finishing path: ${FINISHING_SHOTS} clips, crossfades 0.5 s + 33-point LUT + loudness -14 LUFS (two passes), x264 veryfast CRF 20: cut ${cutSeconds.toFixed(1)} s rendered in ${finishing.seconds.toFixed(1)} s = ${(cutSeconds / finishing.seconds).toFixed(2)}x real time (target > 1x), peak ${mb(finishing.peakBytes)} (process tree)`,
+			`finishing path: ${FINISHING_SHOTS} clips, crossfades 0.5 s + 33-point LUT + loudness -14 LUFS (two passes), ` +
+				`x264 veryfast CRF 20: cut ${cutSeconds.toFixed(1)} s rendered in ${finishing.seconds.toFixed(1)} s = ` +
+				`${(cutSeconds / finishing.seconds).toFixed(2)}x real time (target > 1x), ` +
+				`peak ${mb(finishing.peakBytes)} (process tree)`,
 		);
 		// On a machine others share, wall time includes their load; the CPU seconds are this work's own.
 		console.log(
-			`  ${finishing.cpuSeconds.toFixed(1)} CPU s = ${(cutSeconds / (finishing.cpuSeconds / 2)).toFixed(2)}x real time on two free cores; load average during the run ${loadavg()[0].toFixed(1)}`,
+			`  ${finishing.cpuSeconds.toFixed(1)} CPU s = ` +
+				`${(cutSeconds / (finishing.cpuSeconds / 2)).toFixed(2)}x real time on two free cores; ` +
+				`load average during the run ${loadavg()[0].toFixed(1)}`,
 		);
 	} finally {
 		await fs.rm(root, { recursive: true, force: true });

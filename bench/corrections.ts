@@ -144,7 +144,9 @@ const mean = (values: number[]) =>
 
 async function main(): Promise<void> {
 	console.log(
-		`Corrections by edit vs by fresh generation: ${SHOTS} shots, lighting drift injected at ${Math.round(DRIFT_RATE * 100)}%, up to ${MAX_ROUNDS} rounds, ${DEFAULT_VIDEO_MODEL} on the stand-in`,
+		`Corrections by edit vs by fresh generation: ${SHOTS} shots, ` +
+			`lighting drift injected at ${Math.round(DRIFT_RATE * 100)}%, ` +
+			`up to ${MAX_ROUNDS} rounds, ${DEFAULT_VIDEO_MODEL} on the stand-in`,
 	);
 	const figures: Record<Mode, ModeFigures> = {
 		edit: await runMode('edit'),
@@ -153,13 +155,16 @@ async function main(): Promise<void> {
 	for (const mode of ['edit', 'regenerate'] as const) {
 		const result = figures[mode];
 		console.log(
-			`${mode.padEnd(10)} rounds ${result.rounds}  approved ${result.approved}/${SHOTS}  takes ${result.takes} (${result.edits} edits)  cost $${result.costUsd.toFixed(2)}  ` +
-				`corrections ${result.correctionDrifts.length}: ${result.correctionsPassed} passed, mean drift left ${mean(result.correctionDrifts).toFixed(3)}`,
+			`${mode.padEnd(10)} rounds ${result.rounds}  approved ${result.approved}/${SHOTS}  takes ${result.takes} ` +
+				`(${result.edits} edits)  cost $${result.costUsd.toFixed(2)}  ` +
+				`corrections ${result.correctionDrifts.length}: ${result.correctionsPassed} passed, ` +
+				`mean drift left ${mean(result.correctionDrifts).toFixed(3)}`,
 		);
 	}
 	const { edit, regenerate } = figures;
 	console.log(
-		`edits used ${(edit.costUsd / regenerate.costUsd).toFixed(2)}x the cost and ${edit.rounds}/${regenerate.rounds} of the rounds of fresh generation`,
+		`edits used ${(edit.costUsd / regenerate.costUsd).toFixed(2)}x the cost ` +
+			`and ${edit.rounds}/${regenerate.rounds} of the rounds of fresh generation`,
 	);
 }
 

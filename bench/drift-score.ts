@@ -78,14 +78,17 @@ async function main(): Promise<void> {
 				if (pass) walls.push(wall);
 				if (pass <= 1) {
 					console.log(
-						`${pass ? 'pass 1' : 'warm-up'}, clip ${index}: ${wall.toFixed(2)} s wall, CPU ${(cpu.own - cpuBefore.own).toFixed(2)} s node + ${(cpu.children - cpuBefore.children).toFixed(2)} s ffmpeg; route ${report.route}`,
+						`${pass ? 'pass 1' : 'warm-up'}, clip ${index}: ${wall.toFixed(2)} s wall, ` +
+							`CPU ${(cpu.own - cpuBefore.own).toFixed(2)} s node + ` +
+							`${(cpu.children - cpuBefore.children).toFixed(2)} s ffmpeg; route ${report.route}`,
 					);
 				}
 			}
 		}
 		walls.sort((a, b) => a - b);
 		console.log(
-			`per clip over ${walls.length} scorings: median ${walls[walls.length >> 1].toFixed(2)} s, best ${walls[0].toFixed(2)} s, worst ${walls[walls.length - 1].toFixed(2)} s wall`,
+			`per clip over ${walls.length} scorings: median ${walls[walls.length >> 1].toFixed(2)} s, ` +
+				`best ${walls[0].toFixed(2)} s, worst ${walls[walls.length - 1].toFixed(2)} s wall`,
 		);
 
 		const [batchCpu, batchStart] = [cpuSeconds(), performance.now()];
@@ -98,11 +101,15 @@ async function main(): Promise<void> {
 		const batchWall = (performance.now() - batchStart) / 1000;
 		const cpuAfter = cpuSeconds();
 		console.log(
-			`batch of ${clips.length}, ${availableParallelism()} at once: ${batchWall.toFixed(2)} s wall (${(batchWall / clips.length).toFixed(2)} s per clip), CPU ${(cpuAfter.own - batchCpu.own).toFixed(2)} s node + ${(cpuAfter.children - batchCpu.children).toFixed(2)} s ffmpeg`,
+			`batch of ${clips.length}, ${availableParallelism()} at once: ${batchWall.toFixed(2)} s wall ` +
+				`(${(batchWall / clips.length).toFixed(2)} s per clip), ` +
+				`CPU ${(cpuAfter.own - batchCpu.own).toFixed(2)} s node + ` +
+				`${(cpuAfter.children - batchCpu.children).toFixed(2)} s ffmpeg`,
 		);
 		const { maxRSS } = process.resourceUsage();
 		console.log(
-			`peak memory of this process: ${(maxRSS / 1024).toFixed(0)} MB resident (heap now ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(0)} MB)`,
+			`peak memory of this process: ${(maxRSS / 1024).toFixed(0)} MB resident ` +
+				`(heap now ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(0)} MB)`,
 		);
 	} finally {
 		await fs.rm(dir, { recursive: true, force: true });

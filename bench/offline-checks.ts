@@ -85,7 +85,10 @@ async function main(): Promise<void> {
 		const [loadCpu, loadStart] = [cpuSeconds(), performance.now()];
 		const models = timed(await loadVisionModels());
 		console.log(
-			`model load (library, WebAssembly backend, three models, warm-up): ${((performance.now() - loadStart) / 1000).toFixed(2)} s wall, ${(cpuSeconds().own - loadCpu.own).toFixed(2)} s CPU; resident memory +${((process.memoryUsage().rss - rssBefore) / 2 ** 20).toFixed(0)} MB`,
+			'model load (library, WebAssembly backend, three models, warm-up): ' +
+				`${((performance.now() - loadStart) / 1000).toFixed(2)} s wall, ` +
+				`${(cpuSeconds().own - loadCpu.own).toFixed(2)} s CPU; ` +
+				`resident memory +${((process.memoryUsage().rss - rssBefore) / 2 ** 20).toFixed(0)} MB`,
 		);
 
 		// Each set of scorers serves every clip, as in one run of the node over a batch: the reference image is looked at once.
@@ -131,15 +134,21 @@ async function main(): Promise<void> {
 				if (pass <= 1) {
 					const { character, props } = alone.report.dimensions;
 					console.log(
-						`${pass ? 'pass 1' : 'warm-up'}, clip ${index}: identity + props ${alone.wall.toFixed(2)} s wall (${inModels.toFixed(2)} s of frame time in the model workers; CPU ${alone.own.toFixed(2)} s node + ${alone.children.toFixed(2)} s ffmpeg); ` +
-							`local scoring ${local.wall.toFixed(2)} s without them, ${all.wall.toFixed(2)} s with; character drift ${character?.drift}, props drift ${props?.drift}`,
+						`${pass ? 'pass 1' : 'warm-up'}, clip ${index}: identity + props ${alone.wall.toFixed(2)} s wall ` +
+							`(${inModels.toFixed(2)} s of frame time in the model workers; ` +
+							`CPU ${alone.own.toFixed(2)} s node + ${alone.children.toFixed(2)} s ffmpeg); ` +
+							`local scoring ${local.wall.toFixed(2)} s without them, ${all.wall.toFixed(2)} s with; ` +
+							`character drift ${character?.drift}, props drift ${props?.drift}`,
 					);
 				}
 			}
 		}
 		console.log(
-			`per clip over ${offlineWalls.length} scorings: identity + props median ${median(offlineWalls).toFixed(2)} s wall (best ${Math.min(...offlineWalls).toFixed(2)}, worst ${Math.max(...offlineWalls).toFixed(2)}), ` +
-				`${median(modelSeconds).toFixed(2)} s of frame time in the model workers (they work in parallel); added to the local scoring: median ${median(added).toFixed(2)} s`,
+			`per clip over ${offlineWalls.length} scorings: identity + props median ` +
+				`${median(offlineWalls).toFixed(2)} s wall (best ${Math.min(...offlineWalls).toFixed(2)}, ` +
+				`worst ${Math.max(...offlineWalls).toFixed(2)}), ` +
+				`${median(modelSeconds).toFixed(2)} s of frame time in the model workers (they work in parallel); ` +
+				`added to the local scoring: median ${median(added).toFixed(2)} s`,
 		);
 		const { maxRSS } = process.resourceUsage();
 		console.log(

@@ -191,7 +191,12 @@ async function runBatch(
 function printBatch(figures: BatchFigures): void {
 	const minutes = figures.elapsedMs / 60_000;
 	console.log(
-		`  ${figures.workers} worker${figures.workers > 1 ? 's' : ' '}  ${seconds(figures.elapsedMs).padStart(8)}  ${(PRODUCTS / minutes).toFixed(2).padStart(6)} executions/min  ${(figures.clips / minutes).toFixed(2).padStart(6)} clips/min (${figures.clips} clips)  CPU s per product: ${figures.cpuSecondsPerProduct.toFixed(1)} on workers, ${figures.mainCpuSecondsPerProduct.toFixed(1)} on main;  executions each worker took part in: ${figures.byWorker.join(' / ')}; the object detector ran on ${figures.objectChecked} of ${PRODUCTS}`,
+		`  ${figures.workers} worker${figures.workers > 1 ? 's' : ' '}  ${seconds(figures.elapsedMs).padStart(8)}  ` +
+			`${(PRODUCTS / minutes).toFixed(2).padStart(6)} executions/min  ` +
+			`${(figures.clips / minutes).toFixed(2).padStart(6)} clips/min ` +
+			`(${figures.clips} clips)  CPU s per product: ${figures.cpuSecondsPerProduct.toFixed(1)} on workers, ` +
+			`${figures.mainCpuSecondsPerProduct.toFixed(1)} on main;  executions each worker took part in: ` +
+			`${figures.byWorker.join(' / ')}; the object detector ran on ${figures.objectChecked} of ${PRODUCTS}`,
 	);
 }
 
@@ -272,13 +277,19 @@ async function measureQuota(cluster: QueueCluster): Promise<void> {
 		`  executions ran on workers: ${workers.map((list) => list.join('+')).join(' and ')}`,
 	);
 	console.log(
-		`  429s: ${standIn.stats.quotaRejections - rejectionsBefore}; shots: ${statuses.length}, generated: ${statuses.filter((s) => s === 'generated').length}, failed: ${statuses.filter((s) => s === 'failed').length}`,
+		`  429s: ${standIn.stats.quotaRejections - rejectionsBefore}; ` +
+			`shots: ${statuses.length}, generated: ${statuses.filter((s) => s === 'generated').length}, ` +
+			`failed: ${statuses.filter((s) => s === 'failed').length}`,
 	);
 	console.log(
-		`  trigger -> first accepted submission ${seconds(firstAccepted - startedAt)}; generation ${seconds(lastDue - firstAccepted)} (a freed slot stayed empty ${seconds(idleSlotMs / Math.max(1, operations.length - QUOTA))} on average); last clip due -> both executions done ${seconds(totalMs - (lastDue - startedAt))}`,
+		`  trigger -> first accepted submission ${seconds(firstAccepted - startedAt)}; ` +
+			`generation ${seconds(lastDue - firstAccepted)} (a freed slot stayed empty ` +
+			`${seconds(idleSlotMs / Math.max(1, operations.length - QUOTA))} on average); ` +
+			`last clip due -> both executions done ${seconds(totalMs - (lastDue - startedAt))}`,
 	);
 	console.log(
-		`  total ${seconds(totalMs)} vs ceil(N/Q) x L = ${seconds(idealMs)}: ${(totalMs / idealMs).toFixed(2)}x (target <= ${QUOTA_TARGET}x: ${within ? 'met' : 'MISSED'})`,
+		`  total ${seconds(totalMs)} vs ceil(N/Q) x L = ${seconds(idealMs)}: ${(totalMs / idealMs).toFixed(2)}x ` +
+			`(target <= ${QUOTA_TARGET}x: ${within ? 'met' : 'MISSED'})`,
 	);
 	if (!within || statuses.some((status) => status !== 'generated')) process.exitCode = 1;
 }
@@ -287,7 +298,9 @@ async function measureBinaryData(cluster: QueueCluster, batch: Execution[]): Pro
 	const ids = batch.map((execution) => `'${execution.id}'`).join(',');
 	const rows = (
 		await cluster.postgres.query(
-			`SELECT CASE WHEN "fileName" ~ 'take[0-9]+(-[0-9]+)?\\.mp4$' THEN 'Veo clip' WHEN "mimeType" LIKE 'video/%' THEN 'rendition' WHEN "mimeType" LIKE 'image/%' THEN 'image' ELSE 'other' END, count(*), sum("fileSize") FROM binary_data WHERE "sourceId" IN (${ids}) GROUP BY 1 ORDER BY 3 DESC`,
+			`SELECT CASE WHEN "fileName" ~ 'take[0-9]+(-[0-9]+)?\\.mp4$' THEN 'Veo clip' WHEN "mimeType" LIKE 'video/%' ` +
+				`THEN 'rendition' WHEN "mimeType" LIKE 'image/%' THEN 'image' ELSE 'other' END, count(*), ` +
+				`sum("fileSize") FROM binary_data WHERE "sourceId" IN (${ids}) GROUP BY 1 ORDER BY 3 DESC`,
 		)
 	)
 		.split('\n')
@@ -338,10 +351,12 @@ async function measurePruning(cluster: QueueCluster): Promise<void> {
 	const vacuumed = await cluster.binaryData();
 	console.log(`\nPruning (main restarted with pruning settings in ${seconds(restartMs)}):`);
 	console.log(
-		`  executions ${executionsBefore} -> ${executionsAfter}; binary files ${before.files} -> ${after.files}; file bytes ${mb(before.bytes)} -> ${mb(after.bytes)}`,
+		`  executions ${executionsBefore} -> ${executionsAfter}; binary files ${before.files} -> ${after.files}; ` +
+			`file bytes ${mb(before.bytes)} -> ${mb(after.bytes)}`,
 	);
 	console.log(
-		`  binary_data table on disk: ${mb(before.tableBytes)} before, ${mb(after.tableBytes)} after pruning (freed rows are reused, not returned), ${mb(vacuumed.tableBytes)} after VACUUM FULL`,
+		`  binary_data table on disk: ${mb(before.tableBytes)} before, ${mb(after.tableBytes)} after pruning ` +
+			`(freed rows are reused, not returned), ${mb(vacuumed.tableBytes)} after VACUUM FULL`,
 	);
 }
 
@@ -356,7 +371,8 @@ function printMemory(sampler: UsageSampler): void {
 	console.log("  and the program's own peak resident set (VmHWM of n8n, postgres, redis-server):");
 	for (const [name, pss] of sampler.peakPss)
 		console.log(
-			`  ${name.padEnd(9)} ${mb(pss).padStart(10)} with everything  ${mb(sampler.programPeakRss.get(name) ?? 0).padStart(10)} the program alone`,
+			`  ${name.padEnd(9)} ${mb(pss).padStart(10)} with everything  ` +
+				`${mb(sampler.programPeakRss.get(name) ?? 0).padStart(10)} the program alone`,
 		);
 }
 

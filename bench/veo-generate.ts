@@ -162,7 +162,8 @@ async function runNode(url: string): Promise<RunFigures> {
 		.sort((a, b) => a - b);
 	const lastSeenAt = Math.max(...takes.map((take) => Date.parse(take.timings.finishedAt ?? '')));
 	console.log(
-		`  clips seen after ready + ${lateSeconds[Math.floor(lateSeconds.length / 2)].toFixed(1)} s (median), ${lateSeconds.at(-1)!.toFixed(1)} s (max); ` +
+		`  clips seen after ready + ${lateSeconds[Math.floor(lateSeconds.length / 2)].toFixed(1)} s (median), ` +
+			`${lateSeconds.at(-1)!.toFixed(1)} s (max); ` +
 			`download, check and store after the last: ${seconds(endedAt - lastSeenAt)}`,
 	);
 	return {
@@ -236,8 +237,10 @@ async function measure(name: string, url: string, run: (url: string) => Promise<
 	const polls =
 		after.operationChecks + after.interactionGets - before.operationChecks - before.interactionGets;
 	console.log(
-		`${name.padEnd(10)} ${seconds(wallMs).padStart(9)}  clips ${result.clips}/${SHOTS}  polls/clip ${(polls / SHOTS).toFixed(2)} (max ${Math.max(...result.pollCounts)})  ` +
-			`429s ${after.quotaRejections - before.quotaRejections}  peak RSS ${peakRssMb.toFixed(0)} MB, heap ${peakHeapMb.toFixed(0)} MB (clips ${(result.clipBytes / 2 ** 20).toFixed(1)} MB in all)`,
+		`${name.padEnd(10)} ${seconds(wallMs).padStart(9)}  clips ${result.clips}/${SHOTS}  polls/clip ` +
+			`${(polls / SHOTS).toFixed(2)} (max ${Math.max(...result.pollCounts)})  ` +
+			`429s ${after.quotaRejections - before.quotaRejections}  peak RSS ${peakRssMb.toFixed(0)} MB, ` +
+			`heap ${peakHeapMb.toFixed(0)} MB (clips ${(result.clipBytes / 2 ** 20).toFixed(1)} MB in all)`,
 	);
 	return wallMs;
 }
@@ -245,7 +248,8 @@ async function measure(name: string, url: string, run: (url: string) => Promise<
 async function main(): Promise<void> {
 	const idealMs = Math.ceil(SHOTS / QUOTA) * LATENCY_S * 1000;
 	console.log(
-		`Veo Generate with ${MODEL}: ${SHOTS} shots, latency L = ${LATENCY_S} s, quota Q = ${QUOTA}; ideal ceil(${SHOTS}/${QUOTA}) * L = ${seconds(idealMs)}`,
+		`Veo Generate with ${MODEL}: ${SHOTS} shots, latency L = ${LATENCY_S} s, quota Q = ${QUOTA}; ` +
+			`ideal ceil(${SHOTS}/${QUOTA}) * L = ${seconds(idealMs)}`,
 	);
 	console.log(
 		`load average at start: ${loadavg()

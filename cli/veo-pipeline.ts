@@ -34,6 +34,8 @@ import { offlineVision, type OfflineChecks } from '../edges/vision/humanModels';
  * prints the clip's drift report as JSON, scored exactly as the Drift Score node scores it.
  */
 
+const THRESHOLD_DEFAULTS = `${DEFAULT_THRESHOLDS.pass}, ${DEFAULT_THRESHOLDS.fail}, ${DEFAULT_THRESHOLDS.minConfidence}`;
+
 const USAGE = `Usage: veo-pipeline drift --spec <spec.json> <clip.mp4> [options]
        veo-pipeline calibrate <production-report.json | decisions.jsonl>... [threshold options]
 
@@ -52,7 +54,7 @@ drift: scores a clip against its shot and scene bible and prints the drift repor
                            vision models in the package (default: on; on: models that cannot load
                            are an error)
   --models-dir <folder>    the vision models, if not the installed @vladmandic/human's
-  --pass, --fail, --min-confidence <0-1>   routing thresholds (${DEFAULT_THRESHOLDS.pass}, ${DEFAULT_THRESHOLDS.fail}, ${DEFAULT_THRESHOLDS.minConfidence})
+  --pass, --fail, --min-confidence <0-1>   routing thresholds (${THRESHOLD_DEFAULTS})
   --dimension-thresholds <json>            per-dimension thresholds, e.g. '{"lighting":{"pass":0.25}}'
   --review-unverified      send to review a clip no check of look, characters or props could verify
   --contact-sheet <file.png>               write the contact sheet there
@@ -84,7 +86,8 @@ async function readTarget(specPath: string, shotId: string | undefined): Promise
 	const wanted = shotId ? shots.filter((shot) => shot.id === shotId) : shots;
 	if (wanted.length !== 1) {
 		throw new UsageError(
-			`--spec ${specPath}: ${shotId ? `has no shot "${shotId}"` : 'has several shots; pick one with --shot'} (shots: ${shots.map((shot) => shot.id).join(', ')})`,
+			`--spec ${specPath}: ${shotId ? `has no shot "${shotId}"` : 'has several shots; pick one with --shot'} ` +
+				`(shots: ${shots.map((shot) => shot.id).join(', ')})`,
 		);
 	}
 	const spec = parseSceneSpec({ bible: json.bible, shots: wanted }, { wholeShotList: false });
@@ -99,7 +102,8 @@ async function readTarget(specPath: string, shotId: string | undefined): Promise
 function referencesFor(target: Target, values: string[]): ScoringSubject['references'] {
 	if (values.length && !target.shot.characters.length)
 		throw new UsageError(
-			`--reference: shot "${target.shot.id}" has no characters, so no reference image can be compared (give the shot its characters in the spec, or leave --reference out)`,
+			`--reference: shot "${target.shot.id}" has no characters, ` +
+				'so no reference image can be compared (give the shot its characters in the spec, or leave --reference out)',
 		);
 	return values.map((value) => {
 		const [id, file] = value.includes('=')
@@ -108,7 +112,8 @@ function referencesFor(target: Target, values: string[]): ScoringSubject['refere
 		const character = target.bible.characters.find((candidate) => candidate.id === id);
 		if (!character)
 			throw new UsageError(
-				`--reference ${value}: the bible has no character "${id ?? ''}" (characters: ${target.bible.characters.map((c) => c.id).join(', ') || 'none'})`,
+				`--reference ${value}: the bible has no character "${id ?? ''}" ` +
+					`(characters: ${target.bible.characters.map((c) => c.id).join(', ') || 'none'})`,
 			);
 		return { path: file, name: file, characterId: character.id, characterName: character.name };
 	});
@@ -180,7 +185,8 @@ async function drift(args: string[]): Promise<void> {
 	const thresholds = thresholdsFrom(values);
 	if (values.previous && !target.shot.continuousWithPrevious)
 		process.stderr.write(
-			`veo-pipeline drift: warning: --previous is ignored: shot "${target.shot.id}" does not continue the previous shot (continuousWithPrevious is false in the spec)\n`,
+			'veo-pipeline drift: warning: --previous is ignored: ' +
+				`shot "${target.shot.id}" does not continue the previous shot (continuousWithPrevious is false in the spec)\n`,
 		);
 	const lookReference = values['look-reference'];
 	const { report, contactSheet } = await scoreDrift(

@@ -10,16 +10,24 @@ import type { Resolution, SceneSpec, VeoAspectRatio } from './types';
  */
 export const BRIEF_PROMPT_VERSION = 'scene-spec-from-brief/v1';
 
-const SYSTEM_INSTRUCTION = `You are the script supervisor of a video production. You turn a creative brief into a scene bible and a shot list that a video model (Google Veo) will generate shot by shot, without memory between shots.
-
-Rules:
-- Write the scene bible so every recurring detail is fixed once: each character's face, hair, age and wardrobe; each prop's colour and look; the lighting and palette; the rules every shot obeys.
-- Use the characters given in the brief with exactly the ids given. Invent others only if the story needs them.
-- Give every prop a colour when its colour matters, and list the props each shot shows.
-- Each shot is one continuous take of the given duration: one action, one camera set-up. Describe only what can be seen and heard.
-- Mark continuousWithPrevious when a shot continues the previous one in the same moment and place.
-- Give each shot checkable constraints: short statements a reviewer can verify by looking ("The mug is blue", "Mya wears the red scarf").
-- Use only ids made of lowercase letters, digits and hyphens. Answer with JSON that follows the schema, nothing else.`;
+const SYSTEM_INSTRUCTION = [
+	'You are the script supervisor of a video production. You turn a creative brief into a scene bible ' +
+		'and a shot list that a video model (Google Veo) will generate shot by shot, without memory between shots.',
+	'',
+	'Rules:',
+	"- Write the scene bible so every recurring detail is fixed once: each character's face, hair, " +
+		"age and wardrobe; each prop's colour and look; the lighting and palette; the rules every shot obeys.",
+	'- Use the characters given in the brief with exactly the ids given. ' +
+		'Invent others only if the story needs them.',
+	'- Give every prop a colour when its colour matters, and list the props each shot shows.',
+	'- Each shot is one continuous take of the given duration: one action, one camera set-up. ' +
+		'Describe only what can be seen and heard.',
+	'- Mark continuousWithPrevious when a shot continues the previous one in the same moment and place.',
+	'- Give each shot checkable constraints: short statements a reviewer can verify by looking ' +
+		'("The mug is blue", "Mya wears the red scarf").',
+	'- Use only ids made of lowercase letters, digits and hyphens. ' +
+		'Answer with JSON that follows the schema, nothing else.',
+].join('\n');
 
 export interface BriefCharacter {
 	id: string;
@@ -80,7 +88,8 @@ export function buildBriefPrompt(input: BriefInput): BriefPrompt {
 		`Target total duration: ${input.targetDurationSeconds} seconds`,
 		`Number of shots: ${plannedDurations.length}`,
 		`Shot durations (seconds, in order): ${plannedDurations.join(', ')}`,
-		`Allowed durations for ${input.model.displayName}: ${describeDurations(allowedDurations(input.model, input.resolution))} seconds (whole seconds)`,
+		`Allowed durations for ${input.model.displayName}: ` +
+			`${describeDurations(allowedDurations(input.model, input.resolution))} seconds (whole seconds)`,
 		`Aspect ratio: ${input.aspectRatio}`,
 		`Resolution: ${input.resolution}`,
 	].filter(Boolean);

@@ -359,7 +359,8 @@ class GenerationBatch {
 			if (budget !== undefined && this.spentUsd + costUsd > budget + 1e-9) {
 				this.budgetStopped = true;
 				this.stopSubmitting(
-					`not started: the next clip ($${costUsd.toFixed(2)}) would take the spend of $${this.spentUsd.toFixed(2)} over the budget of $${budget.toFixed(2)}`,
+					`not started: the next clip ($${costUsd.toFixed(2)}) would take the spend of $${this.spentUsd.toFixed(2)} ` +
+						`over the budget of $${budget.toFixed(2)}`,
 					'not retried: the budget is spent',
 				);
 				break;
@@ -431,7 +432,9 @@ class GenerationBatch {
 		}
 		const refusedMs = this.now() - this.refusingSince;
 		if (refusedMs >= this.options.clipTimeoutMs) {
-			const ended = `Google refused every submission for ${Math.round(refusedMs / 1000)} s (the limit is ${Math.round(this.options.clipTimeoutMs / 1000)} s); last: ${reason}`;
+			const ended =
+				`Google refused every submission for ${Math.round(refusedMs / 1000)} s ` +
+				`(the limit is ${Math.round(this.options.clipTimeoutMs / 1000)} s); last: ${reason}`;
 			for (const waiting of this.queue.splice(0)) this.finish(waiting, 'failed', ended);
 		}
 	}
@@ -563,7 +566,9 @@ class GenerationBatch {
 			this.leave(entry);
 			entry.attempt.outcome = 'timed_out';
 			entry.attempt.finishedAt = toIso(at);
-			entry.attempt.reason = `no clip after ${Math.round(elapsed / 1000)} s (the limit is ${Math.round(this.options.clipTimeoutMs / 1000)} s)`;
+			entry.attempt.reason =
+				`no clip after ${Math.round(elapsed / 1000)} s ` +
+				`(the limit is ${Math.round(this.options.clipTimeoutMs / 1000)} s)`;
 			this.retryOrFail(entry.job, entry.attempt.reason);
 			return;
 		}

@@ -161,7 +161,8 @@ const OMNI_1_1: VideoFamily = {
 		'4k': round4(OMNI_720P_USD_PER_SECOND * 3),
 	},
 	priceSource:
-		'5,792 output tokens per second of 720p at $17.50 per 1M output tokens (about $0.10/s), other sizes scaled as resellers bill them; reported from Google pricing, 2026',
+		'5,792 output tokens per second of 720p at $17.50 per 1M output tokens (about $0.10/s), ' +
+		'other sizes scaled as resellers bill them; reported from Google pricing, 2026',
 	// No published prompt limit for Omni; Gemini models take far longer input. This bounds a
 	// runaway prompt (editor notes piling up) rather than Google's limit.
 	maxPromptTokens: 4096,
@@ -584,9 +585,15 @@ export function checkVideoRequest(request: VideoRequestCheck): Problem[] {
 	}
 	if (request.generateAudio !== undefined) {
 		if (!model.audioSwitchBackends.includes(request.backend)) {
+			const switchable = model.audioSwitchBackends.length
+				? `; ${model.audioSwitchBackends.map(backendName).join(', ')} can switch it off`
+				: '';
 			problems.push({
 				path: 'generateAudio',
-				message: `${name} on the ${backendName(request.backend)} takes no audio switch (it ${model.nativeAudio ? 'always adds audio' : 'makes silent video'})${model.audioSwitchBackends.length ? `; ${model.audioSwitchBackends.map(backendName).join(', ')} can switch it off` : ''}; leave the option unset`,
+				message:
+					`${name} on the ${backendName(request.backend)} takes no audio switch ` +
+					`(it ${model.nativeAudio ? 'always adds audio' : 'makes silent video'})${switchable}; ` +
+					'leave the option unset',
 			});
 		} else if (request.generateAudio && !model.nativeAudio) {
 			refuse('generateAudio', 'makes silent video only');
@@ -595,7 +602,9 @@ export function checkVideoRequest(request: VideoRequestCheck): Problem[] {
 	if (request.seed !== undefined && !model.seedBackends.includes(request.backend)) {
 		problems.push({
 			path: 'seed',
-			message: `${name} on the ${backendName(request.backend)} takes no seed${model.seedBackends.length ? `; use ${model.seedBackends.map(backendName).join(' or ')} for repeatable takes` : ''}`,
+			message:
+				`${name} on the ${backendName(request.backend)} takes no seed` +
+				`${model.seedBackends.length ? `; use ${model.seedBackends.map(backendName).join(' or ')} for repeatable takes` : ''}`,
 		});
 	}
 	if (!request.prompt.trim()) {

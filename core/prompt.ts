@@ -217,7 +217,9 @@ function tooLong(
 		[
 			{
 				path: longest.field,
-				message: `makes the prompt for shot "${shot.id}" about ${tokens} tokens, over the model's limit of ${maxPromptTokens}; shorten it (it is the longest part, ${longest.text.length} characters)`,
+				message:
+					`makes the prompt for shot "${shot.id}" about ${tokens} tokens, over the model's limit of ${maxPromptTokens}; ` +
+					`shorten it (it is the longest part, ${longest.text.length} characters)`,
 			},
 		],
 		'Veo reads about 1,024 tokens of prompt; move detail that every shot shares into short bible rules.',

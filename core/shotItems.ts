@@ -36,7 +36,8 @@ export function createShotItems(
 
 /** Where a field of a stored item was changed by hand, the hint says what to do instead. */
 const CHANGED_ITEM_HINT =
-	"Shot items are written by the pipeline's nodes; a node in between (Code, Set, Edit Fields) changed this field. Pass the items on unchanged, or fix the field.";
+	"Shot items are written by the pipeline's nodes; a node in between (Code, Set, Edit Fields) changed this field. " +
+	'Pass the items on unchanged, or fix the field.';
 
 type StoredItem = Record<string, unknown>;
 
@@ -143,7 +144,8 @@ export function parseShotItem(json: unknown): ShotItem {
 	if (problems.length) {
 		throw new InvalidInputError(
 			problems,
-			'This node expects the items that Scene Spec produces (one per shot). Connect it after Scene Spec or a node that passes its items on.',
+			'This node expects the items that Scene Spec produces (one per shot). ' +
+				'Connect it after Scene Spec or a node that passes its items on.',
 		);
 	}
 	if (!SHOT_STATUSES.includes(stored.status as ShotStatus)) {
@@ -246,7 +248,8 @@ export function requireTakeClip(
 		: 'no binary data';
 	throw new InvalidInputError(
 		[{ path, message: `${which} has no clip here: ${looked} (it has ${has})` }],
-		'Keep the clips on the items from Veo Generate on (nodes that replace binary data drop them), or set the clip property to where the clip is.',
+		'Keep the clips on the items from Veo Generate on (nodes that replace binary data drop them), ' +
+			'or set the clip property to where the clip is.',
 	);
 }
 

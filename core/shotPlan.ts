@@ -46,7 +46,9 @@ export function checkSpecAgainstModel(
 		if (!durations.includes(shot.durationSeconds)) {
 			problems.push({
 				path: `shots[${index}].durationSeconds`,
-				message: `${shot.durationSeconds} s is not a duration ${model.displayName} makes at ${resolution} (allowed: ${describeDurations(durations)} s)`,
+				message:
+					`${shot.durationSeconds} s is not a duration ${model.displayName} makes at ${resolution} ` +
+					`(allowed: ${describeDurations(durations)} s)`,
 			});
 		}
 	});
@@ -63,7 +65,9 @@ export function checkSpecAgainstModel(
 		if (Math.abs(total - limits.targetDurationSeconds) > tolerance) {
 			problems.push({
 				path: 'shots',
-				message: `the shots add up to ${total} s, more than one shot length (${tolerance} s) away from the target of ${limits.targetDurationSeconds} s`,
+				message:
+					`the shots add up to ${total} s, more than one shot length ` +
+					`(${tolerance} s) away from the target of ${limits.targetDurationSeconds} s`,
 			});
 		}
 	}
@@ -131,7 +135,9 @@ export function planShotDurations(
 		throw new InvalidInputError([
 			{
 				path: 'targetDurationSeconds',
-				message: `${targetDurationSeconds} s needs at least ${minimumShots} shots of ${longest} s, over the cap of ${maxShots} shots (raise "Maximum Shots" or shorten the target)`,
+				message:
+					`${targetDurationSeconds} s needs at least ${minimumShots} shots of ${longest} s, ` +
+					`over the cap of ${maxShots} shots (raise "Maximum Shots" or shorten the target)`,
 			},
 		]);
 	}
@@ -151,7 +157,9 @@ export function planShotDurations(
 		throw new InvalidInputError([
 			{
 				path: 'targetDurationSeconds',
-				message: `${targetDurationSeconds} s needs ${planned.length} shots, over the cap of ${maxShots} shots (raise "Maximum Shots" or shorten the target)`,
+				message:
+					`${targetDurationSeconds} s needs ${planned.length} shots, ` +
+					`over the cap of ${maxShots} shots (raise "Maximum Shots" or shorten the target)`,
 			},
 		]);
 	}

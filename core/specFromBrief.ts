@@ -70,7 +70,8 @@ export async function draftSpecFromBrief(input: BriefInput, ask: AskForJson): Pr
 	if (secondCheck.spec)
 		return { spec: secondCheck.spec, promptVersion: prompt.version, attempts: 2 };
 	throw new NonRetryableFailure(
-		`The model's scene spec was invalid twice (after one re-ask quoting the problems): ${formatProblems(secondCheck.problems.slice(0, 10))}`,
+		"The model's scene spec was invalid twice (after one re-ask quoting the problems): " +
+			`${formatProblems(secondCheck.problems.slice(0, 10))}`,
 		{
 			hint: 'Run again, simplify the brief, or switch the node to "From JSON" and edit a spec by hand.',
 		},

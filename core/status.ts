@@ -44,7 +44,9 @@ export function transition(
 			[
 				{
 					path: 'status',
-					message: `shot "${item.shot.id}" cannot go from ${item.status} to ${to} (from ${item.status} it can go to ${allowed.length ? allowed.join(', ') : 'nothing: it is final'})`,
+					message:
+						`shot "${item.shot.id}" cannot go from ${item.status} to ${to} ` +
+						`(from ${item.status} it can go to ${allowed.length ? allowed.join(', ') : 'nothing: it is final'})`,
 				},
 			],
 			'Check the order of the nodes: Veo Generate, then Drift Score, then Human Approval Wait, then Assemble.',

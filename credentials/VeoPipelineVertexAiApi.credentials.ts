@@ -134,7 +134,9 @@ export class VeoPipelineVertexAiApi implements ICredentialType {
 	test: ICredentialTestRequest = {
 		request: {
 			baseURL:
-				'={{ ($credentials.baseUrl || ($credentials.authentication === "expressApiKey" ? "https://aiplatform.googleapis.com" : "https://" + $credentials.location + "-aiplatform.googleapis.com")).replace(/\\/+$/, "") }}',
+				'={{ ($credentials.baseUrl || ($credentials.authentication === "expressApiKey" ? ' +
+				'"https://aiplatform.googleapis.com" : "https://" + $credentials.location + ' +
+				'"-aiplatform.googleapis.com")).replace(/\\/+$/, "") }}',
 			url: '/v1beta1/publishers/google/models',
 			qs: { pageSize: 1 },
 		},

@@ -153,7 +153,8 @@ export function parseVideoFormat(
 	if (durationSeconds < model.minSeconds || durationSeconds > model.maxSeconds) {
 		throw new HttpError(
 			400,
-			`The duration ${durationSeconds}s is out of range for ${model.id}: it makes clips of ${model.minSeconds} to ${model.maxSeconds} seconds.`,
+			`The duration ${durationSeconds}s is out of range for ${model.id}: ` +
+				`it makes clips of ${model.minSeconds} to ${model.maxSeconds} seconds.`,
 		);
 	}
 	const aspectRatio = String(video.aspect_ratio ?? defaults.aspectRatio);

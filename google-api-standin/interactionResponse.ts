@@ -84,7 +84,8 @@ async function modelOutput(
 			const size = state.files.get(record.fileId!)?.sizeBytes ?? 0;
 			return failure(
 				3,
-				`The video (${size} bytes) is larger than can be delivered inline (${state.settings.inlineVideoLimitBytes} bytes): ask for response_format.delivery "uri".`,
+				`The video (${size} bytes) is larger than can be delivered inline ` +
+					`(${state.settings.inlineVideoLimitBytes} bytes): ask for response_format.delivery "uri".`,
 			);
 		}
 		case 'completed':

@@ -121,7 +121,8 @@ export const RETIRED_GEMINI_API_MODELS: Record<string, string> = {
 function noLongerAvailable(model: string): HttpError {
 	return new HttpError(
 		404,
-		`This model models/${model} is no longer available. Please update your code to use a newer model for the latest features and improvements.`,
+		`This model models/${model} is no longer available. ` +
+			'Please update your code to use a newer model for the latest features and improvements.',
 	);
 }
 
@@ -129,7 +130,8 @@ function noLongerAvailable(model: string): HttpError {
 function vertexNotFound(resource: string): HttpError {
 	return new HttpError(
 		404,
-		`Publisher Model \`${resource}\` was not found or your project does not have access to it. Please ensure you are using a valid model version.`,
+		`Publisher Model \`${resource}\` was not found or your project does not have access to it. ` +
+			'Please ensure you are using a valid model version.',
 	);
 }
 
@@ -137,7 +139,8 @@ function vertexNotFound(resource: string): HttpError {
 function geminiNotFound(model: string, method: string): HttpError {
 	return new HttpError(
 		404,
-		`models/${model} is not found for API version v1beta, or is not supported for ${method}. Call ListModels to see the list of available models and their supported methods.`,
+		`models/${model} is not found for API version v1beta, or is not supported for ${method}. ` +
+			'Call ListModels to see the list of available models and their supported methods.',
 	);
 }
 

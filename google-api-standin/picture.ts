@@ -300,7 +300,10 @@ export function pictureFilter(
 	const paletteHeight = Math.round(height * 0.12);
 	const swatches = picture.palette.map((color, index) => {
 		const swatchWidth = Math.floor(width / picture.palette.length);
-		return `drawbox=x=${index * swatchWidth}:y=${height - paletteHeight}:w=${swatchWidth}:h=${paletteHeight}:color=${hex(COLOR_NAMES[color])}@1:t=fill`;
+		return (
+			`drawbox=x=${index * swatchWidth}:y=${height - paletteHeight}:` +
+			`w=${swatchWidth}:h=${paletteHeight}:color=${hex(COLOR_NAMES[color])}@1:t=fill`
+		);
 	});
 	const moving: Array<{
 		color: string;

@@ -54,7 +54,8 @@ export async function skimagePhotos(): Promise<(name: PhotoName) => string> {
 		return photo;
 	} catch (error) {
 		throw new Error(
-			`The vision tests need Debian's ${PACKAGE} photographs (apt-get download ${PACKAGE}, then dpkg -x), and fetching them failed: ${(error as Error).message}`,
+			`The vision tests need Debian's ${PACKAGE} photographs (apt-get download ${PACKAGE}, then dpkg -x), ` +
+				`and fetching them failed: ${(error as Error).message}`,
 		);
 	} finally {
 		await fs.rm(work, { recursive: true, force: true });

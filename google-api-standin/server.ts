@@ -157,7 +157,8 @@ export class GoogleApiStandIn {
 		if (!key && !bearer) {
 			throw new HttpError(
 				403,
-				"Method doesn't allow unregistered callers (callers without established identity). Please use API Key or other form of API consumer identity to call this API.",
+				"Method doesn't allow unregistered callers (callers without established identity). " +
+					'Please use API Key or other form of API consumer identity to call this API.',
 			);
 		}
 		if (key && this.state.settings.apiKey && key !== this.state.settings.apiKey) {

@@ -160,7 +160,10 @@ export function httpClient(baseUrl: string): AxiosInstance {
 	return http;
 }
 
-/** What the public API's create endpoint takes from an exported workflow; it rejects or ignores the rest (id, active, tags, pinData, meta, versionId...). */
+/**
+ * What the public API's create endpoint takes from an exported workflow; it rejects or ignores the
+ * rest (id, active, tags, pinData, meta, versionId...).
+ */
 const WORKFLOW_FIELDS_ACCEPTED = [
 	'name',
 	'nodes',
@@ -373,7 +376,8 @@ export class N8nApi {
 			}
 			if (Date.now() > deadline) {
 				throw new Error(
-					`No execution of ${JSON.stringify(target)} reached status ${status} within ${timeoutMs / 1000} s (last seen: ${seen ? `${seen.id} ${seen.status}` : 'none'})`,
+					`No execution of ${JSON.stringify(target)} reached status ${status} within ${timeoutMs / 1000} s ` +
+						`(last seen: ${seen ? `${seen.id} ${seen.status}` : 'none'})`,
 				);
 			}
 			await sleep(POLL_INTERVAL_MS);

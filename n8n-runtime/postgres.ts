@@ -77,7 +77,8 @@ export async function requirePostgres(): Promise<PostgresInstall> {
 	if (!install)
 		throw new RuntimeStepError(
 			'finding PostgreSQL for queue mode',
-			"no postgres, initdb, psql and pg_isready on PATH or in /usr/lib/postgresql/*/bin. Run scripts/setup: it installs Debian's postgresql",
+			'no postgres, initdb, psql and pg_isready on PATH or in /usr/lib/postgresql/*/bin. ' +
+				"Run scripts/setup: it installs Debian's postgresql",
 		);
 	return install;
 }

@@ -148,7 +148,8 @@ function runtimePaths(): Runtime {
 export function notProvisioned(what: string[]): RuntimeStepError {
 	return new RuntimeStepError(
 		'finding the provisioned n8n runtime',
-		`${what.join(' and ')} not provisioned in ${cacheDir()}. Run scripts/setup: it installs them once per machine (about 5-10 minutes). Tests and the demo never install.`,
+		`${what.join(' and ')} not provisioned in ${cacheDir()}. ` +
+			'Run scripts/setup: it installs them once per machine (about 5-10 minutes). Tests and the demo never install.',
 	);
 }
 

@@ -312,7 +312,8 @@ export async function runToEnd(
 		if (failed) {
 			const { data } = await api.getExecution(failed.id);
 			throw new Error(
-				`Execution ${failed.id} ended ${failed.status}: ${JSON.stringify(data?.resultData.error ?? null)}${options.context ? `\n${options.context()}` : ''}`,
+				`Execution ${failed.id} ended ${failed.status}: ` +
+					`${JSON.stringify(data?.resultData.error ?? null)}${options.context ? `\n${options.context()}` : ''}`,
 			);
 		}
 		if (finished.length >= options.expected)

@@ -30,7 +30,9 @@ const CREDENTIAL_NAME = 'Gemini API';
 const DEMO_BRIEF = {
 	title: 'Morning Ritual',
 	brief:
-		'At dusk, Mya, a barista with short black hair and a green apron, opens the corner café. She pours the first coffee of the evening into the blue mug, hands it to an old regular, and smiles as the street lights come on.',
+		'At dusk, Mya, a barista with short black hair and a green apron, opens the corner café. ' +
+		'She pours the first coffee of the evening into the blue mug, hands it to an old regular, ' +
+		'and smiles as the street lights come on.',
 	seconds: '48',
 	aspectRatio: '16:9',
 };

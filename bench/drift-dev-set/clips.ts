@@ -91,7 +91,8 @@ export async function renderClip(recipe: ClipRecipe, file: string): Promise<stri
 	if (defect?.kind === 'cut') {
 		const other = await photoSize(defect.photo);
 		inputs.push('-i', defect.photo);
-		graph += `;[1:v]${panFilter({ from: defect.window, to: defect.window, seconds }, other)}${recipe.grade ? `,${recipe.grade}` : ''},setsar=1,format=yuv420p[other]`;
+		const pan = panFilter({ from: defect.window, to: defect.window, seconds }, other);
+		graph += `;[1:v]${pan}${recipe.grade ? `,${recipe.grade}` : ''},setsar=1,format=yuv420p[other]`;
 		graph += `;[main][other]overlay=enable='gte(t,${defect.at})'[cut]`;
 		video = '[cut]';
 	}

@@ -85,7 +85,10 @@ async function main(): Promise<void> {
 					different.push(models.faceSimilarity(own[0], other[0]));
 		}
 		const spread = (values: number[]) =>
-			`${values.length} pairs: min ${quantile(values, 0).toFixed(2)}, 2nd percentile ${quantile(values, 0.02).toFixed(2)}, 10th ${quantile(values, 0.1).toFixed(2)}, median ${quantile(values, 0.5).toFixed(2)}, 90th ${quantile(values, 0.9).toFixed(2)}, 98th ${quantile(values, 0.98).toFixed(2)}, max ${quantile(values, 1).toFixed(2)}`;
+			`${values.length} pairs: min ${quantile(values, 0).toFixed(2)}, ` +
+			`2nd percentile ${quantile(values, 0.02).toFixed(2)}, 10th ${quantile(values, 0.1).toFixed(2)}, ` +
+			`median ${quantile(values, 0.5).toFixed(2)}, 90th ${quantile(values, 0.9).toFixed(2)}, ` +
+			`98th ${quantile(values, 0.98).toFixed(2)}, max ${quantile(values, 1).toFixed(2)}`;
 		console.log(`${people.length} people (${EDITS.map((edit) => edit.name).join(', ')})`);
 		console.log(`same person:      ${spread(same)}`);
 		console.log(`different people: ${spread(different)}`);

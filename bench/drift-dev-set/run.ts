@@ -183,12 +183,14 @@ export function printFigures(figures: Figures, results: CaseResult[]): void {
 			(result) => result.kind === kind && result.route === 'regenerate',
 		).length;
 		console.log(
-			`${kind.padEnd(15)} ${percent(caught, of)}   ${String(caught).padStart(2)} of ${String(of).padEnd(2)}                 ${percent(regenerated, of)}`,
+			`${kind.padEnd(15)} ${percent(caught, of)}   ${String(caught).padStart(2)} of ` +
+				`${String(of).padEnd(2)}                 ${percent(regenerated, of)}`,
 		);
 	}
 	const { clean } = figures;
 	console.log(
-		`clean clips: ${clean.of}; not routed to Pass ${percent(clean.notPass, clean.of)} (${clean.notPass}), routed to Regenerate ${percent(clean.regenerate, clean.of)} (${clean.regenerate})`,
+		`clean clips: ${clean.of}; not routed to Pass ${percent(clean.notPass, clean.of)} (${clean.notPass}), ` +
+			`routed to Regenerate ${percent(clean.regenerate, clean.of)} (${clean.regenerate})`,
 	);
 	console.log(
 		`review load on an 80% clean / 20% drifted mix: ${(figures.reviewLoad * 100).toFixed(0)}% of clips reach a person`,

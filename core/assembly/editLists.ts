@@ -30,7 +30,11 @@ function eventLine(
 ): string {
 	const [kind, frames] = transition.split(' ');
 	const duration = frames ? frames.padStart(3, '0') : '   ';
-	return `${String(event).padStart(3, '0')}  ${REEL.padEnd(8)} ${channels.padEnd(5)} ${kind.padEnd(4)} ${duration} ${timecode(sourceIn, rate)} ${timecode(sourceOut, rate)} ${timecode(recordIn, rate)} ${timecode(recordOut, rate)}`;
+	return (
+		`${String(event).padStart(3, '0')}  ${REEL.padEnd(8)} ${channels.padEnd(5)} ${kind.padEnd(4)} ${duration} ` +
+		`${timecode(sourceIn, rate)} ${timecode(sourceOut, rate)} ${timecode(recordIn, rate)} ` +
+		`${timecode(recordOut, rate)}`
+	);
 }
 
 /** EDL comments are single lines: a line break in a name would start a bogus event. */

@@ -296,7 +296,12 @@ function passRates(takes: Take[], approved: Set<string>): ProductionReport['pass
 			finished.length,
 		),
 		explanation:
-			'generation: attempts that delivered a playable clip, of attempts finished. automaticQa: scored clips the drift score did not send back for regeneration. approval: of the clips that reached approval (passed QA, or unscored), those approved - automatically or by a person - against those a person rejected; clips still waiting are not counted. endToEnd multiplies the steps that were measured; observedEndToEnd counts approved clips per finished attempt directly.',
+			'generation: attempts that delivered a playable clip, of attempts finished. ' +
+			'automaticQa: scored clips the drift score did not send back for regeneration. ' +
+			'approval: of the clips that reached approval (passed QA, or unscored), ' +
+			'those approved - automatically or by a person - against those a person rejected; ' +
+			'clips still waiting are not counted. endToEnd multiplies the steps that were measured; ' +
+			'observedEndToEnd counts approved clips per finished attempt directly.',
 	};
 }
 

@@ -1,6 +1,6 @@
 import { DIMENSION_NAMES } from '../scoring/report';
 import { fixedBeside } from '../scoring/words';
-import type { DriftDimension } from '../types';
+import type { DriftDimension, ReviewAnnotation } from '../types';
 import type { ProductionReport, RateFigure, ReportShot, ReportTake } from './report';
 
 /**
@@ -29,34 +29,56 @@ function rateRow(label: string, figure: RateFigure): string {
 	return `<tr><th>${escapeHtml(label)}</th><td>${percent(figure.rate)}</td><td>${figure.passed} of ${figure.of}</td></tr>`;
 }
 
+function driftParagraph(drift: ReportTake['drift']): string {
+	if (!drift) return '<p><b>Drift</b> not scored</p>';
+	const limits = drift.thresholds ? [drift.thresholds.pass, drift.thresholds.fail] : [];
+	const score =
+		typeof drift.drift === 'number' ? fixedBeside(drift.drift, limits) : escapeHtml(drift.drift);
+	const reasons = drift.reasons?.length ? `: ${drift.reasons.map(escapeHtml).join('; ')}` : '';
+	return (
+		`<p><b>Drift</b> ${score} (confidence ${fixed(drift.confidence, 2)}), ` +
+		`route <b>${escapeHtml(drift.route)}</b>${reasons}</p>`
+	);
+}
+
+function reviewParagraph(review: ReportTake['review']): string {
+	if (!review) return '<p><b>Review</b> none</p>';
+	const note = review.note ? ` - ${escapeHtml(review.note)}` : '';
+	const tags = review.tags?.length ? ` [${review.tags.map(escapeHtml).join(', ')}]` : '';
+	const annotations = review.annotations?.length
+		? `<ul>${review.annotations.map(annotationItem).join('')}</ul>`
+		: '';
+	return (
+		`<p><b>Review</b> ${escapeHtml(review.decision)} by ${escapeHtml(review.reviewer ?? 'unknown')} ` +
+		`at ${escapeHtml(review.decidedAt)}${note}${tags}</p>${annotations}`
+	);
+}
+
+function annotationItem(note: ReviewAnnotation): string {
+	const at = note.atSeconds !== undefined ? `${fixed(note.atSeconds, 1)} s: ` : '';
+	return `<li>${at}${escapeHtml(note.text)}</li>`;
+}
+
 function takeBlock(take: ReportTake): string {
-	const limits = take.drift?.thresholds
-		? [take.drift.thresholds.pass, take.drift.thresholds.fail]
-		: [];
-	const drift = take.drift
-		? `<p><b>Drift</b> ${typeof take.drift.drift === 'number' ? fixedBeside(take.drift.drift, limits) : escapeHtml(take.drift.drift)} (confidence ${fixed(take.drift.confidence, 2)}), route <b>${escapeHtml(take.drift.route)}</b>${
-				take.drift.reasons?.length ? `: ${take.drift.reasons.map(escapeHtml).join('; ')}` : ''
-			}</p>`
-		: '<p><b>Drift</b> not scored</p>';
-	const review = take.review
-		? `<p><b>Review</b> ${escapeHtml(take.review.decision)} by ${escapeHtml(take.review.reviewer ?? 'unknown')} at ${escapeHtml(take.review.decidedAt)}${
-				take.review.note ? ` - ${escapeHtml(take.review.note)}` : ''
-			}${take.review.tags?.length ? ` [${take.review.tags.map(escapeHtml).join(', ')}]` : ''}</p>${
-				take.review.annotations?.length
-					? `<ul>${take.review.annotations.map((note) => `<li>${note.atSeconds !== undefined ? `${fixed(note.atSeconds, 1)} s: ` : ''}${escapeHtml(note.text)}</li>`).join('')}</ul>`
-					: ''
-			}`
-		: '<p><b>Review</b> none</p>';
 	const badges = [
 		take.usedInCut ? '<span class="used">in the cut</span>' : '',
 		take.approved && !take.usedInCut ? '<span class="ok">approved</span>' : '',
 	].join(' ');
-	return `<details${take.usedInCut ? ' open' : ''}><summary>${escapeHtml(take.id)} - ${escapeHtml(take.outcome)}${take.reason ? `: ${escapeHtml(take.reason)}` : ''} - ${usd(take.costUsd)} ${badges}</summary>
-<p><b>Model</b> ${escapeHtml(take.model)}${take.generationSeconds !== undefined ? `, ${fixed(take.generationSeconds, 1)} s to generate` : ''}${take.outputTokens !== undefined ? `, ${take.outputTokens} output tokens billed` : ''}</p>
+	const reason = take.reason ? `: ${escapeHtml(take.reason)}` : '';
+	const generation = [
+		take.generationSeconds !== undefined
+			? `, ${fixed(take.generationSeconds, 1)} s to generate`
+			: '',
+		take.outputTokens !== undefined ? `, ${take.outputTokens} output tokens billed` : '',
+	].join('');
+	const open = take.usedInCut ? ' open' : '';
+	const summary = `${escapeHtml(take.id)} - ${escapeHtml(take.outcome)}${reason} - ${usd(take.costUsd)} ${badges}`;
+	return `<details${open}><summary>${summary}</summary>
+<p><b>Model</b> ${escapeHtml(take.model)}${generation}</p>
 ${makingOf(take)}
 <pre>${escapeHtml(take.prompt)}</pre>${take.negativePrompt ? `<p><b>Negative</b> ${escapeHtml(take.negativePrompt)}</p>` : ''}
-${drift}
-${review}</details>`;
+${driftParagraph(take.drift)}
+${reviewParagraph(take.review)}</details>`;
 }
 
 /** How the take was made, when it was more than a fresh generation of its own prompt. */
@@ -74,26 +96,62 @@ function shotSection(shot: ReportShot): string {
 		shot.inCut.kind === 'take'
 			? `take ${escapeHtml(shot.inCut.takeId)} (${escapeHtml(shot.inCut.chosenBy)})`
 			: `<span class="bad">slate: ${escapeHtml(shot.inCut.reason)}</span>`;
-	return `<section><h3>${escapeHtml(shot.shotId)}${shot.sequence !== null ? ` (#${shot.sequence})` : ''} - ${escapeHtml(shot.inCut.recordIn)} to ${escapeHtml(shot.inCut.recordOut)}</h3>
+	const sequence = shot.sequence !== null ? ` (#${shot.sequence})` : '';
+	const span = `${escapeHtml(shot.inCut.recordIn)} to ${escapeHtml(shot.inCut.recordOut)}`;
+	return `<section><h3>${escapeHtml(shot.shotId)}${sequence} - ${span}</h3>
 <p>${escapeHtml(shot.description ?? '')}</p>
 <p><b>In the cut:</b> ${placed}; status ${escapeHtml(shot.status)}; ${shot.takes.length} take(s)</p>
 ${shot.takes.map(takeBlock).join('\n')}</section>`;
+}
+
+/** A table row: its heading cell, then its data cells. */
+function row(heading: string, ...cells: Array<string | number>): string {
+	return `<tr><th>${heading}</th>${cells.map((cell) => `<td>${cell}</td>`).join('')}</tr>`;
+}
+
+/** A table's heading row. */
+function headingRow(...headings: string[]): string {
+	return `<tr>${headings.map((heading) => `<th>${heading}</th>`).join('')}</tr>`;
 }
 
 function agreementSection(agreement: ProductionReport['qaAgreement']): string {
 	if (!agreement)
 		return '<h2>Automatic QA and people</h2><p>Nobody decided on a scored clip yet.</p>';
 	const rows = Object.entries(agreement.dimensions)
-		.map(
-			([dimension, figures]) =>
-				`<tr><th>${escapeHtml(DIMENSION_NAMES[dimension as DriftDimension] ?? dimension)}</th><td>${figures!.clips}</td><td>${figures!.approvedButFlagged}</td><td>${figures!.rejectedButPassed}</td><td>${figures!.current.pass} / ${figures!.current.fail}</td><td>${figures!.recommended.pass} / ${figures!.recommended.fail}</td></tr>`,
+		.map(([dimension, figures]) =>
+			row(
+				escapeHtml(DIMENSION_NAMES[dimension as DriftDimension] ?? dimension),
+				figures!.clips,
+				figures!.approvedButFlagged,
+				figures!.rejectedButPassed,
+				`${figures!.current.pass} / ${figures!.current.fail}`,
+				`${figures!.recommended.pass} / ${figures!.recommended.fail}`,
+			),
 		)
 		.join('\n');
 	const outcome = (label: string, figures: typeof agreement.current) =>
-		`<tr><th>${label}</th><td>${figures.review}</td><td>${figures.rejectedPassed}${figures.rejectedPassedShare === null ? '' : ` (${fixed(figures.rejectedPassedShare * 100, 1)}%)`}</td><td>${figures.approvedRegenerated}</td></tr>`;
+		row(
+			label,
+			figures.review,
+			`${figures.rejectedPassed}${
+				figures.rejectedPassedShare === null
+					? ''
+					: ` (${fixed(figures.rejectedPassedShare * 100, 1)}%)`
+			}`,
+			figures.approvedRegenerated,
+		);
+	const { approved, rejected } = agreement.decisions;
+	const headings = headingRow(
+		'Dimension',
+		'Clips',
+		'Approved, QA flagged',
+		'Rejected, QA passed',
+		'Pass / fail now',
+		'Recommended',
+	);
 	return `<h2>Automatic QA and people</h2>
-<p>${agreement.decisions.approved} clips approved and ${agreement.decisions.rejected} rejected by people. Target: ${escapeHtml(agreement.target)}.</p>
-<table><tr><th>Dimension</th><th>Clips</th><th>Approved, QA flagged</th><th>Rejected, QA passed</th><th>Pass / fail now</th><th>Recommended</th></tr>
+<p>${approved} clips approved and ${rejected} rejected by people. Target: ${escapeHtml(agreement.target)}.</p>
+<table>${headings}
 ${rows}</table>
 <table><tr><th>Routing</th><th>Sent to review</th><th>Rejected clips passed</th><th>Approved clips regenerated</th></tr>
 ${outcome('As routed', agreement.current)}
@@ -101,36 +159,94 @@ ${outcome('With the recommended thresholds', agreement.recommended)}</table>
 ${agreement.notes.map((note) => `<p>${escapeHtml(note)}</p>`).join('')}`;
 }
 
+const REPORT_STYLES = [
+	'body{font:15px/1.45 system-ui,sans-serif;max-width:960px;margin:2rem auto;padding:0 1rem;color:#1f1f1f}',
+	'table{border-collapse:collapse;margin:.5rem 0}th,td{border:1px solid #ddd;padding:.25rem .6rem;text-align:left}',
+	'section{border-top:1px solid #ccc;margin-top:1rem}pre{white-space:pre-wrap;background:#f6f6f6;padding:.5rem}',
+	'.used{background:#1a73e8;color:#fff;padding:0 .4rem;border-radius:3px}' +
+		'.ok{background:#188038;color:#fff;padding:0 .4rem;border-radius:3px}.bad{color:#c5221f}',
+	'',
+].join('\n');
+
+function cutRows(cut: ProductionReport['cut']): string {
+	const picture = cut.video === 'copy' ? 'copied from the clips' : 're-encoded';
+	const sound = cut.audio === 'copy' ? 'copied' : 're-encoded';
+	const why = cut.reencodeReasons.length
+		? ` (${cut.reencodeReasons.map(escapeHtml).join('; ')})`
+		: '';
+	const { loudness } = cut;
+	const measured =
+		loudness && loudness.measuredLufs !== null
+			? `, measured before ${loudness.measuredLufs} LUFS`
+			: '';
+	const renditions = cut.renditions.map(
+		(r) => `${escapeHtml(r.aspectRatio)} ${r.width}x${r.height} (${escapeHtml(r.fit)})`,
+	);
+	return [
+		row(
+			'Length',
+			`${cut.durationSeconds.toFixed(2)} s (${cut.frames} frames at ${cut.frameRate} fps), ` +
+				`${cut.width}x${cut.height}`,
+		),
+		row('Picture / sound', `${picture} / ${sound}${why}`),
+		row(
+			'Transitions',
+			`${escapeHtml(cut.transition.kind)}${cut.transition.seconds ? `, ${cut.transition.seconds} s` : ''}`,
+		),
+		row('Loudness', loudness ? `target ${loudness.targetLufs} LUFS${measured}` : 'as generated'),
+		row('Renditions', renditions.length ? renditions.join(', ') : 'none'),
+	].join('\n');
+}
+
+function totalsRows(report: ProductionReport): string {
+	const { totals, decisions } = report;
+	const decisionsFile = `<a href="${escapeHtml(encodeURIComponent(decisions.fileName))}">${escapeHtml(decisions.fileName)}</a>`;
+	const perApprovedSecond =
+		totals.costPerApprovedSecondUsd === null
+			? '-'
+			: `$${fixed(totals.costPerApprovedSecondUsd, 4)}`;
+	return [
+		row(
+			'Shots',
+			`${totals.shots} (${totals.shotsWithApprovedTake} approved, ${totals.slates} slates)`,
+		),
+		row('Takes tried / clips generated', `${totals.takesTried} / ${totals.clipsGenerated}`),
+		row('Approved on the first try', totals.clipsApprovedOnFirstTry),
+		row('Regenerations', totals.regenerations),
+		row(
+			'Human review load',
+			`${totals.humanReviews} decisions (${percent(totals.humanReviewShareOfClips)} of clips), ` +
+				`${totals.annotations} annotations`,
+		),
+		row(
+			'Decisions export',
+			`${decisionsFile}: ${decisions.records} decision${decisions.records === 1 ? '' : 's'} ` +
+				"of people on scored clips, one JSON line each, for Drift Score's calibration",
+		),
+		row(
+			'Cost',
+			`${usd(totals.costUsd)} in all, ${perApprovedSecond} per approved second (${totals.approvedSeconds} s)`,
+		),
+	].join('\n');
+}
+
 export function renderReportHtml(report: ProductionReport): string {
-	const { cut, totals, passRates } = report;
+	const { passRates } = report;
+	const notes = report.notes.map((note) => `<li>${escapeHtml(note)}</li>`).join('');
 	return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(report.title)} - production report</title>
 <style>
-body{font:15px/1.45 system-ui,sans-serif;max-width:960px;margin:2rem auto;padding:0 1rem;color:#1f1f1f}
-table{border-collapse:collapse;margin:.5rem 0}th,td{border:1px solid #ddd;padding:.25rem .6rem;text-align:left}
-section{border-top:1px solid #ccc;margin-top:1rem}pre{white-space:pre-wrap;background:#f6f6f6;padding:.5rem}
-.used{background:#1a73e8;color:#fff;padding:0 .4rem;border-radius:3px}.ok{background:#188038;color:#fff;padding:0 .4rem;border-radius:3px}.bad{color:#c5221f}
-</style></head><body>
+${REPORT_STYLES}</style></head><body>
 <h1>${escapeHtml(report.title)}</h1>
 <p>${escapeHtml(report.logline)}</p>
 <p>Pipeline ${escapeHtml(report.pipelineId)}, model ${escapeHtml(report.model)}, assembled ${escapeHtml(report.generatedAt)}</p>
 <h2>The cut</h2>
 <table>
-<tr><th>Length</th><td>${cut.durationSeconds.toFixed(2)} s (${cut.frames} frames at ${cut.frameRate} fps), ${cut.width}x${cut.height}</td></tr>
-<tr><th>Picture / sound</th><td>${cut.video === 'copy' ? 'copied from the clips' : 're-encoded'} / ${cut.audio === 'copy' ? 'copied' : 're-encoded'}${cut.reencodeReasons.length ? ` (${cut.reencodeReasons.map(escapeHtml).join('; ')})` : ''}</td></tr>
-<tr><th>Transitions</th><td>${escapeHtml(cut.transition.kind)}${cut.transition.seconds ? `, ${cut.transition.seconds} s` : ''}</td></tr>
-<tr><th>Loudness</th><td>${cut.loudness ? `target ${cut.loudness.targetLufs} LUFS${cut.loudness.measuredLufs !== null ? `, measured before ${cut.loudness.measuredLufs} LUFS` : ''}` : 'as generated'}</td></tr>
-<tr><th>Renditions</th><td>${cut.renditions.length ? cut.renditions.map((r) => `${escapeHtml(r.aspectRatio)} ${r.width}x${r.height} (${escapeHtml(r.fit)})`).join(', ') : 'none'}</td></tr>
+${cutRows(report.cut)}
 </table>
 <h2>Totals</h2>
 <table>
-<tr><th>Shots</th><td>${totals.shots} (${totals.shotsWithApprovedTake} approved, ${totals.slates} slates)</td></tr>
-<tr><th>Takes tried / clips generated</th><td>${totals.takesTried} / ${totals.clipsGenerated}</td></tr>
-<tr><th>Approved on the first try</th><td>${totals.clipsApprovedOnFirstTry}</td></tr>
-<tr><th>Regenerations</th><td>${totals.regenerations}</td></tr>
-<tr><th>Human review load</th><td>${totals.humanReviews} decisions (${percent(totals.humanReviewShareOfClips)} of clips), ${totals.annotations} annotations</td></tr>
-<tr><th>Decisions export</th><td><a href="${escapeHtml(encodeURIComponent(report.decisions.fileName))}">${escapeHtml(report.decisions.fileName)}</a>: ${report.decisions.records} decision${report.decisions.records === 1 ? '' : 's'} of people on scored clips, one JSON line each, for Drift Score's calibration</td></tr>
-<tr><th>Cost</th><td>${usd(totals.costUsd)} in all, ${totals.costPerApprovedSecondUsd === null ? '-' : `$${fixed(totals.costPerApprovedSecondUsd, 4)}`} per approved second (${totals.approvedSeconds} s)</td></tr>
+${totalsRows(report)}
 </table>
 <h2>Reliability, measured</h2>
 <table>
@@ -144,7 +260,7 @@ ${rateRow('End to end (counted)', passRates.observedEndToEnd)}
 </table>
 <p>${escapeHtml(passRates.explanation)}</p>
 ${agreementSection(report.qaAgreement)}
-${report.notes.length ? `<h2>Notes</h2><ul>${report.notes.map((note) => `<li>${escapeHtml(note)}</li>`).join('')}</ul>` : ''}
+${report.notes.length ? `<h2>Notes</h2><ul>${notes}</ul>` : ''}
 <h2>Shots</h2>
 ${report.shots.map(shotSection).join('\n')}
 </body></html>

@@ -135,7 +135,9 @@ function chooseClip(
 			[
 				{
 					path: 'takeOverrides',
-					message: `"${named.id}" is not an approved take of ${shot.id} (approved: ${approvedIds.length ? approvedIds.join(', ') : 'none'})`,
+					message:
+						`"${named.id}" is not an approved take of ${shot.id} ` +
+						`(approved: ${approvedIds.length ? approvedIds.join(', ') : 'none'})`,
 				},
 			],
 			'Name a take that was approved, or remove it from "Takes to Use".',
@@ -254,7 +256,8 @@ export function selectTakes(inputs: AssemblyInput[], options: AssemblyOptions): 
 			const durationSeconds = shot?.durationSeconds ?? typicalDuration;
 			slots.push({ kind: 'slate', shotId, shot, durationSeconds, reason });
 			notes.push(
-				`${shotId}: no approved take (${reason}); a ${durationSeconds} s slate stands in${shot ? '' : ' (the length of most shots: the shot is not in the batch)'}`,
+				`${shotId}: no approved take (${reason}); a ${durationSeconds} s slate stands in` +
+					`${shot ? '' : ' (the length of most shots: the shot is not in the batch)'}`,
 			);
 		}
 	}
@@ -267,7 +270,8 @@ export function selectTakes(inputs: AssemblyInput[], options: AssemblyOptions): 
 						: `${entry.shotId} (item ${entry.itemIndex})`,
 				message: `has no approved take: ${entry.reason}`,
 			})),
-			`${missing.length} of ${ids.length} shots of pipeline ${first.item.pipelineId} have no approved take. Finish them (approve or regenerate), or set "Missing Shots" to "Insert a Slate" to cut without them.`,
+			`${missing.length} of ${ids.length} shots of pipeline ${first.item.pipelineId} have no approved take. ` +
+				'Finish them (approve or regenerate), or set "Missing Shots" to "Insert a Slate" to cut without them.',
 			missing.find((entry) => entry.itemIndex !== undefined)?.itemIndex ?? first.itemIndex,
 		);
 	}

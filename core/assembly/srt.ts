@@ -87,7 +87,10 @@ export function parseSrt(text: string, field: string): Cue[] {
 function formatTimecode(ms: number): string {
 	const pad = (value: number, width = 2) => String(value).padStart(width, '0');
 	const whole = Math.max(0, Math.round(ms));
-	return `${pad(Math.floor(whole / 3_600_000))}:${pad(Math.floor(whole / 60_000) % 60)}:${pad(Math.floor(whole / 1000) % 60)},${pad(whole % 1000, 3)}`;
+	return (
+		`${pad(Math.floor(whole / 3_600_000))}:${pad(Math.floor(whole / 60_000) % 60)}:` +
+		`${pad(Math.floor(whole / 1000) % 60)},${pad(whole % 1000, 3)}`
+	);
 }
 
 export function formatSrt(cues: Cue[]): string {

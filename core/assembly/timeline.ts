@@ -60,7 +60,9 @@ export function buildTimeline(
 				[
 					{
 						path: 'transitionDuration',
-						message: `${labels[tooShort]} is ${durationsSeconds[tooShort].toFixed(2)} s long, too short for ${transition.durationSeconds} s crossfades at both ends`,
+						message:
+							`${labels[tooShort]} is ${durationsSeconds[tooShort].toFixed(2)} s long, ` +
+							`too short for ${transition.durationSeconds} s crossfades at both ends`,
 					},
 				],
 				'Shorten the transition, or use cuts.',
@@ -75,7 +77,9 @@ export function buildTimeline(
 				[
 					{
 						path: 'transitionDuration',
-						message: `${labels[tooShort]} is ${durationsSeconds[tooShort].toFixed(2)} s long, shorter than the ${transition.durationSeconds} s fade`,
+						message:
+							`${labels[tooShort]} is ${durationsSeconds[tooShort].toFixed(2)} s long, ` +
+							`shorter than the ${transition.durationSeconds} s fade`,
 					},
 				],
 				'Shorten the transition, or use cuts.',
@@ -109,7 +113,10 @@ export function timecode(frames: number, frameRate: number): string {
 	const base = timecodeBase(frameRate);
 	const pad = (value: number) => String(value).padStart(2, '0');
 	const totalSeconds = Math.floor(frames / base);
-	return `${pad(Math.floor(totalSeconds / 3600))}:${pad(Math.floor(totalSeconds / 60) % 60)}:${pad(totalSeconds % 60)}:${pad(frames % base)}`;
+	return (
+		`${pad(Math.floor(totalSeconds / 3600))}:${pad(Math.floor(totalSeconds / 60) % 60)}:${pad(totalSeconds % 60)}:` +
+		`${pad(frames % base)}`
+	);
 }
 
 /** The part of a shot no transition covers, in seconds: where its caption can stand. */

@@ -223,12 +223,16 @@ export function calibrate(records: DecisionRecord[], current: Thresholds): Calib
 	const notes: string[] = [];
 	if (decided.length < ENOUGH_DECISIONS || rejected < ENOUGH_REJECTIONS)
 		notes.push(
-			`Only ${decided.length} decided clips (${rejected} rejected): at least ${ENOUGH_DECISIONS} decisions with ${ENOUGH_REJECTIONS} rejections make a 2% target meaningful; treat these thresholds as a first guess.`,
+			`Only ${decided.length} decided clips (${rejected} rejected): ` +
+				`at least ${ENOUGH_DECISIONS} decisions with ${ENOUGH_REJECTIONS} rejections make a 2% target meaningful; ` +
+				'treat these thresholds as a first guess.',
 		);
 	const result = outcome(decided, recommended);
 	if (!meets(result, rejected))
 		notes.push(
-			'No thresholds pass at most 2% of the rejected clips: some rejected clips measured no drift at all (see the tags and notes of those decisions; their problem is one the scorers do not measure).',
+			'No thresholds pass at most 2% of the rejected clips: ' +
+				'some rejected clips measured no drift at all (see the tags and notes of those decisions; ' +
+				'their problem is one the scorers do not measure).',
 		);
 	return {
 		decisions: {

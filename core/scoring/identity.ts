@@ -94,11 +94,21 @@ const seconds = (value: number) => `${value.toFixed(1)} s`;
 function describe(likeness: CharacterLikeness): string {
 	const { name, similarity, atSeconds, facesSeen, framesSampled } = likeness;
 	if (similarity === undefined) {
-		return `${name} not found: no face in the ${framesSampled} sampled frames (a face counts from detector score ${FACE_MIN_SCORE} and ${FACE_MIN_SIDE} pixels)`;
+		return (
+			`${name} not found: no face in the ${framesSampled} sampled frames ` +
+			`(a face counts from detector score ${FACE_MIN_SCORE} and ${FACE_MIN_SIDE} pixels)`
+		);
 	}
 	if (likeness.found)
-		return `${name} found at ${seconds(atSeconds!)}: face similarity ${similarity.toFixed(2)} to the reference image (a match from ${FACE_MATCH})`;
-	return `${name} not found: the closest of ${facesSeen} face${facesSeen > 1 ? 's' : ''} in the clip (at ${seconds(atSeconds!)}) has similarity ${similarity.toFixed(2)} to the reference image, below the match threshold ${FACE_MATCH}`;
+		return (
+			`${name} found at ${seconds(atSeconds!)}: face similarity ${similarity.toFixed(2)} to the reference image ` +
+			`(a match from ${FACE_MATCH})`
+		);
+	return (
+		`${name} not found: the closest of ${facesSeen} face${facesSeen > 1 ? 's' : ''} in the clip ` +
+		`(at ${seconds(atSeconds!)}) has similarity ${similarity.toFixed(2)} to the reference image, ` +
+		`below the match threshold ${FACE_MATCH}`
+	);
 }
 
 function scoreOf(likeness: CharacterLikeness): ScoreWithCorrection {

@@ -213,7 +213,10 @@ const failureChance = (verdict: ConstraintVerdict) =>
 
 function describe(verdict: ConstraintVerdict): string {
 	const when = verdict.atSeconds !== undefined ? ` at ${verdict.atSeconds.toFixed(1)} s` : '';
-	return `"${verdict.text}" ${verdict.passed ? 'holds' : 'fails'}${when}: ${verdict.evidence} (judge ${Math.round(verdict.confidence * 100)}% sure)`;
+	return (
+		`"${verdict.text}" ${verdict.passed ? 'holds' : 'fails'}${when}: ${verdict.evidence} ` +
+		`(judge ${Math.round(verdict.confidence * 100)}% sure)`
+	);
 }
 
 /** A score from verdicts: as drifted as the likeliest failure, as sure as the judge was of it. */

@@ -308,14 +308,16 @@ export function lightingScore(
 			if (cooler > 0) {
 				drifts.push(clamp01(cooler / FULL_DRIFT_MIREDS));
 				reasons.push(
-					`the light is about ${thousands(warmest)} at its warmest, cooler than the ${thousands(kelvin.coolest!)} that '${target.words}' allows at most`,
+					`the light is about ${thousands(warmest)} at its warmest, ` +
+						`cooler than the ${thousands(kelvin.coolest!)} that '${target.words}' allows at most`,
 				);
 				fixes.push('warmer, more orange light');
 			}
 			if (warmer > 0) {
 				drifts.push(clamp01(warmer / FULL_DRIFT_MIREDS));
 				reasons.push(
-					`the light is about ${thousands(coolest)} at its coolest, warmer than the ${thousands(kelvin.warmest!)} that '${target.words}' allows at least`,
+					`the light is about ${thousands(coolest)} at its coolest, ` +
+						`warmer than the ${thousands(kelvin.warmest!)} that '${target.words}' allows at least`,
 				);
 				fixes.push('cooler, bluer light');
 			}
@@ -326,14 +328,16 @@ export function lightingScore(
 		if (brightest !== undefined && measured.luma > brightest) {
 			drifts.push(clamp01((measured.luma - brightest) / FULL_DRIFT_LUMA));
 			reasons.push(
-				`the picture is brighter than '${target.words}' allows (average brightness ${brightness(measured.luma, [brightest])}, at most ${brightness(brightest)})`,
+				`the picture is brighter than '${target.words}' allows ` +
+					`(average brightness ${brightness(measured.luma, [brightest])}, at most ${brightness(brightest)})`,
 			);
 			fixes.push('a darker, lower exposure');
 		}
 		if (darkest !== undefined && measured.luma < darkest) {
 			drifts.push(clamp01((darkest - measured.luma) / FULL_DRIFT_LUMA));
 			reasons.push(
-				`the picture is darker than '${target.words}' allows (average brightness ${brightness(measured.luma, [darkest])}, at least ${brightness(darkest)})`,
+				`the picture is darker than '${target.words}' allows ` +
+					`(average brightness ${brightness(measured.luma, [darkest])}, at least ${brightness(darkest)})`,
 			);
 			fixes.push('a brighter exposure');
 		}
@@ -435,13 +439,15 @@ export function lookShiftScore(
 	}
 	if (parts.whiteBalance > 0) {
 		reasons.push(
-			`the light is about ${thousands(measured.kelvin!)}, ${mireds > 0 ? 'warmer' : 'cooler'} than the ${thousands(reference.kelvin!)} of ${basis}`,
+			`the light is about ${thousands(measured.kelvin!)}, ${mireds > 0 ? 'warmer' : 'cooler'} than the ` +
+				`${thousands(reference.kelvin!)} of ${basis}`,
 		);
 		fixes.push(mireds > 0 ? 'cooler light' : 'warmer light');
 	}
 	if (parts.colourfulness > 0) {
 		reasons.push(
-			`the colours are ${chromaRatio > 1 ? 'more' : 'less'} saturated than in ${basis} (${Math.round(chromaRatio * 100)}% of its colourfulness)`,
+			`the colours are ${chromaRatio > 1 ? 'more' : 'less'} saturated than in ${basis} ` +
+				`(${Math.round(chromaRatio * 100)}% of its colourfulness)`,
 		);
 		fixes.push(chromaRatio > 1 ? 'more muted colours' : 'richer colours');
 	}

@@ -62,10 +62,12 @@ export function paletteScore(
 		confidence: PALETTE_CONFIDENCE,
 		reasons: missing.length
 			? [
-					`${list(names(missing))} from the bible's palette ${missing.length > 1 ? 'are' : 'is'} missing from the clip (palette: ${palette.join(', ')})`,
+					`${list(names(missing))} from the bible's palette ${missing.length > 1 ? 'are' : 'is'} missing from the clip ` +
+						`(palette: ${palette.join(', ')})`,
 				]
 			: [
-					`every palette colour appears (${presence.map((entry) => `${entry.color.name} ${percentOf(entry.share)}`).join(', ')} of the picture)`,
+					'every palette colour appears ' +
+						`(${presence.map((entry) => `${entry.color.name} ${percentOf(entry.share)}`).join(', ')} of the picture)`,
 				],
 		measures: Object.fromEntries(
 			presence.map((entry) => [`share_${entry.color.name}`, round(entry.share, 4)]),
@@ -162,8 +164,11 @@ export function continuityScore(
 		drift > NOTICEABLE_DRIFT
 			? [
 					lightDrift >= drift && lightChange
-						? `the light changes at the cut: ${Math.abs(lightChange.stops).toFixed(1)} stops ${lightChange.stops > 0 ? 'brighter' : 'darker'}, ${Math.round(Math.abs(lightChange.mireds))} mireds ${lightChange.mireds > 0 ? 'warmer' : 'cooler'} than the previous shot's last frame`
-						: `the first frame does not continue the previous shot's last frame: ${colorsInCommon}% of their colours in common${structure === undefined ? '' : `, shapes ${Math.round(structure * 100)}% alike`}`,
+						? `the light changes at the cut: ${Math.abs(lightChange.stops).toFixed(1)} stops ` +
+							`${lightChange.stops > 0 ? 'brighter' : 'darker'}, ${Math.round(Math.abs(lightChange.mireds))} mireds ` +
+							`${lightChange.mireds > 0 ? 'warmer' : 'cooler'} than the previous shot's last frame`
+						: `the first frame does not continue the previous shot's last frame: ${colorsInCommon}% of their colours in common` +
+							`${structure === undefined ? '' : `, shapes ${Math.round(structure * 100)}% alike`}`,
 				]
 			: ['the first frame continues the previous shot'];
 	return {

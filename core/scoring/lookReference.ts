@@ -52,7 +52,9 @@ export function establishedLook(
 				kind: 'clip',
 				item: approved.item,
 				itemIndex: approved.itemIndex,
-				description: `take ${latestTake(approved.item)?.id ?? approved.item.shot.id} of shot ${approved.item.shot.id} (the first approved take of ${location?.name ?? shot.location} in this light)`,
+				description:
+					`take ${latestTake(approved.item)?.id ?? approved.item.shot.id} of shot ${approved.item.shot.id} ` +
+					`(the first approved take of ${location?.name ?? shot.location} in this light)`,
 			};
 	}
 	return undefined;

@@ -178,7 +178,8 @@ function visionScorers(vision: LoadableVision, judged: boolean): Scorer[] {
 			const entries = shotProps(context.subject);
 			for (const { prop } of entries.filter((entry) => !entry.label)) {
 				findings.skipped.push(
-					`the ${prop.name} is not checkable offline (it is none of the object detector's classes): left to the Gemini judge${judged ? '' : ', which is off'}`,
+					`the ${prop.name} is not checkable offline (it is none of the object detector's classes): ` +
+						`left to the Gemini judge${judged ? '' : ', which is off'}`,
 				);
 			}
 			const checkable = entries.filter((entry): entry is Required<ShotProp> =>

@@ -193,7 +193,10 @@ export function buildReport(
 		verdict = `Regenerate: ${defects.length} technical defect${defects.length > 1 ? 's' : ''}`;
 	} else if (decided && decision.why === 'confident failure') {
 		confidence = decided.confidence;
-		verdict = `Regenerate: ${driftWords(decision.dimension!, decided)} (${sure(decided.confidence, [thresholds.minConfidence])}) is at or above the fail threshold ${limits(decision.dimension!).fail}`;
+		verdict =
+			`Regenerate: ${driftWords(decision.dimension!, decided)} ` +
+			`(${sure(decided.confidence, [thresholds.minConfidence])}) is at or above the fail threshold ` +
+			`${limits(decision.dimension!).fail}`;
 	} else if (decided) {
 		const { pass, fail } = limits(decision.dimension!);
 		confidence = decided.confidence;
@@ -210,9 +213,12 @@ export function buildReport(
 		const worst = ranked[0];
 		verdict =
 			decision.why === 'unverified'
-				? `Review: nothing drifted, but no check could verify the look, characters or props (only ${names.length ? list(names) : 'nothing'} could be measured), and unverified clips go to a person`
+				? 'Review: nothing drifted, but no check could verify the look, ' +
+					`characters or props (only ${names.length ? list(names) : 'nothing'} could be measured), ` +
+					'and unverified clips go to a person'
 				: worst
-					? `Pass: every measure taken is within its pass threshold (${list(names)}; worst ${driftWords(worst[0], worst[1])}, ${sure(confidence)})`
+					? `Pass: every measure taken is within its pass threshold (${list(names)}; ` +
+						`worst ${driftWords(worst[0], worst[1])}, ${sure(confidence)})`
 					: 'Pass: nothing could be measured, and nothing drifted';
 	}
 

@@ -85,10 +85,13 @@ const lookScorer: Scorer = {
 				const { correction, ...score } = lightingScore(target, clipLight);
 				findings.dimensions.lighting = score;
 				findings.corrections.lighting = correction;
-				findings.against.lighting = `the words '${target.words}' (no look established yet: ${Math.round(target.specificity * 100)}% specific)`;
+				findings.against.lighting =
+					`the words '${target.words}' ` +
+					`(no look established yet: ${Math.round(target.specificity * 100)}% specific)`;
 			} else {
 				findings.skipped.push(
-					`lighting: no look is established for this location yet, and '${lightingWords}' names no warmth, time of day or brightness that can be measured`,
+					`lighting: no look is established for this location yet, and '${lightingWords}' names no warmth, ` +
+						'time of day or brightness that can be measured',
 				);
 			}
 		}

@@ -233,7 +233,9 @@ function formatDefects(
 	if (!aspectMatches || measured.width * measured.height < size.width * size.height) {
 		defects.push({
 			kind: 'resolution',
-			text: `the clip is ${measured.width}x${measured.height}; the bible asks for ${expected.resolution} ${expected.aspectRatio} (${size.width}x${size.height})`,
+			text:
+				`the clip is ${measured.width}x${measured.height}; ` +
+				`the bible asks for ${expected.resolution} ${expected.aspectRatio} (${size.width}x${size.height})`,
 		});
 	}
 	return defects;

@@ -106,7 +106,9 @@ export async function probeClip(
 		if (mp4.dataEndBytes > mp4.fileBytes)
 			return {
 				ok: false,
-				reason: `is cut short: its index places ${mp4.video.frames} frames in ${mp4.dataEndBytes} bytes, the file has ${mp4.fileBytes} (generate the clip again)`,
+				reason:
+					`is cut short: its index places ${mp4.video.frames} frames in ${mp4.dataEndBytes} bytes, ` +
+					`the file has ${mp4.fileBytes} (generate the clip again)`,
 			};
 		return { ok: true, facts: mp4 };
 	}

@@ -52,7 +52,8 @@ function inputVideo(
 	if (source.kind === 'slate') {
 		const size = Math.max(8, Math.round(height / 18));
 		head.push(
-			`drawtext=textfile=${source.titleFile}:expansion=none:fontcolor=white:fontsize=${size}:line_spacing=${Math.round(size / 3)}:x=(w-text_w)/2:y=(h-text_h)/2`,
+			`drawtext=textfile=${source.titleFile}:expansion=none:fontcolor=white:fontsize=${size}:` +
+				`line_spacing=${Math.round(size / 3)}:x=(w-text_w)/2:y=(h-text_h)/2`,
 		);
 	}
 	// A clip a frame short after rate conversion holds its last frame, so every shot has its full length.
@@ -65,7 +66,8 @@ function inputVideo(
 		// Cut before scaling: frames outside the piece are decoded, but no more work is spent on them.
 		chains.push(
 			`${branches[index]}trim=start_frame=${use.fromFrame}:end_frame=${use.toFrame},setpts=PTS-STARTPTS,` +
-				`scale=${width}:${height}:force_original_aspect_ratio=decrease,pad=${width}:${height}:(ow-iw)/2:(oh-ih)/2,setsar=1,format=yuv420p[pv${use.piece}_${use.slot}]`,
+				`scale=${width}:${height}:force_original_aspect_ratio=decrease,` +
+				`pad=${width}:${height}:(ow-iw)/2:(oh-ih)/2,setsar=1,format=yuv420p[pv${use.piece}_${use.slot}]`,
 		);
 	}
 	return chains;
@@ -93,7 +95,8 @@ function inputAudio(
 		`[${input}:a]asetpts=PTS-STARTPTS,${AUDIO_FORMAT},apad${uses.length > 1 ? `,asplit=${uses.length}` : ''}${branches.join('')}`,
 		...uses.map(
 			(use, index) =>
-				`${branches[index]}atrim=start_sample=${range(use)[0]}:end_sample=${range(use)[1]},asetpts=PTS-STARTPTS[pa${use.piece}_${use.slot}]`,
+				`${branches[index]}atrim=start_sample=${range(use)[0]}:end_sample=${range(use)[1]},` +
+				`asetpts=PTS-STARTPTS[pa${use.piece}_${use.slot}]`,
 		),
 	];
 }

@@ -24,7 +24,8 @@ export function ffmpegPaths(overrides: Partial<FfmpegPaths> = {}): FfmpegPaths {
 }
 
 const INSTALL_HINT =
-	'Install ffmpeg (Debian/Ubuntu: apt-get install -y ffmpeg; macOS: brew install ffmpeg; n8n Docker image: apk add ffmpeg), or set FFMPEG_PATH and FFPROBE_PATH to the binaries.';
+	'Install ffmpeg (Debian/Ubuntu: apt-get install -y ffmpeg; macOS: brew install ffmpeg; ' +
+	'n8n Docker image: apk add ffmpeg), or set FFMPEG_PATH and FFPROBE_PATH to the binaries.';
 
 export interface RunOptions {
 	cwd?: string;

@@ -206,7 +206,10 @@ export const MAX_PICTURE_SIDE = 16_384;
 export function oversizeReason(width: number, height: number): string | undefined {
 	if (width * height <= MAX_PICTURE_PIXELS && Math.max(width, height) <= MAX_PICTURE_SIDE)
 		return undefined;
-	return `is ${width}x${height} pixels, more than the largest picture this package decodes (${MAX_PICTURE_PIXELS / 1e6} megapixels, ${MAX_PICTURE_SIDE} a side): scale it down first`;
+	return (
+		`is ${width}x${height} pixels, more than the largest picture this package decodes ` +
+		`(${MAX_PICTURE_PIXELS / 1e6} megapixels, ${MAX_PICTURE_SIDE} a side): scale it down first`
+	);
 }
 
 /**

@@ -62,12 +62,18 @@ function retryDelayFromBody(body: GoogleErrorBody): number | undefined {
 
 function hintFor(status: number, message: string, action: string): string {
 	if (status === 404 && /veo|omni|predictLongRunning|interactions/i.test(`${message} ${action}`)) {
-		return 'Google answers 404 for video models when billing is not enabled on the project (video needs a paid tier), or when the model id has been retired. Enable billing, or pick another model from the list.';
+		return (
+			'Google answers 404 for video models when billing is not enabled on the project (video needs a paid tier), ' +
+			'or when the model id has been retired. Enable billing, or pick another model from the list.'
+		);
 	}
 	if (status === 404) return 'Check the model id and, on Vertex AI, the project and location.';
 	if (status === 401) return 'The key or service account was refused: check the credential.';
 	if (status === 403) {
-		return 'The credential has no access: enable the Generative Language API (Gemini) or Vertex AI API for the project, and check the key restrictions.';
+		return (
+			'The credential has no access: enable the Generative Language API (Gemini) or Vertex AI API for the project, ' +
+			'and check the key restrictions.'
+		);
 	}
 	if (status === 400 && /safety|blocked|policy/i.test(message)) {
 		return 'Google refused the prompt on safety grounds: rephrase the shot or its corrective notes.';
@@ -102,7 +108,9 @@ export function failureFromResponse(
 		return new NonRetryableFailure(message, {
 			status,
 			aboutSetup: true,
-			hint: 'Google refused the API key: check the credential (Google AI Studio > API keys) and that the key belongs to a project with billing.',
+			hint:
+				'Google refused the API key: check the credential (Google AI Studio > API keys) and that the key belongs to a ' +
+				'project with billing.',
 		});
 	}
 	if (status === 404 && RETIRED_ANSWER.test(googleMessage)) {
@@ -128,7 +136,10 @@ function retiredModelHint(text: string): string {
 			: model?.api === 'predictLongRunning'
 				? DEFAULT_VIDEO_MODEL
 				: undefined;
-	return `Google has retired ${id ?? 'this model'}${replacement ? `; use ${replacement}` : ''}. Pick a model the node lists today (Google retires video models without notice).`;
+	return (
+		`Google has retired ${id ?? 'this model'}${replacement ? `; use ${replacement}` : ''}. ` +
+		'Pick a model the node lists today (Google retires video models without notice).'
+	);
 }
 
 /**

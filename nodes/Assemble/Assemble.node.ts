@@ -19,7 +19,9 @@ export class Assemble implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle:
-			'={{ {"cut": "Cuts", "crossfade": "Crossfades", "fadeThroughBlack": "Fades through black"}[$parameter["transition"]] + ($parameter["missingShots"] === "slate" ? ", slates for missing shots" : "") }}',
+			'={{ {"cut": "Cuts", "crossfade": "Crossfades", "fadeThroughBlack": ' +
+			'"Fades through black"}[$parameter["transition"]] + ($parameter["missingShots"] === "slate" ? ' +
+			'", slates for missing shots" : "") }}',
 		description:
 			'Put the approved takes in shot order and deliver the finished video, an edit decision list and a production report',
 		defaults: { name: 'Assemble' },

@@ -47,7 +47,9 @@ function pipelineBinary(
 		[
 			{
 				path: field,
-				message: `names binary property "${property}", which no item of pipeline ${cut.pipelineId} has (item ${first.itemIndex} has ${has.length ? has.map((name) => `"${name}"`).join(', ') : 'no binary data'})`,
+				message:
+					`names binary property "${property}", which no item of pipeline ${cut.pipelineId} has ` +
+					`(item ${first.itemIndex} has ${has.length ? has.map((name) => `"${name}"`).join(', ') : 'no binary data'})`,
 			},
 		],
 		'Attach the file to the items before Assemble (e.g. with Read/Write Files from Disk and a Merge node), or correct the property name.',

@@ -12,7 +12,9 @@ const aspectOptions = [
 export const properties: INodeProperties[] = [
 	{
 		displayName:
-			'Takes all items at once and makes one cut per pipeline, with the approved takes in shot order. Outputs the video, a poster frame, an EDL and an OpenTimelineIO timeline for editors, and the production report (JSON and HTML).',
+			'Takes all items at once and makes one cut per pipeline, with the approved takes in shot order. ' +
+			'Outputs the video, a poster frame, an EDL and an OpenTimelineIO timeline for editors, ' +
+			'and the production report (JSON and HTML).',
 		name: 'notice',
 		type: 'notice',
 		default: '',

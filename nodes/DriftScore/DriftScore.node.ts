@@ -12,6 +12,13 @@ import { properties } from './description';
 import { calibrateDecisions } from './calibrate';
 import { scoreBatch } from './score';
 
+/** Calibrate's one output, or Score's when routing is off; otherwise one output per route. */
+const ONE_OUTPUT =
+	'$parameter["operation"] === "calibrate" || $parameter["routing"] === "oneOutput"';
+/** An output in the outputs expression, its name an expression in it. */
+const output = (name: string) =>
+	`{ "type": "${NodeConnectionTypes.Main}", "displayName": ${name} }`;
+
 /** Step 3: every new clip is measured against the scene bible and routed to pass, review or regeneration. */
 export class DriftScore implements INodeType {
 	description: INodeTypeDescription = {
@@ -23,11 +30,13 @@ export class DriftScore implements INodeType {
 		subtitle:
 			'={{ $parameter["operation"] === "calibrate" ? "Calibrate thresholds" : $parameter["judge"] ? "Measured and judged" : "Measured" }}',
 		description:
-			"Measure each clip against the scene bible (lighting, palette, continuity, technical defects, characters' faces and props with local models, optionally a Gemini judge) and route it to pass, review or regeneration",
+			'Measure each clip against the scene bible (lighting, palette, continuity, technical defects, ' +
+			"characters' faces and props with local models, optionally a Gemini judge) and route it to pass, " +
+			'review or regeneration',
 		defaults: { name: 'Drift Score' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
-		outputs: `={{ $parameter["operation"] === "calibrate" || $parameter["routing"] === "oneOutput" ? [{ "type": "${NodeConnectionTypes.Main}", "displayName": "Scored" }] : ["Pass", "Review", "Regenerate"].map((name) => ({ "type": "${NodeConnectionTypes.Main}", "displayName": name })) }}`,
+		outputs: `={{ ${ONE_OUTPUT} ? [${output('"Scored"')}] : ["Pass", "Review", "Regenerate"].map((name) => (${output('name')})) }}`,
 		credentials: googleCredentials({ judge: [true] }),
 		properties,
 	};

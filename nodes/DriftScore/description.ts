@@ -49,7 +49,8 @@ const scoringProperties: INodeProperties[] = [
 		type: 'string',
 		default: DEFAULT_CLIP_PROPERTY,
 		description:
-			'Where the newest clip is when the item lacks the binary property its take recorded (Veo Generate puts the newest clip in "clip" too)',
+			'Where the newest clip is when the item lacks the binary property its take recorded ' +
+			'(Veo Generate puts the newest clip in "clip" too)',
 	},
 	{
 		displayName: 'Technical QA',
@@ -65,7 +66,8 @@ const scoringProperties: INodeProperties[] = [
 		type: 'boolean',
 		default: true,
 		description:
-			"Whether to measure lighting and palette against the bible, the first frame against the previous shot's last, and characters against their reference images (ffmpeg, no model)",
+			"Whether to measure lighting and palette against the bible, the first frame against the previous shot's last, " +
+			'and characters against their reference images (ffmpeg, no model)',
 	},
 	{
 		displayName: 'Offline Character and Prop Checks',
@@ -76,7 +78,8 @@ const scoringProperties: INodeProperties[] = [
 				name: 'On',
 				value: 'on',
 				description:
-					'Compare faces with the reference images and find COCO-class props and their colour, with vision models that ship in the package; the node fails if they cannot load',
+					'Compare faces with the reference images and find COCO-class props and their colour, ' +
+					'with vision models that ship in the package; the node fails if they cannot load',
 			},
 			{
 				name: 'On When the Models Load',
@@ -88,7 +91,8 @@ const scoringProperties: INodeProperties[] = [
 		],
 		default: 'on',
 		description:
-			'Free, local checks of "is this the same character?" and "is the mug blue?". Props the object model does not know are left to the Semantic Judge.',
+			'Free, local checks of "is this the same character?" and "is the mug blue?". ' +
+			'Props the object model does not know are left to the Semantic Judge.',
 	},
 	{
 		displayName: 'Semantic Judge (Gemini)',
@@ -173,7 +177,9 @@ const scoringProperties: INodeProperties[] = [
 				type: 'boolean',
 				default: false,
 				description:
-					'Whether a clip on which no check of look, characters or props could run goes to a person although nothing drifted. Off: such a clip passes when its technical checks do, and its report lists what was not measured and why.',
+					'Whether a clip on which no check of look, characters or props could run goes to a person ' +
+					'although nothing drifted. ' +
+					'Off: such a clip passes when its technical checks do, and its report lists what was not measured and why.',
 			},
 			{
 				displayName: 'Thresholds per Dimension',
@@ -181,7 +187,10 @@ const scoringProperties: INodeProperties[] = [
 				type: 'json',
 				default: '{}',
 				description:
-					'Pass and fail thresholds for single dimensions (technical, lighting, palette, continuity, character, props, semantic) where they should differ from the ones above, e.g. {"lighting": {"pass": 0.25, "fail": 0.7}}. The Calibrate operation recommends them from your editors\' decisions.',
+					'Pass and fail thresholds for single dimensions ' +
+					'(technical, lighting, palette, continuity, character, props, semantic) ' +
+					'where they should differ from the ones above, e.g. {"lighting": {"pass": 0.25, "fail": 0.7}}. ' +
+					"The Calibrate operation recommends them from your editors' decisions.",
 			},
 		],
 	},
@@ -192,7 +201,10 @@ const calibrateOn = { show: { operation: ['calibrate'] } };
 const calibrationProperties: INodeProperties[] = [
 	{
 		displayName:
-			"Reads people's decisions on earlier clips (production reports from Assemble, or decision records exported by the review board) and recommends the thresholds per dimension that would have let at most 2% of the rejected clips pass with the least review",
+			"Reads people's decisions on earlier clips " +
+			'(production reports from Assemble, or decision records exported by the review board) ' +
+			'and recommends the thresholds per dimension that would have let at most 2% of the rejected clips pass ' +
+			'with the least review',
 		name: 'calibrateNotice',
 		type: 'notice',
 		default: '',

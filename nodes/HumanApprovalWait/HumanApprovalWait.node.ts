@@ -59,7 +59,8 @@ export class HumanApprovalWait implements INodeType {
 			},
 		],
 		waitingNodeTooltip:
-			'={{ "Waiting for an editor. The review link is in this execution\'s custom data (reviewUrl) and was sent to the configured channels." }}',
+			'={{ "Waiting for an editor. The review link is in this execution\'s custom data ' +
+			'(reviewUrl) and was sent to the configured channels." }}',
 		properties,
 	};
 

@@ -179,7 +179,9 @@ export function buildBoardView(
 		title: entries.length
 			? `Review: ${entries[0].item.bible.title}${films > 1 ? ` and ${films - 1} more` : ''}`
 			: 'Review',
-		subtitle: `${entries.length} clip${entries.length === 1 ? '' : 's'} in ${scenes.length} scene${scenes.length === 1 ? '' : 's'}; ${passed} passed automatic QA`,
+		subtitle:
+			`${entries.length} clip${entries.length === 1 ? '' : 's'} in ${scenes.length} scene${scenes.length === 1 ? '' : 's'}; ` +
+			`${passed} passed automatic QA`,
 		undecidedNote:
 			undecided === 'reject'
 				? 'Clips left undecided count as rejected.'

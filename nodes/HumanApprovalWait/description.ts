@@ -89,7 +89,10 @@ export const properties: INodeProperties[] = [
 		type: 'boolean',
 		default: false,
 		description:
-			'Whether to stop waiting after a while. At the limit n8n hands the waiting clips, unchanged, to the first output, which becomes "Timed Out"; add a second Human Approval Wait set to "Decide Timed-Out Clips" there to approve those that passed QA or reject all.',
+			'Whether to stop waiting after a while. ' +
+			'At the limit n8n hands the waiting clips, unchanged, to the first output, which becomes "Timed Out"; ' +
+			'add a second Human Approval Wait set to "Decide Timed-Out Clips" there to approve those that passed QA ' +
+			'or reject all.',
 		displayOptions: { show: { operation: ['sendAndWait'], routing: ['split'] } },
 	},
 	{
@@ -98,7 +101,8 @@ export const properties: INodeProperties[] = [
 		type: 'boolean',
 		default: false,
 		description:
-			'Whether to stop waiting after a while. At the limit the clips come out unchanged (still "needs review"), so a looping batch brings them to the next board.',
+			'Whether to stop waiting after a while. At the limit the clips come out unchanged (still "needs review"), ' +
+			'so a looping batch brings them to the next board.',
 		displayOptions: { show: { operation: ['sendAndWait'], routing: ['single'] } },
 	},
 	{
@@ -146,7 +150,8 @@ export const properties: INodeProperties[] = [
 		type: 'string',
 		default: DEFAULT_CLIP_PROPERTY,
 		description:
-			'Where the newest clip is when the item lacks the binary property its take recorded (Veo Generate puts the newest clip in "clip" too)',
+			'Where the newest clip is when the item lacks the binary property its take recorded ' +
+			'(Veo Generate puts the newest clip in "clip" too)',
 		displayOptions: waiting,
 	},
 	{
@@ -174,7 +179,8 @@ export const properties: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'ID of a workflow (with an Execute Workflow Trigger) that gets the link as input, to deliver it with Gmail, Slack, Telegram or any other node',
+					'ID of a workflow (with an Execute Workflow Trigger) that gets the link as input, ' +
+					'to deliver it with Gmail, Slack, Telegram or any other node',
 			},
 		],
 	},

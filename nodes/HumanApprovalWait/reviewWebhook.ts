@@ -338,7 +338,8 @@ async function answerRequest(
 			200,
 			renderNotice(
 				'Already decided',
-				'These clips were decided a moment ago, from this page or another: the decisions that arrived first count. You can close this page.',
+				'These clips were decided a moment ago, from this page or another: the decisions that arrived first count. ' +
+					'You can close this page.',
 				nonce,
 			),
 			nonce,
@@ -351,7 +352,8 @@ async function answerRequest(
 	return {
 		webhookResponse: renderNotice(
 			'Decisions recorded',
-			`${approvedCount} of ${entries.length} clips approved. Rejected clips go back for another take with your notes. You can close this page.`,
+			`${approvedCount} of ${entries.length} clips approved. Rejected clips go back for another take with your notes. ` +
+				'You can close this page.',
 			nonce,
 		),
 		workflowData: routeToOutputs(

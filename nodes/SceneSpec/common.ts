@@ -12,11 +12,14 @@ export const veoModelProperty: INodeProperties = {
 	options: listVideoModels().map((model) => ({
 		name: `${model.displayName} (${model.id})`,
 		value: model.id,
-		description: `${model.durations.join(', ')} s shots at ${model.resolutions.join(', ')}; served on ${model.backends.map((backend) => (backend === 'vertex' ? 'Vertex AI' : 'the Gemini API')).join(' and ')}`,
+		description:
+			`${model.durations.join(', ')} s shots at ${model.resolutions.join(', ')}; ` +
+			`served on ${model.backends.map((backend) => (backend === 'vertex' ? 'Vertex AI' : 'the Gemini API')).join(' and ')}`,
 	})),
 	default: DEFAULT_VIDEO_MODEL,
 	description:
-		'The model the shots are meant for, so every duration is one it makes. Use an expression to give an ID not in the list (e.g. a new Veo release).',
+		'The model the shots are meant for, so every duration is one it makes. ' +
+		'Use an expression to give an ID not in the list (e.g. a new Veo release).',
 };
 
 export const aspectRatioProperty: INodeProperties = {

@@ -24,7 +24,8 @@ export class VeoGenerate implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle:
-			'={{ {"generateAndWait": "Generate and wait", "submitOnly": "Submit only", "checkAndFetch": "Check and fetch"}[$parameter["operation"]] }}',
+			'={{ {"generateAndWait": "Generate and wait", "submitOnly": "Submit only", "checkAndFetch": ' +
+			'"Check and fetch"}[$parameter["operation"]] }}',
 		description:
 			'Generate a clip for every shot with Gemini Omni or Veo, within quota, with the scene bible compiled into every prompt',
 		defaults: { name: 'Veo Generate' },

@@ -43,7 +43,10 @@ export const properties: INodeProperties[] = [
 			searchListMethod: 'videoModels',
 			defaultId: DEFAULT_VIDEO_MODEL,
 			description:
-				'Video model id. By default the model the shot list was planned for. The Gemini API serves Gemini Omni (gemini-omni-1.2-flash, gemini-omni-1.1-flash); Vertex AI serves Gemini Omni 1.2 and Veo 3.1 (veo-3.1-generate-001, veo-3.1-fast-generate-001). Google shut Veo down on the Gemini API in 2026.',
+				'Video model id. By default the model the shot list was planned for. ' +
+				'The Gemini API serves Gemini Omni (gemini-omni-1.2-flash, gemini-omni-1.1-flash); ' +
+				'Vertex AI serves Gemini Omni 1.2 and Veo 3.1 (veo-3.1-generate-001, veo-3.1-fast-generate-001). ' +
+				'Google shut Veo down on the Gemini API in 2026.',
 			displayOptions: submitting,
 		}),
 		default: { mode: 'id', value: '={{ $json.model }}' },
@@ -200,7 +203,8 @@ export const properties: INodeProperties[] = [
 				typeOptions: { minValue: 1 },
 				default: 10,
 				description:
-					"Generations running at the same time. Google's video quota is about 10 per project; a 429 slows the batch down, it never fails a shot.",
+					"Generations running at the same time. Google's video quota is about 10 per project; " +
+					'a 429 slows the batch down, it never fails a shot.',
 			},
 			{
 				displayName: 'Continuing Shots Start From the Previous Last Frame',
@@ -208,7 +212,9 @@ export const properties: INodeProperties[] = [
 				type: 'boolean',
 				default: false,
 				description:
-					"Whether a shot marked as continuing the previous one starts from that shot's approved last frame. Such a shot waits for its predecessor's approval (one more round of the loop per link in a chain); independent shots still run at once.",
+					"Whether a shot marked as continuing the previous one starts from that shot's approved last frame. " +
+					"Such a shot waits for its predecessor's approval (one more round of the loop per link in a chain); " +
+					'independent shots still run at once.',
 			},
 			{
 				displayName: 'Duration (Seconds)',
@@ -238,7 +244,8 @@ export const properties: INodeProperties[] = [
 						name: 'Editing the Rejected Clip (Gemini Omni)',
 						value: 'edit',
 						description:
-							"Change only what the note asks on the rejected clip's own interaction, keeping the rest; models that cannot edit generate anew",
+							"Change only what the note asks on the rejected clip's own interaction, keeping the rest; " +
+							'models that cannot edit generate anew',
 					},
 					{
 						name: 'Generating a New Clip',
@@ -316,7 +323,8 @@ export const properties: INodeProperties[] = [
 				typeOptions: { minValue: 0.1 },
 				default: 1,
 				description:
-					"The shortest gap between two checks of one clip. Checks adapt to how long the batch's clips take, so most clips are checked only a few times.",
+					"The shortest gap between two checks of one clip. Checks adapt to how long the batch's clips take, " +
+					'so most clips are checked only a few times.',
 			},
 			{
 				displayName: 'Resolution',

@@ -161,7 +161,9 @@ async function recordResults(
 function addHints(context: IExecuteFunctions, report: BatchReport): void {
 	if (report.budgetStopped) {
 		context.addExecutionHints({
-			message: `The budget stopped new submissions after $${report.spentUsd.toFixed(2)}; unstarted shots are still pending (see statusReason).`,
+			message:
+				`The budget stopped new submissions after $${report.spentUsd.toFixed(2)}; ` +
+				'unstarted shots are still pending (see statusReason).',
 			type: 'warning',
 			location: 'outputPane',
 		});

@@ -29,7 +29,8 @@ async function inlineFrom(
 }
 
 const REQUEST_HINT =
-	"Nothing was sent to Google. Change the named field (this node's Options or Images, or the shot list in Scene Spec), or pick a model that offers it.";
+	"Nothing was sent to Google. Change the named field (this node's Options or Images, " +
+	'or the shot list in Scene Spec), or pick a model that offers it.';
 
 /** Where the user sets each field the model table checks: the node's parameters, or the shot list. */
 function fieldOf(path: string, settings: RequestSettings): string {

@@ -23,7 +23,9 @@ export function requireBinary(
 			[
 				{
 					path: field,
-					message: `names the binary property "${propertyName}", which item ${itemIndex} does not have (it has ${available.length ? available.map((name) => `"${name}"`).join(', ') : 'no binary data'})`,
+					message:
+						`names the binary property "${propertyName}", which item ${itemIndex} does not have ` +
+						`(it has ${available.length ? available.map((name) => `"${name}"`).join(', ') : 'no binary data'})`,
 				},
 			],
 			'Check the property name, or attach the file in an earlier node (e.g. Read/Write Files from Disk or HTTP Request).',

@@ -46,7 +46,8 @@ export const authenticationProperty: INodeProperties = {
 	],
 	default: 'geminiApi',
 	description:
-		'The Gemini API takes a key from Google AI Studio and generates with Gemini Omni; Vertex AI serves Gemini Omni and Veo 3.1 in a Google Cloud project',
+		'The Gemini API takes a key from Google AI Studio and generates with Gemini Omni; ' +
+		'Vertex AI serves Gemini Omni and Veo 3.1 in a Google Cloud project',
 };
 
 /** Credentials shown for the selected authentication; `extraShow` narrows them further (e.g. only when a scorer is on). */

@@ -86,7 +86,9 @@ export class SettingsCheck {
 		if (fits(parsed, rule)) return parsed;
 		this.problems.push({
 			path,
-			message: `${optionLabel(this.properties, path)} is ${typeof value === 'number' ? value : JSON.stringify(value)}: enter ${describeRule(rule)}`,
+			message:
+				`${optionLabel(this.properties, path)} is ${typeof value === 'number' ? value : JSON.stringify(value)}: ` +
+				`enter ${describeRule(rule)}`,
 		});
 		return undefined;
 	}
@@ -102,7 +104,8 @@ export class SettingsCheck {
 		if (!problems.length) return;
 		throw new InvalidInputError(
 			problems,
-			`Change ${problems.length > 1 ? 'these options' : 'this option'} in the node "${this.node.name}" (an expression must give a number where a number is asked for).`,
+			`Change ${problems.length > 1 ? 'these options' : 'this option'} in the node "${this.node.name}" ` +
+				'(an expression must give a number where a number is asked for).',
 		);
 	}
 }

@@ -150,84 +150,90 @@ async function expectRangesFromDatabase(videoUrl: string, executionId: string): 
 }
 
 describe('the film template in queue mode', () => {
-	it('runs from the form to the cut: the board on the main process, clips from Postgres with ranges, a main restart while the review waits, the decision resumed on a worker, the rejected shot corrected, Assemble once', async () => {
-		cluster.standIn!.configure({
-			faults: [{ on: 'predict', effect: 'drift_lighting', match: 'Shot 1 of 3', times: 1 }],
-		});
-		const film = await importTemplate(cluster.api, 'coordinated-film-pipeline.json', {
-			suffix: 'queue',
-			settings: settings(),
-			geminiBaseUrl: geminiBaseUrl(),
-		});
-		const [assemble] = film.nodesOfType(ASSEMBLE);
-		const started = await startTemplate(cluster.api, film, {
-			fields: ['Queue Ritual', BRIEF, '24', '16:9'],
-		});
-		expect(started.status).toBe(200);
+	it(
+		'runs from the form to the cut: the board on the main process, clips from Postgres with ranges, ' +
+			'a main restart while the review waits, the decision resumed on a worker, the rejected shot corrected, ' +
+			'Assemble once',
+		async () => {
+			cluster.standIn!.configure({
+				faults: [{ on: 'predict', effect: 'drift_lighting', match: 'Shot 1 of 3', times: 1 }],
+			});
+			const film = await importTemplate(cluster.api, 'coordinated-film-pipeline.json', {
+				suffix: 'queue',
+				settings: settings(),
+				geminiBaseUrl: geminiBaseUrl(),
+			});
+			const [assemble] = film.nodesOfType(ASSEMBLE);
+			const started = await startTemplate(cluster.api, film, {
+				fields: ['Queue Ritual', BRIEF, '24', '16:9'],
+			});
+			expect(started.status).toBe(200);
 
-		const note = 'Keep the warm dusk light of shot 1 (NOTE-4410)';
-		let rejectedKey = '';
-		let takenBeforeDecision = 0;
-		let firstBoard: ReviewBoard | undefined;
-		const { executions, boards } = await runToEnd(cluster.api, film.id, {
-			expected: 1,
-			context: () => cluster.logTails(),
-			review: async (board: ReviewBoard, waiting: Execution) => {
-				if (firstBoard) {
-					await decideBoard(cluster.api, board, () => ({ decision: 'approve' }));
-					return;
-				}
-				firstBoard = board;
-				// The board is the main process's: workers serve no HTTP but their health checks.
-				expect(board.link.startsWith(`${cluster.baseUrl}/webhook-waiting/${waiting.id}/`)).toBe(
-					true,
-				);
-				console.log(`n8n's main process restarted in ${await cluster.restartMain()} ms`);
-				// The signed link still works: the restarted main process serves the same board.
-				const reopened = await openBoard(cluster.api, board.link);
-				expect(reopened.clips).toEqual(board.clips);
-				expect(reopened.videos.length).toBeGreaterThan(0);
-				await expectRangesFromDatabase(reopened.videos[0], waiting.id);
-				rejectedKey = reopened.clips[0].key;
-				takenBeforeDecision = timesTaken(waiting.id);
-				await decideBoard(cluster.api, reopened, (key) =>
-					key === rejectedKey ? { decision: 'reject', note } : { decision: 'approve' },
-				);
-			},
-		});
-		const [execution] = executions;
-		expect(boards.length).toBeGreaterThanOrEqual(1);
-		// The decision resumed the execution: a worker took it from the queue again. The main
-		// process ran none of it.
-		expect(timesTaken(execution.id)).toBeGreaterThan(takenBeforeDecision);
-		expect(takenBeforeDecision).toBeGreaterThanOrEqual(1);
-		expect(cluster.main.log()).not.toContain(WORKER_STARTED);
-		console.log(
-			`Execution ${execution.id} ran on workers ${cluster.workersThatRan(execution.id).join(', ')} (${timesTaken(execution.id)} times taken from the queue)`,
-		);
+			const note = 'Keep the warm dusk light of shot 1 (NOTE-4410)';
+			let rejectedKey = '';
+			let takenBeforeDecision = 0;
+			let firstBoard: ReviewBoard | undefined;
+			const { executions, boards } = await runToEnd(cluster.api, film.id, {
+				expected: 1,
+				context: () => cluster.logTails(),
+				review: async (board: ReviewBoard, waiting: Execution) => {
+					if (firstBoard) {
+						await decideBoard(cluster.api, board, () => ({ decision: 'approve' }));
+						return;
+					}
+					firstBoard = board;
+					// The board is the main process's: workers serve no HTTP but their health checks.
+					expect(board.link.startsWith(`${cluster.baseUrl}/webhook-waiting/${waiting.id}/`)).toBe(
+						true,
+					);
+					console.log(`n8n's main process restarted in ${await cluster.restartMain()} ms`);
+					// The signed link still works: the restarted main process serves the same board.
+					const reopened = await openBoard(cluster.api, board.link);
+					expect(reopened.clips).toEqual(board.clips);
+					expect(reopened.videos.length).toBeGreaterThan(0);
+					await expectRangesFromDatabase(reopened.videos[0], waiting.id);
+					rejectedKey = reopened.clips[0].key;
+					takenBeforeDecision = timesTaken(waiting.id);
+					await decideBoard(cluster.api, reopened, (key) =>
+						key === rejectedKey ? { decision: 'reject', note } : { decision: 'approve' },
+					);
+				},
+			});
+			const [execution] = executions;
+			expect(boards.length).toBeGreaterThanOrEqual(1);
+			// The decision resumed the execution: a worker took it from the queue again. The main
+			// process ran none of it.
+			expect(timesTaken(execution.id)).toBeGreaterThan(takenBeforeDecision);
+			expect(takenBeforeDecision).toBeGreaterThanOrEqual(1);
+			expect(cluster.main.log()).not.toContain(WORKER_STARTED);
+			console.log(
+				`Execution ${execution.id} ran on workers ${cluster.workersThatRan(execution.id).join(', ')} ` +
+					`(${timesTaken(execution.id)} times taken from the queue)`,
+			);
 
-		// Assemble ran once, and made a 24 s cut.
-		expect(execution.data!.resultData.runData[assemble]).toHaveLength(1);
-		const { pipelineId } = nodeOutput(execution, assemble)[0] as { pipelineId: string };
-		const cut = await probeMedia(path.join(outputFolder, `${pipelineId}-cut.mp4`));
-		expect(cut.durationSeconds).toBeCloseTo(24, 0);
+			// Assemble ran once, and made a 24 s cut.
+			expect(execution.data!.resultData.runData[assemble]).toHaveLength(1);
+			const { pipelineId } = nodeOutput(execution, assemble)[0] as { pipelineId: string };
+			const cut = await probeMedia(path.join(outputFolder, `${pipelineId}-cut.mp4`));
+			expect(cut.durationSeconds).toBeCloseTo(24, 0);
 
-		// The rejected shot came back with the editor's note in its prompt, and was approved.
-		const report = await readReport(pipelineId);
-		expect(report.shots.map((shot) => shot.status)).toEqual(['approved', 'approved', 'approved']);
-		const rejected = report.shots.find((shot) => rejectedKey.endsWith(`${shot.shotId}-take-1`))!;
-		expect(rejected.takes[0].review).toMatchObject({ decision: 'rejected', note });
-		expect(rejected.takes.length).toBeGreaterThanOrEqual(2);
-		expect(rejected.takes.at(-1)!.prompt).toContain(note);
-		// The clips live in Postgres, kept for this execution.
-		expect(
-			Number(
-				await cluster.postgres.query(
-					`SELECT count(*) FROM binary_data WHERE "sourceId" = '${execution.id}'`,
+			// The rejected shot came back with the editor's note in its prompt, and was approved.
+			const report = await readReport(pipelineId);
+			expect(report.shots.map((shot) => shot.status)).toEqual(['approved', 'approved', 'approved']);
+			const rejected = report.shots.find((shot) => rejectedKey.endsWith(`${shot.shotId}-take-1`))!;
+			expect(rejected.takes[0].review).toMatchObject({ decision: 'rejected', note });
+			expect(rejected.takes.length).toBeGreaterThanOrEqual(2);
+			expect(rejected.takes.at(-1)!.prompt).toContain(note);
+			// The clips live in Postgres, kept for this execution.
+			expect(
+				Number(
+					await cluster.postgres.query(
+						`SELECT count(*) FROM binary_data WHERE "sourceId" = '${execution.id}'`,
+					),
 				),
-			),
-		).toBeGreaterThan(0);
-	});
+			).toBeGreaterThan(0);
+		},
+	);
 });
 
 describe('the social ads batch across two workers', () => {
@@ -273,8 +279,12 @@ describe('the social ads batch across two workers', () => {
 			context: () => cluster.logTails(),
 		});
 		const ranOn = executions.map((execution) => cluster.workersThatRan(execution.id));
+		const where = executions.map(
+			(execution, index) => `execution ${execution.id} on worker(s) ${ranOn[index].join(', ')}`,
+		);
 		console.log(
-			`Social ads: ${executions.map((execution, index) => `execution ${execution.id} on worker(s) ${ranOn[index].join(', ')}`).join('; ')}; ${cluster.standIn!.stats.quotaRejections - rejectionsBefore} quota 429s`,
+			`Social ads: ${where.join('; ')}; ` +
+				`${cluster.standIn!.stats.quotaRejections - rejectionsBefore} quota 429s`,
 		);
 		expect(new Set(ranOn.flat())).toEqual(new Set([0, 1]));
 		expect(cluster.standIn!.stats.quotaRejections).toBeGreaterThan(rejectionsBefore);
@@ -403,92 +413,103 @@ describe('faults of the cluster', () => {
 		return { execution, accepted };
 	}
 
-	it('a worker killed while the execution waits on Veo (a wait n8n saves): the other worker picks it up when due, nothing Google accepted is submitted again, and the report counts each take once', async () => {
-		const { execution, accepted } = await startGenerating(PERSISTED_WAIT_SECONDS);
-		const waiting = await cluster.api.waitForExecution(
-			{ executionId: execution.id },
-			'waiting',
-			60_000,
-		);
-		expect(accepted()).toBe(2);
-		const [worker] = cluster.workersThatRan(waiting.id);
-		const killedAt = Date.now();
-		await cluster.killWorker(worker);
+	it(
+		'a worker killed while the execution waits on Veo (a wait n8n saves): ' +
+			'the other worker picks it up when due, nothing Google accepted is submitted again, ' +
+			'and the report counts each take once',
+		async () => {
+			const { execution, accepted } = await startGenerating(PERSISTED_WAIT_SECONDS);
+			const waiting = await cluster.api.waitForExecution(
+				{ executionId: execution.id },
+				'waiting',
+				60_000,
+			);
+			expect(accepted()).toBe(2);
+			const [worker] = cluster.workersThatRan(waiting.id);
+			const killedAt = Date.now();
+			await cluster.killWorker(worker);
 
-		const finished = await cluster.api.waitForExecution(
-			{ executionId: waiting.id },
-			'success',
-			5 * 60_000,
-		);
-		// The survivor took it from the queue when the wait was over; nothing was submitted again.
-		expect(cluster.workersThatRan(finished.id)).toEqual([0, 1]);
-		expect(accepted()).toBe(2);
+			const finished = await cluster.api.waitForExecution(
+				{ executionId: waiting.id },
+				'success',
+				5 * 60_000,
+			);
+			// The survivor took it from the queue when the wait was over; nothing was submitted again.
+			expect(cluster.workersThatRan(finished.id)).toEqual([0, 1]);
+			expect(accepted()).toBe(2);
 
-		// The production report: each shot has the one take submitted before the kill and fetched
-		// after it (its generation time spans it), paid for once.
-		const { report } = nodeOutput(finished, 'Assemble')[0] as {
-			report: {
-				shots: Array<{
-					status: string;
-					takes: Array<{
-						outcome: string;
-						submittedAt: string;
-						generationSeconds: number;
-						costUsd: number;
+			// The production report: each shot has the one take submitted before the kill and fetched
+			// after it (its generation time spans it), paid for once.
+			const { report } = nodeOutput(finished, 'Assemble')[0] as {
+				report: {
+					shots: Array<{
+						status: string;
+						takes: Array<{
+							outcome: string;
+							submittedAt: string;
+							generationSeconds: number;
+							costUsd: number;
+						}>;
 					}>;
-				}>;
-				totals: { takesTried: number; costUsd: number };
+					totals: { takesTried: number; costUsd: number };
+				};
 			};
-		};
-		expect(report.shots.map((shot) => shot.status)).toEqual(['approved', 'approved']);
-		for (const shot of report.shots) {
-			expect(shot.takes).toHaveLength(1);
-			const [take] = shot.takes;
-			expect(take.outcome).toBe('generated');
-			const submittedAt = Date.parse(take.submittedAt);
-			expect(submittedAt).toBeLessThan(killedAt);
-			expect(submittedAt + take.generationSeconds * 1000).toBeGreaterThan(killedAt);
-		}
-		expect(report.totals.takesTried).toBe(2);
-		expect(report.totals.costUsd).toBeCloseTo(
-			report.shots.reduce((sum, shot) => sum + shot.takes[0].costUsd, 0),
-			6,
-		);
-	});
+			expect(report.shots.map((shot) => shot.status)).toEqual(['approved', 'approved']);
+			for (const shot of report.shots) {
+				expect(shot.takes).toHaveLength(1);
+				const [take] = shot.takes;
+				expect(take.outcome).toBe('generated');
+				const submittedAt = Date.parse(take.submittedAt);
+				expect(submittedAt).toBeLessThan(killedAt);
+				expect(submittedAt + take.generationSeconds * 1000).toBeGreaterThan(killedAt);
+			}
+			expect(report.totals.takesTried).toBe(2);
+			expect(report.totals.costUsd).toBeCloseTo(
+				report.shots.reduce((sum, shot) => sum + shot.takes[0].costUsd, 0),
+				6,
+			);
+		},
+	);
 
-	it('a worker killed while the execution runs on it: n8n 2.40 ends it as an error, not handed on, its saved progress replaced; retrying has nothing to resume', async () => {
-		const { execution, accepted } = await startGenerating(IN_MEMORY_WAIT_SECONDS);
-		// Submit Only has finished and its output (the operations Google accepted) is saved.
-		let saved: Execution | undefined;
-		for (let waited = 0; !saved && waited < 60_000; waited += 500) {
-			const full = await cluster.api.getExecution(execution.id);
-			if (full.data?.resultData.runData.Submit) saved = full;
-			else await sleep(500);
-		}
-		expect(saved?.status).toBe('running');
-		expect(accepted()).toBe(2);
-		const [worker] = cluster.workersThatRan(execution.id);
-		const killedAt = Date.now();
-		await cluster.killWorker(worker);
+	it(
+		'a worker killed while the execution runs on it: n8n 2.40 ends it as an error, not handed on, ' +
+			'its saved progress replaced; retrying has nothing to resume',
+		async () => {
+			const { execution, accepted } = await startGenerating(IN_MEMORY_WAIT_SECONDS);
+			// Submit Only has finished and its output (the operations Google accepted) is saved.
+			let saved: Execution | undefined;
+			for (let waited = 0; !saved && waited < 60_000; waited += 500) {
+				const full = await cluster.api.getExecution(execution.id);
+				if (full.data?.resultData.runData.Submit) saved = full;
+				else await sleep(500);
+			}
+			expect(saved?.status).toBe('running');
+			expect(accepted()).toBe(2);
+			const [worker] = cluster.workersThatRan(execution.id);
+			const killedAt = Date.now();
+			await cluster.killWorker(worker);
 
-		// Bull gives up on the job when its lock runs out (maxStalledCount 0); the main process then
-		// records the execution as failed, with an empty run in place of what had been saved.
-		const ended = await cluster.api.waitForExecution(
-			{ executionId: execution.id },
-			'error',
-			3 * 60_000,
-		);
-		console.log(
-			`Execution ${ended.id} ended ${ended.status} ${Date.now() - killedAt} ms after its worker was killed`,
-		);
-		expect(ended.data?.resultData.error?.message).toMatch(/failed to be processed too many times/);
-		expect(ended.data?.resultData.runData).toEqual({});
-		expect(cluster.workersThatRan(ended.id)).toEqual([worker]);
+			// Bull gives up on the job when its lock runs out (maxStalledCount 0); the main process then
+			// records the execution as failed, with an empty run in place of what had been saved.
+			const ended = await cluster.api.waitForExecution(
+				{ executionId: execution.id },
+				'error',
+				3 * 60_000,
+			);
+			console.log(
+				`Execution ${ended.id} ended ${ended.status} ${Date.now() - killedAt} ms after its worker was killed`,
+			);
+			expect(ended.data?.resultData.error?.message).toMatch(
+				/failed to be processed too many times/,
+			);
+			expect(ended.data?.resultData.runData).toEqual({});
+			expect(cluster.workersThatRan(ended.id)).toEqual([worker]);
 
-		const retried = await cluster.api.retryExecution(ended.id);
-		expect(retried.status).toBe('error');
-		expect(accepted()).toBe(2);
-	});
+			const retried = await cluster.api.retryExecution(ended.id);
+			expect(retried.status).toBe('error');
+			expect(accepted()).toBe(2);
+		},
+	);
 
 	it('Redis restarted while an execution runs: n8n reconnects, that execution and the next finish', async () => {
 		const webhookPath = `redis-restart-${randomUUID().slice(0, 8)}`;

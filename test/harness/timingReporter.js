@@ -29,7 +29,8 @@ function describeStarts(starts) {
 	if (fresh.length) {
 		const total = (field) => seconds(sum(fresh.map((start) => start[field])));
 		parts.push(
-			`${fresh.length} start${fresh.length > 1 ? 's' : ''} (user folder ${total('userFolderMs')}, package ${total('packageMs')}, n8n ${total('n8nStartMs')})`,
+			`${fresh.length} start${fresh.length > 1 ? 's' : ''} (user folder ${total('userFolderMs')}, ` +
+				`package ${total('packageMs')}, n8n ${total('n8nStartMs')})`,
 		);
 	}
 	if (restarts.length) {
@@ -91,7 +92,10 @@ class TimingReporter {
 		for (const file of [...this.files].sort((a, b) => b.ms - a.ms)) {
 			const starts = file.starts.length ? `  n8n: ${describeStarts(file.starts)}` : '';
 			lines.push(
-				`  ${seconds(file.ms).padStart(9)}  ${file.project.padEnd(projectWidth)}  ${file.file.padEnd(fileWidth)}${file.failed ? '  FAILED' : ''}${starts}`.trimEnd(),
+				(
+					`  ${seconds(file.ms).padStart(9)}  ${file.project.padEnd(projectWidth)}  ` +
+					`${file.file.padEnd(fileWidth)}${file.failed ? '  FAILED' : ''}${starts}`
+				).trimEnd(),
 			);
 		}
 		process.stderr.write(`\n${lines.join('\n')}\n\n`);

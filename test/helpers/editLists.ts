@@ -22,8 +22,12 @@ export interface EdlEvent {
 	comments: string[];
 }
 
-const EVENT =
-	/^(\d{3}) {2}(\S{1,8}) +(V|A|A2|AA|B|AA\/V) +(C|D) {3,4}(\d{3})? +(\d{2}:\d{2}:\d{2}:\d{2}) (\d{2}:\d{2}:\d{2}:\d{2}) (\d{2}:\d{2}:\d{2}:\d{2}) (\d{2}:\d{2}:\d{2}:\d{2})$/;
+/** An event line: number, reel, channels, transition, its duration, then source and record in and out. */
+const TIMECODE = String.raw`(\d{2}:\d{2}:\d{2}:\d{2})`;
+const EVENT = new RegExp(
+	String.raw`^(\d{3}) {2}(\S{1,8}) +(V|A|A2|AA|B|AA\/V) +(C|D) {3,4}(\d{3})? +` +
+		`${TIMECODE} ${TIMECODE} ${TIMECODE} ${TIMECODE}$`,
+);
 
 function frames(timecode: string, base: number): number {
 	const [hours, minutes, seconds, frame] = timecode.split(':').map(Number);

@@ -136,116 +136,126 @@ async function textOf(run: Run, binary: IBinaryData): Promise<string> {
 }
 
 describe('Assemble with real ffmpeg', () => {
-	it('joins matching clips in shot order without re-encoding, one cut per pipeline, with renditions, poster, edit lists and report', async () => {
-		// shot-02 was regenerated once; the items arrive out of order, with a second pipeline among them.
-		const takes: TakeSpec[][] = [
-			[{ route: 'pass' }],
-			[{ route: 'regenerate' }, { route: 'review', review: 'approved' }],
-			[{ route: 'pass' }],
-		];
-		const film = pipelineItems(takes, { title: 'Morning Ritual' });
-		const other = pipelineItems([[{}]], { title: 'Product B' });
-		const run = await runAssemble(
-			[film[2], other[0], film[0], film[1]],
-			[BLUE, GREEN, RED, GREEN],
-			{
-				renditions: {
-					rendition: [
-						{ aspectRatio: '9:16', fit: 'crop', shortSide: 180 },
-						{ aspectRatio: '1:1', fit: 'pad', shortSide: 120 },
-					],
+	it(
+		'joins matching clips in shot order without re-encoding, one cut per pipeline, with renditions, poster, ' +
+			'edit lists and report',
+		async () => {
+			// shot-02 was regenerated once; the items arrive out of order, with a second pipeline among them.
+			const takes: TakeSpec[][] = [
+				[{ route: 'pass' }],
+				[{ route: 'regenerate' }, { route: 'review', review: 'approved' }],
+				[{ route: 'pass' }],
+			];
+			const film = pipelineItems(takes, { title: 'Morning Ritual' });
+			const other = pipelineItems([[{}]], { title: 'Product B' });
+			const run = await runAssemble(
+				[film[2], other[0], film[0], film[1]],
+				[BLUE, GREEN, RED, GREEN],
+				{
+					renditions: {
+						rendition: [
+							{ aspectRatio: '9:16', fit: 'crop', shortSide: 180 },
+							{ aspectRatio: '1:1', fit: 'pad', shortSide: 120 },
+						],
+					},
 				},
-			},
-		);
-		expect(run.output).toHaveLength(2);
-		const [cut, second] = run.output;
-		expect(cut.pairedItem).toEqual([{ item: 0 }, { item: 2 }, { item: 3 }]);
-		expect(second.pairedItem).toEqual([{ item: 1 }]);
-		expect(second.json).toMatchObject({ pipelineId: other[0].pipelineId, durationSeconds: 2 });
-		expect(cut.json).toMatchObject({
-			pipelineId: film[0].pipelineId,
-			path: 'fast',
-			durationSeconds: 6,
-			width: 320,
-			height: 180,
-		});
+			);
+			expect(run.output).toHaveLength(2);
+			const [cut, second] = run.output;
+			expect(cut.pairedItem).toEqual([{ item: 0 }, { item: 2 }, { item: 3 }]);
+			expect(second.pairedItem).toEqual([{ item: 1 }]);
+			expect(second.json).toMatchObject({ pipelineId: other[0].pipelineId, durationSeconds: 2 });
+			expect(cut.json).toMatchObject({
+				pipelineId: film[0].pipelineId,
+				path: 'fast',
+				durationSeconds: 6,
+				width: 320,
+				height: 180,
+			});
 
-		const video = run.file(cut.binary!.cut);
-		// Every packet is the clips' own, in shot order: nothing was re-encoded.
-		expect(await packetHashes(video)).toEqual(await hashesOf([RED, GREEN, BLUE]));
-		expect(await packetHashes(video, 'a')).toEqual(await hashesOf([RED, GREEN, BLUE], 'a'));
-		// The index is at the front, so the cut plays while it downloads.
-		expect((await topLevelBoxes(video)).filter((type) => type !== 'free')).toEqual([
-			'ftyp',
-			'moov',
-			'mdat',
-		]);
-		expect(isRed(await meanRgb(video, 1))).toBe(true);
-		expect(isGreen(await meanRgb(video, 3))).toBe(true);
-		expect(isBlue(await meanRgb(video, 5))).toBe(true);
+			const video = run.file(cut.binary!.cut);
+			// Every packet is the clips' own, in shot order: nothing was re-encoded.
+			expect(await packetHashes(video)).toEqual(await hashesOf([RED, GREEN, BLUE]));
+			expect(await packetHashes(video, 'a')).toEqual(await hashesOf([RED, GREEN, BLUE], 'a'));
+			// The index is at the front, so the cut plays while it downloads.
+			expect((await topLevelBoxes(video)).filter((type) => type !== 'free')).toEqual([
+				'ftyp',
+				'moov',
+				'mdat',
+			]);
+			expect(isRed(await meanRgb(video, 1))).toBe(true);
+			expect(isGreen(await meanRgb(video, 3))).toBe(true);
+			expect(isBlue(await meanRgb(video, 5))).toBe(true);
 
-		const portrait = await probeMedia(run.file(cut.binary!.cut_9x16));
-		const square = await probeMedia(run.file(cut.binary!.cut_1x1));
-		expect([
-			portrait.video?.width,
-			portrait.video?.height,
-			square.video?.width,
-			square.video?.height,
-		]).toEqual([180, 320, 120, 120]);
-		near(portrait.durationSeconds, 6, 0.05);
-		expect(cut.json.binaryProperties).toEqual({
-			video: 'cut',
-			renditions: { '9:16': 'cut_9x16', '1:1': 'cut_1x1' },
-			poster: 'poster',
-			edl: 'edl',
-			otio: 'otio',
-			report: 'report',
-			reportHtml: 'reportHtml',
-			decisions: 'decisions',
-		});
+			const portrait = await probeMedia(run.file(cut.binary!.cut_9x16));
+			const square = await probeMedia(run.file(cut.binary!.cut_1x1));
+			expect([
+				portrait.video?.width,
+				portrait.video?.height,
+				square.video?.width,
+				square.video?.height,
+			]).toEqual([180, 320, 120, 120]);
+			near(portrait.durationSeconds, 6, 0.05);
+			expect(cut.json.binaryProperties).toEqual({
+				video: 'cut',
+				renditions: { '9:16': 'cut_9x16', '1:1': 'cut_1x1' },
+				poster: 'poster',
+				edl: 'edl',
+				otio: 'otio',
+				report: 'report',
+				reportHtml: 'reportHtml',
+				decisions: 'decisions',
+			});
 
-		const poster = await run.mock.readBinary(cut.binary!.poster);
-		expect([poster[0], poster[1], cut.binary!.poster.mimeType]).toEqual([0xff, 0xd8, 'image/jpeg']);
-		expect(isRed(await meanRgb(run.file(cut.binary!.poster), 0))).toBe(true);
+			const poster = await run.mock.readBinary(cut.binary!.poster);
+			expect([poster[0], poster[1], cut.binary!.poster.mimeType]).toEqual([
+				0xff,
+				0xd8,
+				'image/jpeg',
+			]);
+			expect(isRed(await meanRgb(run.file(cut.binary!.poster), 0))).toBe(true);
 
-		const edl = parseCmx3600(await textOf(run, cut.binary!.edl), 24);
-		expect(edlShots(edl.events)).toEqual(['shot-01', 'shot-02', 'shot-03']);
-		expect(edl.events.map((event) => [event.lines[0].recordIn, event.lines[0].recordOut])).toEqual([
-			[0, 48],
-			[48, 96],
-			[96, 144],
-		]);
-		expect(edl.events[1].comments).toContain(
-			`FROM CLIP NAME: ${film[1].pipelineId}-shot-02-take-2.mp4`,
-		);
-		const otio = readOtioVideoTrack(await textOf(run, cut.binary!.otio));
-		expect(otio.durationFrames).toBe(144);
-		expect(otio.items.map((item) => item.takeId)).toEqual([
-			'shot-01-take-1',
-			'shot-02-take-2',
-			'shot-03-take-1',
-		]);
+			const edl = parseCmx3600(await textOf(run, cut.binary!.edl), 24);
+			expect(edlShots(edl.events)).toEqual(['shot-01', 'shot-02', 'shot-03']);
+			expect(
+				edl.events.map((event) => [event.lines[0].recordIn, event.lines[0].recordOut]),
+			).toEqual([
+				[0, 48],
+				[48, 96],
+				[96, 144],
+			]);
+			expect(edl.events[1].comments).toContain(
+				`FROM CLIP NAME: ${film[1].pipelineId}-shot-02-take-2.mp4`,
+			);
+			const otio = readOtioVideoTrack(await textOf(run, cut.binary!.otio));
+			expect(otio.durationFrames).toBe(144);
+			expect(otio.items.map((item) => item.takeId)).toEqual([
+				'shot-01-take-1',
+				'shot-02-take-2',
+				'shot-03-take-1',
+			]);
 
-		const report = JSON.parse(await textOf(run, cut.binary!.report)) as ProductionReport;
-		expect(report).toEqual(reportOf(cut));
-		expect(report.totals).toMatchObject({
-			shots: 3,
-			takesTried: 4,
-			clipsGenerated: 4,
-			clipsApprovedOnFirstTry: 2,
-			regenerations: 1,
-			humanReviews: 1,
-			costUsd: 3.2,
-			approvedSeconds: 6,
-		});
-		expect(report.cut).toMatchObject({ video: 'copy', audio: 'copy', reencodeReasons: [] });
-		expect(await textOf(run, cut.binary!.reportHtml)).toContain('<h1>Morning Ritual</h1>');
-		// The decisions export the report names, as the calibration reads it.
-		expect(cut.binary!.decisions.fileName).toBe(report.decisions.fileName);
-		expect(parseDecisionLines(await textOf(run, cut.binary!.decisions), 'decisions').length).toBe(
-			report.decisions.records,
-		);
-	});
+			const report = JSON.parse(await textOf(run, cut.binary!.report)) as ProductionReport;
+			expect(report).toEqual(reportOf(cut));
+			expect(report.totals).toMatchObject({
+				shots: 3,
+				takesTried: 4,
+				clipsGenerated: 4,
+				clipsApprovedOnFirstTry: 2,
+				regenerations: 1,
+				humanReviews: 1,
+				costUsd: 3.2,
+				approvedSeconds: 6,
+			});
+			expect(report.cut).toMatchObject({ video: 'copy', audio: 'copy', reencodeReasons: [] });
+			expect(await textOf(run, cut.binary!.reportHtml)).toContain('<h1>Morning Ritual</h1>');
+			// The decisions export the report names, as the calibration reads it.
+			expect(cut.binary!.decisions.fileName).toBe(report.decisions.fileName);
+			expect(parseDecisionLines(await textOf(run, cut.binary!.decisions), 'decisions').length).toBe(
+				report.decisions.records,
+			);
+		},
+	);
 
 	it('finishes with crossfades, a LUT, captions from dialogue, music and social loudness, in every rendition', async () => {
 		const items = pipelineItems([[{}], [{}], [{}]], { dialogue: ['Morning, Mya.', '', ''] });
@@ -312,34 +322,38 @@ describe('Assemble with real ffmpeg', () => {
 		expect(readOtioVideoTrack(await textOf(run, cut.binary!.otio)).durationFrames).toBe(120);
 	});
 
-	it('normalises clips of another size, fades through black without changing the length, and meets EBU R128 under a voice-over', async () => {
-		const items = pipelineItems([[{}], [{}], [{}]]);
-		const voice = path.join(clipDir, 'voice.m4a');
-		await makeTone(voice, 3, 880, 0.6);
-		const run = await runAssemble(
-			items,
-			[RED, { ...GREEN, width: 640, height: 360 }, BLUE],
-			{
-				transition: 'fadeThroughBlack',
-				loudness: 'broadcast',
-				audioTrack: {
-					track: { binaryProperty: 'voice', role: 'voiceOver', levelDb: 0, loop: false },
+	it(
+		'normalises clips of another size, fades through black without changing the length, ' +
+			'and meets EBU R128 under a voice-over',
+		async () => {
+			const items = pipelineItems([[{}], [{}], [{}]]);
+			const voice = path.join(clipDir, 'voice.m4a');
+			await makeTone(voice, 3, 880, 0.6);
+			const run = await runAssemble(
+				items,
+				[RED, { ...GREEN, width: 640, height: 360 }, BLUE],
+				{
+					transition: 'fadeThroughBlack',
+					loudness: 'broadcast',
+					audioTrack: {
+						track: { binaryProperty: 'voice', role: 'voiceOver', levelDb: 0, loop: false },
+					},
 				},
-			},
-			{ voice: { file: voice, name: 'voice.m4a' } },
-		);
-		const [cut] = run.output;
-		const report = reportOf(cut);
-		expect(report.cut.reencodeReasons).toContain('shot-02 is 640x360, the cut 320x180');
-		const video = run.file(cut.binary!.cut);
-		const info = await probeMedia(video);
-		expect(info.video).toMatchObject({ width: 320, height: 180 });
-		near(info.durationSeconds, 6, 0.05);
-		// At the join the picture has faded to black; in the middle of shot 2 it is green again.
-		expect(Math.max(...(await meanRgb(video, 2)))).toBeLessThan(40);
-		expect(isGreen(await meanRgb(video, 3))).toBe(true);
-		near(await integratedLufs(video), -23, 1);
-	});
+				{ voice: { file: voice, name: 'voice.m4a' } },
+			);
+			const [cut] = run.output;
+			const report = reportOf(cut);
+			expect(report.cut.reencodeReasons).toContain('shot-02 is 640x360, the cut 320x180');
+			const video = run.file(cut.binary!.cut);
+			const info = await probeMedia(video);
+			expect(info.video).toMatchObject({ width: 320, height: 180 });
+			near(info.durationSeconds, 6, 0.05);
+			// At the join the picture has faded to black; in the middle of shot 2 it is green again.
+			expect(Math.max(...(await meanRgb(video, 2)))).toBeLessThan(40);
+			expect(isGreen(await meanRgb(video, 3))).toBe(true);
+			near(await integratedLufs(video), -23, 1);
+		},
+	);
 
 	it('keeps the picture packets when only the loudness changes', async () => {
 		const items = pipelineItems([[{}], [{}]]);

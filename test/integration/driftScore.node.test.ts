@@ -166,35 +166,39 @@ describe('Drift Score on stand-in clips', () => {
 
 	// Issue 14: with no look established yet the words alone judge the light, and they never send a
 	// clip back without a person; once shot 1 is approved, shot 2's light is judged against it.
-	it('shows a lighting drift judged by the words to a person, with the shot that continues it; against an approved take of the place it goes back', async () => {
-		const generated = await generate(3, [
-			{ on: 'predict', effect: 'drift_lighting', match: 'Shot 2 of' },
-		]);
-		const { outputs } = await driftScore(generated);
-		expect(outputs.map(shotIds)).toEqual([['shot-01'], ['shot-02', 'shot-03'], []]);
-		expect(reportOf(outputs[1][0]).reasons.join(' ')).toMatch(
-			/cooler than the 4,600 K that 'warm dusk' allows at most/,
-		);
-		expect(reportOf(outputs[1][1]).reasons[0]).toMatch(
-			/^Review: continuity drift 1\.00 is high, but only 55% sure$/,
-		);
+	it(
+		'shows a lighting drift judged by the words to a person, with the shot that continues it; ' +
+			'against an approved take of the place it goes back',
+		async () => {
+			const generated = await generate(3, [
+				{ on: 'predict', effect: 'drift_lighting', match: 'Shot 2 of' },
+			]);
+			const { outputs } = await driftScore(generated);
+			expect(outputs.map(shotIds)).toEqual([['shot-01'], ['shot-02', 'shot-03'], []]);
+			expect(reportOf(outputs[1][0]).reasons.join(' ')).toMatch(
+				/cooler than the 4,600 K that 'warm dusk' allows at most/,
+			);
+			expect(reportOf(outputs[1][1]).reasons[0]).toMatch(
+				/^Review: continuity drift 1\.00 is high, but only 55% sure$/,
+			);
 
-		// Shot 1 approved (as the first run left it), shot 2 scored again: against shot 1's take.
-		const { outputs: again } = await driftScore({
-			...generated,
-			items: [{ ...outputs[0][0], pairedItem: undefined }, generated.items[1]],
-		});
-		expect(again.map(shotIds)).toEqual([['shot-01'], [], ['shot-02']]);
-		const sent = itemOf(again[2][0]);
-		expect(sent.status).toBe('needs_regeneration');
-		expect(reportOf(again[2][0]).measured).toContainEqual({
-			dimension: 'lighting',
-			against: expect.stringMatching(/^take \S+ of shot shot-01 \(the first approved take of/),
-		});
-		expect(sent.correctiveNotes).toEqual([
-			expect.objectContaining({ source: 'drift', takeId: 'shot-02-take-1' }),
-		]);
-	});
+			// Shot 1 approved (as the first run left it), shot 2 scored again: against shot 1's take.
+			const { outputs: again } = await driftScore({
+				...generated,
+				items: [{ ...outputs[0][0], pairedItem: undefined }, generated.items[1]],
+			});
+			expect(again.map(shotIds)).toEqual([['shot-01'], [], ['shot-02']]);
+			const sent = itemOf(again[2][0]);
+			expect(sent.status).toBe('needs_regeneration');
+			expect(reportOf(again[2][0]).measured).toContainEqual({
+				dimension: 'lighting',
+				against: expect.stringMatching(/^take \S+ of shot shot-01 \(the first approved take of/),
+			});
+			expect(sent.correctiveNotes).toEqual([
+				expect.objectContaining({ source: 'drift', takeId: 'shot-02-take-1' }),
+			]);
+		},
+	);
 
 	it('has the judge find a prop in the wrong colour (Gemini API), with its verdicts and corrective sentence', async () => {
 		const before = standIn.stats.generateContentRequests;
@@ -338,7 +342,11 @@ describe('Drift Score with a mixed batch', () => {
 		const cases: Array<[INodeExecutionData['binary'], RegExp]> = [
 			[
 				{},
-				/^Item 0: takes\[0\]\.clip: take shot-01-take-1 of shot-01 has no clip here: neither binary property "clip_take1" \(recorded by the take\) nor "clip" \(the clip property\) is on the item \(it has no binary data\)/,
+				new RegExp(
+					String.raw`^Item 0: takes\[0\]\.clip: take shot-01-take-1 of shot-01 has no clip here: ` +
+						String.raw`neither binary property "clip_take1" \(recorded by the take\) nor "clip" \(the clip property\) ` +
+						String.raw`is on the item \(it has no binary data\)`,
+				),
 			],
 			[
 				{

@@ -361,7 +361,8 @@ describe('the command-line scorer', () => {
 		const { code, stdout, stderr } = await veoPipelineCli([...args, '--previous', clips.elsewhere]);
 		expect(code).toBe(0);
 		expect(stderr).toBe(
-			'veo-pipeline drift: warning: --previous is ignored: shot "shot-01" does not continue the previous shot (continuousWithPrevious is false in the spec)\n',
+			'veo-pipeline drift: warning: --previous is ignored: ' +
+				'shot "shot-01" does not continue the previous shot (continuousWithPrevious is false in the spec)\n',
 		);
 		expect(JSON.parse(stdout).dimensions.continuity).toBeUndefined();
 	});

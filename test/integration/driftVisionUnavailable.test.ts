@@ -31,7 +31,8 @@ describe('vision models that cannot load', () => {
 		const failure = await loadVisionModels({ modelsDir: missing }).catch((error: unknown) => error);
 		expect(failure).toBeInstanceOf(NonRetryableFailure);
 		expect((failure as NonRetryableFailure).message).toBe(
-			`The offline vision models are missing: blazeface.json, faceres.json, centernet.json not in the folder ${path.basename(dir)}/no-models-here`,
+			'The offline vision models are missing: blazeface.json, faceres.json, ' +
+				`centernet.json not in the folder ${path.basename(dir)}/no-models-here`,
 		);
 		expect((failure as NonRetryableFailure).hint).toMatch(
 			/switch the offline character and prop checks off/,
@@ -46,7 +47,8 @@ describe('vision models that cannot load', () => {
 		// (Node's own errors can read "Error: ENOENT..." when they cross from another realm.)
 		await expect(loadVisionModels({ modelsDir: broken })).rejects.toThrow(
 			new RegExp(
-				`^The offline vision models did not load from the folder ${path.basename(dir)}/manifests-only: blazeface\\.json \\((Error: )?ENOENT[^)]*\\[file\\]'\\); faceres\\.json \\((Error: )?ENOENT`,
+				`^The offline vision models did not load from the folder ${path.basename(dir)}/manifests-only: ` +
+					`blazeface\\.json \\((Error: )?ENOENT[^)]*\\[file\\]'\\); faceres\\.json \\((Error: )?ENOENT`,
 			),
 		);
 	});
@@ -110,8 +112,10 @@ describe('vision models that cannot load', () => {
 		const failed = await veoPipelineCli(args);
 		expect(failed.code).toBe(1);
 		expect(failed.stderr).toBe(
-			`veo-pipeline drift: The offline vision models are missing: blazeface.json, faceres.json, centernet.json not in the folder ${path.basename(dir)}/nowhere\n` +
-				'Reinstall the package (the models ship inside its dependency @vladmandic/human), or switch the offline character and prop checks off.\n',
+			'veo-pipeline drift: The offline vision models are missing: ' +
+				`blazeface.json, faceres.json, centernet.json not in the folder ${path.basename(dir)}/nowhere\n` +
+				'Reinstall the package (the models ship inside its dependency @vladmandic/human), ' +
+				'or switch the offline character and prop checks off.\n',
 		);
 
 		const skipped = await veoPipelineCli([...args, '--offline-checks', 'when-available']);

@@ -1,56 +1,20 @@
-import { execFile } from 'child_process';
-import path from 'path';
-import { promisify } from 'util';
+import { rulesBroken, type Snippet } from '../helpers/lint';
 
 /**
  * The layer rules in eslint.config.mjs, run by ESLint itself on snippets placed in each layer: an
  * import across a layer's boundary is an error, and the imports the layers are built on are not;
  * an import circle is an error too.
  * A resolver that stops resolving or a renamed folder would make the rules pass everything in
- * silence; this test would then fail. ESLint loads its ESM config only outside Jest's module
- * sandbox, so it runs in a child Node process.
+ * silence; this test would then fail.
  */
 
 jest.setTimeout(60_000);
 
-const ROOT = path.resolve(__dirname, '..', '..');
 const CHECKED_RULES = [
 	'import-x/no-restricted-paths',
 	'no-restricted-imports',
 	'import-x/no-cycle',
 ];
-
-interface Snippet {
-	/** Where the snippet is linted as if it were, relative to the repository root (never written). */
-	file: string;
-	code: string;
-}
-
-const LINT_SNIPPETS = `
-import { ESLint } from 'eslint';
-import path from 'path';
-const [root, snippets, rules] = JSON.parse(process.argv[1]);
-const eslint = new ESLint({ cwd: root });
-const found = [];
-for (const { file, code } of snippets) {
-	const [result] = await eslint.lintText(code, { filePath: path.join(root, file) });
-	found.push(result.messages.filter((message) => rules.includes(message.ruleId)).map((message) => message.ruleId));
-}
-process.stdout.write(JSON.stringify(found));
-`;
-
-/** The checked rules each snippet breaks, in the order of its imports. */
-async function layerRulesBroken(snippets: Snippet[]): Promise<string[][]> {
-	const run = promisify(execFile)(
-		process.execPath,
-		['--input-type=module', '-e', LINT_SNIPPETS, JSON.stringify([ROOT, snippets, CHECKED_RULES])],
-		{ cwd: ROOT, maxBuffer: 1 << 24 },
-	);
-	const { stdout } = await run.catch((error: { stderr?: string }) => {
-		throw new Error(`ESLint could not lint the snippets:\n${error.stderr}`);
-	});
-	return JSON.parse(stdout) as string[][];
-}
 
 const importing = (file: string, ...specifiers: string[]): Snippet => ({
 	file,
@@ -155,7 +119,11 @@ const CASES: Array<[string, Snippet, string[]]> = [
 let found: string[][];
 
 beforeAll(async () => {
-	found = await layerRulesBroken(CASES.map(([, snippet]) => snippet));
+	const findings = await rulesBroken(
+		CASES.map(([, snippet]) => snippet),
+		CHECKED_RULES,
+	);
+	found = findings.map((broken) => broken.map((finding) => finding.ruleId));
 });
 
 it.each(CASES.map(([name, , expected], index) => [name, expected, index] as const))(

@@ -191,7 +191,8 @@ describe('Veo Generate against the stand-in', () => {
 			expect(shots[1].status).toBe('failed');
 			expect(shots[1].takes.map((take) => take.outcome)).toEqual(['failed', 'failed']);
 			expect(shots[1].statusReason).toBe(
-				`Google reported a failed generation: ${ERROR_CODE[backend]}Video generation failed due to an internal error. Please try again. (attempt 2 of 2; no attempts left)`,
+				`Google reported a failed generation: ${ERROR_CODE[backend]}Video generation failed due to an internal error. ` +
+					'Please try again. (attempt 2 of 2; no attempts left)',
 			);
 			expect(output[1].binary).toBeUndefined();
 		},

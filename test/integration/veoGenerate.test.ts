@@ -103,7 +103,9 @@ describe.each(CASES)(
 		it('generates, polls and downloads a playable MP4 of the requested size and length', async () => {
 			const request = {
 				model,
-				prompt: `Shot 1 of 1: A cyclist crosses a bridge (${backend} ${model} ${aspectRatio} ${resolution}).\nProps: bike (colour: red).\nLighting: golden hour.`,
+				prompt:
+					`Shot 1 of 1: A cyclist crosses a bridge (${backend} ${model} ${aspectRatio} ${resolution}).\n` +
+					'Props: bike (colour: red).\nLighting: golden hour.',
 				negativePrompt: 'text, watermark',
 				durationSeconds,
 				aspectRatio,

@@ -29,7 +29,8 @@ describe('the size of a batch', () => {
 		const before = jsonBytes(large.map((item) => ({ ...item, allShotIds: ids })));
 		const after = jsonBytes(large);
 		console.log(
-			`4,000-shot batch: ${(before / 1e6).toFixed(1)} MB of JSON with every shot id on every item, ${(after / 1e6).toFixed(2)} MB now (${Math.round(after / large.length)} bytes an item)`,
+			`4,000-shot batch: ${(before / 1e6).toFixed(1)} MB of JSON with every shot id on every item, ` +
+				`${(after / 1e6).toFixed(2)} MB now (${Math.round(after / large.length)} bytes an item)`,
 		);
 		expect(after / large.length).toBeLessThan((jsonBytes(small) / small.length) * 1.05);
 		expect(after).toBeLessThan(before / 20);

@@ -166,7 +166,10 @@ describe('Assemble checks from the MP4 index that every clip holds what it says 
 		const cut = whole.subarray(0, Math.floor(whole.length * 0.3));
 		const error = await assembleError(async (index) => (index === 1 ? cut : realClip()));
 		expect(error.message).toMatch(
-			/^Item 1: binary\.clip_take1: the clip of shot-02-take-1 \(shot-02\) is cut short: its index places 48 frames in \d+ bytes, the file has \d+/,
+			new RegExp(
+				String.raw`^Item 1: binary\.clip_take1: the clip of shot-02-take-1 \(shot-02\) is cut short: ` +
+					String.raw`its index places 48 frames in \d+ bytes, the file has \d+`,
+			),
 		);
 		expectNoServerPath(error.message);
 	});

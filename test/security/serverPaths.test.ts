@@ -40,7 +40,8 @@ describe('server paths', () => {
 	it('are left out of text, while URLs, MIME types and ratios stay', () => {
 		expect(
 			withoutServerPaths(
-				`ffprobe exited with code 1: ${dir}/0-clip: Invalid data; open '${dir}/a b.mp4'; https://files.example/v1/operations/7 video/mp4 16:9 24/1`,
+				`ffprobe exited with code 1: ${dir}/0-clip: Invalid data; open '${dir}/a b.mp4'; ` +
+					'https://files.example/v1/operations/7 video/mp4 16:9 24/1',
 			),
 		).toBe(
 			"ffprobe exited with code 1: [file]: Invalid data; open '[file]'; https://files.example/v1/operations/7 video/mp4 16:9 24/1",

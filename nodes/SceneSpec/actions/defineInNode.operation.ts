@@ -119,7 +119,8 @@ const properties: INodeProperties[] = [
 						type: 'color',
 						default: '',
 						description:
-							'Pick it, or type a colour word such as "blue" in the box beside the picker. The drift check matches a picked hex code exactly and a word more loosely; "brand blue #1A4DFF" gives both.',
+							'Pick it, or type a colour word such as "blue" in the box beside the picker. ' +
+							'The drift check matches a picked hex code exactly and a word more loosely; "brand blue #1A4DFF" gives both.',
 					},
 					{
 						displayName: 'Constraints',

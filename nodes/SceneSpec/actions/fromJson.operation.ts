@@ -20,7 +20,8 @@ const properties: INodeProperties[] = [
 		default: '={{ $json }}',
 		required: true,
 		description:
-			'An object with "bible" and "shots" (or a JSON string of one): from a previous node, a Google Sheet cell, a file, or a Scene Spec draft you edited',
+			'An object with "bible" and "shots" (or a JSON string of one): ' +
+			'from a previous node, a Google Sheet cell, a file, or a Scene Spec draft you edited',
 		hint: 'Ids may be left out: characters and props get a slug of their name, shots "shot-01", "shot-02"...',
 	},
 	veoModelProperty,

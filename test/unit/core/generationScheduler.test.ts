@@ -156,27 +156,31 @@ describe('runGenerationBatch: waiting for every clip', () => {
 		expect(first.at).toBe(0);
 	});
 
-	it('throttles the whole batch for the advertised delay after a 429 and holds in flight at what the server accepted, asking for one more after each delay', async () => {
-		const { veo, run } = setUp({ quota: 2, retryDelayMs: 7000 }, { concurrency: 4 });
-		const report = await run(jobs(6));
+	it(
+		'throttles the whole batch for the advertised delay after a 429 and holds in flight at what the server ' +
+			'accepted, asking for one more after each delay',
+		async () => {
+			const { veo, run } = setUp({ quota: 2, retryDelayMs: 7000 }, { concurrency: 4 });
+			const report = await run(jobs(6));
 
-		expect(report.results.map((result) => result.end)).toEqual(Array(6).fill('generated'));
-		expect(report.rateLimited).toBeGreaterThan(0);
-		const refused = veo.submissions.filter((submission) => submission.answer === 429);
-		expect(refused.length).toBe(report.rateLimited);
-		for (const rejection of refused) {
-			// Submissions sent together with the refused one are answered together; the next ones wait.
-			const next = veo.submissions.find((submission) => submission.at > rejection.at)!;
-			expect(next.at).toBeGreaterThanOrEqual(rejection.at + 7000);
-			// One at a time: a probe, not the whole queue, while the server runs what it refused at.
-			const sentTogether = veo.submissions.filter((submission) => submission.at === next.at);
-			if (next.runningAtServer >= rejection.runningAtServer) expect(sentTogether).toHaveLength(1);
-		}
-		// The server never runs more than its quota (a submission over it is refused); the batch
-		// never has more than its concurrency submitted and not yet fetched.
-		expect(Math.max(...veo.accepted.map((submission) => submission.runningAtServer))).toBe(1);
-		expect(veo.maxUnsettled).toBeLessThanOrEqual(4);
-	});
+			expect(report.results.map((result) => result.end)).toEqual(Array(6).fill('generated'));
+			expect(report.rateLimited).toBeGreaterThan(0);
+			const refused = veo.submissions.filter((submission) => submission.answer === 429);
+			expect(refused.length).toBe(report.rateLimited);
+			for (const rejection of refused) {
+				// Submissions sent together with the refused one are answered together; the next ones wait.
+				const next = veo.submissions.find((submission) => submission.at > rejection.at)!;
+				expect(next.at).toBeGreaterThanOrEqual(rejection.at + 7000);
+				// One at a time: a probe, not the whole queue, while the server runs what it refused at.
+				const sentTogether = veo.submissions.filter((submission) => submission.at === next.at);
+				if (next.runningAtServer >= rejection.runningAtServer) expect(sentTogether).toHaveLength(1);
+			}
+			// The server never runs more than its quota (a submission over it is refused); the batch
+			// never has more than its concurrency submitted and not yet fetched.
+			expect(Math.max(...veo.accepted.map((submission) => submission.runningAtServer))).toBe(1);
+			expect(veo.maxUnsettled).toBeLessThanOrEqual(4);
+		},
+	);
 
 	it('uses quota another batch frees within one advertised delay: two batches on one project quota', async () => {
 		const { veo, runTogether, clock } = setUp({ quota: 2, retryDelayMs: 1000 }, { concurrency: 4 });

@@ -256,10 +256,13 @@ describe("where a take's clip is: one rule for every node and the board", () => 
 	it('names the item field, the take and every property looked for when the clip is absent', () => {
 		const item = threeTakes();
 		expect(inputErrorOf(() => requireTakeClip(item, newest, ['ref_mya'], 'video')).message).toBe(
-			'takes[2].clip: take shot-01-take-3 of shot-01 has no clip here: neither binary property "clip_take3" (recorded by the take) nor "video" (the clip property) is on the item (it has "ref_mya")',
+			'takes[2].clip: take shot-01-take-3 of shot-01 has no clip here: ' +
+				'neither binary property "clip_take3" (recorded by the take) nor "video" (the clip property) is on the item ' +
+				'(it has "ref_mya")',
 		);
 		expect(inputErrorOf(() => requireTakeClip(item, first, [], 'clip')).message).toBe(
-			'takes[0].clip: take shot-01-take-1 of shot-01 has no clip here: binary property "clip_take1" (recorded by the take) is not on the item (it has no binary data)',
+			'takes[0].clip: take shot-01-take-1 of shot-01 has no clip here: ' +
+				'binary property "clip_take1" (recorded by the take) is not on the item (it has no binary data)',
 		);
 		expect(inputErrorOf(() => requireTakeClip(item, filtered, ['clip'], 'clip')).message).toBe(
 			'takes[1].clip: take shot-01-take-2 of shot-01 has no clip (its outcome: safety_filtered)',

@@ -12,9 +12,11 @@ const NONCE = 'bm9uY2UtZm9yLXRlc3Q=';
 
 /** Every tag the page may contain; anything else came from text that escaped escaping. */
 const PAGE_TAGS = new Set(
-	'html head meta title style body nav form header h1 h2 h3 span input main section article div video img figure figcaption details summary pre fieldset legend label textarea table thead tbody tr th td ul li strong footer button p'.split(
-		' ',
-	),
+	(
+		'html head meta title style body nav form header h1 h2 h3 span input main section article div video img ' +
+		'figure figcaption details summary pre fieldset legend label textarea table thead tbody tr th td ul li strong ' +
+		'footer button p'
+	).split(' '),
 );
 
 function tagsOf(html: string): string[] {

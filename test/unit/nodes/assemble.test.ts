@@ -90,7 +90,11 @@ describe('Assemble refuses what cannot become a cut', () => {
 
 	it('names the item and the properties when an approved take has no clip', async () => {
 		await expect(run(approvedPipeline(), {}, { dropBinaries: true })).rejects.toThrow(
-			/^Item 0: takes\[0\]\.clip: take shot-01-take-1 of shot-01 has no clip here: neither binary property "clip_take1" \(recorded by the take\) nor "clip" \(the clip property\) is on the item \(it has no binary data\)$/,
+			new RegExp(
+				String.raw`^Item 0: takes\[0\]\.clip: take shot-01-take-1 of shot-01 has no clip here: ` +
+					String.raw`neither binary property "clip_take1" \(recorded by the take\) nor "clip" \(the clip property\) ` +
+					String.raw`is on the item \(it has no binary data\)$`,
+			),
 		);
 	});
 

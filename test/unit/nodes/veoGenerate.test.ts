@@ -100,38 +100,42 @@ function useVeo(options: Partial<FakeVeoOptions> = {}): FakeVeo {
 beforeEach(() => useVeo());
 
 describe('Veo Generate: the request for each shot', () => {
-	it("compiles the prompt from the production state, adds the extra negative prompt, and sends the bible's reference images bound by name", async () => {
-		const { shots } = await run(shotItems(2), {
-			parameters: { extraNegativePrompt: 'blurry, text' },
-		});
+	it(
+		'compiles the prompt from the production state, adds the extra negative prompt, ' +
+			"and sends the bible's reference images bound by name",
+		async () => {
+			const { shots } = await run(shotItems(2), {
+				parameters: { extraNegativePrompt: 'blurry, text' },
+			});
 
-		expect(mockVeo.accepted).toHaveLength(2);
-		const [request] = mockVeo.accepted.map((submission) => submission.request);
-		expect(request).toMatchObject({
-			model: OMNI,
-			durationSeconds: 8,
-			aspectRatio: '16:9',
-			resolution: '720p',
-			negativePrompt: 'text, watermark, blurry',
-		});
-		expect(request.prompt.split('\n')[0]).toBe(
-			'Shot 1 of 2: Beat 1: Mya pours coffee into the mug.',
-		);
-		expect(request.prompt).toContain('mug (a ceramic mug, colour: blue, always full)');
-		expect(request.referenceImages).toEqual([
-			{ data: REFERENCE_IMAGE.data, mimeType: 'image/png', label: 'Mya' },
-		]);
-		expect(request.edit).toBeUndefined();
-		expect(request.generateAudio).toBeUndefined();
-		expect(request.seed).toBeUndefined();
-		expect(shots[0].takes[0]).toMatchObject({
-			prompt: request.prompt,
-			negativePrompt: 'text, watermark, blurry',
-			model: OMNI,
-			requestedDurationSeconds: 8,
-			mode: 'generate',
-		});
-	});
+			expect(mockVeo.accepted).toHaveLength(2);
+			const [request] = mockVeo.accepted.map((submission) => submission.request);
+			expect(request).toMatchObject({
+				model: OMNI,
+				durationSeconds: 8,
+				aspectRatio: '16:9',
+				resolution: '720p',
+				negativePrompt: 'text, watermark, blurry',
+			});
+			expect(request.prompt.split('\n')[0]).toBe(
+				'Shot 1 of 2: Beat 1: Mya pours coffee into the mug.',
+			);
+			expect(request.prompt).toContain('mug (a ceramic mug, colour: blue, always full)');
+			expect(request.referenceImages).toEqual([
+				{ data: REFERENCE_IMAGE.data, mimeType: 'image/png', label: 'Mya' },
+			]);
+			expect(request.edit).toBeUndefined();
+			expect(request.generateAudio).toBeUndefined();
+			expect(request.seed).toBeUndefined();
+			expect(shots[0].takes[0]).toMatchObject({
+				prompt: request.prompt,
+				negativePrompt: 'text, watermark, blurry',
+				model: OMNI,
+				requestedDurationSeconds: 8,
+				mode: 'generate',
+			});
+		},
+	);
 
 	it('takes Vertex AI GA ids and the options only Vertex AI has', async () => {
 		await run(shotItems(1), {
@@ -187,7 +191,10 @@ describe('Veo Generate: refused before any call', () => {
 		[
 			'a 16-second clip on Omni 1.2',
 			{ options: onlyItem1({ durationSeconds: 16 }) },
-			/^Item 1: options\.durationSeconds: Gemini Omni 1\.2 Flash \(gemini-omni-1\.2-flash\) does not make 16-second clips \(allowed: 3-15 seconds\)/,
+			new RegExp(
+				String.raw`^Item 1: options\.durationSeconds: Gemini Omni 1\.2 Flash \(gemini-omni-1\.2-flash\) ` +
+					String.raw`does not make 16-second clips \(allowed: 3-15 seconds\)`,
+			),
 		],
 		[
 			'an audio switch on Omni',

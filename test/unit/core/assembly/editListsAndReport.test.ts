@@ -260,7 +260,8 @@ describe('the production report', () => {
 		expect(html).toContain('<p><b>Made as</b> an edit of shot-01-take-1</p>');
 		expect(html).toContain('46336 output tokens billed');
 		expect(html).toContain(
-			'<p><b>Made as</b> generated anew: shot-01-take-9 was made by veo-3.1-generate-001, which &lt;b&gt; cannot edit; starts from the last frame of shot-01-take-2</p>',
+			'<p><b>Made as</b> generated anew: shot-01-take-9 was made by veo-3.1-generate-001, which &lt;b&gt; ' +
+				'cannot edit; starts from the last frame of shot-01-take-2</p>',
 		);
 	});
 

@@ -56,7 +56,10 @@ describe('choosing the takes of a cut', () => {
 		);
 		expect(error.itemIndex).toBe(4);
 		expect(error.message).toMatch(
-			/^takes\[0\]\.clip: take shot-01-take-1 of shot-01 has no clip here: neither binary property "clip_take1" .* nor "clip" .* is on the item \(it has "ref_mya"\)/,
+			new RegExp(
+				String.raw`^takes\[0\]\.clip: take shot-01-take-1 of shot-01 has no clip here: ` +
+					String.raw`neither binary property "clip_take1" .* nor "clip" .* is on the item \(it has "ref_mya"\)`,
+			),
 		);
 	});
 
@@ -148,7 +151,8 @@ describe('choosing the takes of a cut', () => {
 			selectTakes([input], { ...OPTIONS, takeOverrides: ['shot-01-take-1'] }),
 		);
 		expect(error.message).toBe(
-			'takes[0].clip: take shot-01-take-1 of shot-01 has no clip here: binary property "clip_take1" (recorded by the take) is not on the item (it has "clip", "clip_take2")',
+			'takes[0].clip: take shot-01-take-1 of shot-01 has no clip here: ' +
+				'binary property "clip_take1" (recorded by the take) is not on the item (it has "clip", "clip_take2")',
 		);
 	});
 

@@ -70,7 +70,10 @@ describe('SRT captions', () => {
 
 function cube(size: number, rows = size ** 3, extra = ''): string {
 	const lines = Array.from({ length: rows }, (_, index) => `${(index % size) / (size - 1)} 0.5 1`);
-	return `# made by a test\nTITLE "Teal and orange"\n${extra}LUT_3D_SIZE ${size}\nDOMAIN_MIN 0 0 0\nDOMAIN_MAX 1 1 1\n\n${lines.join('\n')}\n`;
+	return (
+		`# made by a test\nTITLE "Teal and orange"\n${extra}LUT_3D_SIZE ${size}\nDOMAIN_MIN 0 0 0\nDOMAIN_MAX 1 1 1\n\n` +
+		`${lines.join('\n')}\n`
+	);
 }
 
 describe('.cube LUTs', () => {

@@ -81,7 +81,8 @@ describe('character likeness', () => {
 		expect(score.drift).toBe(1);
 		expect(score.confidence).toBeGreaterThanOrEqual(0.8);
 		expect(score.reasons[0]).toBe(
-			`Mya not found: the closest of 2 faces in the clip (at 3.0 s) has similarity 0.35 to the reference image, below the match threshold ${FACE_MATCH}`,
+			'Mya not found: the closest of 2 faces in the clip (at 3.0 s) has similarity 0.35 to the reference image, ' +
+				`below the match threshold ${FACE_MATCH}`,
 		);
 		expect(score.correction).toBe('Mya must have the face in the reference image.');
 	});

@@ -28,7 +28,8 @@ describe('routing a clip', () => {
 		// Two agreeing measures, 70% and 60% sure: 1 - 0.3 x 0.4.
 		expect(result.confidence).toBe(0.88);
 		expect(result.reasons).toEqual([
-			'Pass: every measure taken is within its pass threshold (lighting, technical quality and palette; worst lighting drift 0.05, 88% sure)',
+			'Pass: every measure taken is within its pass threshold (lighting, technical quality and palette; ' +
+				'worst lighting drift 0.05, 88% sure)',
 		]);
 		expect(result.measured?.map((entry) => entry.dimension)).toEqual([
 			'lighting',

@@ -42,7 +42,8 @@ describe('failureFromResponse', () => {
 		) as NonRetryableFailure;
 		expect(failure.aboutSetup).toBe(true);
 		expect(failure.hint).toBe(
-			'Google has retired veo-3.1-fast-generate-preview; use gemini-omni-1.2-flash. Pick a model the node lists today (Google retires video models without notice).',
+			'Google has retired veo-3.1-fast-generate-preview; use gemini-omni-1.2-flash. ' +
+				'Pick a model the node lists today (Google retires video models without notice).',
 		);
 		// A Vertex Veo id past its discontinuation date: Omni 1.2 is the way on.
 		const vertex = failureFromResponse(
