@@ -68,7 +68,10 @@ const connect = (...targets: string[]) => ({
 	main: targets.map((node) => [{ node, type: 'main', index: 0 }]),
 });
 
-/** Webhook -> Scene Spec -> Veo Generate -> Human Approval Wait, whose outputs go to `outputs` (NoOps Approved and Rejected, and `extra`). */
+/**
+ * Webhook -> Scene Spec -> Veo Generate -> Human Approval Wait, whose outputs go to `outputs`
+ * (NoOps Approved and Rejected, and `extra`).
+ */
 function reviewWorkflow(
 	name: string,
 	webhookPath: string,
@@ -347,7 +350,8 @@ describe('Human Approval Wait in n8n', () => {
 			// A fresh nonce for every response, named by its policy.
 			expect(page.board.nonce).not.toBe(board.nonce);
 			expect(page.csp).toBe(
-				`default-src 'none'; style-src 'nonce-${page.board.nonce}'; img-src 'self'; media-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'`,
+				`default-src 'none'; style-src 'nonce-${page.board.nonce}'; img-src 'self'; ` +
+					"media-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
 			);
 			expect(board.clips.map((clip) => clip.heading)).toEqual([
 				'Shot 1 of 2, take 1',
@@ -559,7 +563,7 @@ describe('Human Approval Wait in n8n', () => {
 		]);
 	});
 
-	it('an editor in Chromium watches a clip, rejects it with a note, decides and submits by keyboard; the page fits a laptop and a phone and passes axe-core in light and dark', async () => {
+	it('an editor in Chromium plays, rejects with a note, decides by keyboard; axe-clean on laptop and phone, light and dark', async () => {
 		const review = await startReview('haw-review', 'In the browser');
 		mkdirSync(OUTPUT_DIR, { recursive: true });
 		const browser = await launchChromium();

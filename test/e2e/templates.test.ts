@@ -270,7 +270,7 @@ describe('who can start paid work', () => {
 });
 
 describe('Coordinated film pipeline', () => {
-	it('runs to a finished cut: automatic QA, an editor in Chromium rejecting one clip with a note, the rejected shot regenerated with it', async () => {
+	it('runs to a cut: automatic QA, an editor in Chromium rejecting a clip with a note, that shot regenerated with it', async () => {
 		n8n.standIn!.configure({
 			faults: [{ on: 'predict', effect: 'drift_lighting', match: 'Shot 2 of 6', times: 1 }],
 		});
