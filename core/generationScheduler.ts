@@ -3,7 +3,7 @@ import path from 'path';
 import { describeError, isRetryable, NonRetryableFailure, type RetryableFailure } from './failures';
 import { PollTiming } from './pollTiming';
 import { retryDelay, withRetries, type Sleep } from './retry';
-import type { Take, TakeOutcome } from './types';
+import type { Take } from './types';
 import type {
 	ClipInfo,
 	GeneratedVideoHandle,
@@ -64,35 +64,36 @@ interface JobBase {
 export type GenerationJob = JobBase &
 	({ newAttempt: NewAttempt; inFlight?: Take } | { newAttempt?: undefined; inFlight: Take });
 
-/** What the scheduler did in one attempt: everything its take records. */
-export interface AttemptRecord {
-	attempt: number;
-	/** What was asked for: the job's request for a new attempt, the take's record for a resumed one. */
-	prompt: string;
-	negativePrompt: string;
-	model: string;
-	requestedDurationSeconds: number;
-	operationName?: string;
-	outcome: TakeOutcome;
-	reason?: string;
-	safetyReasons?: string[];
+/**
+ * What the scheduler did in one attempt: everything its take records (for a resumed attempt,
+ * what was asked for is the take's record; for a new one, the job's request).
+ */
+export type AttemptRecord = Pick<
+	Take,
+	| 'attempt'
+	| 'prompt'
+	| 'negativePrompt'
+	| 'model'
+	| 'requestedDurationSeconds'
+	| 'operationName'
+	| 'outcome'
+	| 'reason'
+	| 'safetyReasons'
+	| 'costUsd'
+	| 'outputTokens'
+	| 'mode'
+	| 'editOf'
+	| 'editFallback'
+	| 'firstFrameFrom'
+> & {
 	submittedAt: string;
 	finishedAt?: string;
 	pollCount: number;
-	costUsd: number;
 	/** Downloaded clips (several when the request asked for more than one video); empty unless generated. */
 	clips: Array<{ path: string; info: ClipInfo; uri?: string }>;
 	/** True for an attempt that continues one recorded earlier (its take already exists). */
 	resumed: boolean;
-	/** An edit of an earlier take, or a fresh generation; what it edits and why an edit became one. */
-	mode?: Submission['mode'];
-	editOf?: string;
-	editFallback?: string;
-	/** The previous shot's take whose last frame the attempt starts from. */
-	firstFrameFrom?: string;
-	/** Output tokens Google billed (Gemini Omni); the cost then comes from them. */
-	outputTokens?: number;
-}
+};
 
 /** What the take says of its making, from the submission and the job's origin. */
 function originOf(

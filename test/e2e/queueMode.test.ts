@@ -23,6 +23,7 @@ import {
 } from '../../n8n-runtime';
 import {
 	chainWorkflow,
+	kitchenSceneSpec,
 	generationLoopNodes,
 	loopBackToSubmit,
 	sceneSpecFromBodyNode,
@@ -364,22 +365,7 @@ async function executionsOf(workflowId: string, count: number): Promise<Executio
 	throw new Error(`Workflow ${workflowId} did not have ${count} executions within a minute`);
 }
 
-function sceneSpec(shotCount: number) {
-	return {
-		bible: {
-			title: 'Across a Crash',
-			style: { look: 'cinematic', lighting: 'warm dusk', aspectRatio: '16:9', resolution: '720p' },
-			characters: [],
-			props: [],
-		},
-		shots: Array.from({ length: shotCount }, (_, index) => ({
-			id: `shot-0${index + 1}`,
-			sequence: index + 1,
-			description: `Mya pours coffee, beat ${index + 1}`,
-			durationSeconds: 4,
-		})),
-	};
-}
+const sceneSpec = (shotCount: number) => kitchenSceneSpec('Across a Crash', shotCount);
 
 describe('faults of the cluster', () => {
 	const credential = 'Gemini API';

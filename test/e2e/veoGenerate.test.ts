@@ -9,6 +9,7 @@ import {
 } from '../../n8n-runtime';
 import {
 	chainWorkflow,
+	kitchenSceneSpec,
 	generationLoopNodes,
 	loopBackToSubmit,
 	sceneSpecFromBodyNode,
@@ -28,22 +29,7 @@ const CREDENTIAL = 'Stand-in Gemini';
 /** The Wait node keeps waits under 65 s in memory; longer ones are saved and survive a restart. */
 const PERSISTED_WAIT_SECONDS = 66;
 
-function sceneSpec(shotCount: number) {
-	return {
-		bible: {
-			title: 'Morning Ritual',
-			style: { look: 'cinematic', lighting: 'warm dusk', aspectRatio: '16:9', resolution: '720p' },
-			characters: [],
-			props: [],
-		},
-		shots: Array.from({ length: shotCount }, (_, index) => ({
-			id: `shot-0${index + 1}`,
-			sequence: index + 1,
-			description: `Mya pours coffee, beat ${index + 1}`,
-			durationSeconds: 4,
-		})),
-	};
-}
+const sceneSpec = (shotCount: number) => kitchenSceneSpec('Morning Ritual', shotCount);
 
 type ShotOutput = ExecutionItem & { json: ShotItem };
 

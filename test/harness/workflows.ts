@@ -153,3 +153,21 @@ export function loopBackToSubmit(workflow: WorkflowJson, next: string): void {
 		main: [[{ node: 'Submit', type: 'main', index: 0 }], [{ node: next, type: 'main', index: 0 }]],
 	};
 }
+
+/** A scene spec of `shotCount` 4-second shots of one kitchen scene: small clips, quick to render. */
+export function kitchenSceneSpec(title: string, shotCount: number) {
+	return {
+		bible: {
+			title,
+			style: { look: 'cinematic', lighting: 'warm dusk', aspectRatio: '16:9', resolution: '720p' },
+			characters: [],
+			props: [],
+		},
+		shots: Array.from({ length: shotCount }, (_, index) => ({
+			id: `shot-0${index + 1}`,
+			sequence: index + 1,
+			description: `Mya pours coffee, beat ${index + 1}`,
+			durationSeconds: 4,
+		})),
+	};
+}
