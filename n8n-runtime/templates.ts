@@ -43,6 +43,11 @@ export const TEMPLATE_TRIGGER_KEY = {
 };
 export const TEMPLATE_FORM_LOGIN = { user: 'producer', password: 'veo-pipeline-form-password' };
 
+/** The Authorization header of the film form's Basic Auth login. */
+export const TEMPLATE_FORM_AUTHORIZATION = `Basic ${Buffer.from(
+	`${TEMPLATE_FORM_LOGIN.user}:${TEMPLATE_FORM_LOGIN.password}`,
+).toString('base64')}`;
+
 const FORM_TRIGGER = 'n8n-nodes-base.formTrigger';
 const WEBHOOK_TRIGGER = 'n8n-nodes-base.webhook';
 
@@ -147,9 +152,8 @@ export async function startTemplate(
 ): Promise<AxiosResponse> {
 	if (template.trigger.kind === 'form') {
 		if (!('fields' in input)) throw new Error('A form trigger takes fields');
-		const login = `${TEMPLATE_FORM_LOGIN.user}:${TEMPLATE_FORM_LOGIN.password}`;
 		return await api.submitForm(template.trigger.path, input.fields, {
-			authorization: `Basic ${Buffer.from(login).toString('base64')}`,
+			authorization: TEMPLATE_FORM_AUTHORIZATION,
 		});
 	}
 	if (!('body' in input)) throw new Error('A webhook trigger takes a body');

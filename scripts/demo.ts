@@ -4,11 +4,15 @@ import path from 'path';
 import { parseArgs } from 'util';
 
 import {
+	ensureTemplateCredentials,
 	REPOSITORY_ROOT,
 	REVIEW_LINK,
 	StartAbandonedError,
 	startN8n,
 	stopEverything,
+	TEMPLATE_FORM_AUTHORIZATION,
+	TEMPLATE_FORM_LOGIN,
+	TEMPLATE_TRIGGER_KEY,
 	TeamChat,
 	withSettings,
 	type RunningN8n,
@@ -140,6 +144,8 @@ async function main(): Promise<void> {
 			await fs.readFile(path.join(REPOSITORY_ROOT, 'workflows', file), 'utf8'),
 		) as WorkflowJson;
 		const workflow = withSettings(template, { chatWebhookUrl: chat.url, outputFolder });
+		// The triggers' logins (Header Auth, Basic Auth), with the values printed below.
+		await ensureTemplateCredentials(n8n.api, workflow.nodes, n8n.standIn?.url ?? '');
 		await n8n.api.importWorkflow(workflow, { activate: true });
 		templates.push({ name: workflow.name, url: triggerUrl(n8n, workflow) });
 	}
@@ -153,6 +159,8 @@ n8n-nodes-veo-pipeline demo is running.
   Team chat:   review links and finished cuts are printed here
   Templates (imported and active):
 ${templates.map((template) => `    - ${template.name}${template.url ? `: ${template.url}` : ''}`).join('\n')}
+  The film form's login: ${TEMPLATE_FORM_LOGIN.user} / ${TEMPLATE_FORM_LOGIN.password}
+  The webhooks' header:  ${TEMPLATE_TRIGGER_KEY.name}: ${TEMPLATE_TRIGGER_KEY.value}
 
 Run the film template: open its form above, describe a film, and submit; or restart with
 \`npm run demo -- --run\` to start it with a sample brief. Ctrl-C stops everything.`);
@@ -162,12 +170,13 @@ Run the film template: open its form above, describe a film, and submit; or rest
 		if (!film?.url) throw new Error('No template with a form trigger was found in workflows/');
 		const reviewLink = chat.next(REVIEW_LINK, 15 * 60_000);
 		const formPath = film.url.split('/form/')[1];
-		const response = await n8n.api.submitForm(formPath, [
-			DEMO_BRIEF.title,
-			DEMO_BRIEF.brief,
-			DEMO_BRIEF.seconds,
-			DEMO_BRIEF.aspectRatio,
-		]);
+		const response = await n8n.api.submitForm(
+			formPath,
+			[DEMO_BRIEF.title, DEMO_BRIEF.brief, DEMO_BRIEF.seconds, DEMO_BRIEF.aspectRatio],
+			{ authorization: TEMPLATE_FORM_AUTHORIZATION },
+		);
+		if (response.status !== 200)
+			throw new Error(`The film form answered ${response.status}: ${String(response.data)}`);
 		console.log(
 			`\nStarted "${film.name}" with a sample brief (form answered ${response.status}). Waiting for the review link...`,
 		);

@@ -11,7 +11,7 @@ import {
 	ProductImages,
 	decideBoard,
 	importTemplate as importRuntimeTemplate,
-	TEMPLATE_FORM_LOGIN,
+	TEMPLATE_FORM_AUTHORIZATION,
 	TEMPLATE_TRIGGER_KEY,
 	launchChromium,
 	nodeOutput,
@@ -73,10 +73,7 @@ let n8n: RunningN8n;
 let chat: TeamChat;
 let outputFolder: string;
 
-/** The header the webhooks' Header Auth credential expects, and the form's Basic Auth login. */
-const FORM_AUTHORIZATION = `Basic ${Buffer.from(
-	`${TEMPLATE_FORM_LOGIN.user}:${TEMPLATE_FORM_LOGIN.password}`,
-).toString('base64')}`;
+/** The header the webhooks' Header Auth credential expects. */
 const withKey = { [TEMPLATE_TRIGGER_KEY.name]: TEMPLATE_TRIGGER_KEY.value };
 
 beforeAll(async () => {
@@ -121,7 +118,7 @@ async function submitFilmForm(formPath: string, values: string[]) {
 		const response = await n8n.api.followUrl(`${n8n.baseUrl}/form/${formPath}`, {
 			method: 'POST',
 			body: form,
-			headers: { authorization: FORM_AUTHORIZATION },
+			headers: { authorization: TEMPLATE_FORM_AUTHORIZATION },
 		});
 		if (response.status !== 404 || attempt >= 30) return response;
 		await sleep(500);
@@ -285,7 +282,7 @@ describe('Coordinated film pipeline', () => {
 			formPage = String(
 				(
 					await n8n.api.followUrl(`${n8n.baseUrl}/form/${triggerPath}`, {
-						headers: { authorization: FORM_AUTHORIZATION },
+						headers: { authorization: TEMPLATE_FORM_AUTHORIZATION },
 					})
 				).data,
 			);
