@@ -17,15 +17,23 @@ export const PACKAGE_NAME = 'n8n-nodes-veo-pipeline';
 const INSTALLED_NODES_PACKAGE_JSON = { name: 'installed-nodes', private: true, dependencies: {} };
 const INSTALLS_KEPT = 3;
 
+/**
+ * Set by `npm test` once its build phase has built dist/ from the working tree: test files then
+ * pack that build instead of building again (a build empties dist/ first, which test files
+ * running beside them would see).
+ */
+export const PACKAGE_BUILT_ENV = 'VEO_PIPELINE_PACKAGE_BUILT';
+
 /** Runs `npm run build` and `npm pack`; the build rewrites dist/, so two processes take turns. */
 async function buildAndPack(signal: AbortSignal): Promise<string> {
 	return await withCacheLock('build', signal, async () => {
-		await runStep('building the package (npm run build)', 'npm', ['run', 'build'], {
-			cwd: REPOSITORY_ROOT,
-			signal,
-		});
+		if (process.env[PACKAGE_BUILT_ENV] !== '1')
+			await runStep('building the package (npm run build)', 'npm', ['run', 'build'], {
+				cwd: REPOSITORY_ROOT,
+				signal,
+			});
 		const destination = await fs.mkdtemp(path.join(os.tmpdir(), 'veo-pipeline-pack-'));
-		// The build just ran: skip the prepack script, which would build a second time.
+		// dist/ is built: skip the prepack script, which would build a second time.
 		await runStep(
 			'packing the package (npm pack)',
 			'npm',
