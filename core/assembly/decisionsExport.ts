@@ -28,9 +28,13 @@ export function decisionsText(records: DecisionRecord[]): string {
 	return records.map(decisionLine).join('');
 }
 
-/** The export's file name, beside the cut's other files (`<title>-report.json`, ...). */
-export function decisionsFileName(title: string): string {
-	return `${cutFileBase(title)}-decisions.jsonl`;
+/**
+ * The export's file name: the pipeline's id, as the templates name every file of a cut
+ * (`<pipeline id>-cut.mp4`, ...), so the production report's link finds it beside them and two
+ * films of the same title never share one.
+ */
+export function decisionsFileName(pipelineId: string): string {
+	return `${pipelineId}-decisions.jsonl`;
 }
 
 /** What every file of a cut is named after: its film's title. */

@@ -394,7 +394,7 @@ export function buildProductionReport(context: ReportContext): ProductionReport 
 		passRates: passRates(takes, approved),
 		qaAgreement: qaAgreement(cut.pipelineId, shots),
 		decisions: {
-			fileName: decisionsFileName(cut.bible.title),
+			fileName: decisionsFileName(cut.pipelineId),
 			records: decisionsOfCut(cut).length,
 		},
 		notes: [...cut.notes, ...plan.notes, ...context.renderNotes],

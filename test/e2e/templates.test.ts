@@ -2,6 +2,7 @@ import { promises as fs, mkdirSync } from 'fs';
 import os from 'os';
 import path from 'path';
 
+import { parseDecisionLines } from '../../core/decisions';
 import type { ShotItem } from '../../core/types';
 import { probeMedia } from '../../edges/ffmpeg/ffmpeg';
 import { skimagePhotos } from '../../google-api-standin/samplePhotos';
@@ -321,6 +322,24 @@ describe('Coordinated film pipeline', () => {
 							},
 						);
 					expect(currentTime).toBeGreaterThanOrEqual(0.5);
+					// Every picture on the board (posters aside, which are video attributes) loads
+					// through the media link: scrolled into view, as lazy images load.
+					for (const picture of await page.locator('img').all()) {
+						await picture.scrollIntoViewIfNeeded();
+						const width = () =>
+							picture.evaluate((image: { complete: boolean; naturalWidth: number }) =>
+								image.complete ? image.naturalWidth : -1,
+							);
+						let loaded = await width();
+						for (let tries = 0; loaded < 0 && tries < 100; tries++) {
+							await sleep(100);
+							loaded = await width();
+						}
+						expect([await picture.getAttribute('alt'), loaded > 0]).toEqual([
+							await picture.getAttribute('alt'),
+							true,
+						]);
+					}
 					await page.fill('input[name=reviewer]', 'Chromium Editor');
 					await page.check('input[name=decision-0][value=reject]');
 					await page.fill('#note-0', note);
@@ -393,6 +412,22 @@ describe('Coordinated film pipeline', () => {
 			editOf: rejectedShot.takes[0].id,
 		});
 		expect(n8n.standIn!.stats.interactionEdits).toBeGreaterThanOrEqual(1);
+		// The decisions export beside the report, as Drift Score's calibration reads it: every
+		// decision the editor made on a scored clip, the rejection with its note among them.
+		const decisions = parseDecisionLines(
+			await fs.readFile(path.join(outputFolder, `${pipelineId}-decisions.jsonl`), 'utf8'),
+			'decisions export',
+		);
+		expect(decisions.length).toBeGreaterThanOrEqual(1);
+		expect(decisions).toContainEqual(
+			expect.objectContaining({
+				shotId: rejectedShot.shotId,
+				takeId: rejectedShot.takes[0].id,
+				decision: 'rejected',
+				note,
+				reviewer: 'Chromium Editor',
+			}),
+		);
 		const takes = report.shots.reduce((sum, shot) => sum + shot.takes.length, 0);
 		expect(report.totals).toMatchObject({
 			shots: 6,

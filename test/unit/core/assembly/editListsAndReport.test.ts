@@ -321,9 +321,10 @@ describe('the decisions export', () => {
 		expect(parseDecisionLines(text, 'decisions.jsonl')).toEqual(records);
 
 		const report = reportFor(items);
-		expect(report.decisions).toEqual({ fileName: 'morning-ritual-decisions.jsonl', records: 2 });
+		const fileName = `${items[0].pipelineId}-decisions.jsonl`;
+		expect(report.decisions).toEqual({ fileName, records: 2 });
 		expect(renderReportHtml(report)).toContain(
-			'<a href="morning-ritual-decisions.jsonl">morning-ritual-decisions.jsonl</a>: 2 decisions of people on scored clips',
+			`<a href="${fileName}">${fileName}</a>: 2 decisions of people on scored clips`,
 		);
 	});
 
