@@ -1,6 +1,7 @@
 import { promises as fs, mkdirSync } from 'fs';
 import os from 'os';
 import path from 'path';
+import type { Page } from 'playwright-core';
 
 import { parseDecisionLines } from '../../core/decisions';
 import type { ShotItem } from '../../core/types';
@@ -165,6 +166,17 @@ async function reviewUntilFinished(
 	throw new Error(`Workflow ${workflowId} did not finish within 20 minutes`);
 }
 
+/** Opens or closes every fold (`<details>`) of a page, as an editor clicking each. */
+async function setFolds(page: Page, open: boolean): Promise<void> {
+	await page
+		.locator('details')
+		.evaluateAll(
+			(folds: Array<{ open: boolean }>, value: boolean) =>
+				folds.forEach((fold) => (fold.open = value)),
+			open,
+		);
+}
+
 async function readReport(pipelineId: string): Promise<ProductionReport> {
 	return JSON.parse(
 		await fs.readFile(path.join(outputFolder, `${pipelineId}-production-report.json`), 'utf8'),
@@ -323,7 +335,9 @@ describe('Coordinated film pipeline', () => {
 						);
 					expect(currentTime).toBeGreaterThanOrEqual(0.5);
 					// Every picture on the board (posters aside, which are video attributes) loads
-					// through the media link: scrolled into view, as lazy images load.
+					// through the media link: with every fold opened (the contact sheet sits in one) and
+					// scrolled into view, as lazy images load.
+					await setFolds(page, true);
 					for (const picture of await page.locator('img').all()) {
 						await picture.scrollIntoViewIfNeeded();
 						const width = () =>
@@ -340,6 +354,7 @@ describe('Coordinated film pipeline', () => {
 							true,
 						]);
 					}
+					await setFolds(page, false);
 					await page.fill('input[name=reviewer]', 'Chromium Editor');
 					await page.check('input[name=decision-0][value=reject]');
 					await page.fill('#note-0', note);
